@@ -1,0 +1,3 @@
+export * from './offerstream.error';
+export * from './env-config';
+export * from './ts-worker';
