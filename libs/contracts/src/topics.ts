@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import { CONTRACT_MAJOR } from './envelope.schema';
+import { clickstreamEvent } from './clickstream.schema';
+import { catalogEvent } from './catalog.schema';
+import { offerEvent, offerOutcomeEvent, offerRequestEvent } from './offer.schema';
+import { nlpSignalEvent } from './nlp-signal.schema';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every topic of the system in one place: name, partition key, partition count, retention, and who writes and
+ * reads it. The stack script creates topics from this list and the AsyncAPI document is generated from it.
+ */
+export interface TopicSpec<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: S;
+  readonly key: string;
+  readonly partitions: number;
+  readonly retentionMs: number;
+  readonly producers: readonly string[];
+  readonly consumers: readonly string[];
+}
+
+const spec = <S extends z.ZodType>(s: TopicSpec<S>): TopicSpec<S> => s;
+
+export const TOPICS = {
+  clickstream: spec({
+    name: `offerstream.clickstream.v${CONTRACT_MAJOR}`,
+    description: 'Shop clickstream: views, searches, carts, checkouts, purchases and reviews',
+    schema: clickstreamEvent,
+    key: 'userId, else anonymousId (all of one visitor\'s events in one partition, in order)',
+    partitions: 12,
+    retentionMs: 7 * DAY_MS,
+    producers: ['shop backends'],
+    consumers: ['stream-processor', 'nlp-worker', 'decision-service', 'gnn-worker (replay)'],
+  }),
+  catalog: spec({
+    name: `offerstream.catalog.v${CONTRACT_MAJOR}`,
+    description: 'Catalog item upserts and deletes',
+    schema: catalogEvent,
+    key: 'payload.itemId',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    producers: ['catalog service'],
+    consumers: ['stream-processor'],
+  }),
+  offers: spec({
+    name: `offerstream.offers.v${CONTRACT_MAJOR}`,
+    description: 'Personalized offers decided for users, with reasons and the probability of choice',
+    schema: offerEvent,
+    key: 'payload.userId',
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ['decision-service'],
+    consumers: ['shop channels (site, e-mail, push)'],
+  }),
+  offerOutcomes: spec({
+    name: `offerstream.offer-outcomes.v${CONTRACT_MAJOR}`,
+    description: 'What happened to an offer: delivered, impression, click, redeem, dismiss, expire',
+    schema: offerOutcomeEvent,
+    key: 'userId',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    producers: ['shop channels'],
+    consumers: ['decision-service'],
+  }),
+  offerRequests: spec({
+    name: `offerstream.offer-requests.v${CONTRACT_MAJOR}`,
+    description: 'Asynchronous requests for an offer for a user at a placement',
+    schema: offerRequestEvent,
+    key: 'payload.userId',
+    partitions: 6,
+    retentionMs: 1 * DAY_MS,
+    producers: ['shop backends'],
+    consumers: ['decision-service'],
+  }),
+  nlpSignals: spec({
+    name: `offerstream.nlp-signals.v${CONTRACT_MAJOR}`,
+    description: 'Sentiment and intent extracted from reviews and searches',
+    schema: nlpSignalEvent,
+    key: 'userId, else anonymousId',
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    producers: ['nlp-worker'],
+    consumers: ['decision-service'],
+  }),
+} as const;
+
+export type TopicId = keyof typeof TOPICS;
+export type TopicEvent<T extends TopicId> = z.infer<(typeof TOPICS)[T]['schema']>;
+
+/** Dead letters of a topic: same partition count, longer retention so that operators can replay them. */
+export const dlqTopicName = (topic: string): string => `${topic}.dlq`;
+export const DLQ_RETENTION_MS = 14 * DAY_MS;
+
+/** Topic names with their DLQs, in creation order, for the stack script and tests. */
+export function allTopicNames(prefix = ''): { name: string; partitions: number; retentionMs: number }[] {
+  return Object.values(TOPICS).flatMap((t) => [
+    { name: prefix + t.name, partitions: t.partitions, retentionMs: t.retentionMs },
+    { name: dlqTopicName(prefix + t.name), partitions: 1, retentionMs: DLQ_RETENTION_MS },
+  ]);
+}
