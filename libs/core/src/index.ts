@@ -1,3 +1,5 @@
 export * from './offerstream.error';
 export * from './env-config';
 export * from './ts-worker';
+export * from './json-logger';
+export * from './backoff';

@@ -1,0 +1,1 @@
+export const STREAM_CONFIG = Symbol('STREAM_CONFIG');

@@ -1,0 +1,239 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { z } from 'zod';
+import { decodeEvent, type TopicSpec } from '@offerstream/contracts';
+import { backoffMs, createLogger, errorCode, isRetriable, OfferStreamError, sleep, type Logger } from '@offerstream/core';
+import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics';
+import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
+import type { EventProducer } from './event-producer';
+
+export interface ConsumedEvent<T> {
+  readonly event: T;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly timestamp: string;
+  readonly message: KafkaMessage;
+}
+
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly lastOffset: string;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+}
+
+/** Events the handler refuses for domain reasons (unknown item, out of order beyond tolerance, ...). */
+export interface BatchResult<T> {
+  rejected?: { event: ConsumedEvent<T>; error: OfferStreamError }[];
+}
+
+/**
+ * Must make its work durable before it resolves (offsets are committed right after) and must be idempotent per
+ * (partition, offset): after a crash or a rebalance the same events may come again.
+ */
+export type BatchHandler<T> = (events: ConsumedEvent<T>[], ctx: BatchContext) => Promise<BatchResult<T> | void>;
+
+export interface BatchConsumerOptions<S extends z.ZodType> {
+  kafka: Kafka;
+  /** Used for dead letters; its topic prefix applies to the consumed topic too. */
+  producer: EventProducer;
+  groupId: string;
+  topic: TopicSpec<S>;
+  handler: BatchHandler<z.infer<S>>;
+  partitionsConsumedConcurrently?: number;
+  maxRetries?: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  heartbeatEveryMs?: number;
+  fromBeginning?: boolean;
+  maxWaitTimeInMs?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+/**
+ * The one way services consume: kafkajs eachBatch, order kept within a partition, several partitions at once,
+ * invalid events dead-lettered with their reason, retriable failures retried with backoff, offsets committed
+ * only after the handler (and any dead letters) are durable, heartbeats kept up during long batches.
+ */
+export class BatchConsumer<S extends z.ZodType> {
+  private readonly consumer: Consumer;
+  private readonly log: Logger;
+  private readonly metrics: ConsumerMetrics | undefined;
+  private readonly topicName: string;
+  private readonly stopping = new AbortController();
+  private running = false;
+  private inFlight = 0;
+
+  constructor(private readonly opts: BatchConsumerOptions<S>) {
+    this.topicName = opts.producer.topicName(opts.topic);
+    this.log = (opts.logger ?? createLogger('batch-consumer')).child({ topic: this.topicName, group: opts.groupId });
+    this.metrics = opts.registry ? consumerMetrics(opts.registry) : undefined;
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 100,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+    });
+  }
+
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topicName, fromBeginning: this.opts.fromBeginning ?? true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.log.info('consumer started');
+  }
+
+  /** Waits for batches in flight to finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopping.abort();
+    await this.consumer.disconnect();
+    this.log.info('consumer stopped', { inFlight: this.inFlight });
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    const started = process.hrtime.bigint();
+    this.inFlight++;
+    const timer = setInterval(() => {
+      payload.heartbeat().catch((e: unknown) => this.log.warn('heartbeat failed', { error: e }));
+    }, this.opts.heartbeatEveryMs ?? 2_000);
+    try {
+      const events: ConsumedEvent<z.infer<S>>[] = [];
+      const dead: DeadLetter[] = [];
+      for (const message of batch.messages) {
+        const decoded = decodeEvent(this.opts.topic, message.value);
+        if (decoded.ok) {
+          events.push({
+            event: decoded.event,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            timestamp: message.timestamp,
+            message,
+          });
+        } else {
+          dead.push({ sourceTopic: batch.topic, partition: batch.partition, message, error: decoded.error });
+        }
+      }
+      const ctx: BatchContext = {
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset: batch.lastOffset(),
+        heartbeat: () => payload.heartbeat(),
+        isRunning: () => payload.isRunning() && !payload.isStale(),
+      };
+      if (events.length > 0) dead.push(...(await this.handleWithIsolation(events, ctx)));
+      if (dead.length > 0) await this.deadLetter(dead);
+      // Commit only now: state and dead letters are durable, so a crash before this line replays the batch and
+      // the handler's idempotence keeps it from counting twice.
+      const last = batch.lastOffset();
+      payload.resolveOffset(last);
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'processed' }, events.length);
+      if (dead.length > 0) {
+        this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'dead_lettered' }, dead.length);
+      }
+      this.metrics?.lag.set(
+        { topic: batch.topic, group: this.opts.groupId, partition: String(batch.partition) },
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
+      );
+    } finally {
+      clearInterval(timer);
+      this.inFlight--;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics?.batchSeconds.observe({ topic: batch.topic, group: this.opts.groupId }, seconds);
+    }
+  }
+
+  /**
+   * Runs the whole batch; if it fails for a non-retriable reason, runs each event alone so that only the poison
+   * event is dead-lettered and its neighbours are still processed.
+   */
+  private async handleWithIsolation(events: ConsumedEvent<z.infer<S>>[], ctx: BatchContext): Promise<DeadLetter[]> {
+    const toDead = (r: BatchResult<z.infer<S>> | void): DeadLetter[] =>
+      (r?.rejected ?? []).map(({ event, error }) => ({
+        sourceTopic: ctx.topic,
+        partition: ctx.partition,
+        message: event.message,
+        error,
+      }));
+    try {
+      return toDead(await this.withRetry(() => this.opts.handler(events, ctx), ctx));
+    } catch (e) {
+      if (isRetriable(e) || events.length === 1) {
+        if (events.length === 1 && !isRetriable(e)) return [this.deadOf(events[0], ctx, e)];
+        throw e;
+      }
+      this.log.warn('batch failed with a non-retriable error; isolating the poison event', { error: e });
+      const dead: DeadLetter[] = [];
+      for (const event of events) {
+        try {
+          dead.push(...toDead(await this.withRetry(() => this.opts.handler([event], ctx), ctx)));
+        } catch (inner) {
+          if (isRetriable(inner)) throw inner;
+          dead.push(this.deadOf(event, ctx, inner));
+        }
+      }
+      return dead;
+    }
+  }
+
+  private deadOf(event: ConsumedEvent<z.infer<S>> | undefined, ctx: BatchContext, error: unknown): DeadLetter {
+    if (!event) throw new Error('unreachable: no event to dead-letter');
+    return { sourceTopic: ctx.topic, partition: ctx.partition, message: event.message, error };
+  }
+
+  private async withRetry<T>(work: () => Promise<T>, ctx: BatchContext): Promise<T> {
+    const max = this.opts.maxRetries ?? 8;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (e) {
+        if (!isRetriable(e) || attempt >= max || this.stopping.signal.aborted) throw e;
+        this.metrics?.retries.inc({ topic: ctx.topic, group: this.opts.groupId, code: errorCode(e) });
+        const wait = backoffMs(attempt, this.opts.retryInitialMs ?? 100, this.opts.retryMaxMs ?? 5_000);
+        this.log.warn('retriable failure, backing off', { error: e, attempt, waitMs: wait, partition: ctx.partition });
+        await sleep(wait, this.stopping.signal);
+        await ctx.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async deadLetter(dead: DeadLetter[]): Promise<void> {
+    const byTopic = new Map<string, ReturnType<typeof toDeadLetterMessage>['message'][]>();
+    for (const d of dead) {
+      const { topic, message } = toDeadLetterMessage(d, this.opts.groupId);
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+      this.log.warn('dead-lettered an event', {
+        reason: message.headers?.['x-dlq-reason'],
+        partition: d.partition,
+        offset: d.message.offset,
+      });
+    }
+    for (const [topic, messages] of byTopic) await this.opts.producer.sendRaw(topic, messages);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Kafka, Producer, Message, IHeaders } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
+import type { z } from 'zod';
+import { encodeEvent, type TopicSpec } from '@offerstream/contracts';
+import { TransientError } from '@offerstream/core';
+
+export interface OutgoingEvent<S extends z.ZodType> {
+  key: string;
+  event: z.input<S>;
+  headers?: IHeaders;
+}
+
+/**
+ * Idempotent producer (acks=all, one in-flight request per broker, broker-side dedup of retries), so that a
+ * retried send never writes a message twice. Every event is validated against its topic's schema first.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topicPrefix = '',
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  topicName(spec: Pick<TopicSpec, 'name'>): string {
+    return this.topicPrefix + spec.name;
+  }
+
+  async send<S extends z.ZodType>(spec: TopicSpec<S>, events: readonly OutgoingEvent<S>[]): Promise<void> {
+    if (events.length === 0) return;
+    const messages: Message[] = events.map((e) => ({
+      key: e.key,
+      value: encodeEvent(spec, e.event),
+      headers: { 'content-type': 'application/json', ...e.headers },
+    }));
+    await this.sendRaw(this.topicName(spec), messages);
+  }
+
+  async sendRaw(topic: string, messages: Message[]): Promise<void> {
+    try {
+      await this.producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None });
+    } catch (e) {
+      throw new TransientError('KAFKA_PRODUCE_FAILED', `producing to ${topic} failed`, e, { topic });
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+}

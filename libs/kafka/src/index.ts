@@ -1,0 +1,5 @@
+export * from './kafka.config';
+export * from './event-producer';
+export * from './batch-consumer';
+export * from './dead-letter';
+export * from './consumer-metrics';

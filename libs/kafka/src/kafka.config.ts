@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions, type LogEntry } from 'kafkajs';
+import { ConfigError, envField, loadEnvConfig, type Logger } from '@offerstream/core';
+
+/** Kafka connection settings, read from the environment and validated at boot. */
+export const kafkaEnvShape = {
+  KAFKA_BROKERS: envField.list('127.0.0.1:9092').pipe(
+    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')),
+  ),
+  KAFKA_CLIENT_ID: envField.str('offerstream'),
+  KAFKA_SSL: envField.bool(false),
+  KAFKA_SSL_CA_FILE: z.string().optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+};
+export type KafkaEnv = ReturnType<typeof loadKafkaEnv>;
+
+export function loadKafkaEnv(env: NodeJS.ProcessEnv = process.env) {
+  const cfg = loadEnvConfig(kafkaEnvShape, env);
+  if (cfg.KAFKA_SASL_MECHANISM && (!cfg.KAFKA_SASL_USERNAME || !cfg.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError(
+      cfg.KAFKA_SASL_USERNAME ? 'KAFKA_SASL_PASSWORD' : 'KAFKA_SASL_USERNAME',
+      'required when KAFKA_SASL_MECHANISM is set',
+    );
+  }
+  return cfg;
+}
+
+export function createKafka(cfg: KafkaEnv, logger?: Logger): Kafka {
+  const config: KafkaConfig = {
+    clientId: cfg.KAFKA_CLIENT_ID,
+    brokers: cfg.KAFKA_BROKERS,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: logLevel.WARN,
+  };
+  if (logger) config.logCreator = () => (entry: LogEntry) => kafkaLog(logger, entry);
+  if (cfg.KAFKA_SSL) {
+    config.ssl = cfg.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(cfg.KAFKA_SSL_CA_FILE, 'utf8')] } : true;
+  }
+  if (cfg.KAFKA_SASL_MECHANISM && cfg.KAFKA_SASL_USERNAME && cfg.KAFKA_SASL_PASSWORD) {
+    config.sasl = {
+      mechanism: cfg.KAFKA_SASL_MECHANISM,
+      username: cfg.KAFKA_SASL_USERNAME,
+      password: cfg.KAFKA_SASL_PASSWORD,
+    } as SASLOptions;
+  }
+  return new Kafka(config);
+}
+
+function kafkaLog(logger: Logger, { level, log }: LogEntry): void {
+  const { message, ...rest } = log;
+  const fields = { ...rest, source: 'kafkajs' };
+  if (level === logLevel.ERROR) logger.error(message, fields);
+  else if (level === logLevel.WARN) logger.warn(message, fields);
+  else logger.debug(message, fields);
+}

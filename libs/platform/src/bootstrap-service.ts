@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { createLogger, errorMessage, OfferStreamError, type Logger } from '@offerstream/core';
+import { NestJsonLogger } from './nest-json.logger';
+import { HEALTH_REGISTRY } from './platform.tokens';
+import type { HealthRegistry } from './health.registry';
+
+export interface ServiceBootOptions {
+  name: string;
+  port: number;
+  host?: string;
+  /** Builds the root module; called after config has been validated, so a bad setting never half-starts. */
+  module: (logger: Logger) => unknown;
+}
+
+/**
+ * The common main(): JSON logs, HTTP with health and metrics, and a graceful stop on SIGTERM/SIGINT (readiness
+ * goes red first, then modules finish their in-flight work in onApplicationShutdown).
+ */
+export async function bootstrapService(opts: ServiceBootOptions): Promise<INestApplication> {
+  const logger = createLogger(opts.name);
+  const app = await NestFactory.create(opts.module(logger) as never, {
+    logger: new NestJsonLogger(logger),
+    bufferLogs: false,
+  });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const health = app.get<HealthRegistry>(HEALTH_REGISTRY);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      health.markShuttingDown();
+      logger.info('shutdown requested', { signal });
+    });
+  }
+  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  logger.info('service listening', { port: opts.port });
+  return app;
+}
+
+/** Runs main and turns a boot failure (bad config above all) into one clear line and exit code 1. */
+export function runMain(main: () => Promise<unknown>, name: string): void {
+  main().catch((e: unknown) => {
+    const logger = createLogger(name);
+    if (e instanceof OfferStreamError) logger.error(`failed to start: ${e.message}`, { code: e.code, context: e.context });
+    else logger.error(`failed to start: ${errorMessage(e)}`, { error: e });
+    process.stderr.write(`${name}: failed to start: ${errorMessage(e)}\n`);
+    process.exit(1);
+  });
+}

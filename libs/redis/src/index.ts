@@ -1,0 +1,3 @@
+export * from './redis.config';
+export * from './redis-keys';
+export * from './lua-scripts';

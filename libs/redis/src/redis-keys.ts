@@ -1,0 +1,66 @@
+/**
+ * Every Redis key of the system is built here and nowhere else. Keys that must change together in one Lua
+ * script share a hash tag (`{...}`), so the same code runs on Redis Cluster. The deployment-wide prefix is
+ * added by the client (REDIS_KEY_PREFIX), not here.
+ */
+const tag = (s: string): string => `{${s.replace(/[{}]/g, '_')}}`;
+
+export const RedisKeys = {
+  /** Per-partition counters of the stream processor with their offset watermark in the same hash. */
+  partitionCounters: (group: string, topic: string, partition: number) => `pc:${tag(`${group}|${topic}|${partition}`)}`,
+  partitionCounterPattern: (group: string, topic: string) => `pc:{${group}|${topic}|*}`,
+
+  user: {
+    profile: (user: string) => `u:${tag(user)}:profile`,
+    vector: (user: string) => `u:${tag(user)}:vec`,
+    recent: (user: string) => `u:${tag(user)}:recent`,
+    session: (user: string) => `u:${tag(user)}:session`,
+    cart: (user: string) => `u:${tag(user)}:cart`,
+    rfm: (user: string) => `u:${tag(user)}:rfm`,
+    seen: (user: string) => `u:${tag(user)}:seen`,
+    purchased: (user: string) => `u:${tag(user)}:bought`,
+    watermark: (user: string) => `u:${tag(user)}:wm`,
+    nlp: (user: string) => `u:${tag(user)}:nlp`,
+    offers: (user: string) => `u:${tag(user)}:offers`,
+    segment: (user: string) => `u:${tag(user)}:segment`,
+  },
+  /** anonymous id -> user id, once an event carried both. */
+  alias: (anonymousId: string) => `alias:${tag(anonymousId)}`,
+
+  item: {
+    meta: (item: string) => `i:${tag(item)}:meta`,
+    contentVector: (item: string) => `i:${tag(item)}:cvec`,
+    neighbours: (item: string) => `i:${tag(item)}:nbr`,
+    contentNeighbours: (item: string) => `i:${tag(item)}:cnbr`,
+    cooc: (item: string) => `i:${tag(item)}:cooc`,
+    watermark: (item: string) => `i:${tag(item)}:wm`,
+    sentiment: (item: string) => `i:${tag(item)}:sent`,
+    negativeTerms: (item: string) => `i:${tag(item)}:negterms`,
+  },
+
+  /** Global rankings live in one slot each; they are read whole. */
+  popularity: () => 'g:{pop}:items',
+  trending: () => 'g:{trend}:items',
+  contentIndex: () => 'g:{content}:df',
+  segments: () => 'g:{segments}:model',
+
+  gnn: {
+    activeVersion: () => 'gnn:{model}:active',
+    meta: (version: string) => `gnn:{model}:${version}:meta`,
+    userEmbedding: (version: string) => `gnn:{model}:${version}:users`,
+    itemEmbedding: (version: string) => `gnn:{model}:${version}:items`,
+  },
+
+  campaign: {
+    index: () => 'c:{campaigns}:index',
+    definition: (id: string) => `c:{campaigns}:def:${id}`,
+    changes: () => 'c:{campaigns}:changes',
+    budget: (id: string) => `c:${tag(`budget:${id}`)}:spend`,
+    stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,
+  },
+  decision: {
+    triggerOnce: (triggerId: string) => `d:${tag(triggerId)}:once`,
+    offer: (offerId: string) => `d:${tag(offerId)}:offer`,
+    bandit: (policy: string) => `d:{bandit}:${policy}`,
+  },
+} as const;

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Cluster, Redis, type RedisOptions, type ClusterOptions } from 'ioredis';
+import { envField, loadEnvConfig } from '@offerstream/core';
+
+export const redisEnvShape = {
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Comma-separated host:port seeds; when set, the Cluster client is used and REDIS_URL only gives credentials. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]*$/, 'letters, digits, colon, dash, underscore').default('os:'),
+  REDIS_USERNAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_COMMAND_TIMEOUT_MS: envField.int(5_000, 10, 600_000),
+};
+export type RedisEnv = ReturnType<typeof loadRedisEnv>;
+export type RedisClient = Redis | Cluster;
+
+export function loadRedisEnv(env: NodeJS.ProcessEnv = process.env) {
+  return loadEnvConfig(redisEnvShape, env);
+}
+
+/**
+ * One factory for standalone and Cluster clients. The key prefix is applied by ioredis to every key argument
+ * (Lua scripts included), so the key builder never repeats it.
+ */
+export function createRedis(cfg: RedisEnv, overrides: Partial<RedisOptions> = {}): RedisClient {
+  const url = new URL(cfg.REDIS_URL);
+  const tls = url.protocol === 'rediss:' || cfg.REDIS_TLS_CA_FILE !== undefined;
+  const base: RedisOptions = {
+    keyPrefix: cfg.REDIS_KEY_PREFIX,
+    username: cfg.REDIS_USERNAME ?? (url.username ? decodeURIComponent(url.username) : undefined),
+    password: cfg.REDIS_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
+    commandTimeout: cfg.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+    lazyConnect: false,
+    ...(tls ? { tls: cfg.REDIS_TLS_CA_FILE ? { ca: readFileSync(cfg.REDIS_TLS_CA_FILE) } : {} } : {}),
+    ...overrides,
+  };
+  if (cfg.REDIS_CLUSTER_NODES) {
+    const nodes = cfg.REDIS_CLUSTER_NODES.split(',').map((s) => {
+      const [host, port] = s.trim().split(':');
+      return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
+    });
+    const options: ClusterOptions = { redisOptions: base, keyPrefix: cfg.REDIS_KEY_PREFIX, enableAutoPipelining: true };
+    return new Cluster(nodes, options);
+  }
+  return new Redis({
+    ...base,
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+  });
+}
