@@ -1,0 +1,144 @@
+/**
+ * Creates every topic of the contract (with its DLQ) that the cluster lacks, with the contract's partition count
+ * and retention.ms. Idempotent: existing topics are left as they are, and differences from the contract are
+ * reported, because changing partitions of a live keyed topic would reshuffle keys.
+ *
+ *   node tools/run-ts.cjs tools/create-topics.ts [--prefix <p>] [--wait-ms <n>] [--probe]
+ *
+ * Env: KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX (default none), KAFKA_REPLICATION_FACTOR
+ * (default 1). `--probe` only checks that the cluster answers a metadata request (exit 0 or 1).
+ */
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { allTopicNames } from '@offerstream/contracts';
+import { ConfigError, TransientError, envField, errorMessage, loadEnvConfig, sleep } from '@offerstream/core';
+import { z } from 'zod';
+
+interface Options {
+  readonly brokers: string[];
+  readonly prefix: string;
+  readonly replicationFactor: number;
+  readonly waitMs: number;
+  readonly probe: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const env = loadEnvConfig({
+    KAFKA_BROKERS: envField.list('127.0.0.1:9092'),
+    KAFKA_TOPIC_PREFIX: z.string().default(''),
+    KAFKA_REPLICATION_FACTOR: envField.int(1, 1, 5),
+  });
+  let prefix = env.KAFKA_TOPIC_PREFIX;
+  let waitMs = 30_000;
+  let probe = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--probe') probe = true;
+    else if (flag === '--prefix' && value !== undefined) {
+      prefix = value;
+      i++;
+    } else if (flag === '--wait-ms' && value !== undefined && /^\d+$/.test(value)) {
+      waitMs = Number(value);
+      i++;
+    } else throw new ConfigError('argv', `unknown or incomplete flag ${JSON.stringify(flag)}`);
+  }
+  return { brokers: env.KAFKA_BROKERS, prefix, replicationFactor: env.KAFKA_REPLICATION_FACTOR, waitMs, probe };
+}
+
+/** Waits until the cluster answers with at least one broker; a booting KRaft node refuses metadata at first. */
+async function connectWhenReady(admin: Admin, brokers: readonly string[], waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let lastError: unknown;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0) return;
+      lastError = new Error('cluster reports no brokers yet');
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new TransientError(
+        'KAFKA_UNREACHABLE',
+        `Kafka at ${brokers.join(',')} did not answer within ${waitMs} ms`,
+        lastError,
+        {
+          brokers,
+          lastError: errorMessage(lastError),
+        },
+      );
+    }
+    await sleep(Math.min(1_000, 200 * (attempt + 1)));
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const kafka = new Kafka({
+    clientId: 'offerstream-create-topics',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2, initialRetryTime: 200 },
+    connectionTimeout: 3_000,
+  });
+  const admin = kafka.admin();
+  try {
+    await connectWhenReady(admin, options.brokers, options.probe ? 0 : options.waitMs);
+    if (options.probe) {
+      process.stderr.write(`Kafka at ${options.brokers.join(',')} answers\n`);
+      return;
+    }
+    const wanted = allTopicNames(options.prefix);
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = wanted
+      .filter((t) => !existing.has(t.name))
+      .map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: options.replicationFactor,
+        configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+      }));
+    if (missing.length > 0) {
+      // A concurrent creator can win the race; kafkajs then reports "already exists", which is the goal anyway.
+      await admin
+        .createTopics({ topics: missing, waitForLeaders: true, timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          const now = new Set(await admin.listTopics());
+          if (!missing.every((t) => now.has(t.topic))) throw error;
+        });
+    }
+    for (const t of missing) {
+      process.stdout.write(
+        `created ${t.topic} (partitions ${t.numPartitions ?? '?'}, ${t.configEntries?.[0]?.name}=${t.configEntries?.[0]?.value})\n`,
+      );
+    }
+    await reportDrift(
+      admin,
+      wanted.filter((t) => existing.has(t.name)),
+    );
+    process.stdout.write(
+      `topics: ${missing.length} created, ${wanted.length - missing.length} already present, ${wanted.length} in contract\n`,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function reportDrift(admin: Admin, present: ReturnType<typeof allTopicNames>): Promise<void> {
+  if (present.length === 0) return;
+  const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+  for (const t of present) {
+    const actual = metadata.topics.find((m) => m.name === t.name)?.partitions.length;
+    if (actual !== undefined && actual !== t.partitions) {
+      process.stderr.write(
+        `warning: ${t.name} has ${actual} partitions, the contract says ${t.partitions} (left unchanged)\n`,
+      );
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`create-topics failed: ${errorMessage(error)}\n`);
+  process.exitCode = 1;
+});
