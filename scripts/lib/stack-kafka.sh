@@ -191,14 +191,19 @@ kafka_topic_count() {
     echo "? (kcat missing: bash scripts/stack.sh ensure-kcat)"
     return 0
   }
-  # Internal topics (__consumer_offsets, ...) are not ours to count.
-  kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 3 2>/dev/null | grep '^  topic "' | grep -vc '^  topic "__' || true
+  # Internal topics (__consumer_offsets, ...) are not counted; tests add prefixed topics beside the contract's.
+  local names
+  names="$(kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 3 2>/dev/null | sed -n 's/^  topic "\([^"]*\)".*/\1/p' | grep -v '^__' || true)"
+  printf '%s (%s offerstream.*)' "$(grep -c . <<<"$names" || true)" "$(grep -c '^offerstream\.' <<<"$names" || true)"
 }
 
 # Prints one line; returns non-zero when the broker is not serving.
 kafka_status() {
-  local pid
+  local pid running
   if pid="$(kafka_pid)"; then
+    # Report the broker as it was started, even when today's KAFKA_PORT says otherwise.
+    running="$(kafka_running_port)"
+    local KAFKA_PORT="${running:-$KAFKA_PORT}"
     if port_open 127.0.0.1 "$KAFKA_PORT"; then
       printf 'kafka  UP    pid %s  127.0.0.1:%s (controller %s)  topics %s  data %s\n' \
         "$pid" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$(kafka_topic_count)" "$KAFKA_DATA_DIR"
