@@ -8,3 +8,8 @@ export * from './evaluation/qini';
 export * from './evaluation/policy-value';
 export * from './evaluation/targeting-policy';
 export * from './evaluation/uplift-evaluation';
+export * from './bandit/linear-thompson.bandit';
+export * from './bandit/incremental-profit';
+export * from './ope/off-policy-estimators';
+export * from './stats/distributions';
+export * from './stats/confidence-intervals';

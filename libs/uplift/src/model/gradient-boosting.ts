@@ -49,6 +49,11 @@ export interface BoostingData {
   readonly x: readonly (readonly number[])[];
   readonly y: ArrayLike<number>;
   readonly weight?: ArrayLike<number>;
+  /**
+   * Starting margin per row. When given the fitted model is a pure correction (base 0) on top of it, which
+   * is how arm offsets and shared models are stacked.
+   */
+  readonly initMargin?: ArrayLike<number>;
 }
 
 /** Gradient-boosted trees (second-order, histogram splits). Predicts a probability or a mean. */
@@ -103,6 +108,8 @@ export interface BoostingFit {
   readonly model: BoostedTrees;
   /** Validation loss after each tree, when validation data was given. */
   readonly validationLoss: number[];
+  /** Validation loss before the first tree (the base or initial margins alone). */
+  readonly initialValidationLoss: number;
   readonly bestTrees: number;
 }
 
@@ -129,15 +136,28 @@ export function fitBoostedTrees(
     swy += (w[i] as number) * (train.y[i] as number);
   }
   const mean = swy / sw;
-  const base = p.loss === 'logistic' ? Math.log(clampProb(mean) / (1 - clampProb(mean))) : mean;
+  const base = train.initMargin ? 0 : p.loss === 'logistic' ? Math.log(clampProb(mean) / (1 - clampProb(mean))) : mean;
   const margin = new Float64Array(n).fill(base);
+  if (train.initMargin) for (let i = 0; i < n; i++) margin[i] = train.initMargin[i] as number;
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const rng = new SeededRandom(p.seed);
   const trees: SerializedTree[] = [];
   const validationLoss: number[] = [];
   const vMargin = validation ? new Float64Array(validation.x.length).fill(base) : null;
-  let best = Infinity;
+  if (validation?.initMargin && vMargin) for (let i = 0; i < vMargin.length; i++) vMargin[i] = validation.initMargin[i] as number;
+  let initialValidationLoss = NaN;
+  if (validation && vMargin) {
+    let loss = 0;
+    let vw = 0;
+    for (let i = 0; i < vMargin.length; i++) {
+      const wi = validation.weight ? (validation.weight[i] as number) : 1;
+      loss += wi * pointLoss(p.loss, vMargin[i] as number, validation.y[i] as number);
+      vw += wi;
+    }
+    initialValidationLoss = loss / vw;
+  }
+  let best = Number.isNaN(initialValidationLoss) ? Infinity : initialValidationLoss;
   let bestTrees = 0;
   const grower = new TreeGrower(binned, p);
 
@@ -181,8 +201,8 @@ export function fitBoostedTrees(
   }
   const model = new BoostedTrees(p.loss, base, trees);
   return validation
-    ? { model: model.truncate(bestTrees), validationLoss, bestTrees }
-    : { model, validationLoss, bestTrees: trees.length };
+    ? { model: model.truncate(bestTrees), validationLoss, initialValidationLoss, bestTrees }
+    : { model, validationLoss, initialValidationLoss, bestTrees: trees.length };
 }
 
 export function pointLoss(loss: BoostingLoss, margin: number, y: number): number {

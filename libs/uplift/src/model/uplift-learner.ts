@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { stratifiedFolds } from './cross-fitting';
-import { BoostedTrees, fitBoostedTrees, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
-import { BlendedUpliftModel, type SerializedUpliftModel } from './uplift-model';
+import { BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
+import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
 export interface UpliftTrainingData {
   readonly x: readonly (readonly number[])[];
@@ -10,6 +10,8 @@ export interface UpliftTrainingData {
   readonly y: ArrayLike<number>;
 }
 
+export type CvBoostingParams = Partial<BoostingParams> & { readonly patience?: number };
+
 export interface UpliftLearnerOptions {
   readonly actions: readonly string[];
   readonly controlAction: string;
@@ -17,9 +19,10 @@ export interface UpliftLearnerOptions {
   readonly target: string;
   readonly folds: number;
   readonly seed: number;
-  readonly responseParams: Partial<BoostingParams>;
-  readonly effectParams: Partial<BoostingParams>;
-  /** Weight of the DR-learner effect model against the T-learner difference. */
+  readonly sharedParams: CvBoostingParams;
+  readonly armParams: CvBoostingParams;
+  readonly effectParams: CvBoostingParams;
+  /** Weight of the DR-learner effect model against the difference of response models (0 skips it). */
   readonly effectWeight: number;
   readonly log?: (message: string) => void;
 }
@@ -27,22 +30,25 @@ export interface UpliftLearnerOptions {
 export const DEFAULT_LEARNER_OPTIONS: Omit<UpliftLearnerOptions, 'actions' | 'controlAction' | 'featureNames' | 'target'> = {
   folds: 5,
   seed: 42,
-  responseParams: { loss: 'logistic', maxTrees: 400, learningRate: 0.05, maxDepth: 3, minChildWeight: 30, lambda: 10, subsample: 0.8 },
+  sharedParams: { loss: 'logistic', maxTrees: 400, learningRate: 0.05, maxDepth: 3, minChildWeight: 30, lambda: 10, subsample: 0.8 },
+  armParams: { loss: 'logistic', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 30, lambda: 10, subsample: 0.8 },
   effectParams: { loss: 'squared', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 800, lambda: 50, subsample: 0.8 },
-  effectWeight: 0.5,
+  effectWeight: 0,
 };
 
 interface CvResult {
   readonly bestTrees: number;
-  /** Out-of-fold predictions (each row predicted by the model that did not see its fold). */
+  /** Out-of-fold margins of the fitted correction (each row scored by the fold model that did not see it). */
   readonly oof: Float64Array;
   readonly model: BoostedTrees;
 }
 
 /**
  * K-fold early stopping: every fold fits on the other folds with its own fold as validation; the number of
- * trees minimising the mean validation curve is used for the out-of-fold predictions and the final refit on
- * all rows. `rows` restricts fitting to a subset (one arm) while predictions are made for every row.
+ * trees minimising the summed validation curves is used for the out-of-fold predictions and for the final
+ * refit on all rows. `rows` restricts fitting to a subset (one arm) while every row gets a prediction.
+ * `cvInit` is the starting margin seen during cross-validation (itself out-of-fold), `finalInit` the one
+ * for the refit.
  */
 function crossFitBoosted(
   x: readonly (readonly number[])[],
@@ -50,84 +56,106 @@ function crossFitBoosted(
   rows: readonly number[],
   fold: Int32Array,
   k: number,
-  params: Partial<BoostingParams>,
+  params: CvBoostingParams,
+  cvInit?: ArrayLike<number>,
+  finalInit?: ArrayLike<number>,
 ): CvResult {
+  const pick = (subset: readonly number[], init?: ArrayLike<number>) => ({
+    x: subset.map((i) => x[i] as number[]),
+    y: subset.map((i) => y[i] as number),
+    ...(init ? { initMargin: subset.map((i) => init[i] as number) } : {}),
+  });
   const foldModels: BoostedTrees[] = [];
   const curves: number[][] = [];
+  // Zero trees is a candidate: with weak heterogeneity an arm correction often should stay empty.
+  let best = 0;
   for (let f = 0; f < k; f++) {
-    const trainRows = rows.filter((i) => fold[i] !== f);
-    const validRows = rows.filter((i) => fold[i] === f);
     const fit = fitBoostedTrees(
-      { x: trainRows.map((i) => x[i] as number[]), y: trainRows.map((i) => y[i] as number) },
+      pick(rows.filter((i) => fold[i] !== f), cvInit),
       { ...params, seed: (params.seed ?? 1) + f },
-      { x: validRows.map((i) => x[i] as number[]), y: validRows.map((i) => y[i] as number) },
-      1_000_000,
+      pick(rows.filter((i) => fold[i] === f), cvInit),
+      params.patience ?? 80,
     );
     foldModels.push(fit.model);
     curves.push(fit.validationLoss);
+    best += fit.initialValidationLoss;
   }
   const length = Math.min(...curves.map((c) => c.length));
-  let bestTrees = 1;
-  let best = Infinity;
+  let bestTrees = 0;
   for (let t = 0; t < length; t++) {
     let s = 0;
     for (const c of curves) s += c[t] as number;
-    if (s < best) {
+    if (s < best - 1e-12) {
       best = s;
       bestTrees = t + 1;
     }
   }
   const oof = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    oof[i] = (foldModels[fold[i] as number] as BoostedTrees).truncate(bestTrees).predict(x[i] as number[]);
+    oof[i] = (foldModels[fold[i] as number] as BoostedTrees).truncate(bestTrees).margin(x[i] as number[]);
   }
-  const final = fitBoostedTrees(
-    { x: rows.map((i) => x[i] as number[]), y: rows.map((i) => y[i] as number) },
-    { ...params, maxTrees: bestTrees },
-  );
+  const final = fitBoostedTrees(pick(rows, finalInit), { ...params, maxTrees: bestTrees });
   return { bestTrees, oof, model: final.model };
 }
 
+function logit(p: number): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
+}
+
 /**
- * Trains the blended T-learner / DR-learner. Outcome models are cross-fitted so that the doubly robust
- * pseudo-outcomes of a row never use a model that saw that row; tree counts come from K-fold validation on
- * the training data only.
+ * Trains the stacked uplift model. Arm offsets are the log-odds of each arm's response rate; shared trees
+ * are boosted on every row on top of them; per-arm correction trees are boosted on each arm's rows on top
+ * of that. All tree counts come from K-fold validation within the training data, and the starting margins
+ * used inside cross-validation are themselves out-of-fold, so no stage is tuned on rows it has seen.
  */
-export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearnerOptions): BlendedUpliftModel {
+export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearnerOptions): StackedUpliftModel {
   const { actions, controlAction, folds: k } = options;
   const log = options.log ?? (() => undefined);
   const n = data.x.length;
   const control = actions.indexOf(controlAction);
   if (control < 0) throw new ValidationError('control action missing from actions');
   const fold = stratifiedFolds(data.action, k, options.seed);
-  const propensity = actions.map((_, a) => {
-    let c = 0;
-    for (let i = 0; i < n; i++) if (data.action[i] === a) c++;
-    return c / n;
-  });
-  if (propensity.some((p) => p === 0)) throw new ValidationError('every action needs logged rows', { propensity });
-
-  const response: Record<string, SerializedBoostedModel> = {};
-  const oof: Float64Array[] = [];
+  const counts = actions.map(() => 0);
+  const sums = actions.map(() => 0);
+  for (let i = 0; i < n; i++) {
+    const a = data.action[i] as number;
+    counts[a] = (counts[a] as number) + 1;
+    sums[a] = (sums[a] as number) + (data.y[i] as number);
+  }
+  if (counts.some((c) => c === 0)) throw new ValidationError('every action needs logged rows', { counts });
+  const propensity = counts.map((c) => c / n);
+  const offset = sums.map((s, a) => logit(s / (counts[a] as number)));
   const chosenTrees: Record<string, number> = {};
+
+  const rowOffset = Float64Array.from({ length: n }, (_, i) => offset[data.action[i] as number] as number);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const shared = crossFitBoosted(data.x, data.y, all, fold, k, options.sharedParams, rowOffset, rowOffset);
+  chosenTrees['shared'] = shared.bestTrees;
+  log(`shared response model: ${shared.bestTrees} trees`);
+  const sharedFinal = Float64Array.from(data.x, (xi) => shared.model.margin(xi));
+
+  const armCorrection: Record<string, SerializedBoostedModel> = {};
+  const oofResponse: Float64Array[] = [];
   actions.forEach((name, a) => {
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (data.action[i] === a) rows.push(i);
-    const cv = crossFitBoosted(data.x, data.y, rows, fold, k, options.responseParams);
-    response[name] = cv.model.toJSON();
-    oof.push(cv.oof);
-    chosenTrees[`response_${name}`] = cv.bestTrees;
-    log(`response model ${name}: ${rows.length} rows, ${cv.bestTrees} trees`);
+    const rows = all.filter((i) => data.action[i] === a);
+    const off = offset[a] as number;
+    const cvInit = Float64Array.from(shared.oof, (m) => m + off);
+    const finalInit = Float64Array.from(sharedFinal, (m) => m + off);
+    const cv = crossFitBoosted(data.x, data.y, rows, fold, k, options.armParams, cvInit, finalInit);
+    armCorrection[name] = cv.model.toJSON();
+    oofResponse.push(Float64Array.from(cv.oof, (m, i) => sigmoid(m + (cvInit[i] as number))));
+    chosenTrees[`arm_${name}`] = cv.bestTrees;
+    log(`arm correction ${name}: ${rows.length} rows, ${cv.bestTrees} trees`);
   });
 
   const effect: Record<string, SerializedBoostedModel> = {};
   if (options.effectWeight > 0) {
-    const all = Array.from({ length: n }, (_, i) => i);
-    const mu0 = oof[control] as Float64Array;
+    const mu0 = oofResponse[control] as Float64Array;
     const p0 = propensity[control] as number;
     actions.forEach((name, a) => {
       if (a === control) return;
-      const mua = oof[a] as Float64Array;
+      const mua = oofResponse[a] as Float64Array;
       const pa = propensity[a] as number;
       const pseudo = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -140,7 +168,7 @@ export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearne
       const cv = crossFitBoosted(data.x, pseudo, all, fold, k, options.effectParams);
       effect[name] = cv.model.toJSON();
       chosenTrees[`effect_${name}`] = cv.bestTrees;
-      log(`effect model ${name}: ${cv.bestTrees} trees`);
+      log(`DR effect model ${name}: ${cv.bestTrees} trees`);
     });
   }
 
@@ -151,10 +179,12 @@ export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearne
     actions: [...actions],
     controlAction,
     featureNames: [...options.featureNames],
-    response,
+    armOffset: Object.fromEntries(actions.map((a, i) => [a, offset[i] as number])),
+    shared: shared.model.toJSON(),
+    armCorrection,
     effect,
     effectWeight: options.effectWeight,
     metadata: { trainRows: n, folds: k, seed: options.seed, propensity, chosenTrees },
   };
-  return new BlendedUpliftModel(json);
+  return new StackedUpliftModel(json);
 }

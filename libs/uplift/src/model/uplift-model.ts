@@ -1,5 +1,5 @@
 import { ValidationError } from '@offerstream/core';
-import { BoostedTrees, type SerializedBoostedModel } from './gradient-boosting';
+import { BoostedTrees, sigmoid, type SerializedBoostedModel } from './gradient-boosting';
 
 /**
  * What the decision service needs from a trained uplift model: per-action response probabilities and the
@@ -16,6 +16,12 @@ export interface UpliftModel {
   toJSON(): SerializedUpliftModel;
 }
 
+/**
+ * Response of action a: sigmoid(armOffset[a] + shared(x) + armCorrection[a](x)). The shared trees learn who
+ * responds at all (estimated on every row, so with little noise); the per-arm corrections learn only the
+ * heterogeneity the data supports, their size chosen by cross-validation. The optional direct effect
+ * models (DR-learner) are blended into the uplift with `effectWeight`.
+ */
 export interface SerializedUpliftModel {
   readonly kind: 'offerstream-uplift';
   readonly version: 1;
@@ -23,18 +29,18 @@ export interface SerializedUpliftModel {
   readonly actions: string[];
   readonly controlAction: string;
   readonly featureNames: string[];
-  /** Outcome model per action (T-learner). */
-  readonly response: Record<string, SerializedBoostedModel>;
-  /** Direct uplift model per treatment (DR-learner on doubly robust pseudo-outcomes). */
+  readonly armOffset: Record<string, number>;
+  readonly shared: SerializedBoostedModel;
+  readonly armCorrection: Record<string, SerializedBoostedModel>;
   readonly effect: Record<string, SerializedBoostedModel>;
-  /** Weight of the direct uplift model; 1 - weight goes to the difference of outcome models. */
   readonly effectWeight: number;
   readonly metadata: Record<string, unknown>;
 }
 
-export class BlendedUpliftModel implements UpliftModel {
-  private readonly response: Map<string, BoostedTrees>;
-  private readonly effect: Map<string, BoostedTrees>;
+export class StackedUpliftModel implements UpliftModel {
+  private readonly shared: BoostedTrees;
+  private readonly correction = new Map<string, BoostedTrees>();
+  private readonly effect = new Map<string, BoostedTrees>();
 
   constructor(private readonly json: SerializedUpliftModel) {
     if (json.kind !== 'offerstream-uplift' || json.version !== 1) {
@@ -43,19 +49,18 @@ export class BlendedUpliftModel implements UpliftModel {
     if (!json.actions.includes(json.controlAction)) {
       throw new ValidationError('control action is not one of the actions', { controlAction: json.controlAction });
     }
-    this.response = new Map();
-    this.effect = new Map();
+    this.shared = BoostedTrees.fromJSON(json.shared);
     for (const a of json.actions) {
-      const r = json.response[a];
-      if (!r) throw new ValidationError(`uplift model has no response model for action ${a}`);
-      this.response.set(a, BoostedTrees.fromJSON(r));
+      const c = json.armCorrection[a];
+      if (!c || typeof json.armOffset[a] !== 'number') throw new ValidationError(`uplift model has no response model for action ${a}`);
+      this.correction.set(a, BoostedTrees.fromJSON(c));
       const e = json.effect[a];
       if (a !== json.controlAction && e) this.effect.set(a, BoostedTrees.fromJSON(e));
     }
   }
 
-  static fromJSON(json: SerializedUpliftModel): BlendedUpliftModel {
-    return new BlendedUpliftModel(json);
+  static fromJSON(json: SerializedUpliftModel): StackedUpliftModel {
+    return new StackedUpliftModel(json);
   }
 
   get actions(): readonly string[] {
@@ -74,21 +79,29 @@ export class BlendedUpliftModel implements UpliftModel {
     }
   }
 
+  private responses(x: readonly number[]): Record<string, number> {
+    const shared = this.shared.margin(x);
+    const out: Record<string, number> = {};
+    for (const a of this.json.actions) {
+      out[a] = sigmoid((this.json.armOffset[a] as number) + shared + (this.correction.get(a) as BoostedTrees).margin(x));
+    }
+    return out;
+  }
+
   predictResponse(x: readonly number[]): Record<string, number> {
     this.check(x);
-    const out: Record<string, number> = {};
-    for (const [a, m] of this.response) out[a] = m.predict(x);
-    return out;
+    return this.responses(x);
   }
 
   predictUplift(x: readonly number[]): Record<string, number> {
     this.check(x);
-    const control = (this.response.get(this.json.controlAction) as BoostedTrees).predict(x);
+    const r = this.responses(x);
+    const control = r[this.json.controlAction] as number;
     const w = this.json.effectWeight;
     const out: Record<string, number> = {};
     for (const a of this.json.actions) {
       if (a === this.json.controlAction) continue;
-      const diff = (this.response.get(a) as BoostedTrees).predict(x) - control;
+      const diff = (r[a] as number) - control;
       const direct = this.effect.get(a);
       out[a] = direct && w > 0 ? w * direct.predict(x) + (1 - w) * diff : diff;
     }
