@@ -1,0 +1,19 @@
+import type { TextScore, TextScorerOptions } from './text-scorer';
+
+export interface WorkerSetup {
+  readonly sentimentDir: string;
+  readonly categoryDir?: string;
+  readonly scorerOptions?: Partial<TextScorerOptions>;
+}
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly texts: string[];
+  readonly topK?: number;
+}
+
+export type WorkerResponse =
+  { readonly id: number; readonly scores: TextScore[] } | { readonly id: number; readonly error: string };
+
+export type WorkerHello =
+  { readonly ready: true; readonly backend: string } | { readonly ready: false; readonly error: string };

@@ -1,0 +1,32 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '@offerstream/core';
+import { initTensorflow } from '../models/tf-backend';
+import { loadTextModel } from '../models/text-model.io';
+import { TextScorer } from './text-scorer';
+import type { WorkerRequest, WorkerResponse, WorkerSetup } from './text-scoring.protocol';
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const setup = workerData as WorkerSetup;
+  try {
+    const backend = await initTensorflow();
+    const sentiment = (await loadTextModel(setup.sentimentDir)).classifier;
+    const category = setup.categoryDir ? (await loadTextModel(setup.categoryDir)).classifier : undefined;
+    const scorer = new TextScorer(category ? { sentiment, category } : { sentiment }, setup.scorerOptions);
+    port.on('message', (req: WorkerRequest) => {
+      let res: WorkerResponse;
+      try {
+        res = { id: req.id, scores: scorer.scoreBatch(req.texts, req.topK) };
+      } catch (error) {
+        res = { id: req.id, error: errorMessage(error) };
+      }
+      port.postMessage(res);
+    });
+    port.postMessage({ ready: true, backend });
+  } catch (error) {
+    port.postMessage({ ready: false, error: errorMessage(error) });
+  }
+}
+
+void main();
