@@ -28,7 +28,10 @@ export function wilsonInterval(successes: number, trials: number, level = 0.95):
   const denom = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denom;
-  return { estimate: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half), level };
+  // At 0 or n successes the bound is exactly 0 or 1; the closed form only reaches it up to rounding.
+  const lower = successes === 0 ? 0 : Math.max(0, centre - half);
+  const upper = successes === trials ? 1 : Math.min(1, centre + half);
+  return { estimate: p, lower, upper, level };
 }
 
 /**

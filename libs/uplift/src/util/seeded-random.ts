@@ -4,7 +4,6 @@
  */
 export class SeededRandom {
   private state: number;
-  private spareGaussian: number | null = null;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -24,19 +23,15 @@ export class SeededRandom {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal via Box-Muller, caching the second value. */
+  /**
+   * Standard normal via Box-Muller. The second value is deliberately not cached, so the whole generator
+   * state is the single integer in `snapshot` and a restored bandit continues the same stream.
+   */
   gaussian(): number {
-    if (this.spareGaussian !== null) {
-      const v = this.spareGaussian;
-      this.spareGaussian = null;
-      return v;
-    }
     let u = 0;
     while (u <= Number.EPSILON) u = this.next();
     const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareGaussian = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   shuffle<T>(items: T[]): T[] {
