@@ -26,7 +26,7 @@ interface Segment {
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 // A run is either CJK characters, or a word of letters/digits (apostrophes kept inside words: "don't").
 const SEGMENT =
-  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)|([\p{L}\p{N}]+(?:'[\p{L}]+)*)/gu;
+  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)|((?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+(?:'\p{L}+)*)/gu;
 const LATIN_LETTER = /\p{Script=Latin}/u;
 
 /** FNV-1a 32-bit: stable across processes and platforms, which a shipped model's hashed features require. */
