@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { errorMessage } from '@offerstream/core';
+import { type LabelledText, loadTextDataset } from '../data/text-dataset';
+import { stratifiedSplit } from '../data/stratified-split';
+import { DEFAULT_MODEL_DIR } from '../default-text-models';
+import { classificationMetrics } from '../evaluation/classification-metrics';
+import { formatProgress } from '../evaluation/text-evaluation';
+import { initTensorflow } from '../models/tf-backend';
+import { saveTextModel } from '../models/text-model.io';
+import { trainTextModel } from '../training/train-text-model';
+
+/**
+ * Retrains the shipped models (libs/nlp/model/{sentiment,category}) on the 80% stratified (seed 42) part of the
+ * shared review corpora and records held-out metrics on the other 20% in each manifest.
+ * Usage: train-default-models.main.ts [--zh FILE] [--en FILE] [--out DIR] [--version X.Y.Z]
+ */
+const VERSION = '1.0.0';
+
+async function main(): Promise<Record<string, unknown>> {
+  const argv = process.argv.slice(2);
+  const flag = (name: string, fallback: string): string => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : fallback;
+  };
+  const shared = resolve(__dirname, '../../../../../shared/datasets/reviews');
+  const zhFile = flag('zh', join(shared, 'online_shopping_10_cats.csv'));
+  const enFile = flag('en', join(shared, 'amazon_cells_labelled.txt'));
+  const out = flag('out', DEFAULT_MODEL_DIR);
+  const version = flag('version', VERSION);
+  for (const f of [zhFile, enFile]) if (!existsSync(f)) throw new Error(`missing dataset ${f}`);
+  const backend = await initTensorflow();
+  const zh = loadTextDataset(zhFile);
+  const en = loadTextDataset(enFile);
+  const part = (rows: LabelledText[], labels: string[]) => {
+    const s = stratifiedSplit(labels, 0.2, 42);
+    return { train: s.train.map((i) => rows[i] as LabelledText), test: s.test.map((i) => rows[i] as LabelledText) };
+  };
+  const zhSplit = part(
+    zh.rows,
+    zh.rows.map((r) => `${r.category ?? ''}|${r.sentiment}`),
+  );
+  const enSplit = part(
+    en.rows,
+    en.rows.map((r) => r.sentiment),
+  );
+  const small = { maxVocab: 50_000, embeddingDim: 16, seed: 42 };
+  const command = `node tools/run-ts.cjs libs/nlp/src/cli/train-default-models.main.ts ${argv.join(' ')}`.trim();
+  const sha = [zh.sha256, en.sha256];
+  const log = (p: Parameters<typeof formatProgress>[0]): void => void process.stderr.write(`${formatProgress(p)}\n`);
+
+  const t0 = Date.now();
+  const sentRows = [...zhSplit.train, ...enSplit.train];
+  const sentiment = await trainTextModel(
+    sentRows.map((r) => r.text),
+    sentRows.map((r) => r.sentiment),
+    { ...small, task: 'sentiment' },
+    log,
+  );
+  const sentSeconds = (Date.now() - t0) / 1000;
+  const sentMetric = (rows: LabelledText[]) =>
+    classificationMetrics(
+      rows.map((r) => r.sentiment),
+      sentiment.classifier.predictLabels(rows.map((r) => r.text)),
+      ['0', '1'],
+    );
+  const zhSent = sentMetric(zhSplit.test);
+  const enSent = sentMetric(enSplit.test);
+  const sentimentMetrics = {
+    zh_accuracy: zhSent.accuracy,
+    zh_macro_f1: zhSent.macro_f1,
+    en_accuracy: enSent.accuracy,
+    en_macro_f1: enSent.macro_f1,
+    n_test_zh: zhSplit.test.length,
+    n_test_en: enSplit.test.length,
+    train_seconds: sentSeconds,
+    backend,
+  };
+  await saveTextModel(
+    sentiment.classifier,
+    join(out, 'sentiment'),
+    { version, command, trainingDataSha256: sha, metrics: sentimentMetrics },
+    { float16: true },
+  );
+  process.stderr.write(`[nlp] sentiment ${JSON.stringify(sentimentMetrics)}\n`);
+
+  const t1 = Date.now();
+  const category = await trainTextModel(
+    zhSplit.train.map((r) => r.text),
+    zhSplit.train.map((r) => r.category ?? ''),
+    { ...small, task: 'category' },
+    log,
+  );
+  const catSeconds = (Date.now() - t1) / 1000;
+  const cat = classificationMetrics(
+    zhSplit.test.map((r) => r.category ?? ''),
+    category.classifier.predictLabels(zhSplit.test.map((r) => r.text)),
+  );
+  const categoryMetrics = {
+    accuracy: cat.accuracy,
+    macro_f1: cat.macro_f1,
+    n_test: zhSplit.test.length,
+    train_seconds: catSeconds,
+    backend,
+  };
+  await saveTextModel(
+    category.classifier,
+    join(out, 'category'),
+    { version, command, trainingDataSha256: [zh.sha256], metrics: categoryMetrics },
+    { float16: true },
+  );
+  return { version, out, sentiment: sentimentMetrics, category: categoryMetrics };
+}
+
+main().then(
+  (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+  (error: unknown) => {
+    process.stderr.write(`train-default-models failed: ${errorMessage(error)}\n`);
+    process.exitCode = 1;
+  },
+);
