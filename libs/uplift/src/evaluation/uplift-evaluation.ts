@@ -169,7 +169,7 @@ export async function runUpliftEvaluation(argv: string[]): Promise<Record<string
     rows: { train: train.length, test: test.length },
     budget: flags.budget,
     learner: {
-      kind: 'blended T-learner + DR-learner, gradient-boosted trees, K-fold cross-fitted',
+      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train',
       target: 'visit',
       effect_weight: flags.effectWeight,
       folds: flags.folds,

@@ -33,7 +33,7 @@ export const DEFAULT_LEARNER_OPTIONS: Omit<UpliftLearnerOptions, 'actions' | 'co
   sharedParams: { loss: 'logistic', maxTrees: 400, learningRate: 0.05, maxDepth: 3, minChildWeight: 30, lambda: 10, subsample: 0.8 },
   armParams: { loss: 'logistic', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 30, lambda: 10, subsample: 0.8 },
   effectParams: { loss: 'squared', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 800, lambda: 50, subsample: 0.8 },
-  effectWeight: 0,
+  effectWeight: 0.5,
 };
 
 interface CvResult {

@@ -28,7 +28,7 @@ function simulateLogs(n: number, rng: SeededRandom): LoggedDecision[] {
 
 // Deterministic target: a when x > 0.5, else b. True value = E[max-ish] computed analytically:
 // int_0^0.5 (0.5 - 0.3x) dx + int_0.5^1 (0.2 + 0.3x) dx = 0.2125 + 0.2125 = 0.425.
-const target: TargetPolicy = (context) => ((context[0] as number) > 0.5 ? { a: 1 } : { b: 1 });
+const target: TargetPolicy = (context): Record<string, number> => ((context[0] as number) > 0.5 ? { a: 1 } : { b: 1 });
 const TRUE_VALUE = 0.425;
 
 describe('off-policy estimators', () => {
