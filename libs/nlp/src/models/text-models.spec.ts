@@ -87,6 +87,15 @@ describe('text models on a generated two-language corpus', () => {
     expect(acc).toBeGreaterThan(0.8);
   });
 
+  it('scores in plain JS exactly as the TF.js graph does', () => {
+    const docs = test.slice(0, 40).map((r) => sentiment.encode(r.text).ids);
+    const member = sentiment.members[0];
+    const fast = member?.predictProba(docs) ?? new Float32Array(0);
+    const graph = member?.predictProbaTensor(docs) ?? new Float32Array(0);
+    expect(fast.length).toBe(80);
+    fast.forEach((p, i) => expect(Math.abs(p - (graph[i] as number))).toBeLessThan(1e-5));
+  });
+
   it('gives identical scores after a save/load round trip, also with float16 weights', async () => {
     const texts = test.slice(0, 50).map((r) => r.text);
     const before = sentiment.predictProba(texts);

@@ -81,7 +81,7 @@ function evaluate(
   let loss = 0;
   let correct = 0;
   for (let start = 0; start < docs.length; start += 512) {
-    const probs = model.predictProba(docs.slice(start, start + 512));
+    const probs = model.predictProbaTensor(docs.slice(start, start + 512));
     for (let i = 0; i * k < probs.length; i++) {
       const y = labels[start + i] as number;
       let best = 0;
