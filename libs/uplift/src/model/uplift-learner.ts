@@ -1,6 +1,6 @@
 import { ValidationError } from '@offerstream/core';
 import { stratifiedFolds } from './cross-fitting';
-import { BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
+import { type BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
 export interface UpliftTrainingData {
