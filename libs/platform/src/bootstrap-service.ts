@@ -10,6 +10,8 @@ export interface ServiceBootOptions {
   name: string;
   port: number;
   host?: string;
+  /** In-flight work gets this long to finish after SIGTERM (Kubernetes' grace period is 30 s by default). */
+  shutdownTimeoutMs?: number;
   /** Builds the root module; called after config has been validated, so a bad setting never half-starts. */
   module: (logger: Logger) => unknown;
 }
@@ -24,12 +26,31 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
     logger: new NestJsonLogger(logger),
     bufferLogs: false,
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const health = app.get<HealthRegistry>(HEALTH_REGISTRY);
+  // Our own handler instead of enableShutdownHooks: Nest re-raises the signal after closing, which makes a clean
+  // stop look like a crash (no exit code) to supervisors and tests.
+  let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
       health.markShuttingDown();
       logger.info('shutdown requested', { signal });
+      const force = setTimeout(() => {
+        logger.error('shutdown took too long; exiting', { signal });
+        process.exit(1);
+      }, opts.shutdownTimeoutMs ?? 25_000);
+      force.unref();
+      app
+        .close()
+        .then(() => {
+          logger.info('shutdown complete');
+          process.exit(0);
+        })
+        .catch((e: unknown) => {
+          logger.error('shutdown failed', { error: e });
+          process.exit(1);
+        });
     });
   }
   await app.listen(opts.port, opts.host ?? '0.0.0.0');

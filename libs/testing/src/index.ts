@@ -1,0 +1,4 @@
+export * from './test-env';
+export * from './service-process';
+export * from './kcat';
+export * from './clickstream-generator';
