@@ -30,7 +30,7 @@ export function decodeEvent<S extends z.ZodType>(
       .join('; ');
     return fail('SCHEMA', `schema violation: ${issues}`, topic.name);
   }
-  return { ok: true, event: parsed.data as z.infer<S> };
+  return { ok: true, event: parsed.data };
 }
 
 /** Validates before encoding so nothing invalid is ever produced by our own services. */

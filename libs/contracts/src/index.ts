@@ -6,3 +6,4 @@ export * from './nlp-signal.schema';
 export * from './topics';
 export * from './partition-key';
 export * from './codec';
+export * from './contract-docs';

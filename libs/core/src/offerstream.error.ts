@@ -56,7 +56,7 @@ export function isRetriable(error: unknown): boolean {
   // kafkajs and ioredis mark their own transient failures; anything else unknown is treated as transient
   // so that a bug in a dependency does not silently dead-letter good events.
   if (typeof error === 'object' && error !== null && 'retriable' in error) {
-    return Boolean((error as { retriable: unknown }).retriable);
+    return Boolean((error).retriable);
   }
   return true;
 }
