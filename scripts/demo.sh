@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The main job: local Kafka + Redis, every service, a replayed real clickstream, offers coming out.
+#   npm run start:demo                 runs until Ctrl-C (services stop; the stack stays up: npm run stack:down)
+#   DEMO_SECONDS=120 npm run start:demo   stops by itself after watching offers that long
+# Logs: .stack/logs/<service>.log. Dashboards and APIs are printed once everything is up.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NX_DAEMON=false KAFKAJS_NO_PARTITIONER_WARNING=1
+LOGS=.stack/logs
+PIDS=.stack/pids
+
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund || exit 1
+fi
+say "starting the local stack (Kafka KRaft + Redis)"
+bash scripts/stack.sh up || exit 1
+set -a
+# shellcheck disable=SC1091
+source .stack/env
+set +a
+mkdir -p "$LOGS" "$PIDS"
+
+declare -A PORTS=([stream-processor]=3001 [nlp-worker]=3002 [gnn-worker]=3003 [decision-service]=3000)
+SERVICES=()
+for s in stream-processor nlp-worker gnn-worker decision-service; do
+  [[ -f "apps/$s/src/main.ts" ]] && SERVICES+=("$s")
+done
+
+stop_services() {
+  for s in "${SERVICES[@]}"; do
+    if [[ -f "$PIDS/$s.pid" ]]; then
+      kill -TERM "$(cat "$PIDS/$s.pid")" 2>/dev/null || true
+    fi
+  done
+  for s in "${SERVICES[@]}"; do
+    if [[ -f "$PIDS/$s.pid" ]]; then
+      pid=$(cat "$PIDS/$s.pid")
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$PIDS/$s.pid"
+    fi
+  done
+  say "services stopped (the stack is still up: npm run stack:down)"
+}
+trap stop_services EXIT
+trap 'exit 130' INT TERM
+
+for s in "${SERVICES[@]}"; do
+  if [[ -f "$PIDS/$s.pid" ]] && kill -0 "$(cat "$PIDS/$s.pid")" 2>/dev/null; then
+    kill -TERM "$(cat "$PIDS/$s.pid")" 2>/dev/null; sleep 2
+  fi
+  say "starting $s on :${PORTS[$s]} (log: $LOGS/$s.log)"
+  PORT=${PORTS[$s]} nohup node tools/run-ts.cjs "apps/$s/src/main.ts" >"$LOGS/$s.log" 2>&1 &
+  echo $! >"$PIDS/$s.pid"
+done
+for s in "${SERVICES[@]}"; do
+  printf 'waiting for %s ' "$s"
+  for _ in $(seq 1 120); do
+    if curl -fs "http://127.0.0.1:${PORTS[$s]}/health/ready" >/dev/null; then break; fi
+    if ! kill -0 "$(cat "$PIDS/$s.pid")" 2>/dev/null; then
+      echo; echo "$s exited; last log lines:"; tail -20 "$LOGS/$s.log"; exit 1
+    fi
+    printf '.'; sleep 1
+  done
+  echo " ready"
+done
+
+say "replaying the clickstream (real DIGINETICA sample when ../shared is present)"
+node tools/run-ts.cjs tools/demo/replay-clickstream.ts ${DEMO_REPLAY_ARGS:-} || exit 1
+
+say "offers coming out of $(printf '%s' "${KAFKA_TOPIC_PREFIX:-}")offerstream.offers.v1"
+node tools/run-ts.cjs tools/demo/watch-offers.ts --seconds "${DEMO_SECONDS:-60}"
+
+cat <<TXT
+
+Everything is running. Look around:
+  decision service   http://127.0.0.1:3000/dashboard   (campaigns, spend, incrementality)
+                     curl -s -XPOST localhost:3000/decisions -H 'content-type: application/json' -d '{"userId":"dg-1","placement":"home"}'
+  feature store      curl -s localhost:3001/users/dg-1/profile
+  metrics            curl -s localhost:3001/metrics | grep offerstream_
+  offers topic       kcat -b 127.0.0.1:9092 -C -t offerstream.offers.v1 -o beginning -e
+TXT
+if [[ -z "${DEMO_SECONDS:-}" ]]; then
+  say "press Ctrl-C to stop the services"
+  while true; do sleep 3600; done
+fi
