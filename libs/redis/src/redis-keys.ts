@@ -24,6 +24,8 @@ export const RedisKeys = {
     offers: (user: string) => `u:${tag(user)}:offers`,
     segment: (user: string) => `u:${tag(user)}:segment`,
   },
+  /** SCAN pattern over the state blobs of all users (the segment job samples users with it). */
+  userProfilePattern: () => 'u:{*}:profile',
   /** anonymous id -> user id, once an event carried both. */
   alias: (anonymousId: string) => `alias:${tag(anonymousId)}`,
 
@@ -43,6 +45,16 @@ export const RedisKeys = {
   trending: () => 'g:{trend}:items',
   contentIndex: () => 'g:{content}:df',
   segments: () => 'g:{segments}:model',
+  /** Per-partition offset watermarks of the global rankings, in the same slot as the ranking they guard. */
+  popularityWatermarks: () => 'g:{pop}:wm',
+  trendingWatermarks: () => 'g:{trend}:wm',
+  /** Items whose co-occurrence changed since their neighbour list was last recomputed. */
+  neighbourDirty: () => 'g:{nbrdirty}:items',
+  /** Items with a content vector, and those whose content neighbours need recomputing. */
+  contentItems: () => 'g:{content}:items',
+  contentDirty: () => 'g:{content}:dirty',
+  /** Held by the one instance that runs the periodic segmentation. */
+  segmentLock: () => 'g:{segments}:lock',
 
   gnn: {
     activeVersion: () => 'gnn:{model}:active',

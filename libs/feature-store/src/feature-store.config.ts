@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { envField, loadEnvConfig } from '@offerstream/core';
+import { CLICKSTREAM_EVENT_TYPES, type ClickstreamEventType } from '@offerstream/contracts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+const priceBands = z
+  .string()
+  .default('10,25,50,100,250,500')
+  .transform((s) => s.split(',').map((x) => Number(x.trim())))
+  .pipe(
+    z
+      .array(z.number().finite().positive())
+      .min(1)
+      .max(16)
+      .refine((a) => a.every((v, i) => i === 0 || v > (a[i - 1] ?? 0)), 'must be increasing numbers'),
+  );
+
+const DEFAULT_WEIGHTS = 'product_view=1,add_to_cart=3,remove_from_cart=-1,checkout=0,purchase=5,review=3,search=0,page_view=0';
+const eventWeights = z
+  .string()
+  .default(DEFAULT_WEIGHTS)
+  .transform((s, ctx) => {
+    const out: Partial<Record<ClickstreamEventType, number>> = {};
+    for (const part of s.split(',')) {
+      const [k, v] = part.split('=').map((x) => x.trim());
+      const w = Number(v);
+      if (!k || !(CLICKSTREAM_EVENT_TYPES as readonly string[]).includes(k) || v === undefined || !Number.isFinite(w)) {
+        ctx.addIssue({ code: 'custom', message: `bad entry "${part}": want <event type>=<number>` });
+        return z.NEVER;
+      }
+      out[k as ClickstreamEventType] = w;
+    }
+    return out;
+  });
+
+/** Every tunable of the feature store, as environment variables validated at boot (a bad value names itself). */
+export const featureStoreEnvShape = {
+  FS_INTEREST_HALF_LIFE_H: envField.num(168, 0.01, 1e5),
+  FS_POPULARITY_HALF_LIFE_H: envField.num(720, 0.01, 1e5),
+  FS_TRENDING_HALF_LIFE_H: envField.num(24, 0.01, 1e5),
+  FS_COOC_HALF_LIFE_H: envField.num(720, 0.01, 1e5),
+  /** Landmark of forward decay: scores are stored as w * 2^((t - epoch) / halfLife), so sums never need rescans. */
+  FS_DECAY_EPOCH: z.iso.datetime({ offset: true }).default('2026-01-01T00:00:00Z'),
+  FS_VECTOR_DIMS: envField.int(64, 4, 512),
+  FS_RECENT_MAX: envField.int(20, 1, 1000),
+  FS_SEEN_MAX: envField.int(100, 1, 10_000),
+  FS_PURCHASED_MAX: envField.int(50, 1, 10_000),
+  FS_SESSION_ITEMS_MAX: envField.int(20, 1, 1000),
+  FS_CART_MAX: envField.int(50, 1, 1000),
+  FS_CATEGORIES_MAX: envField.int(16, 1, 1000),
+  FS_BRANDS_MAX: envField.int(8, 1, 1000),
+  FS_MERGED_IDS_MAX: envField.int(8, 1, 100),
+  FS_SESSION_GAP_MIN: envField.num(30, 1, 24 * 60),
+  FS_NEIGHBOURS_K: envField.int(20, 1, 500),
+  FS_COOC_MAX: envField.int(100, 1, 10_000),
+  FS_COOC_WINDOW: envField.int(3, 1, 50),
+  FS_USER_TTL_DAYS: envField.num(90, 0.001, 3650),
+  FS_ANON_TTL_DAYS: envField.num(7, 0.001, 3650),
+  FS_OUT_OF_ORDER_TOLERANCE_S: envField.int(300, 0, 86_400),
+  FS_MAX_EVENT_BYTES: envField.int(64 * 1024, 256, 256 * 1024),
+  FS_PRICE_BANDS: priceBands,
+  FS_EVENT_WEIGHTS: eventWeights,
+  FS_SEGMENT_K: envField.int(8, 2, 256),
+  FS_SEGMENT_INTERVAL_S: envField.int(600, 1, 86_400),
+  FS_SEGMENT_SAMPLE: envField.int(5000, 10, 1_000_000),
+  FS_NEIGHBOUR_REFRESH_MS: envField.int(2000, 50, 3_600_000),
+  FS_ITEM_CACHE_SIZE: envField.int(200_000, 0, 10_000_000),
+  FS_ITEM_CACHE_TTL_S: envField.int(60, 0, 86_400),
+};
+
+export interface FeatureStoreConfig {
+  interestHalfLifeMs: number;
+  popularityHalfLifeMs: number;
+  trendingHalfLifeMs: number;
+  coocHalfLifeMs: number;
+  decayEpochMs: number;
+  vectorDims: number;
+  recentMax: number;
+  seenMax: number;
+  purchasedMax: number;
+  sessionItemsMax: number;
+  cartMax: number;
+  categoriesMax: number;
+  brandsMax: number;
+  mergedIdsMax: number;
+  sessionGapMs: number;
+  neighboursK: number;
+  coocMax: number;
+  coocWindow: number;
+  userTtlMs: number;
+  anonTtlMs: number;
+  outOfOrderToleranceMs: number;
+  maxEventBytes: number;
+  priceBands: number[];
+  eventWeights: Partial<Record<ClickstreamEventType, number>>;
+  segmentK: number;
+  segmentIntervalMs: number;
+  segmentSample: number;
+  neighbourRefreshMs: number;
+  itemCacheSize: number;
+  itemCacheTtlMs: number;
+}
+
+export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): FeatureStoreConfig {
+  const e = loadEnvConfig(featureStoreEnvShape, env);
+  return {
+    interestHalfLifeMs: e.FS_INTEREST_HALF_LIFE_H * HOUR_MS,
+    popularityHalfLifeMs: e.FS_POPULARITY_HALF_LIFE_H * HOUR_MS,
+    trendingHalfLifeMs: e.FS_TRENDING_HALF_LIFE_H * HOUR_MS,
+    coocHalfLifeMs: e.FS_COOC_HALF_LIFE_H * HOUR_MS,
+    decayEpochMs: Date.parse(e.FS_DECAY_EPOCH),
+    vectorDims: e.FS_VECTOR_DIMS,
+    recentMax: e.FS_RECENT_MAX,
+    seenMax: Math.max(e.FS_SEEN_MAX, e.FS_RECENT_MAX),
+    purchasedMax: e.FS_PURCHASED_MAX,
+    sessionItemsMax: e.FS_SESSION_ITEMS_MAX,
+    cartMax: e.FS_CART_MAX,
+    categoriesMax: e.FS_CATEGORIES_MAX,
+    brandsMax: e.FS_BRANDS_MAX,
+    mergedIdsMax: e.FS_MERGED_IDS_MAX,
+    sessionGapMs: e.FS_SESSION_GAP_MIN * 60_000,
+    neighboursK: e.FS_NEIGHBOURS_K,
+    coocMax: e.FS_COOC_MAX,
+    coocWindow: e.FS_COOC_WINDOW,
+    userTtlMs: Math.round(e.FS_USER_TTL_DAYS * DAY_MS),
+    anonTtlMs: Math.round(e.FS_ANON_TTL_DAYS * DAY_MS),
+    outOfOrderToleranceMs: e.FS_OUT_OF_ORDER_TOLERANCE_S * 1000,
+    maxEventBytes: e.FS_MAX_EVENT_BYTES,
+    priceBands: e.FS_PRICE_BANDS,
+    eventWeights: e.FS_EVENT_WEIGHTS,
+    segmentK: e.FS_SEGMENT_K,
+    segmentIntervalMs: e.FS_SEGMENT_INTERVAL_S * 1000,
+    segmentSample: e.FS_SEGMENT_SAMPLE,
+    neighbourRefreshMs: e.FS_NEIGHBOUR_REFRESH_MS,
+    itemCacheSize: e.FS_ITEM_CACHE_SIZE,
+    itemCacheTtlMs: e.FS_ITEM_CACHE_TTL_S * 1000,
+  };
+}
+
+/** Defaults without reading the environment (tests, the reader in other services). */
+export const defaultFeatureStoreConfig = (): FeatureStoreConfig => loadFeatureStoreConfig({});
+
+export const priceBandLabel = (bands: readonly number[], index: number): string => {
+  const lo = index === 0 ? 0 : bands[index - 1];
+  const hi = bands[index];
+  return hi === undefined ? `${lo}+` : `${lo}-${hi}`;
+};
