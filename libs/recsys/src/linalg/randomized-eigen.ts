@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
 import { ValidationError } from '@offerstream/core';
 import { spmmDense, type CsrMatrix } from '../sparse/csr-matrix';
 import { createRng, gaussian } from '../util/random';
@@ -33,15 +33,16 @@ export function randomizedSvd(a: CsrMatrix, at: CsrMatrix, options: RandomizedSv
   const m = Math.min(rank + (options.oversample ?? 64), n, a.rows);
   const iterations = options.iterations ?? 6;
   const rng = createRng(options.seed ?? 7);
-  let q = new Float32Array(n * m);
+  let q: Float32Array = new Float32Array(n * m);
   for (let k = 0; k < q.length; k++) q[k] = gaussian(rng);
-  q = orthonormalize(orthonormalize(q, n, m), n, m);
+  q = orthonormalize(q, n, m);
   const z = new Float32Array(a.rows * m);
   const y = new Float32Array(n * m);
   for (let it = 0; it < iterations; it++) {
     spmmDense(a, q, m, z);
     spmmDense(at, z, m, y);
-    q = orthonormalize(orthonormalize(y, n, m), n, m);
+    // One Cholesky-QR pass per iteration suffices: Y = AᵀA Q with orthonormal Q has cond(Y) <= σ₁²/σ_m².
+    q = orthonormalize(y, n, m);
     options.onIteration?.(it + 1, iterations);
   }
   // Rayleigh-Ritz: eigenpairs of Qᵀ AᵀA Q = (AQ)ᵀ(AQ).
@@ -70,17 +71,26 @@ function symmetricMatrix(data: Float32Array, m: number): Matrix {
   return out;
 }
 
-/** Y (n x m) -> Y W Λ^{-1/2} where YᵀY = W Λ Wᵀ; directions with negligible energy are re-drawn at random. */
+/**
+ * Cholesky-QR: Y (n x m) -> Y L⁻ᵀ where YᵀY = L Lᵀ. Falls back to the eigen form Y W Λ^{-1/2} (dropping
+ * directions with negligible energy) when the Gram matrix is numerically singular.
+ */
 export function orthonormalize(y: Float32Array, n: number, m: number): Float32Array {
-  const gram = denseMatMul(y, [n, m], y, [n, m], true, false);
-  const eig = new EigenvalueDecomposition(symmetricMatrix(gram, m), { assumeSymmetric: true });
-  const values = eig.realEigenvalues;
-  const maxVal = Math.max(...values, 0);
+  const gram = symmetricMatrix(denseMatMul(y, [n, m], y, [n, m], true, false), m);
+  const chol = new CholeskyDecomposition(gram);
   const t = new Float32Array(m * m);
-  for (let c = 0; c < m; c++) {
-    const lam = values[c] ?? 0;
-    const scale = lam > maxVal * 1e-10 && lam > 0 ? 1 / Math.sqrt(lam) : 0;
-    for (let r = 0; r < m; r++) t[r * m + c] = eig.eigenvectorMatrix.get(r, c) * scale;
+  if (chol.isPositiveDefinite()) {
+    const lInvT = inverse(chol.lowerTriangularMatrix).transpose();
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) t[r * m + c] = lInvT.get(r, c);
+  } else {
+    const eig = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
+    const values = eig.realEigenvalues;
+    const maxVal = Math.max(...values, 0);
+    for (let c = 0; c < m; c++) {
+      const lam = values[c] ?? 0;
+      const scale = lam > maxVal * 1e-10 && lam > 0 ? 1 / Math.sqrt(lam) : 0;
+      for (let r = 0; r < m; r++) t[r * m + c] = eig.eigenvectorMatrix.get(r, c) * scale;
+    }
   }
   return denseMatMul(y, [n, m], t, [m, m]);
 }

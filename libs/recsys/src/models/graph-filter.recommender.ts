@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import type { InteractionGraph } from '../graph/interaction-graph';
 import { randomizedSvd } from '../linalg/randomized-eigen';
-import { readFloat32, tf } from '../linalg/tf-backend';
+import { readFloat32, tf, transposeDense } from '../linalg/tf-backend';
 import { scaleCsr, transposeCsr, type CsrMatrix } from '../sparse/csr-matrix';
 import type { ProgressFn, ScoringModel } from './scoring-model';
 
@@ -113,6 +113,11 @@ export class GraphFilterRecommender implements ScoringModel {
     );
   }
 
+  /** R̃ = D_U^{-1/2} R D_I^{-1/2}, users x items. */
+  get normalizedMatrix(): CsrMatrix {
+    return this.norm;
+  }
+
   get idealWeight(): number {
     return this.idealWeightValue;
   }
@@ -177,9 +182,9 @@ export class GraphFilterRecommender implements ScoringModel {
 
   /** factors (B x rank) times (D^{1/2} V)ᵀ added into out (B x items). */
   addLowRank(factors: Float32Array, rows: number, out: Float32Array): void {
-    this.rightTensor ??= tf.tensor2d(this.itemRight, [this.numItems, this.rank]);
+    this.rightTensor ??= tf.tensor2d(transposeDense(this.itemRight, this.numItems, this.rank), [this.rank, this.numItems]);
     const right = this.rightTensor;
-    const t = tf.tidy(() => tf.matMul(tf.tensor2d(factors, [rows, this.rank]), right, false, true));
+    const t = tf.tidy(() => tf.matMul(tf.tensor2d(factors, [rows, this.rank]), right));
     const prod = readFloat32(t);
     t.dispose();
     for (let x = 0; x < rows * this.numItems; x++) out[x] = (out[x] ?? 0) + (prod[x] ?? 0);

@@ -20,8 +20,8 @@ export interface FilterTuningResult {
   readonly grid: readonly { idealWeight: number; sharpen: number; recall: number }[];
 }
 
-const DEFAULT_IDEAL = [0, 0.1, 0.2, 0.3, 0.5, 0.8] as const;
-const DEFAULT_SHARPEN = [0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3] as const;
+const DEFAULT_IDEAL = [0.1, 0.2, 0.3, 0.5, 0.8] as const;
+const DEFAULT_SHARPEN = [0, 0.1, 0.25, 0.5, 1, 1.5, 2.5] as const;
 
 /**
  * Picks (β, T) by Recall@20 on a validation split carved out of train, so each data set gets its own filter
@@ -29,7 +29,7 @@ const DEFAULT_SHARPEN = [0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3] as const;
  * low-rank part with Σ⁰, Σ², Σ⁴ weights), so the grid costs one scoring pass plus cheap re-ranking.
  */
 export function tuneGraphFilter(graph: InteractionGraph, options: FilterTuningOptions = {}, onProgress?: ProgressFn): FilterTuningResult {
-  const split = carveValidation(graph, options.holdoutFraction ?? 0.2, options.validationUsers ?? 3000, (options.seed ?? 7) + 1);
+  const split = carveValidation(graph, options.holdoutFraction ?? 0.2, options.validationUsers ?? 1500, (options.seed ?? 7) + 1);
   const model = GraphFilterRecommender.fit(split.train, options);
   const ideal = options.idealWeights ?? DEFAULT_IDEAL;
   const sharpen = options.sharpenTimes ?? DEFAULT_SHARPEN;

@@ -1,8 +1,11 @@
 import { ValidationError } from '@offerstream/core';
 import type { InteractionGraph } from '../graph/interaction-graph';
+import { carveValidation } from '../eval/validation-split';
+import { EmbeddingRecommender } from './embedding.recommender';
 import { GraphFilterRecommender } from './graph-filter.recommender';
 import { tuneGraphFilter } from './graph-filter.tuning';
 import { ItemKnnRecommender } from './item-knn.recommender';
+import { trainLightGcn } from './lightgcn.trainer';
 import { PopularityRecommender } from './popularity.recommender';
 import type { ProgressFn, ScoringModel } from './scoring-model';
 
@@ -42,7 +45,7 @@ export async function buildModel(
       return { model: m, info: { rank: m.rank, ideal_weight: m.idealWeight }, dispose: () => m.dispose() };
     }
     case 'graph-filter': {
-      const tuned = tuneGraphFilter(graph, { rank, validationUsers: num(options, 'validation-users', 3000), onProgress }, onProgress);
+      const tuned = tuneGraphFilter(graph, { rank, validationUsers: num(options, 'validation-users', 1500), onProgress }, onProgress);
       onProgress({ stage: 'tuned', ...tuned, grid: undefined });
       const m = GraphFilterRecommender.fit(graph, { rank, idealWeight: tuned.idealWeight, sharpen: tuned.sharpen, onProgress });
       return {
@@ -57,7 +60,28 @@ export async function buildModel(
         dispose: () => m.dispose(),
       };
     }
-    case 'lightgcn':
-      throw new ValidationError('lightgcn not wired yet', {});
+    case 'lightgcn': {
+      // A small validation carve-out is only watched (progress), never used to pick the reported model.
+      const split = carveValidation(graph, 0.2, num(options, 'validation-users', 1000), 13);
+      const res = await trainLightGcn(
+        split.train,
+        {
+          dims: num(options, 'dims', 64),
+          layers: num(options, 'layers', 3),
+          epochs: num(options, 'epochs', 1000),
+          batchSize: num(options, 'batch-size', 8192),
+          learningRate: num(options, 'lr', 0.005),
+          timeBudgetSeconds: num(options, 'time-budget', 300),
+        },
+        onProgress,
+        split,
+      );
+      const m = new EmbeddingRecommender('lightgcn', res.userEmb, res.itemEmb, res.dims);
+      return {
+        model: m,
+        info: { dims: res.dims, epochs: res.epochs, final_loss: res.loss, validation_recall: res.validationRecall },
+        dispose: () => m.dispose(),
+      };
+    }
   }
 }
