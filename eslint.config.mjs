@@ -40,6 +40,11 @@ const depConstraints = [
   },
 ];
 
+/** Tests may also use the test harness (libs/testing); production code may not. */
+const testDepConstraints = depConstraints.map((c) =>
+  c.sourceTag.startsWith('type:') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c,
+);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', '.stack/**', '.cache/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
@@ -62,6 +67,10 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: testDepConstraints },
+      ],
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -3,6 +3,7 @@ import { allTopicNames } from '@offerstream/contracts';
 import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
 import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
 import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
 
 export const KAFKA_BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -74,7 +75,7 @@ async function deleteKeys(redis: RedisClient, pattern: string): Promise<void> {
   const prefix = pattern.slice(0, -1);
   let cursor = '0';
   do {
-    const [next, keys] = await (redis as import('ioredis').Redis).scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const [next, keys] = await (redis as Redis).scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(prefix.length)));
   } while (cursor !== '0');
@@ -95,5 +96,5 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
