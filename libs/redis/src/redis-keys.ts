@@ -23,6 +23,12 @@ export const RedisKeys = {
     nlp: (user: string) => `u:${tag(user)}:nlp`,
     offers: (user: string) => `u:${tag(user)}:offers`,
     segment: (user: string) => `u:${tag(user)}:segment`,
+    /** NLP worker: (topic:partition -> offset) watermarks of this user's key group, and the intent decay clock. */
+    nlpWatermark: (user: string) => `u:${tag(user)}:nlpwm`,
+    /** NLP worker: decayed search-intent scores per category (sorted set, bounded). */
+    intent: (user: string) => `u:${tag(user)}:intent`,
+    /** NLP worker: sentiment of the user's latest reviews, newest first (list, bounded). */
+    reviewSentiment: (user: string) => `u:${tag(user)}:revsent`,
   },
   /** SCAN pattern over the state blobs of all users (the segment job samples users with it). */
   userProfilePattern: () => 'u:{*}:profile',
@@ -38,6 +44,8 @@ export const RedisKeys = {
     watermark: (item: string) => `i:${tag(item)}:wm`,
     sentiment: (item: string) => `i:${tag(item)}:sent`,
     negativeTerms: (item: string) => `i:${tag(item)}:negterms`,
+    /** NLP worker: (topic:partition -> offset) watermarks of this item's key group. */
+    nlpWatermark: (item: string) => `i:${tag(item)}:nlpwm`,
   },
 
   /** Global rankings live in one slot each; they are read whole. */
@@ -69,10 +77,29 @@ export const RedisKeys = {
     changes: () => 'c:{campaigns}:changes',
     budget: (id: string) => `c:${tag(`budget:${id}`)}:spend`,
     stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,
+    /** Per-user assignment, revenue and order dedup of a campaign, in the slot of its figures. */
+    statsMembers: (id: string) => `c:${tag(`stats:${id}`)}:members`,
+    statsRevenue: (id: string) => `c:${tag(`stats:${id}`)}:revenue`,
+    statsOrder: (id: string, orderId: string) => `c:${tag(`stats:${id}`)}:order:${orderId}`,
+    statsOutcome: (id: string, offerId: string) => `c:${tag(`stats:${id}`)}:outcome:${offerId}`,
   },
   decision: {
     triggerOnce: (triggerId: string) => `d:${tag(triggerId)}:once`,
     offer: (offerId: string) => `d:${tag(offerId)}:offer`,
     bandit: (policy: string) => `d:{bandit}:${policy}`,
+    /**
+     * Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps
+     * (`triggerOnce` above lives in the trigger's own slot and cannot join a per-user script on Cluster).
+     */
+    userTriggerOnce: (user: string, triggerId: string) => `d:${tag(user)}:once:${triggerId}`,
+    /** Campaign -> assignment (treated/holdout and when), read when the user buys, for incrementality. */
+    userCampaigns: (user: string) => `d:${tag(user)}:campaigns`,
+    /** Product views per category in the current window, for the repeated-browse trigger. */
+    userBrowse: (user: string) => `d:${tag(user)}:browse`,
+    /** Carts waiting for their idle deadline (sorted by deadline) and their contents, in one slot. */
+    pendingCarts: () => 'd:{carts}:pending',
+    pendingCartItems: () => 'd:{carts}:items',
+    /** Bumped on every bandit update, so instances reload the shared posterior only when it changed. */
+    banditVersion: (policy: string) => `d:{bandit}:${policy}:version`,
   },
 } as const;

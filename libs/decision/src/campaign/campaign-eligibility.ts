@@ -1,0 +1,30 @@
+import type { TriggerKind } from '@offerstream/contracts';
+import type { UserFeatures } from '../features/feature-source.port';
+import type { Campaign } from './campaign.schema';
+
+export interface EligibilityContext {
+  readonly trigger: TriggerKind;
+  readonly channel: string;
+  readonly user: UserFeatures | undefined;
+  readonly now: Date;
+}
+
+/** A returning customer has bought before; a visitor without history counts as new. */
+export function isReturning(user: UserFeatures | undefined): boolean {
+  return (user?.rfm?.frequency ?? 0) > 0 || (user?.purchasedItems?.length ?? 0) > 0;
+}
+
+/** Why a campaign does not apply, or undefined when it does. */
+export function ineligibility(c: Campaign, ctx: EligibilityContext): string | undefined {
+  if (c.status !== 'active') return 'paused';
+  const t = ctx.now.getTime();
+  if (c.startsAt !== undefined && t < Date.parse(c.startsAt)) return 'not_started';
+  if (c.endsAt !== undefined && t >= Date.parse(c.endsAt)) return 'ended';
+  const e = c.eligibility;
+  if (e.hoursUtc.length > 0 && !e.hoursUtc.includes(ctx.now.getUTCHours())) return 'outside_hours';
+  if (!e.triggers.includes(ctx.trigger)) return 'trigger';
+  if (e.channels.length > 0 && !e.channels.includes(ctx.channel)) return 'channel';
+  if (e.segments.length > 0 && (ctx.user?.segment === undefined || !e.segments.includes(ctx.user.segment))) return 'segment';
+  if (e.customers !== 'any' && (e.customers === 'returning') !== isReturning(ctx.user)) return 'customer_type';
+  return undefined;
+}

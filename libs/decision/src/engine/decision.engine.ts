@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { TriggerKind } from '@offerstream/contracts';
+import type { Logger } from '@offerstream/core';
+import type { Campaign } from '../campaign/campaign.schema';
+import { ineligibility } from '../campaign/campaign-eligibility';
+import type { CandidateGenerator, CandidateSet } from '../candidates/candidate-generator';
+import type { FeatureSource, ItemFeatures, UserFeatures } from '../features/feature-source.port';
+import { isHoldout } from '../guardrails/holdout';
+import type { ReservationStore } from '../guardrails/reservation.store';
+import type { OfferRecordStore } from '../learning/offer-record.store';
+import type { BanditStore } from '../policy/bandit.store';
+import { eligibleActions, NO_OFFER, type OfferTarget } from '../policy/offer-actions';
+import { chooseOffer } from '../policy/offer-policy';
+import { DEFAULT_PROPENSITY, propensityFeatures, purchaseProbability, type FeatureVector, type PropensityFeature, type PropensityWeights } from '../policy/propensity.model';
+import type { Decision, DecisionRequest, ItemHint } from './decision.types';
+import { buildOffer } from './offer-builder';
+
+/** Length of the bandit's context vector (see contextVector). */
+export const CONTEXT_DIMENSION = 6;
+
+export interface DecisionEngineSettings {
+  /** Margin rate assumed for items whose margin the catalogue does not give. */
+  readonly defaultMarginRate: number;
+  /** Candidates scored per decision. */
+  readonly candidateCount: number;
+  readonly defaultMaxItems: number;
+}
+
+export interface DecisionEngineDeps {
+  readonly features: FeatureSource;
+  readonly candidates: CandidateGenerator;
+  readonly campaigns: () => readonly Campaign[];
+  readonly bandit: BanditStore;
+  readonly reservations: ReservationStore;
+  readonly records: OfferRecordStore;
+  readonly propensity?: PropensityWeights;
+  readonly gnnName?: string;
+  readonly logger?: Logger;
+}
+
+interface ScoredTarget {
+  readonly target: OfferTarget;
+  readonly x: FeatureVector;
+  readonly present: readonly PropensityFeature[];
+  readonly candidates?: CandidateSet;
+}
+
+/**
+ * Trigger in, at most one offer out: eligible campaign, holdout, candidates and propensity, offer choice by
+ * expected incremental profit with Thompson exploration, then the atomic guardrails (trigger-once, caps,
+ * cooldown, budget). Anything that is not an offer is still a logged decision with its reason.
+ */
+export class DecisionEngine {
+  private readonly propensity: PropensityWeights;
+
+  constructor(
+    private readonly deps: DecisionEngineDeps,
+    private readonly settings: DecisionEngineSettings,
+  ) {
+    this.propensity = deps.propensity ?? DEFAULT_PROPENSITY;
+  }
+
+  async decide(req: DecisionRequest): Promise<Decision> {
+    const now = req.now ?? new Date();
+    const nowMs = now.getTime();
+    const base = { triggerId: req.triggerId, userId: req.userId };
+    const user = await this.deps.features.user(req.userId).catch((e: unknown) => {
+      this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
+      return undefined;
+    });
+    const campaign = this.deps.campaigns().find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
+    if (!campaign) return { ...base, kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] };
+    const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
+
+    if (isHoldout(req.userId, campaign.id, campaign.holdoutShare)) {
+      const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'holdout', campaign, offerId: '', nowMs });
+      if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
+      await this.deps.reservations.assignMember(campaign.id, req.userId, 'H', nowMs);
+      return { ...base, kind: 'holdout', reason: 'holdout', campaignId: campaign.id, reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] };
+    }
+
+    const scored = await this.target(req, user);
+    if (!scored) return { ...base, kind: 'no_offer', reason: 'no_candidates', campaignId: campaign.id, reasonCodes: codes };
+    const { target, x } = scored;
+    const actions = eligibleActions(campaign, target, req.trigger);
+    if (actions.length === 0) return { ...base, kind: 'no_offer', reason: 'no_eligible_action', campaignId: campaign.id, reasonCodes: codes };
+    const context = contextVector(target.baseProbability, x, user);
+    const choice = chooseOffer(this.deps.bandit.bandit, context, actions, target);
+
+    if (choice.action.id === NO_OFFER) {
+      const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'none', campaign, offerId: '', nowMs });
+      if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
+      await this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs);
+      return {
+        ...base,
+        kind: 'no_offer',
+        reason: 'policy_chose_no_offer',
+        campaignId: campaign.id,
+        probability: choice.probability,
+        reasonCodes: [...codes, `probability:${choice.probability.toFixed(4)}`],
+      };
+    }
+
+    const offerId = randomUUID();
+    const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'offer', campaign, offerId, nowMs });
+    if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
+    if (claim.status !== 'ok') return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
+    const budget = await this.deps.reservations.reserveBudget(campaign, choice.action.cost);
+    if (budget !== 'reserved') {
+      await this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`);
+      return { ...base, kind: 'no_offer', reason: `budget_${budget}`, campaignId: campaign.id, reasonCodes: codes };
+    }
+    const offer = buildOffer({
+      offerId,
+      req,
+      campaign,
+      choice,
+      scored,
+      now,
+      codes,
+      versions: {
+        propensity: this.propensity.version,
+        bandit: this.deps.bandit.version,
+        blend: this.deps.candidates.blendVersion,
+        features: this.deps.features.name,
+        ...(this.deps.gnnName ? { gnn: this.deps.gnnName } : {}),
+      },
+    });
+    await Promise.all([
+      this.deps.records.put(
+        {
+          offerId,
+          userId: req.userId,
+          campaignId: campaign.id,
+          action: choice.action.id,
+          context,
+          prior: choice.prior,
+          cost: choice.action.cost,
+          probability: choice.probability,
+          createdAt: now.toISOString(),
+        },
+        campaign.offerTtlHours * 3600,
+      ),
+      this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
+    ]);
+    return { ...base, kind: 'offer', reason: 'offer', campaignId: campaign.id, offer, probability: choice.probability, reasonCodes: offer.reasonCodes };
+  }
+
+  /** What the offer would be about, priced and scored; undefined when nothing can be offered. */
+  private async target(req: DecisionRequest, user: UserFeatures | undefined): Promise<ScoredTarget | undefined> {
+    const exclude = new Set<string>([...(req.exclude ?? []), ...(user?.purchasedItems ?? [])]);
+    const hints = new Map<string, ItemHint>();
+    for (const h of [...req.seeds, ...(req.cart ?? [])]) hints.set(h.itemId, { ...hints.get(h.itemId), ...h });
+    const trigger: TriggerKind = req.trigger;
+
+    if (trigger === 'service_recovery') {
+      const reviewed = req.seeds[0];
+      const item = reviewed ? this.merge(reviewed.itemId, (await this.items([reviewed.itemId])).get(reviewed.itemId), hints) : undefined;
+      const price = item?.price ?? 0;
+      const { x, present } = propensityFeatures({ user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false }, this.propensity);
+      return { target: { items: [], price, margin: price * this.marginRate(item), baseProbability: purchaseProbability(x, this.propensity) }, x, present };
+    }
+
+    if (trigger === 'cart_abandon' && req.cart && req.cart.length > 0) {
+      const ids = req.cart.map((c) => c.itemId);
+      const feats = await this.items(ids);
+      const lines = req.cart
+        .map((c) => ({ c, f: this.merge(c.itemId, feats.get(c.itemId), hints) }))
+        .filter(({ c, f }) => f.stock !== 0 && !exclude.has(c.itemId) && (f.price ?? 0) > 0);
+      if (lines.length === 0) return undefined;
+      let price = 0;
+      let margin = 0;
+      let best: { x: FeatureVector; present: PropensityFeature[]; p: number } | undefined;
+      for (const { c, f } of lines) {
+        const q = c.quantity ?? 1;
+        price += (f.price ?? 0) * q;
+        margin += (f.price ?? 0) * q * this.marginRate(f);
+        const { x, present } = propensityFeatures({ user, item: f, blendScore: 1, inCart: true }, this.propensity);
+        const p = purchaseProbability(x, this.propensity);
+        if (!best || p > best.p) best = { x, present, p };
+      }
+      if (!best) return undefined;
+      return { target: { items: lines.map((l) => l.c.itemId), price, margin, baseProbability: best.p }, x: best.x, present: best.present };
+    }
+
+    const seeds = [...req.seeds.map((s) => s.itemId), ...(user?.recentItems ?? [])];
+    const set = await this.deps.candidates.generate({
+      userId: req.userId,
+      seeds,
+      exclude: new Set([...exclude, ...(trigger === 'post_purchase' ? req.seeds.map((s) => s.itemId) : [])]),
+      requested: req.requested,
+      k: this.settings.candidateCount,
+    });
+    if (set.candidates.length === 0) return undefined;
+    const feats = await this.items(set.candidates.map((c) => c.itemId));
+    const ranked = set.candidates
+      .map((c) => {
+        const f = this.merge(c.itemId, feats.get(c.itemId), hints);
+        const { x, present } = propensityFeatures({ user, item: f, blendScore: c.blendScore, inCart: false }, this.propensity);
+        const p = purchaseProbability(x, this.propensity);
+        const margin = (f.price ?? 0) * this.marginRate(f);
+        return { c, f, x, present, p, margin, value: p * Math.max(margin, 1e-6) };
+      })
+      .filter((r) => r.f.stock !== 0)
+      .sort((a, b) => b.value - a.value || a.c.itemId.localeCompare(b.c.itemId));
+    const top = ranked.slice(0, req.maxItems ?? this.settings.defaultMaxItems);
+    const main = top[0];
+    if (!main) return undefined;
+    const second = top[1];
+    return {
+      target: {
+        items: top.map((r) => r.c.itemId),
+        price: main.f.price ?? 0,
+        margin: main.margin,
+        baseProbability: main.p,
+        ...(second && (second.f.price ?? 0) > 0 ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } } : {}),
+      },
+      x: main.x,
+      present: main.present,
+      candidates: set,
+    };
+  }
+
+  private async items(ids: readonly string[]): Promise<Map<string, ItemFeatures>> {
+    return this.deps.features.items(ids).catch((e: unknown) => {
+      this.deps.logger?.warn('item features unavailable; using event hints only', { error: e });
+      return new Map<string, ItemFeatures>();
+    });
+  }
+
+  private merge(itemId: string, f: ItemFeatures | undefined, hints: Map<string, ItemHint>): ItemFeatures {
+    const h = hints.get(itemId);
+    return {
+      itemId,
+      ...f,
+      price: f?.price ?? h?.price,
+      categoryPath: f?.categoryPath ?? h?.categoryPath,
+    };
+  }
+
+  private marginRate(f: ItemFeatures | undefined): number {
+    const r = f?.marginRate;
+    return r !== undefined && Number.isFinite(r) ? Math.max(0, r) : this.settings.defaultMarginRate;
+  }
+}
+
+/** The bandit's view of a decision: propensity and the signals most likely to change how offers work. */
+export function contextVector(baseProbability: number, x: FeatureVector, user: UserFeatures | undefined): number[] {
+  const returning = (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0;
+  return [baseProbability, x.affinity, x.session, returning, x.priceFit + 0.5, x.sentiment + 0.5];
+}

@@ -1,0 +1,44 @@
+import type { Offer, TriggerKind } from '@offerstream/contracts';
+
+/** An item the triggering event told us about, for when the feature store does not know it (yet). */
+export interface ItemHint {
+  readonly itemId: string;
+  readonly price?: number;
+  readonly quantity?: number;
+  readonly categoryPath?: readonly string[];
+}
+
+/** One occasion to decide, produced by a trigger. */
+export interface DecisionRequest {
+  readonly trigger: TriggerKind;
+  /** Idempotency key: the same trigger delivered twice gets at most one offer. */
+  readonly triggerId: string;
+  readonly userId: string;
+  readonly channel: string;
+  readonly placement?: string;
+  /** Items the trigger is about: seeds for neighbours, and price hints. */
+  readonly seeds: readonly ItemHint[];
+  /** The cart of a cart-abandonment trigger: the offer applies to these items. */
+  readonly cart?: readonly ItemHint[];
+  /** Items never to offer (just bought, the badly reviewed one). */
+  readonly exclude?: readonly string[];
+  /** Candidate items supplied by the caller, e.g. the products on the page. */
+  readonly requested?: readonly string[];
+  readonly maxItems?: number;
+  readonly now?: Date;
+}
+
+export type DecisionKind = 'offer' | 'holdout' | 'no_offer' | 'duplicate';
+
+export interface Decision {
+  readonly kind: DecisionKind;
+  /** Machine-readable reason: e.g. offer, holdout, policy_chose_no_offer, cap, cooldown, budget_spend_exhausted. */
+  readonly reason: string;
+  readonly triggerId: string;
+  readonly userId: string;
+  readonly campaignId?: string;
+  readonly offer?: Offer;
+  readonly reasonCodes: readonly string[];
+  /** Probability of the policy's choice, including a choice of no offer (for off-policy evaluation). */
+  readonly probability?: number;
+}

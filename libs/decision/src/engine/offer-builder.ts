@@ -1,0 +1,64 @@
+import type { Offer } from '@offerstream/contracts';
+import type { Campaign } from '../campaign/campaign.schema';
+import type { CandidateSet } from '../candidates/candidate-generator';
+import type { OfferAction } from '../policy/offer-actions';
+import type { PolicyChoice } from '../policy/offer-policy';
+import type { FeatureVector, PropensityFeature } from '../policy/propensity.model';
+import type { DecisionRequest } from './decision.types';
+
+export interface OfferBuildInput {
+  readonly offerId: string;
+  readonly req: DecisionRequest;
+  readonly campaign: Campaign;
+  readonly choice: PolicyChoice;
+  readonly scored: { readonly x: FeatureVector; readonly present: readonly PropensityFeature[]; readonly candidates?: CandidateSet; readonly target: { readonly baseProbability: number } };
+  readonly now: Date;
+  readonly codes: readonly string[];
+  readonly versions: Record<string, string>;
+}
+
+const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '0');
+
+/**
+ * The offer event with its explanation: why now (trigger), why this campaign, which signals and sources
+ * fed the scores, which models at which versions, and the numbers the choice was made on.
+ */
+export function buildOffer(i: OfferBuildInput): Offer {
+  const { choice, scored, campaign } = i;
+  const action: OfferAction = choice.action;
+  const codes = [...i.codes, `action:${action.id}`];
+  codes.push(`signals:${scored.present.length > 0 ? scored.present.join('+') : 'none'}`);
+  if (scored.candidates) {
+    const used = Object.entries(scored.candidates.used).map(([n, w]) => `${n}=${w.toFixed(2)}`);
+    codes.push(`sources:${used.join(',') || 'none'}`);
+    if (scored.candidates.coldStart) codes.push('cold_start');
+  }
+  if (i.req.trigger === 'service_recovery') codes.push('service_recovery:negative_review');
+  for (const [k, v] of Object.entries(i.versions)) codes.push(`model:${k}@${v}`.slice(0, 128));
+  codes.push(
+    `score:${f4(scored.target.baseProbability)}`,
+    `uplift:${f4(choice.uplift)}`,
+    `expected_incremental_profit:${f4(choice.expectedIncrementalProfit)}`,
+    `probability:${f4(choice.probability)}`,
+    `cost:${action.cost.toFixed(2)}`,
+  );
+  return {
+    offerId: i.offerId,
+    userId: i.req.userId,
+    offerType: action.offerType === 'none' ? 'recommendation' : action.offerType,
+    items: [...action.items].slice(0, 100),
+    value: action.value,
+    currency: campaign.currency,
+    expiresAt: new Date(i.now.getTime() + campaign.offerTtlHours * 3_600_000).toISOString(),
+    campaignId: campaign.id,
+    trigger: i.req.trigger,
+    triggerId: i.req.triggerId.slice(0, 256),
+    ...(i.req.placement !== undefined ? { placement: i.req.placement } : {}),
+    reasonCodes: codes.slice(0, 64).map((c) => c.slice(0, 128)),
+    modelVersions: i.versions,
+    score: scored.target.baseProbability,
+    upliftEstimate: choice.uplift,
+    expectedIncrementalProfit: choice.expectedIncrementalProfit,
+    probability: Math.min(1, Math.max(Number.EPSILON, choice.probability)),
+  };
+}

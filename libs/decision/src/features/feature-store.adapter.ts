@@ -1,0 +1,85 @@
+import type { FeatureStoreReader, ItemFeatures as StoreItem, UserProfile } from '@offerstream/feature-store';
+import type { FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
+import { mergeLists } from './in-memory-feature.source';
+
+/** The feature store's read API seen through the decision engine's port. */
+export class FeatureStoreAdapter implements FeatureSource {
+  readonly name = 'feature-store@1';
+
+  constructor(private readonly reader: FeatureStoreReader) {}
+
+  async user(userId: string): Promise<UserFeatures | undefined> {
+    const p = await this.reader.getUser(userId);
+    return p ? toUserFeatures(p) : undefined;
+  }
+
+  async items(itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
+    const raw = await this.reader.getItems(itemIds);
+    const out = new Map<string, ItemFeatures>();
+    for (const [id, f] of raw) out.set(id, toItemFeatures(f));
+    return out;
+  }
+
+  async neighbours(itemIds: readonly string[], k: number): Promise<ScoredItem[]> {
+    return mergeLists(await Promise.all(itemIds.map((id) => this.reader.getNeighbours(id, k))), k);
+  }
+
+  async contentNeighbours(itemIds: readonly string[], k: number): Promise<ScoredItem[]> {
+    return mergeLists(await Promise.all(itemIds.map((id) => this.reader.getContentNeighbours(id, k))), k);
+  }
+
+  async trending(k: number): Promise<ScoredItem[]> {
+    return this.reader.getTrending(k);
+  }
+}
+
+/** Affinities are decayed masses of any size; the engine wants [0, 1], so they are scaled by the largest. */
+export function toUserFeatures(p: UserProfile): UserFeatures {
+  const positive = Object.values(p.categories).filter((v) => v > 0);
+  const max = positive.length > 0 ? Math.max(...positive) : 0;
+  const categoryAffinity: Record<string, number> = {};
+  if (max > 0) for (const [c, v] of Object.entries(p.categories)) categoryAffinity[c] = Math.max(0, v) / max;
+  return {
+    userId: p.userId,
+    ...(max > 0 ? { categoryAffinity } : {}),
+    session: { views: p.session.items.length, cartAdds: p.session.cart.length, searches: 0 },
+    ...(p.rfm.frequency > 0 || p.rfm.recencyDays !== null
+      ? { rfm: { recencyDays: p.rfm.recencyDays ?? 365, frequency: p.rfm.frequency, monetary: p.rfm.monetary } }
+      : {}),
+    ...(p.segment !== null ? { segment: `seg${p.segment}` } : {}),
+    ...priceBand(p.priceBands),
+    recentItems: p.recentItems.slice(0, 20),
+    purchasedItems: [...p.purchased],
+  };
+}
+
+/** Price band labels look like "25-50" (or "500+"); the weighted midpoint and spread summarise them. */
+function priceBand(bands: Record<string, number>): { priceBand?: { median: number; spread: number } } {
+  let w = 0;
+  let s = 0;
+  let s2 = 0;
+  for (const [label, weight] of Object.entries(bands)) {
+    if (!(weight > 0)) continue;
+    const m = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?)|\+)?$/.exec(label);
+    if (!m?.[1]) continue;
+    const lo = Number(m[1]);
+    const mid = m[2] !== undefined ? (lo + Number(m[2])) / 2 : lo * 1.25;
+    w += weight;
+    s += weight * mid;
+    s2 += weight * mid * mid;
+  }
+  if (!(w > 0)) return {};
+  const mean = s / w;
+  return { priceBand: { median: mean, spread: Math.sqrt(Math.max(0, s2 / w - mean * mean)) || mean * 0.25 } };
+}
+
+export function toItemFeatures(f: StoreItem): ItemFeatures {
+  const m = f.meta;
+  const marginRate = m?.marginRate ?? (m?.cost !== undefined && m.price > 0 ? (m.price - m.cost) / m.price : undefined);
+  return {
+    itemId: f.itemId,
+    ...(m ? { price: m.price, stock: m.stock, categoryPath: m.categoryPath } : {}),
+    ...(marginRate !== undefined ? { marginRate } : {}),
+    popularity: f.popularity / (f.popularity + 10),
+  };
+}

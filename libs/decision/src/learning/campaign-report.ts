@@ -1,0 +1,86 @@
+import { incrementalConversionInterval, welchInterval, type Interval } from '@offerstream/uplift';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import type { Campaign } from '../campaign/campaign.schema';
+
+export interface GroupFigures {
+  readonly customers: number;
+  readonly conversions: number;
+  readonly orders: number;
+  readonly revenue: number;
+  readonly conversionRate: number | null;
+  readonly revenuePerCustomer: number | null;
+}
+
+export interface CampaignReport {
+  readonly campaignId: string;
+  readonly status: Campaign['status'];
+  readonly budget: { readonly spendLimit: number; readonly countLimit: number; readonly reservedSpend: number; readonly offers: number };
+  readonly outcomes: Record<string, number>;
+  readonly redemptions: number;
+  readonly redeemedSpend: number;
+  readonly redeemedRevenue: number;
+  readonly treated: GroupFigures;
+  readonly holdout: GroupFigures;
+  /** Treated minus holdout conversion rate, with a Newcombe 95% interval; null until both groups have members. */
+  readonly incrementalConversionRate: Interval | null;
+  /** The rate difference times the treated customers: conversions the campaign caused. */
+  readonly incrementalConversions: Interval | null;
+  /** Welch 95% interval of revenue per customer, treated minus holdout, and scaled to the treated group. */
+  readonly incrementalRevenuePerCustomer: Interval | null;
+  readonly incrementalRevenue: Interval | null;
+  /** Incremental revenue minus the discount cost actually redeemed. */
+  readonly incrementalProfitEstimate: number | null;
+}
+
+const num = (h: Record<string, string>, k: string): number => Number(h[k] ?? 0);
+
+function group(h: Record<string, string>, g: 'T' | 'H'): GroupFigures & { revenueSq: number } {
+  const customers = num(h, `members:${g}`);
+  const conversions = Math.min(num(h, `conversions:${g}`), customers);
+  const revenue = num(h, `revenue:${g}`);
+  return {
+    customers,
+    conversions,
+    orders: num(h, `orders:${g}`),
+    revenue,
+    revenueSq: num(h, `revenueSq:${g}`),
+    conversionRate: customers > 0 ? conversions / customers : null,
+    revenuePerCustomer: customers > 0 ? revenue / customers : null,
+  };
+}
+
+const scale = (i: Interval, k: number): Interval => ({ estimate: i.estimate * k, lower: i.lower * k, upper: i.upper * k, level: i.level });
+
+/** Campaign figures with incrementality against the holdout and confidence intervals from libs/uplift. */
+export async function campaignReport(redis: RedisClient, c: Campaign): Promise<CampaignReport> {
+  const [h, b] = await Promise.all([redis.hgetall(RedisKeys.campaign.stats(c.id)), redis.hgetall(RedisKeys.campaign.budget(c.id))]);
+  const { revenueSq: sqT, ...treated } = group(h, 'T');
+  const { revenueSq: sqH, ...holdout } = group(h, 'H');
+  const outcomes: Record<string, number> = {};
+  for (const [k, v] of Object.entries(h)) if (k.startsWith('outcome:')) outcomes[k.slice(8)] = Number(v);
+  const both = treated.customers > 0 && holdout.customers > 0;
+  const rate = both ? incrementalConversionInterval({ conversions: treated.conversions, customers: treated.customers }, { conversions: holdout.conversions, customers: holdout.customers }) : null;
+  const summary = (n: number, sum: number, sq: number) => {
+    const mean = n > 0 ? sum / n : 0;
+    return { n, mean, variance: n > 1 ? Math.max(0, (sq - n * mean * mean) / (n - 1)) : 0 };
+  };
+  const revenue = treated.customers >= 2 && holdout.customers >= 2 ? welchInterval(summary(treated.customers, treated.revenue, sqT), summary(holdout.customers, holdout.revenue, sqH)) : null;
+  const redeemedSpend = num(h, 'redeemSpend');
+  const incrementalRevenue = revenue ? scale(revenue, treated.customers) : null;
+  return {
+    campaignId: c.id,
+    status: c.status,
+    budget: { spendLimit: c.budget.spend, countLimit: c.budget.count, reservedSpend: num(b, 'spentCents') / 100, offers: num(b, 'count') },
+    outcomes,
+    redemptions: outcomes['redeem'] ?? 0,
+    redeemedSpend,
+    redeemedRevenue: num(h, 'redeemRevenue'),
+    treated,
+    holdout,
+    incrementalConversionRate: rate,
+    incrementalConversions: rate ? scale(rate, treated.customers) : null,
+    incrementalRevenuePerCustomer: revenue ? { estimate: revenue.estimate, lower: revenue.lower, upper: revenue.upper, level: revenue.level } : null,
+    incrementalRevenue,
+    incrementalProfitEstimate: incrementalRevenue ? incrementalRevenue.estimate - redeemedSpend : null,
+  };
+}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { OfferOutcomeEvent } from '@offerstream/contracts';
+import { TransientError, type Logger } from '@offerstream/core';
+import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import type { BanditStore } from '../policy/bandit.store';
+import type { OfferRecordStore } from './offer-record.store';
+
+export interface LearningSettings {
+  /** Purchases this long after assignment are attributed to the campaign. */
+  readonly attributionWindowMs: number;
+  readonly markerTtlSeconds: number;
+}
+
+/**
+ * The learning loop: offer outcomes update campaign figures (once per offer and outcome) and, on an offer's
+ * first terminal outcome, the bandit (reward 1 for a redemption, 0 for a dismissal or expiry, minus the
+ * prior it was chosen with). Purchases update the treated and holdout groups for incrementality.
+ */
+export class CampaignLearning {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly records: OfferRecordStore,
+    private readonly bandit: BanditStore,
+    private readonly settings: LearningSettings,
+    private readonly logger?: Logger,
+  ) {
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+  }
+
+  async outcome(e: OfferOutcomeEvent): Promise<'counted' | 'learned' | 'repeat' | 'unknown_offer'> {
+    const p = e.payload;
+    const record = await this.records.get(p.offerId);
+    const campaignId = p.campaignId ?? record?.campaignId;
+    if (!campaignId) return 'unknown_offer';
+    let r: number;
+    try {
+      r = await runLua<number>(
+        this.redis,
+        'recordOutcome',
+        [RedisKeys.campaign.statsOutcome(campaignId, p.offerId), RedisKeys.campaign.stats(campaignId)],
+        [p.outcome, p.revenue ?? 0, p.discountCost ?? record?.cost ?? 0, this.settings.markerTtlSeconds],
+      );
+    } catch (e) {
+      throw new TransientError('REDIS_SCRIPT_FAILED', 'outcome recording failed', e, { offerId: p.offerId });
+    }
+    if (r === 0) return 'repeat';
+    if (r !== 2) return 'counted';
+    if (!record) {
+      this.logger?.warn('terminal outcome for an offer without a record; bandit not updated', { offerId: p.offerId });
+      return 'counted';
+    }
+    const reward = (p.outcome === 'redeem' ? 1 : 0) - record.prior;
+    await this.bandit.update(record.context, record.action, reward);
+    return 'learned';
+  }
+
+  /** Attributes a purchase to every campaign the user was assigned to within the window. */
+  async purchase(userId: string, orderId: string, revenue: number, nowMs: number): Promise<number> {
+    const assignments = await this.redis.hgetall(RedisKeys.decision.userCampaigns(userId));
+    let attributed = 0;
+    for (const campaignId of Object.keys(assignments)) {
+      attributed += await runLua<number>(
+        this.redis,
+        'recordConversion',
+        [
+          RedisKeys.campaign.statsMembers(campaignId),
+          RedisKeys.campaign.stats(campaignId),
+          RedisKeys.campaign.statsRevenue(campaignId),
+          RedisKeys.campaign.statsOrder(campaignId, orderId),
+        ],
+        [userId, revenue, nowMs, this.settings.attributionWindowMs, this.settings.markerTtlSeconds],
+      );
+    }
+    return attributed;
+  }
+}

@@ -1,0 +1,165 @@
+import type { ItemFeatures, UserFeatures } from '../features/feature-source.port';
+
+/** Feature names of the purchase-propensity model, in weight order. */
+export const PROPENSITY_FEATURES = [
+  'blend',
+  'affinity',
+  'intent',
+  'session',
+  'recency',
+  'frequency',
+  'monetary',
+  'segment',
+  'sentiment',
+  'priceFit',
+  'popularity',
+  'inCart',
+] as const;
+export type PropensityFeature = (typeof PROPENSITY_FEATURES)[number];
+
+export interface PropensityWeights {
+  readonly version: string;
+  readonly bias: number;
+  readonly weights: Readonly<Record<PropensityFeature, number>>;
+  /** Additive log-odds per segment name; unknown segments add nothing. */
+  readonly segmentLift: Readonly<Record<string, number>>;
+}
+
+/**
+ * Prior weights, set by hand from e-commerce base rates (a cold visitor buys a viewed item with about 2%
+ * probability, a carted one with about 25%) until enough logged outcomes exist to refit them with
+ * `fitPropensity`. Every feature is 0 when its signal is missing, so a missing signal moves nothing.
+ */
+export const DEFAULT_PROPENSITY: PropensityWeights = {
+  version: 'propensity-lr@1.0.0-prior',
+  bias: -3.9,
+  weights: {
+    blend: 1.2,
+    affinity: 1.0,
+    intent: 0.8,
+    session: 0.9,
+    recency: 0.6,
+    frequency: 0.7,
+    monetary: 0.3,
+    segment: 1.0,
+    sentiment: 0.8,
+    priceFit: 0.6,
+    popularity: 0.5,
+    inCart: 2.5,
+  },
+  segmentLift: { vip: 0.5, loyal: 0.4, bargain_hunter: 0.1, churn_risk: -0.3, new: 0 },
+};
+
+export interface PropensityContext {
+  readonly user: UserFeatures | undefined;
+  readonly item: ItemFeatures;
+  readonly blendScore: number;
+  readonly inCart: boolean;
+}
+
+export type FeatureVector = Record<PropensityFeature, number>;
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/** Maps raw signals to bounded model inputs; a missing signal becomes 0 and is listed in `missing`. */
+export function propensityFeatures(ctx: PropensityContext, weights: PropensityWeights = DEFAULT_PROPENSITY): {
+  x: FeatureVector;
+  present: PropensityFeature[];
+} {
+  const { user, item } = ctx;
+  const category = item.categoryPath?.[item.categoryPath.length - 1];
+  const top = item.categoryPath?.[0];
+  const lookup = (m: Readonly<Record<string, number>> | undefined): number | undefined => {
+    if (!m) return undefined;
+    const v = (category !== undefined ? m[category] : undefined) ?? (top !== undefined ? m[top] : undefined);
+    return v === undefined ? undefined : clamp(v, 0, 1);
+  };
+  const affinity = lookup(user?.categoryAffinity);
+  const intent = lookup(user?.intent);
+  const s = user?.session;
+  const session = s ? clamp((s.views + 3 * s.cartAdds + s.searches) / 20, 0, 1) : undefined;
+  const rfm = user?.rfm;
+  const recency = rfm ? Math.exp(-Math.max(0, rfm.recencyDays) / 30) : undefined;
+  const frequency = rfm ? 1 - Math.exp(-Math.max(0, rfm.frequency) / 3) : undefined;
+  const monetary = rfm ? clamp(Math.log1p(Math.max(0, rfm.monetary)) / Math.log1p(1000), 0, 1) : undefined;
+  const segment = user?.segment !== undefined ? weights.segmentLift[user.segment] : undefined;
+  const sentiment = item.sentiment !== undefined ? clamp(item.sentiment, 0, 1) - 0.5 : undefined;
+  const band = user?.priceBand;
+  const priceFit =
+    band && item.price !== undefined && band.median > 0
+      ? Math.exp(-Math.abs(item.price - band.median) / Math.max(band.spread, band.median * 0.25)) - 0.5
+      : undefined;
+  const popularity = item.popularity !== undefined ? clamp(item.popularity, 0, 1) : undefined;
+  const raw: Record<PropensityFeature, number | undefined> = {
+    blend: clamp(ctx.blendScore, 0, 1),
+    affinity,
+    intent,
+    session,
+    recency,
+    frequency,
+    monetary,
+    segment: segment === undefined ? undefined : segment / (weights.weights.segment || 1),
+    sentiment,
+    priceFit,
+    popularity,
+    inCart: ctx.inCart ? 1 : 0,
+  };
+  const x = {} as FeatureVector;
+  const present: PropensityFeature[] = [];
+  for (const f of PROPENSITY_FEATURES) {
+    const v = raw[f];
+    x[f] = v ?? 0;
+    if (v !== undefined && f !== 'blend' && f !== 'inCart') present.push(f);
+  }
+  return { x, present };
+}
+
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+export const logit = (p: number): number => {
+  const q = clamp(p, 1e-6, 1 - 1e-6);
+  return Math.log(q / (1 - q));
+};
+
+/** P(purchase of this item in the offer window | no incentive). */
+export function purchaseProbability(x: FeatureVector, weights: PropensityWeights = DEFAULT_PROPENSITY): number {
+  let z = weights.bias;
+  for (const f of PROPENSITY_FEATURES) z += weights.weights[f] * x[f];
+  return sigmoid(z);
+}
+
+/**
+ * Refits the weights by L2-regularised logistic regression (batch gradient descent) on logged
+ * (features, bought) pairs, starting from the prior so that rarely observed features stay near it.
+ */
+export function fitPropensity(
+  rows: readonly FeatureVector[],
+  labels: readonly number[],
+  prior: PropensityWeights = DEFAULT_PROPENSITY,
+  opts: { epochs?: number; learningRate?: number; l2?: number; version?: string } = {},
+): PropensityWeights {
+  const epochs = opts.epochs ?? 300;
+  const lr = opts.learningRate ?? 0.5;
+  const l2 = opts.l2 ?? 1e-3;
+  const w = PROPENSITY_FEATURES.map((f) => prior.weights[f]);
+  let b = prior.bias;
+  const n = rows.length;
+  for (let e = 0; e < epochs && n > 0; e++) {
+    const g = new Array<number>(w.length).fill(0);
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const row = rows[i] as FeatureVector;
+      let z = b;
+      PROPENSITY_FEATURES.forEach((f, j) => (z += (w[j] as number) * row[f]));
+      const err = sigmoid(z) - (labels[i] as number);
+      gb += err;
+      PROPENSITY_FEATURES.forEach((f, j) => (g[j] = (g[j] as number) + err * row[f]));
+    }
+    b -= (lr * gb) / n;
+    PROPENSITY_FEATURES.forEach((f, j) => {
+      const prev = prior.weights[f];
+      w[j] = (w[j] as number) - lr * ((g[j] as number) / n + l2 * ((w[j] as number) - prev));
+    });
+  }
+  const weights = Object.fromEntries(PROPENSITY_FEATURES.map((f, j) => [f, w[j] as number])) as Record<PropensityFeature, number>;
+  return { version: opts.version ?? `${prior.version}+fit${n}`, bias: b, weights, segmentLift: prior.segmentLift };
+}

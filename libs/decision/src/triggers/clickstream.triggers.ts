@@ -1,0 +1,52 @@
+import type { ClickstreamEvent } from '@offerstream/contracts';
+import type { DecisionRequest } from '../engine/decision.types';
+import type { CampaignLearning } from '../learning/campaign-stats';
+import type { CartAbandonTrigger } from './cart-abandon.trigger';
+import type { CategoryBrowseTrigger } from './category-browse.trigger';
+import { postPurchaseTrigger } from './post-purchase.trigger';
+import { serviceRecoveryTrigger } from './service-recovery.trigger';
+
+/**
+ * Routes clickstream events to the triggers: some decide at once (post-purchase, service recovery, category
+ * browse at its threshold), cart changes only move the cart's deadline (the scheduler decides later), and
+ * purchases also feed incrementality.
+ */
+export class ClickstreamTriggers {
+  constructor(
+    private readonly carts: CartAbandonTrigger,
+    private readonly browse: CategoryBrowseTrigger,
+    private readonly learning: CampaignLearning,
+  ) {}
+
+  async handle(e: ClickstreamEvent, nowMs: number): Promise<DecisionRequest[]> {
+    const userId = e.userId ?? e.anonymousId;
+    if (userId === undefined) return [];
+    const now = new Date(nowMs);
+    switch (e.type) {
+      case 'add_to_cart':
+        await this.carts.add(userId, e.payload.itemId, e.payload.quantity, e.payload.unitPrice, e.eventId, nowMs);
+        return [];
+      case 'remove_from_cart':
+        await this.carts.remove(userId, e.payload.itemId, e.payload.quantity, e.eventId, nowMs);
+        return [];
+      case 'product_view': {
+        const path = e.payload.categoryPath;
+        const r = await this.browse.view(userId, e.payload.itemId, path?.[path.length - 1], e.payload.price, path, nowMs);
+        return r ? [r] : [];
+      }
+      case 'purchase':
+        await Promise.all([
+          this.carts.clear(userId),
+          this.browse.purchased(userId),
+          this.learning.purchase(userId, e.payload.orderId, e.payload.total, nowMs),
+        ]);
+        return [postPurchaseTrigger(e, userId, now)];
+      case 'review': {
+        const r = serviceRecoveryTrigger(e, userId, now);
+        return r ? [r] : [];
+      }
+      default:
+        return [];
+    }
+  }
+}
