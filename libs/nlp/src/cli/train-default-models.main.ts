@@ -13,9 +13,13 @@ import { trainTextModel } from '../training/train-text-model';
 /**
  * Retrains the shipped models (libs/nlp/model/{sentiment,category}) on the 80% stratified (seed 42) part of the
  * shared review corpora and records held-out metrics on the other 20% in each manifest.
- * Usage: train-default-models.main.ts [--zh FILE] [--en FILE] [--out DIR] [--version X.Y.Z]
+ * Usage: train-default-models.main.ts [--zh FILE] [--en FILE] [--out DIR] [--version X.Y.Z] [--sentiment-only]
+ *        [--en-repeat N]
  */
-const VERSION = '1.0.0';
+const VERSION = '1.1.0';
+/** Features reserved for the English rows before the (98% Chinese) rest fills the vocabulary by frequency. */
+const EN_VOCAB_QUOTA = 15_000;
+const EN_REPEAT = 4;
 
 async function main(): Promise<Record<string, unknown>> {
   const argv = process.argv.slice(2);
@@ -50,11 +54,19 @@ async function main(): Promise<Record<string, unknown>> {
   const log = (p: Parameters<typeof formatProgress>[0]): void => void process.stderr.write(`${formatProgress(p)}\n`);
 
   const t0 = Date.now();
-  const sentRows = [...zhSplit.train, ...enSplit.train];
+  // English rows may be repeated so that 800 sentences are not drowned by 50k Chinese reviews in the loss.
+  const enRepeat = Math.max(1, Math.floor(Number(flag('en-repeat', String(EN_REPEAT)))));
+  const enRows = Array.from({ length: enRepeat }, () => enSplit.train).flat();
+  const sentRows = [...zhSplit.train, ...enRows];
   const sentiment = await trainTextModel(
     sentRows.map((r) => r.text),
     sentRows.map((r) => r.sentiment),
-    { ...small, task: 'sentiment' },
+    {
+      ...small,
+      task: 'sentiment',
+      vocabGroups: sentRows.map((_, i) => (i < zhSplit.train.length ? 'zh' : 'en')),
+      vocabQuotas: { en: EN_VOCAB_QUOTA },
+    },
     log,
   );
   const sentSeconds = (Date.now() - t0) / 1000;
@@ -84,6 +96,7 @@ async function main(): Promise<Record<string, unknown>> {
   );
   process.stderr.write(`[nlp] sentiment ${JSON.stringify(sentimentMetrics)}\n`);
 
+  if (argv.includes('--sentiment-only')) return { version, out, sentiment: sentimentMetrics };
   const t1 = Date.now();
   const category = await trainTextModel(
     zhSplit.train.map((r) => r.text),

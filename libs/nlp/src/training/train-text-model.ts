@@ -8,6 +8,9 @@ import { type TrainOptions, type TrainingProgress, trainEmbeddingBag } from './t
 export interface TextModelTrainOptions extends Partial<TrainOptions> {
   readonly task?: string;
   readonly maxVocab?: number;
+  /** Per-text group (e.g. language) and per-group vocabulary quotas; see Vocabulary.buildWithQuotas. */
+  readonly vocabGroups?: readonly string[];
+  readonly vocabQuotas?: Readonly<Record<string, number>>;
   readonly maxTokens?: number;
   /** 0 = by rule: several members for small sets (variance dominates there), one for large sets. */
   readonly members?: number;
@@ -42,7 +45,11 @@ export async function trainTextModel(
   const classNames = [...new Set(labels)].sort();
   const classIndex = new Map(classNames.map((l, i) => [l, i]));
   const features = texts.map((t) => textFeatures(t.slice(0, maxTokens * 8), tokenizer).slice(0, maxTokens));
-  const vocabulary = Vocabulary.build(features, options.maxVocab ?? 200_000);
+  const maxVocab = options.maxVocab ?? 200_000;
+  const vocabulary =
+    options.vocabGroups && options.vocabQuotas
+      ? Vocabulary.buildWithQuotas(features, options.vocabGroups, options.vocabQuotas, maxVocab)
+      : Vocabulary.build(features, maxVocab);
   const docs = features.map((f) => vocabulary.encode(f));
   const y = labels.map((l) => classIndex.get(l) as number);
   const count = options.members && options.members > 0 ? options.members : defaultMembers(texts.length);
