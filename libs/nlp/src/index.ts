@@ -20,7 +20,13 @@ export {
   DEFAULT_MAX_TOKENS,
 } from './models/text-classifier';
 export { initTensorflow } from './models/tf-backend';
-export { saveTextModel, loadTextModel, type TextModelManifest, type TextModelProvenance } from './models/text-model.io';
+export {
+  saveTextModel,
+  loadTextModel,
+  readTextModelManifest,
+  type TextModelManifest,
+  type TextModelProvenance,
+} from './models/text-model.io';
 export {
   type TrainOptions,
   type TrainingProgress,
@@ -39,7 +45,7 @@ export {
   type TextScorerOptions,
   type TextModels,
 } from './scoring/text-scorer';
-export { TextScoringPool, type TextScoringPoolOptions } from './scoring/text-scoring.pool';
+export { TextScoringPool, type TextScoringPoolOptions, type DetailedScores } from './scoring/text-scoring.pool';
 export { looksLikeNonText } from './scoring/text-guards';
 export { loadDefaultTextModels, DEFAULT_MODEL_DIR, type DefaultTextModels } from './default-text-models';
 export { runNlpBenchmark, type NlpBenchmarkOptions, type NlpBenchmarkResult } from './benchmark/nlp-benchmark';

@@ -126,13 +126,18 @@ const modelJsonSchema = z.object({
   weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(z.unknown()) })).min(1),
 });
 
-/** Loads a directory written by `saveTextModel`; tf.io.fromMemory decodes (and de-quantizes) the weights. */
-export async function loadTextModel(dir: string): Promise<{ classifier: TextClassifier; manifest: TextModelManifest }> {
+/** Reads and validates only the manifest (version, metrics), e.g. for a service that scores on worker threads. */
+export function readTextModelManifest(dir: string): TextModelManifest {
   const parsed = manifestSchema.safeParse(readJson(join(dir, 'manifest.json')));
   if (!parsed.success) {
     throw new ValidationError(`invalid text model manifest in ${dir}: ${parsed.error.message}`, { dir });
   }
-  const manifest = parsed.data;
+  return parsed.data;
+}
+
+/** Loads a directory written by `saveTextModel`; tf.io.fromMemory decodes (and de-quantizes) the weights. */
+export async function loadTextModel(dir: string): Promise<{ classifier: TextClassifier; manifest: TextModelManifest }> {
+  const manifest = readTextModelManifest(dir);
   const modelJson = modelJsonSchema.parse(readJson(join(dir, 'model.json')));
   const weightSpecs = (modelJson.weightsManifest[0]?.weights ?? []) as tf.io.WeightsManifestEntry[];
   const bin = readFileSync(join(dir, 'weights.bin'));

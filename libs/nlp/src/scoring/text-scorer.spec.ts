@@ -126,6 +126,20 @@ describe('text scorer', () => {
     }
   });
 
+  it('returns the negative terms of negative texts from the worker, as the calling thread computes them', async () => {
+    const pool = await TextScoringPool.start({ workers: 1, maxQueue: 4, sentimentDir: join(dir, 'sentiment') });
+    try {
+      const texts = ['terrible broken phone, want a refund', 'this phone is great, excellent screen'];
+      const { scores, terms } = await pool.scoreDetailed(texts, { negativeTerms: 3 });
+      expect(scores.map((s) => s.sentiment)).toEqual(['negative', 'positive']);
+      expect(terms[0]).toEqual(scorer.topTerms([texts[0] as string], 3));
+      expect(terms[0]?.length).toBeGreaterThan(0);
+      expect(terms[1]).toBeNull();
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses work beyond the bounded queue with a retriable error', async () => {
     const pool = await TextScoringPool.start({ workers: 1, maxQueue: 1, sentimentDir: join(dir, 'sentiment') });
     try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { OfferStreamError, TransientError, startWorker } from '@offerstream/core';
-import type { TextScore } from './text-scorer';
+import type { TermWeight, TextScore } from './text-scorer';
 import type { WorkerHello, WorkerRequest, WorkerResponse, WorkerSetup } from './text-scoring.protocol';
 
 export interface TextScoringPoolOptions extends WorkerSetup {
@@ -10,9 +10,15 @@ export interface TextScoringPoolOptions extends WorkerSetup {
   readonly maxQueue: number;
 }
 
+/** Scores plus, for texts scored negative, their most negative terms (null for the others). */
+export interface DetailedScores {
+  readonly scores: TextScore[];
+  readonly terms: (TermWeight[] | null)[];
+}
+
 interface Job {
   readonly request: WorkerRequest;
-  readonly resolve: (scores: TextScore[]) => void;
+  readonly resolve: (result: DetailedScores) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -75,7 +81,11 @@ export class TextScoringPool {
     return this.queue.length;
   }
 
-  score(texts: string[], topK?: number): Promise<TextScore[]> {
+  async score(texts: string[], topK?: number): Promise<TextScore[]> {
+    return (await this.scoreDetailed(texts, topK === undefined ? {} : { topK })).scores;
+  }
+
+  scoreDetailed(texts: string[], options: { topK?: number; negativeTerms?: number } = {}): Promise<DetailedScores> {
     if (this.closed) return Promise.reject(new OfferStreamError('NLP_POOL_CLOSED', 'text scoring pool is closed'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
@@ -83,7 +93,13 @@ export class TextScoringPool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, texts, ...(topK ? { topK } : {}) }, resolve, reject });
+      const request: WorkerRequest = {
+        id: this.nextId++,
+        texts,
+        ...(options.topK ? { topK: options.topK } : {}),
+        ...(options.negativeTerms ? { negativeTerms: options.negativeTerms } : {}),
+      };
+      this.queue.push({ request, resolve, reject });
       this.dispatch();
     });
   }
@@ -116,7 +132,7 @@ export class TextScoringPool {
     if (!slot || !job || job.request.id !== res.id) return;
     slot.job = undefined;
     if ('error' in res) job.reject(new OfferStreamError('NLP_SCORING_FAILED', res.error));
-    else job.resolve(res.scores);
+    else job.resolve({ scores: res.scores, terms: res.terms ?? res.scores.map(() => null) });
     this.dispatch();
   }
 

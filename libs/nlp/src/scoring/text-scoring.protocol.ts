@@ -1,4 +1,4 @@
-import type { TextScore, TextScorerOptions } from './text-scorer';
+import type { TermWeight, TextScore, TextScorerOptions } from './text-scorer';
 
 export interface WorkerSetup {
   readonly sentimentDir: string;
@@ -10,10 +10,13 @@ export interface WorkerRequest {
   readonly id: number;
   readonly texts: string[];
   readonly topK?: number;
+  /** When > 0, also the top terms of each text scored negative (for "what do people complain about"). */
+  readonly negativeTerms?: number;
 }
 
 export type WorkerResponse =
-  { readonly id: number; readonly scores: TextScore[] } | { readonly id: number; readonly error: string };
+  | { readonly id: number; readonly scores: TextScore[]; readonly terms?: (TermWeight[] | null)[] }
+  | { readonly id: number; readonly error: string };
 
 export type WorkerHello =
   { readonly ready: true; readonly backend: string } | { readonly ready: false; readonly error: string };

@@ -17,7 +17,18 @@ async function main(): Promise<void> {
     port.on('message', (req: WorkerRequest) => {
       let res: WorkerResponse;
       try {
-        res = { id: req.id, scores: scorer.scoreBatch(req.texts, req.topK) };
+        const scores = scorer.scoreBatch(req.texts, req.topK);
+        const k = req.negativeTerms ?? 0;
+        res =
+          k > 0
+            ? {
+                id: req.id,
+                scores,
+                terms: scores.map((s, i) =>
+                  s.sentiment === 'negative' ? scorer.topTerms([req.texts[i] ?? ''], k) : null,
+                ),
+              }
+            : { id: req.id, scores };
       } catch (error) {
         res = { id: req.id, error: errorMessage(error) };
       }
