@@ -1,0 +1,58 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { TOPICS } from '@offerstream/contracts';
+import type { Logger } from '@offerstream/core';
+import { BatchConsumer, type EventProducer } from '@offerstream/kafka';
+import type { TextScoringPool } from '@offerstream/nlp';
+import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY, SERVICE_LOGGER } from '@offerstream/platform';
+import { NlpBatchProcessor } from './nlp-batch.processor';
+import type { NlpSignalStore } from './nlp-signal.store';
+import type { NlpWorkerConfig } from './nlp-worker.config';
+import { nlpMetrics } from './nlp-worker.metrics';
+import { NLP_CONFIG, NLP_POOL, NLP_STORE } from './nlp-worker.tokens';
+import type { ScoringPoolHandle } from './scoring-pool.provider';
+
+/**
+ * Consumes the clickstream with its own group; reviews and searches are scored, every other event type is
+ * skipped (and committed with its batch). Owns the pool's shutdown, so in-flight batches finish scoring first.
+ */
+@Injectable()
+export class NlpTextConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumer: BatchConsumer<typeof TOPICS.clickstream.schema>;
+  private readonly pool: TextScoringPool;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(EVENT_PRODUCER) producer: EventProducer,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(NLP_CONFIG) config: NlpWorkerConfig,
+    @Inject(NLP_POOL) handle: ScoringPoolHandle,
+    @Inject(NLP_STORE) store: NlpSignalStore,
+  ) {
+    this.pool = handle.pool;
+    const metrics = nlpMetrics(registry);
+    metrics.backendInfo.set({ backend: handle.pool.backend }, 1);
+    const processor = new NlpBatchProcessor(handle.pool, store, producer, config.service, metrics, handle.modelVersion);
+    this.consumer = new BatchConsumer({
+      kafka,
+      producer,
+      groupId: config.service.CONSUMER_GROUP,
+      topic: TOPICS.clickstream,
+      partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
+      logger,
+      registry,
+      handler: (events, ctx) => processor.process(events, ctx),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@offerstream/core';
+import { InfraModule, PlatformModule, REDIS } from '@offerstream/platform';
+import type { RedisClient } from '@offerstream/redis';
+import { NlpReadController } from './nlp-read.controller';
+import { NlpSignalStore } from './nlp-signal.store';
+import { NlpTextConsumer } from './nlp-text.consumer';
+import type { NlpWorkerConfig } from './nlp-worker.config';
+import { NLP_CONFIG, NLP_STORE } from './nlp-worker.tokens';
+import { scoringPoolProvider } from './scoring-pool.provider';
+
+@Module({})
+export class NlpWorkerModule {
+  static forRoot(config: NlpWorkerConfig, logger: Logger): DynamicModule {
+    const s = config.service;
+    return {
+      module: NlpWorkerModule,
+      imports: [PlatformModule.forService('nlp-worker', logger), InfraModule.forRoot(config.kafka, config.redis)],
+      controllers: [NlpReadController],
+      providers: [
+        { provide: NLP_CONFIG, useValue: config },
+        {
+          provide: NLP_STORE,
+          inject: [REDIS],
+          useFactory: (redis: RedisClient) =>
+            new NlpSignalStore(redis, {
+              priorMean: s.NLP_SENTIMENT_PRIOR_MEAN,
+              priorWeight: s.NLP_SENTIMENT_PRIOR_WEIGHT,
+              maxNegativeTerms: s.NLP_NEGATIVE_TERMS_MAX,
+              intentHalfLifeMs: s.NLP_INTENT_HALF_LIFE_HOURS * 3_600_000,
+              maxIntents: s.NLP_INTENT_MAX,
+              maxUserReviews: s.NLP_USER_REVIEWS_MAX,
+            }),
+        },
+        scoringPoolProvider,
+        NlpTextConsumer,
+      ],
+    };
+  }
+}

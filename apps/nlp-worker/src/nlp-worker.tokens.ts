@@ -1,0 +1,3 @@
+export const NLP_CONFIG = Symbol('NLP_CONFIG');
+export const NLP_POOL = Symbol('NLP_POOL');
+export const NLP_STORE = Symbol('NLP_STORE');
