@@ -1,19 +1,24 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { TOPICS } from '@offerstream/contracts';
-import type { Logger } from '@offerstream/core';
-import { EventCounterStore } from '@offerstream/feature-store';
-import { BatchConsumer, type EventProducer } from '@offerstream/kafka';
+import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
+import type { Logger, OfferStreamError } from '@offerstream/core';
+import { type ClickstreamWriter, EventCounterStore } from '@offerstream/feature-store';
+import { BatchConsumer, type ConsumedEvent, type EventProducer } from '@offerstream/kafka';
 import type { RedisClient } from '@offerstream/redis';
 import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
-import { STREAM_CONFIG } from './stream-processor.tokens';
+import { CLICKSTREAM_WRITER, STREAM_CONFIG } from './stream-processor.tokens';
 import type { StreamProcessorConfig } from './stream-processor.config';
 
-/** Consumes the clickstream with the shared batch consumer and writes state to Redis before committing. */
+type Clickstream = typeof TOPICS.clickstream.schema;
+
+/**
+ * Consumes the clickstream with the shared batch consumer; user profiles, item aggregates and the per-type
+ * counters are durable in Redis before the batch's offsets are committed.
+ */
 @Injectable()
 export class ClickstreamConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumer: BatchConsumer<typeof TOPICS.clickstream.schema>;
+  private readonly consumer: BatchConsumer<Clickstream>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -22,6 +27,7 @@ export class ClickstreamConsumer implements OnApplicationBootstrap, OnApplicatio
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(STREAM_CONFIG) config: StreamProcessorConfig,
+    @Inject(CLICKSTREAM_WRITER) writer: ClickstreamWriter,
   ) {
     const topicName = producer.topicName(TOPICS.clickstream);
     const counters = new EventCounterStore(redis, config.service.CONSUMER_GROUP, topicName);
@@ -31,10 +37,21 @@ export class ClickstreamConsumer implements OnApplicationBootstrap, OnApplicatio
       groupId: config.service.CONSUMER_GROUP,
       topic: TOPICS.clickstream,
       partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: config.service.MAX_BYTES_PER_PARTITION,
       logger,
       registry,
       handler: async (events, ctx) => {
+        const stats = await writer.applyBatch(
+          ctx.partition,
+          events.map((e) => ({ offset: e.offset, event: e.event, bytes: e.message.value?.length ?? 0 })),
+        );
         await counters.apply(ctx.partition, events);
+        const rejected: { event: ConsumedEvent<ClickstreamEvent>; error: OfferStreamError }[] = [];
+        for (const r of stats.rejected) {
+          const event = events[r.index];
+          if (event) rejected.push({ event, error: r.error });
+        }
+        return { rejected };
       },
     });
   }

@@ -1,9 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
-import { InfraModule, PlatformModule } from '@offerstream/platform';
+import { ClickstreamWriter, FeatureStoreReader } from '@offerstream/feature-store';
+import type { RedisClient } from '@offerstream/redis';
+import { InfraModule, PlatformModule, REDIS } from '@offerstream/platform';
+import { CatalogConsumer } from './catalog.consumer';
 import { ClickstreamConsumer } from './clickstream.consumer';
+import { FeatureJobsService } from './feature-jobs.service';
+import { FeaturesController } from './features.controller';
 import type { StreamProcessorConfig } from './stream-processor.config';
-import { STREAM_CONFIG } from './stream-processor.tokens';
+import { CLICKSTREAM_WRITER, FEATURE_READER, STREAM_CONFIG } from './stream-processor.tokens';
 
 @Module({})
 export class StreamProcessorModule {
@@ -11,7 +16,23 @@ export class StreamProcessorModule {
     return {
       module: StreamProcessorModule,
       imports: [PlatformModule.forService('stream-processor', logger), InfraModule.forRoot(config.kafka, config.redis)],
-      providers: [{ provide: STREAM_CONFIG, useValue: config }, ClickstreamConsumer],
+      controllers: [FeaturesController],
+      providers: [
+        { provide: STREAM_CONFIG, useValue: config },
+        {
+          provide: CLICKSTREAM_WRITER,
+          inject: [REDIS],
+          useFactory: (redis: RedisClient) => new ClickstreamWriter(redis, config.features),
+        },
+        {
+          provide: FEATURE_READER,
+          inject: [REDIS],
+          useFactory: (redis: RedisClient) => new FeatureStoreReader(redis, config.features),
+        },
+        ClickstreamConsumer,
+        CatalogConsumer,
+        FeatureJobsService,
+      ],
     };
   }
 }

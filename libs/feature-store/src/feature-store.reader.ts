@@ -5,6 +5,7 @@ import { decodeUserState, type UserState } from './codec/user-state.codec';
 import { defaultFeatureStoreConfig, priceBandLabel, type FeatureStoreConfig } from './feature-store.config';
 import { decayFactor, forwardDecayToNow } from './rules/decay';
 import { decodeSegmentModel, nearestCentroid, type SegmentModel } from './rules/kmeans';
+import { normalizeInPlace } from './rules/vector-math';
 
 /** What the decision service reads about a visitor; weights are decayed to the time of the read. */
 export interface UserProfile {
@@ -207,7 +208,8 @@ export function toUserProfile(
     },
     purchased: new Set(s.purchased),
     seen: new Set(s.history),
-    segment: model && s.vector && s.vector.length === model.dims ? nearestCentroid(model, s.vector) : null,
+    segment:
+      model && s.vector && s.vector.length === model.dims ? nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector))) : null,
   };
 }
 

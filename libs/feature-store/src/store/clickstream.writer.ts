@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import type { ClickstreamEvent } from '@offerstream/contracts';
+import { TransientError, ValidationError } from '@offerstream/core';
+import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { decodeUserState, emptyUserState, encodeUserState, versionToken, type UserState } from '../codec/user-state.codec';
+import type { FeatureStoreConfig } from '../feature-store.config';
+import { addItemDeltas, emptyItemDeltas, type ItemDeltas } from '../rules/item-deltas';
+import { applyUserEvent, mergeUserStates, type ItemInfo } from '../rules/user-profile.rules';
+import { ItemInfoCache } from './item-info.cache';
+
+export interface PartitionEvent {
+  offset: string;
+  event: ClickstreamEvent;
+  /** Size of the raw message, for the oversize check. */
+  bytes: number;
+}
+
+export interface Rejection {
+  index: number;
+  error: ValidationError;
+}
+
+export interface BatchStats {
+  applied: number;
+  skipped: number;
+  rejected: Rejection[];
+  users: number;
+  casRetries: number;
+}
+
+const MAX_CAS_ATTEMPTS = 8;
+
+interface UserWork {
+  key: string;
+  events: { index: number; offset: number; event: ClickstreamEvent }[];
+  blob: Buffer | null;
+}
+
+/**
+ * Applies one partition's batch of clickstream events to Redis, effectively once:
+ *   1. one pipelined read of the users' state blobs (with their offset watermarks) and of catalog facts;
+ *   2. the pure rules run per user over the events above the user's watermark;
+ *   3. item-side increments (rankings, co-occurrence) go first, each guarded per (key group, partition, offset);
+ *   4. then each user's new blob is written by compare-and-set; a lost race re-reads and re-applies.
+ * Item increments land before the user's watermark moves, so a crash between 3 and 4 replays events whose
+ * item increments are skipped by their own watermarks while the user side is applied: nothing twice, nothing lost.
+ */
+export class ClickstreamWriter {
+  private readonly items: ItemInfoCache;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly cfg: FeatureStoreConfig,
+  ) {
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+    this.items = new ItemInfoCache(redis, cfg.itemCacheSize, cfg.itemCacheTtlMs);
+  }
+
+  get itemCache(): ItemInfoCache {
+    return this.items;
+  }
+
+  async applyBatch(partition: number, events: readonly PartitionEvent[]): Promise<BatchStats> {
+    const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0 };
+    const byUser = new Map<string, UserWork>();
+    const itemIds = new Set<string>();
+    const merges = new Map<string, string>();
+    events.forEach((pe, index) => {
+      if (pe.bytes > this.cfg.maxEventBytes) {
+        stats.rejected.push({
+          index,
+          error: new ValidationError(`event is ${pe.bytes} bytes, over FS_MAX_EVENT_BYTES=${this.cfg.maxEventBytes}`, { kind: 'OVERSIZE' }),
+        });
+        return;
+      }
+      const e = pe.event;
+      const key = e.userId ?? e.anonymousId ?? '';
+      let w = byUser.get(key);
+      if (!w) {
+        w = { key, events: [], blob: null };
+        byUser.set(key, w);
+      }
+      w.events.push({ index, offset: Number(pe.offset), event: e });
+      for (const id of itemsOf(e)) itemIds.add(id);
+      if (e.userId !== undefined && e.anonymousId !== undefined && e.anonymousId !== e.userId) merges.set(e.anonymousId, e.userId);
+    });
+    const users = [...byUser.values()];
+    stats.users = users.length;
+
+    const [blobs, info, anonBlobs] = await Promise.all([
+      this.readBlobs(users.map((u) => u.key)),
+      this.items.load(itemIds),
+      this.readBlobs([...merges.keys()]),
+    ]).catch((e: unknown) => {
+      throw new TransientError('REDIS_READ_FAILED', 'could not read user state', e, { partition });
+    });
+    users.forEach((u, i) => (u.blob = blobs[i] ?? null));
+    const anonStates = new Map<string, UserState>();
+    [...merges.keys()].forEach((anon, i) => {
+      const b = anonBlobs[i];
+      if (b) anonStates.set(anon, decodeUserState(b));
+    });
+    const lookup = (id: string): ItemInfo | undefined => info.get(id);
+
+    const deltas = emptyItemDeltas();
+    const computed = users.map((u) => this.compute(u, partition, lookup, anonStates, deltas, stats));
+    await this.writeItemDeltas(partition, deltas).catch((e: unknown) => {
+      throw new TransientError('REDIS_WRITE_FAILED', 'could not apply item aggregates', e, { partition });
+    });
+
+    const written = await Promise.all(
+      users.map(async (u, i) => {
+        let result = computed[i];
+        for (let attempt = 0; result?.changed; attempt++) {
+          const ok = await this.cas(u.key, result.expected, result.state);
+          if (ok) return result;
+          if (attempt >= MAX_CAS_ATTEMPTS) {
+            throw new TransientError('USER_STATE_CONTENDED', `user state kept changing under us`, undefined, { user: u.key });
+          }
+          stats.casRetries++;
+          u.blob = (await this.readBlobs([u.key]))[0] ?? null;
+          // Item increments of this batch are already durable; recomputing only brings the user side forward.
+          result = this.compute(u, partition, lookup, anonStates, emptyItemDeltas(), { ...stats, rejected: [] });
+        }
+        return result;
+      }),
+    );
+    // Merge bookkeeping runs after the user's blob (which records the merge) is durable; repeating it is harmless.
+    const followUps: Promise<unknown>[] = [];
+    for (const r of written) {
+      for (const anon of r?.mergedNow ?? []) {
+        const user = merges.get(anon);
+        if (!user) continue;
+        followUps.push(this.redis.set(RedisKeys.alias(anon), user, 'PX', this.cfg.userTtlMs));
+        followUps.push(this.redis.del(RedisKeys.user.profile(anon)));
+      }
+    }
+    await Promise.all(followUps);
+    return stats;
+  }
+
+  private compute(
+    u: UserWork,
+    partition: number,
+    lookup: (id: string) => ItemInfo | undefined,
+    anonStates: Map<string, UserState>,
+    deltas: ItemDeltas,
+    stats: BatchStats,
+  ): { changed: boolean; expected: Buffer | ''; state: UserState; mergedNow: string[] } {
+    const first = u.events[0]?.event;
+    const state = u.blob ? decodeUserState(u.blob) : emptyUserState(this.cfg.priceBands.length + 1, first?.userId === undefined);
+    const expected: Buffer | '' = u.blob ? versionToken(state.version) : '';
+    const wm = state.watermarks.get(partition) ?? -1;
+    let changed = false;
+    const mergedNow: string[] = [];
+    for (const { index, offset, event } of u.events) {
+      if (offset <= wm) {
+        stats.skipped++;
+        continue;
+      }
+      const anon = event.anonymousId;
+      if (event.userId !== undefined && anon !== undefined && anon !== event.userId && !state.merged.includes(anon)) {
+        const from = anonStates.get(anon);
+        if (from) {
+          mergeUserStates(state, from, anon, this.cfg);
+          mergedNow.push(anon);
+          changed = true;
+        }
+      }
+      const r = applyUserEvent(state, event, partition, offset, lookup, this.cfg);
+      // A rejected event still moves the watermark, so that it is not re-judged after a replay.
+      state.watermarks.set(partition, offset);
+      changed = true;
+      if (!r.ok) {
+        stats.rejected.push({ index, error: new ValidationError(r.reason, { kind: r.code, offset }) });
+        continue;
+      }
+      stats.applied++;
+      addItemDeltas(deltas, offset, r.touches, this.cfg);
+    }
+    state.version = (state.version + 1) >>> 0;
+    return { changed, expected, state, mergedNow };
+  }
+
+  private async readBlobs(keys: readonly string[]): Promise<(Buffer | null)[]> {
+    return Promise.all(keys.map((k) => this.redis.getBuffer(RedisKeys.user.profile(k))));
+  }
+
+  private async cas(user: string, expected: Buffer | '', state: UserState): Promise<boolean> {
+    const ttl = state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs;
+    const r = await runLua<number>(this.redis, 'putUserState', [RedisKeys.user.profile(user)], [
+      expected as unknown as string,
+      encodeUserState(state) as unknown as string,
+      ttl,
+    ]).catch((e: unknown) => {
+      throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { user });
+    });
+    return r === 1;
+  }
+
+  private async writeItemDeltas(partition: number, d: ItemDeltas): Promise<void> {
+    const p = String(partition);
+    const calls: Promise<unknown>[] = [];
+    const ranking = (key: string, wmKey: string, triples: [number, string, number][]): void => {
+      if (triples.length === 0) return;
+      const args: (string | number)[] = [p];
+      for (const [o, item, inc] of triples) args.push(o, item, inc);
+      calls.push(runLua(this.redis, 'applyRanking', [key, wmKey], args));
+    };
+    ranking(RedisKeys.popularity(), RedisKeys.popularityWatermarks(), d.popularity);
+    ranking(RedisKeys.trending(), RedisKeys.trendingWatermarks(), d.trending);
+    const dirty: string[] = [];
+    for (const [item, groups] of d.cooc) {
+      const args: (string | number)[] = [p, this.cfg.coocMax];
+      for (const g of groups) {
+        args.push(g.offset, g.n, g.partners.length);
+        for (const [partner, inc] of g.partners) args.push(partner, inc);
+      }
+      calls.push(runLua(this.redis, 'applyCooc', [RedisKeys.item.cooc(item), RedisKeys.item.watermark(item)], args));
+      dirty.push(item);
+    }
+    if (dirty.length > 0) calls.push(this.redis.sadd(RedisKeys.neighbourDirty(), ...dirty));
+    await Promise.all(calls);
+  }
+}
+
+function itemsOf(e: ClickstreamEvent): string[] {
+  switch (e.type) {
+    case 'product_view':
+    case 'add_to_cart':
+    case 'remove_from_cart':
+    case 'review':
+      return [e.payload.itemId];
+    case 'purchase':
+      return e.payload.lines.map((l) => l.itemId);
+    case 'checkout':
+      return e.payload.itemIds ?? [];
+    default:
+      return [];
+  }
+}
