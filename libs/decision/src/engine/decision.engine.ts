@@ -188,7 +188,8 @@ export class DecisionEngine {
       userId: req.userId,
       seeds,
       exclude: new Set([...exclude, ...(trigger === 'post_purchase' ? req.seeds.map((s) => s.itemId) : [])]),
-      requested: req.requested,
+      // What the trigger is about (the viewed product) is itself a candidate, except after buying it.
+      requested: [...(req.requested ?? []), ...(trigger === 'post_purchase' ? [] : req.seeds.map((s) => s.itemId))],
       k: this.settings.candidateCount,
     });
     if (set.candidates.length === 0) return undefined;

@@ -1,0 +1,36 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Decision, DecisionRequest } from '@offerstream/decision';
+
+/** Decisions by trigger, kind and reason, and how long they took. */
+export class DecisionMetrics {
+  private readonly decisions: Counter<'trigger' | 'kind' | 'reason'>;
+  private readonly seconds: Histogram<'trigger'>;
+  readonly publishFailures: Counter;
+
+  constructor(registry: Registry) {
+    this.decisions = new Counter({
+      name: 'offerstream_decisions_total',
+      help: 'Decisions by trigger, kind (offer, holdout, no_offer, duplicate) and reason',
+      labelNames: ['trigger', 'kind', 'reason'],
+      registers: [registry],
+    });
+    this.seconds = new Histogram({
+      name: 'offerstream_decision_seconds',
+      help: 'Time to decide, guardrails included',
+      labelNames: ['trigger'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
+    this.publishFailures = new Counter({
+      name: 'offerstream_offer_publish_failures_total',
+      help: 'Offers decided over HTTP whose copy to the offers topic failed',
+      registers: [registry],
+    });
+  }
+
+  observe(req: DecisionRequest, d: Decision, startedNs: bigint): void {
+    const reason = d.reason.startsWith('duplicate_of_') ? 'duplicate' : d.reason;
+    this.decisions.inc({ trigger: req.trigger, kind: d.kind, reason });
+    this.seconds.observe({ trigger: req.trigger }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+  }
+}

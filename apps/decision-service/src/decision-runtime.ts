@@ -1,0 +1,131 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '@offerstream/core';
+import {
+  BanditStore,
+  CampaignCache,
+  CampaignConflictError,
+  CampaignLearning,
+  CampaignStore,
+  CandidateGenerator,
+  CartAbandonTrigger,
+  CategoryBrowseTrigger,
+  ClickstreamTriggers,
+  CONTEXT_DIMENSION,
+  DecisionEngine,
+  EmptyFeatureSource,
+  FeatureStoreAdapter,
+  OfferRecordStore,
+  ReservationStore,
+  type Decision,
+  type DecisionRequest,
+  type FeatureSource,
+} from '@offerstream/decision';
+import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
+import type { EventProducer } from '@offerstream/kafka';
+import type { RedisClient } from '@offerstream/redis';
+import type { DecisionServiceConfig } from './decision-service.config';
+import { DecisionMetrics } from './decision-metrics';
+import { OfferPublisher } from './offer-publisher';
+
+/** Everything one instance decides with, built once from validated config and shared by HTTP and consumers. */
+export class DecisionRuntime {
+  readonly campaigns: CampaignStore;
+  readonly cache: CampaignCache;
+  readonly bandit: BanditStore;
+  readonly engine: DecisionEngine;
+  readonly learning: CampaignLearning;
+  readonly carts: CartAbandonTrigger;
+  readonly clickstream: ClickstreamTriggers;
+  readonly publisher: OfferPublisher;
+  readonly metrics: DecisionMetrics;
+
+  constructor(
+    readonly config: DecisionServiceConfig,
+    readonly redis: RedisClient,
+    producer: EventProducer,
+    registry: Registry,
+    readonly logger: Logger,
+  ) {
+    const s = config.service;
+    this.metrics = new DecisionMetrics(registry);
+    this.campaigns = new CampaignStore(redis);
+    this.cache = new CampaignCache(this.campaigns, s.CAMPAIGN_POLL_MS, logger);
+    this.bandit = new BanditStore(
+      redis,
+      { dimension: CONTEXT_DIMENSION, lambda: 1, explorationScale: s.BANDIT_EXPLORATION, draws: s.BANDIT_DRAWS, epsilon: s.BANDIT_EPSILON, seed: Math.floor(Math.random() * 2 ** 31) },
+      undefined,
+      logger,
+    );
+    const features: FeatureSource =
+      s.FEATURE_SOURCE === 'feature-store' ? new FeatureStoreAdapter(new FeatureStoreReader(redis, loadFeatureStoreConfig(config.env))) : new EmptyFeatureSource();
+    const records = new OfferRecordStore(redis, 7 * 86_400);
+    // No GNN candidate reader exists yet; the generator treats the source as optional and renormalises.
+    this.engine = new DecisionEngine(
+      {
+        features,
+        candidates: new CandidateGenerator(features, undefined, undefined, logger),
+        campaigns: () => this.cache.all,
+        bandit: this.bandit,
+        reservations: new ReservationStore(redis, { triggerOnceTtlSeconds: s.TRIGGER_ONCE_TTL_S, historyTtlMs: s.HISTORY_TTL_H * 3_600_000 }),
+        records,
+        logger,
+      },
+      { defaultMarginRate: s.DEFAULT_MARGIN_RATE, candidateCount: s.CANDIDATES, defaultMaxItems: s.MAX_ITEMS },
+    );
+    this.learning = new CampaignLearning(redis, records, this.bandit, { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: 30 * 86_400 }, logger);
+    this.carts = new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS);
+    this.clickstream = new ClickstreamTriggers(this.carts, new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }), this.learning);
+    this.publisher = new OfferPublisher(producer, logger, (n) => this.metrics.publishFailures.inc(n));
+  }
+
+  async start(): Promise<void> {
+    await this.ensureDefaultCampaign();
+    await this.cache.start();
+    await this.bandit.start(this.config.service.BANDIT_POLL_MS);
+  }
+
+  stop(): void {
+    this.cache.stop();
+    this.bandit.stop();
+  }
+
+  async decide(req: DecisionRequest): Promise<Decision> {
+    const started = process.hrtime.bigint();
+    const d = await this.engine.decide(req);
+    this.metrics.observe(req, d, started);
+    if (d.kind !== 'offer') this.logger.debug('decision without offer', { triggerId: d.triggerId, kind: d.kind, reason: d.reason, campaignId: d.campaignId });
+    return d;
+  }
+
+  /** Decides many requests with bounded concurrency and publishes the offers before returning. */
+  async decideAndPublish(reqs: readonly DecisionRequest[]): Promise<Decision[]> {
+    const out: Decision[] = new Array<Decision>(reqs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < reqs.length) {
+        const i = next++;
+        out[i] = await this.decide(reqs[i] as DecisionRequest);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.service.DECISION_CONCURRENCY, reqs.length) }, worker));
+    await this.publisher.publish(out.flatMap((d) => (d.offer ? [d.offer] : [])));
+    return out;
+  }
+
+  private async ensureDefaultCampaign(): Promise<void> {
+    const s = this.config.service;
+    if (!s.DEFAULT_CAMPAIGN || (await this.campaigns.list()).length > 0) return;
+    try {
+      await this.campaigns.create({
+        id: 'default',
+        name: 'Default campaign (created at boot)',
+        budget: { spend: s.DEFAULT_CAMPAIGN_SPEND, count: s.DEFAULT_CAMPAIGN_COUNT },
+        holdoutShare: s.DEFAULT_CAMPAIGN_HOLDOUT,
+      });
+      this.logger.info('created the default campaign');
+    } catch (e) {
+      // Another instance booting at the same moment created it first.
+      if (!(e instanceof CampaignConflictError)) throw e;
+    }
+  }
+}

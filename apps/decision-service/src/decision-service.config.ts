@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { envField, loadEnvConfig } from '@offerstream/core';
+import { loadKafkaEnv } from '@offerstream/kafka';
+import { loadRedisEnv } from '@offerstream/redis';
+
+export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    env,
+    kafka: loadKafkaEnv(env),
+    redis: loadRedisEnv(env),
+    service: loadEnvConfig(
+      {
+        PORT: envField.int(3000, 1, 65535),
+        CONSUMER_GROUP: envField.str('offerstream.decision-service'),
+        PARTITIONS_CONCURRENTLY: envField.int(3, 1, 64),
+        /** Decisions run at once within one consumed batch. */
+        DECISION_CONCURRENCY: envField.int(32, 1, 1024),
+        /** Where user and item features come from: the feature store, or nothing (every user a cold start). */
+        FEATURE_SOURCE: z.enum(['feature-store', 'none']).default('feature-store'),
+        CART_IDLE_MS: envField.int(30 * 60_000, 100, 30 * 86_400_000),
+        CART_POLL_MS: envField.int(500, 20, 60_000),
+        CART_LEASE_MS: envField.int(30_000, 1_000, 3_600_000),
+        BROWSE_VIEWS: envField.int(3, 2, 100),
+        BROWSE_WINDOW_MS: envField.int(3_600_000, 1_000, 30 * 86_400_000),
+        CAMPAIGN_POLL_MS: envField.int(1_000, 50, 600_000),
+        BANDIT_POLL_MS: envField.int(2_000, 50, 600_000),
+        BANDIT_EXPLORATION: envField.num(0.02, 0.00001, 10),
+        BANDIT_EPSILON: envField.num(0.05, 0.00001, 1),
+        BANDIT_DRAWS: envField.int(100, 1, 10_000),
+        DEFAULT_MARGIN_RATE: envField.num(0.3, 0, 1),
+        CANDIDATES: envField.int(100, 1, 1_000),
+        MAX_ITEMS: envField.int(3, 1, 100),
+        TRIGGER_ONCE_TTL_S: envField.int(7 * 86_400, 60, 90 * 86_400),
+        HISTORY_TTL_H: envField.int(30 * 24, 1, 365 * 24),
+        ATTRIBUTION_WINDOW_H: envField.num(7 * 24, 0.001, 90 * 24),
+        /** Creates a campaign at boot when none exists, so a fresh stack makes offers out of the box. */
+        DEFAULT_CAMPAIGN: envField.bool(true),
+        DEFAULT_CAMPAIGN_SPEND: envField.num(10_000, 0, 1e9),
+        DEFAULT_CAMPAIGN_COUNT: envField.int(100_000, 0, 1e9),
+        DEFAULT_CAMPAIGN_HOLDOUT: envField.num(0.1, 0, 0.9),
+      },
+      env,
+    ),
+  };
+}
+export type DecisionServiceConfig = ReturnType<typeof loadDecisionServiceConfig>;

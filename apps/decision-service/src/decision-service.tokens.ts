@@ -1,0 +1,2 @@
+export const DECISION_CONFIG = Symbol('DECISION_CONFIG');
+export const DECISION_RUNTIME = Symbol('DECISION_RUNTIME');

@@ -1,0 +1,84 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
+import { offerRequestTrigger, type DecisionRequest } from '@offerstream/decision';
+import { BatchConsumer, type ConsumedEvent, type EventProducer } from '@offerstream/kafka';
+import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY } from '@offerstream/platform';
+import { DECISION_RUNTIME } from './decision-service.tokens';
+import type { DecisionRuntime } from './decision-runtime';
+
+/**
+ * The three consumers of the service. Each batch's work (trigger state, decisions, offers produced, figures
+ * updated) is durable before the batch is committed; a replayed batch is absorbed by trigger-once markers
+ * and once-per-outcome counters.
+ */
+@Injectable()
+export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumers: { start(): Promise<void>; stop(): Promise<void> }[];
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(EVENT_PRODUCER) producer: EventProducer,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime,
+  ) {
+    const s = rt.config.service;
+    const common = { kafka, producer, registry, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY, maxWaitTimeInMs: 20 };
+    this.consumers = [
+      new BatchConsumer({
+        ...common,
+        groupId: `${s.CONSUMER_GROUP}.clickstream`,
+        topic: TOPICS.clickstream,
+        handler: async (events) => {
+          await rt.decideAndPublish(await this.clickstreamRequests(events));
+        },
+      }),
+      new BatchConsumer({
+        ...common,
+        groupId: `${s.CONSUMER_GROUP}.offer-requests`,
+        topic: TOPICS.offerRequests,
+        handler: async (events) => {
+          const now = new Date();
+          await rt.decideAndPublish(events.map((e) => offerRequestTrigger(e.event, now)));
+        },
+      }),
+      new BatchConsumer({
+        ...common,
+        groupId: `${s.CONSUMER_GROUP}.offer-outcomes`,
+        topic: TOPICS.offerOutcomes,
+        handler: async (events) => {
+          for (const e of events) await rt.learning.outcome(e.event);
+        },
+      }),
+    ];
+  }
+
+  /** A user's events keep their order (carts depend on it); different users are handled at once. */
+  private async clickstreamRequests(events: ConsumedEvent<ClickstreamEvent>[]): Promise<DecisionRequest[]> {
+    const byUser = new Map<string, ClickstreamEvent[]>();
+    for (const { event } of events) {
+      const key = event.userId ?? event.anonymousId ?? '';
+      const list = byUser.get(key) ?? [];
+      list.push(event);
+      byUser.set(key, list);
+    }
+    const now = Date.now();
+    const perUser = await Promise.all(
+      [...byUser.values()].map(async (list) => {
+        const out: DecisionRequest[] = [];
+        for (const e of list) out.push(...(await this.rt.clickstream.handle(e, now)));
+        return out;
+      }),
+    );
+    return perUser.flat();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.start()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop()));
+  }
+}
