@@ -69,6 +69,20 @@ export const RedisKeys = {
     meta: (version: string) => `gnn:{model}:${version}:meta`,
     userEmbedding: (version: string) => `gnn:{model}:${version}:users`,
     itemEmbedding: (version: string) => `gnn:{model}:${version}:items`,
+    /** Item ids of a version, newline-separated, in embedding row order. */
+    itemIds: (version: string) => `gnn:{model}:${version}:itemids`,
+    /** Fold-in rows (items x dims) of a version: a new user's vector is built from them. */
+    foldIn: (version: string) => `gnn:{model}:${version}:foldin`,
+    /** Graph filter's normalized interaction matrix (CSR blob) of a version, for its exact item-item term. */
+    normalized: (version: string) => `gnn:{model}:${version}:norm`,
+    /** Published versions (sorted by publish time), so old ones can be deleted after their grace period. */
+    versions: () => 'gnn:{model}:versions',
+    /** Source of monotonically increasing version numbers. */
+    versionSeq: () => 'gnn:{model}:seq',
+    /** Held by the one instance that trains and publishes. */
+    trainLock: () => 'gnn:{model}:trainlock',
+    /** Per-partition interaction log (stream; entry id = offset + 1, so the last id is the replay watermark). */
+    interactionLog: (topic: string, partition: number) => `gnn:${tag(`ilog|${topic}|${partition}`)}:log`,
   },
 
   campaign: {
