@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@offerstream/core';
 import {
   BanditStore,
+  CachedFeatureSource,
   CampaignCache,
   CampaignConflictError,
   CampaignLearning,
@@ -56,8 +57,9 @@ export class DecisionRuntime {
       undefined,
       logger,
     );
-    const features: FeatureSource =
+    const source: FeatureSource =
       s.FEATURE_SOURCE === 'feature-store' ? new FeatureStoreAdapter(new FeatureStoreReader(redis, loadFeatureStoreConfig(config.env))) : new EmptyFeatureSource();
+    const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(source, s.ITEM_CACHE_MS) : source;
     const records = new OfferRecordStore(redis, 7 * 86_400);
     // No GNN candidate reader exists yet; the generator treats the source as optional and renormalises.
     this.engine = new DecisionEngine(

@@ -25,3 +25,4 @@ export * from './triggers/offer-request.trigger';
 export * from './triggers/http-decision.trigger';
 export * from './triggers/clickstream.triggers';
 export * from './features/feature-store.adapter';
+export * from './features/cached-feature.source';

@@ -1,0 +1,272 @@
+/**
+ * Decision service, end to end on the real stack: one service process (swc, as in production) on real Kafka
+ * and Redis, items seeded in the feature store's Redis layout so every decision reads 100 candidates
+ * through the FeatureStoreReader.
+ *   npm run bench -- decision [--rate 200] [--seconds 10] [--kafka-rate 500] [--candidates 100] [--concurrency 16]
+ * Figures:
+ *   http_p99_ms            POST /decisions, send-to-response, open loop at --rate requests/s
+ *   raw_http_p99_ms        GET /health/live on the same process at the same rate (the HTTP ceiling)
+ *   event_to_offer_p99_ms  offer_request produced -> offer consumed, at --kafka-rate events/s
+ *   raw_kafka_p99_ms       produce -> consume round trip of a bare message at the same rate (the Kafka ceiling)
+ *   decisions_per_s        closed loop over HTTP with --concurrency requests in flight
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import type { Consumer, Producer } from 'kafkajs';
+import { TOPICS, type Offer } from '@offerstream/contracts';
+import { RedisKeys } from '@offerstream/redis';
+import { isolatedEnv, ServiceProcess, waitFor, waitHttpOk, type IsolatedEnv } from '@offerstream/testing';
+
+function flag(argv: string[], name: string, def: number): number {
+  const i = argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : def;
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`[decision bench] ${msg}\n`);
+};
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+const summary = (v: number[]) => ({ n: v.length, p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)), max: round(Math.max(...v)) });
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function http(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      { host: '127.0.0.1', port, method, path, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+/** Fires `make()` at `rate` per second for `seconds`, not waiting for answers (open loop). */
+async function openLoop(rate: number, seconds: number, make: () => Promise<void>): Promise<void> {
+  const total = Math.round(rate * seconds);
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    while (sent < due) {
+      inflight.push(make());
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+}
+
+const ITEMS = 2000;
+const CATEGORIES = ['shoes', 'bags', 'audio', 'phones', 'books', 'beauty', 'kitchen', 'garden'];
+
+async function seedFeatureStore(ctx: IsolatedEnv): Promise<void> {
+  const p = ctx.redis.pipeline();
+  for (let i = 0; i < ITEMS; i++) {
+    const id = `item-${i}`;
+    const cat = CATEGORIES[i % CATEGORIES.length] as string;
+    p.hset(RedisKeys.item.meta(id), { title: `Item ${i}`, cat: `catalog\u001f${cat}`, price: String(10 + (i % 190)), cur: 'EUR', stock: String(i % 50 === 0 ? 0 : 25), margin: String(0.2 + (i % 5) * 0.1), at: String(Date.now()) });
+    const nbrs: (string | number)[] = [];
+    for (let k = 1; k <= 20; k++) nbrs.push(1 / k, `item-${(i * 7 + k * 13) % ITEMS}`);
+    p.zadd(RedisKeys.item.neighbours(id), ...nbrs);
+    p.zadd(RedisKeys.popularity(), 1e6 / (i + 1), id);
+    if (i < 200) p.zadd(RedisKeys.trending(), 1e6 / (i + 1), id);
+  }
+  await p.exec();
+}
+
+function decisionBody(candidates: number): Record<string, unknown> {
+  const seed = Math.floor(Math.random() * ITEMS);
+  return {
+    userId: `bench-${randomUUID()}`,
+    placement: 'product-page',
+    items: [{ itemId: `item-${seed}`, price: 10 + (seed % 190) }],
+    candidates: Array.from({ length: candidates }, () => `item-${Math.floor(Math.random() * ITEMS)}`),
+  };
+}
+
+async function kafkaRoundTrip(
+  ctx: IsolatedEnv,
+  rate: number,
+  seconds: number,
+  produceTopic: string,
+  consumeTopic: string,
+  makeEvent: (id: string) => { key: string; value: string },
+  idOf: (value: string) => string | undefined,
+): Promise<{ latencies: number[]; produced: number }> {
+  const producer: Producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
+  const consumer: Consumer = ctx.kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 5, minBytes: 1 });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic: consumeTopic, fromBeginning: false });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = message.value ? idOf(message.value.toString('utf8')) : undefined;
+      const t = id === undefined ? undefined : sentAt.get(id);
+      if (t !== undefined) latencies.push(performance.now() - t);
+    },
+  });
+  await waitFor(async () => joined || undefined, { what: 'bench consumer to join' });
+  await new Promise((r) => setTimeout(r, 1500));
+  await openLoop(rate, seconds, async () => {
+    const id = randomUUID();
+    sentAt.set(id, performance.now());
+    await producer.send({ topic: produceTopic, messages: [makeEvent(id)] });
+  });
+  await waitFor(async () => latencies.length >= sentAt.size * 0.98 || undefined, { timeoutMs: 15_000, what: 'round trips' }).catch(() => undefined);
+  await consumer.disconnect();
+  await producer.disconnect();
+  return { latencies, produced: sentAt.size };
+}
+
+export default async function decisionBench(argv: string[]): Promise<Record<string, unknown>> {
+  const rate = flag(argv, 'rate', 200);
+  const seconds = flag(argv, 'seconds', 10);
+  const kafkaRate = flag(argv, 'kafka-rate', 500);
+  const candidates = flag(argv, 'candidates', 100);
+  const concurrency = flag(argv, 'concurrency', 16);
+  const ctx = await isolatedEnv({ DEFAULT_CAMPAIGN: 'false', LOG_LEVEL: 'warn' });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  let service: ServiceProcess | undefined;
+  try {
+    log('seeding the feature store layout (2000 items with meta, neighbours, popularity, trending)');
+    await seedFeatureStore(ctx);
+    service = ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port), FEATURE_SOURCE: 'feature-store', CANDIDATES: String(candidates) });
+    await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000);
+    const created = await http(port, 'POST', '/campaigns', {
+      id: 'bench',
+      name: 'bench',
+      budget: { spend: 1e9, count: 1e9 },
+      holdoutShare: 0.1,
+      caps: { perUser: 1000, windowHours: 1, cooldownMinutes: 0 },
+    });
+    if (created.status !== 201) throw new Error(`campaign creation failed: ${created.text}`);
+
+    log('warm-up: 300 decisions');
+    for (let i = 0; i < 300; i++) await http(port, 'POST', '/decisions', decisionBody(candidates));
+
+    log(`raw HTTP ceiling: GET /health/live at ${rate}/s for ${seconds}s`);
+    const raw: number[] = [];
+    await openLoop(rate, seconds, async () => {
+      const t = performance.now();
+      await http(port, 'GET', '/health/live');
+      raw.push(performance.now() - t);
+    });
+
+    log(`POST /decisions with ${candidates} candidates at ${rate}/s for ${seconds}s`);
+    const lat: number[] = [];
+    const kinds: Record<string, number> = {};
+    await openLoop(rate, seconds, async () => {
+      const t = performance.now();
+      const r = await http(port, 'POST', '/decisions', decisionBody(candidates));
+      lat.push(performance.now() - t);
+      const kind = r.status === 200 ? (JSON.parse(r.text) as { kind: string }).kind : `http_${r.status}`;
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+    });
+
+    log(`closed loop: ${concurrency} requests in flight for 5s`);
+    let done = 0;
+    const until = performance.now() + 5000;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          await http(port, 'POST', '/decisions', decisionBody(candidates));
+          done++;
+        }
+      }),
+    );
+    const decisionsPerS = done / ((performance.now() - t0) / 1000);
+
+    const prefix = ctx.topicPrefix;
+    log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
+    const rawTopic = prefix + TOPICS.nlpSignals.name;
+    const rawKafka = await kafkaRoundTrip(ctx, kafkaRate, seconds, rawTopic, rawTopic, (id) => ({ key: id, value: id }), (v) => v);
+
+    log(`event to offer: offer_request at ${kafkaRate}/s for ${seconds}s`);
+    const e2o = await kafkaRoundTrip(
+      ctx,
+      kafkaRate,
+      seconds,
+      prefix + TOPICS.offerRequests.name,
+      prefix + TOPICS.offers.name,
+      (id) => {
+        const userId = `k-${id}`;
+        const seed = Math.floor(Math.random() * ITEMS);
+        return {
+          key: userId,
+          value: JSON.stringify({
+            eventId: id,
+            schemaVersion: '1.0',
+            occurredAt: new Date().toISOString(),
+            producer: 'bench',
+            userId,
+            type: 'offer_request',
+            payload: { userId, placement: 'email', context: { itemId: `item-${seed}` }, maxItems: 3 },
+          }),
+        };
+      },
+      (v) => {
+        const offer = (JSON.parse(v) as { payload: Offer }).payload;
+        return offer.triggerId.startsWith('offer_request:') ? offer.triggerId.slice('offer_request:'.length) : undefined;
+      },
+    );
+
+    const http99 = percentile(lat, 99);
+    const raw99 = percentile(raw, 99);
+    const e2o99 = percentile(e2o.latencies, 99);
+    const rawK99 = percentile(rawKafka.latencies, 99);
+    return {
+      bench: 'decision',
+      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}`,
+      candidates_per_decision: candidates,
+      http_rate_per_s: rate,
+      http_p99_ms: round(http99),
+      http_latency_ms: summary(lat),
+      http_decision_kinds: kinds,
+      raw_http_p99_ms: round(raw99),
+      raw_http_latency_ms: summary(raw),
+      http_p99_ratio_to_raw: round(http99 / raw99),
+      decisions_per_s: Math.round(decisionsPerS),
+      decisions_per_s_concurrency: concurrency,
+      kafka_rate_per_s: kafkaRate,
+      event_to_offer_p99_ms: round(e2o99),
+      event_to_offer_latency_ms: summary(e2o.latencies),
+      event_to_offer_offers: e2o.latencies.length,
+      event_to_offer_requests: e2o.produced,
+      raw_kafka_p99_ms: round(rawK99),
+      raw_kafka_latency_ms: summary(rawKafka.latencies),
+      event_to_offer_p99_ratio_to_raw: round(e2o99 / rawK99),
+      bars: { http_p99_ms: 15, event_to_offer_p99_ms: 50 },
+      meets_bars: http99 <= 15 && e2o99 <= 50,
+    };
+  } catch (e) {
+    if (service) log(service.tail(40));
+    throw e;
+  } finally {
+    await service?.stop('SIGTERM');
+    agent.destroy();
+    await ctx.close();
+  }
+}
