@@ -76,7 +76,12 @@ export class DecisionRuntime {
     );
     this.learning = new CampaignLearning(redis, records, this.bandit, { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: 30 * 86_400 }, logger);
     this.carts = new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS);
-    this.clickstream = new ClickstreamTriggers(this.carts, new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }), this.learning);
+    this.clickstream = new ClickstreamTriggers(
+      this.carts,
+      new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }),
+      this.learning,
+      async (itemId) => (await features.items([itemId])).get(itemId)?.categoryPath,
+    );
     this.publisher = new OfferPublisher(producer, logger, (n) => this.metrics.publishFailures.inc(n));
   }
 

@@ -16,6 +16,8 @@ export class ClickstreamTriggers {
     private readonly carts: CartAbandonTrigger,
     private readonly browse: CategoryBrowseTrigger,
     private readonly learning: CampaignLearning,
+    /** Category path of an item the event did not describe (from the catalogue); optional. */
+    private readonly categoryOf: (itemId: string) => Promise<readonly string[] | undefined> = async () => undefined,
   ) {}
 
   async handle(e: ClickstreamEvent, nowMs: number): Promise<DecisionRequest[]> {
@@ -30,7 +32,7 @@ export class ClickstreamTriggers {
         await this.carts.remove(userId, e.payload.itemId, e.payload.quantity, e.eventId, nowMs);
         return [];
       case 'product_view': {
-        const path = e.payload.categoryPath;
+        const path = e.payload.categoryPath ?? (await this.categoryOf(e.payload.itemId).catch(() => undefined));
         const r = await this.browse.view(userId, e.payload.itemId, path?.[path.length - 1], e.payload.price, path, nowMs);
         return r ? [r] : [];
       }
