@@ -20,7 +20,7 @@ export interface FilterTuningResult {
   readonly grid: readonly { idealWeight: number; sharpen: number; recall: number }[];
 }
 
-const DEFAULT_IDEAL = [0.1, 0.2, 0.3, 0.5, 0.8] as const;
+const DEFAULT_IDEAL = [0, 0.1, 0.2, 0.3, 0.5, 0.8] as const;
 const DEFAULT_SHARPEN = [0, 0.1, 0.25, 0.5, 1, 1.5, 2.5] as const;
 
 /**

@@ -73,6 +73,7 @@ export async function trainLightGcn(
   let valRecall = Number.NaN;
   let epoch = 0;
   let prop: Float32Array = new Float32Array(0);
+  let lastBatchReport = Date.now();
   while (epoch < maxEpochs && Date.now() - started < budgetMs) {
     let lossSum = 0;
     for (let b = 0; b < batchesPerEpoch; b++) {
@@ -113,6 +114,10 @@ export async function trainLightGcn(
       value.dispose();
       inputs.forEach((t) => t.dispose());
       grads.forEach((t) => t.dispose());
+      if (Date.now() - lastBatchReport > 30000) {
+        lastBatchReport = Date.now();
+        onProgress?.({ stage: 'lightgcn-batch', epoch: epoch + 1, batch: b + 1, of: batchesPerEpoch, loss: lossSum / (b + 1) });
+      }
     }
     epoch++;
     loss = lossSum / batchesPerEpoch;
