@@ -11,7 +11,14 @@ if op == 'clear' then
   return 0
 end
 local raw = redis.call('HGET', KEYS[2], user)
-local cart = raw and cjson.decode(raw) or { cartId = ARGV[7], items = {} }
+local cart = raw and cjson.decode(raw) or { cartId = ARGV[7], items = {}, seen = {} }
+-- A redelivered cart event must not count its quantity twice: the last event ids are remembered.
+cart.seen = cart.seen or {}
+for _, id in ipairs(cart.seen) do
+  if id == ARGV[7] then return -1 end
+end
+table.insert(cart.seen, ARGV[7])
+if #cart.seen > 50 then table.remove(cart.seen, 1) end
 local item = ARGV[3]
 local q = tonumber(ARGV[4])
 local line = cart.items[item]

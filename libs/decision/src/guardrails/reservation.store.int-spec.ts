@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
+import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
+import { CartAbandonTrigger } from '../triggers/cart-abandon.trigger';
+import { ReservationStore } from './reservation.store';
+
+const prefix = `t${randomBytes(5).toString('hex')}:`;
+const client = (): RedisClient => createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: prefix }));
+
+const make = (extra: Record<string, unknown>): Campaign =>
+  campaign.parse({
+    ...campaignCreate.parse({ id: `c${randomBytes(3).toString('hex')}`, name: 'c', ...extra }),
+    version: 1,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+  });
+
+describe('guardrails in real Redis with separate clients', () => {
+  const clients: RedisClient[] = [];
+  afterAll(async () => {
+    const r = clients[0]!;
+    let cursor = '0';
+    do {
+      const [next, keys] = await (r as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await r.del(...keys.map((k) => k.slice(prefix.length)));
+    } while (cursor !== '0');
+    await Promise.all(clients.map((c) => c.quit()));
+  });
+  const stores = (): [ReservationStore, ReservationStore] => {
+    const a = client();
+    const b = client();
+    clients.push(a, b);
+    const s = { triggerOnceTtlSeconds: 600, historyTtlMs: 3_600_000 };
+    return [new ReservationStore(a, s), new ReservationStore(b, s)];
+  };
+
+  it('never lets two concurrent deciders overspend a budget in money or in count', async () => {
+    const [a, b] = stores();
+    const c = make({ budget: { spend: 100, count: 1_000 } });
+    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).reserveBudget(c, 3.33)));
+    expect(results.filter((r) => r === 'reserved')).toHaveLength(30);
+    expect(await a.budgetUsed(c.id)).toEqual({ spend: 99.9, count: 30 });
+
+    const counted = make({ budget: { spend: 1e6, count: 7 } });
+    const byCount = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserveBudget(counted, 1)));
+    expect(byCount.filter((r) => r === 'reserved')).toHaveLength(7);
+    expect(byCount.filter((r) => r === 'count_exhausted')).toHaveLength(93);
+  });
+
+  it('claims a trigger once however many deciders race for it', async () => {
+    const [a, b] = stores();
+    const c = make({ budget: { spend: 1, count: 1 }, caps: { perUser: 100, cooldownMinutes: 0 } });
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimUser({ userId: 'u1', triggerId: 'same', mode: 'offer', campaign: c, offerId: `o${i}`, nowMs: 1_000 })),
+    );
+    expect(claims.filter((x) => x.status === 'ok')).toHaveLength(1);
+    expect(claims.filter((x) => x.status === 'duplicate')).toHaveLength(19);
+  });
+
+  it('holds the per-user cap within its window and the cooldown across campaigns', async () => {
+    const [a] = stores();
+    const capped = make({ budget: { spend: 1, count: 1 }, caps: { perUser: 2, windowHours: 1, cooldownMinutes: 0 } });
+    const claim = (c: Campaign, t: string, nowMs: number) => a.claimUser({ userId: 'u2', triggerId: t, mode: 'offer', campaign: c, offerId: t, nowMs });
+    const t0 = Date.now();
+    expect((await claim(capped, 't1', t0)).status).toBe('ok');
+    expect((await claim(capped, 't2', t0 + 1)).status).toBe('ok');
+    expect((await claim(capped, 't3', t0 + 2)).status).toBe('cap');
+    expect((await claim(capped, 't4', t0 + 3_600_001)).status).toBe('ok');
+
+    const cool = make({ budget: { spend: 1, count: 1 }, caps: { perUser: 100, cooldownMinutes: 10 } });
+    expect((await claim(cool, 't5', t0 + 3_600_002)).status).toBe('cooldown');
+    expect((await claim(cool, 't6', t0 + 3_600_001 + 600_000)).status).toBe('ok');
+  });
+
+  it('counts a redelivered cart event once and hands each due cart to exactly one claimer', async () => {
+    const r1 = client();
+    const r2 = client();
+    clients.push(r1, r2);
+    const one = new CartAbandonTrigger(r1, 1_000);
+    const two = new CartAbandonTrigger(r2, 1_000);
+    await one.add('cart-u', 'sku', 1, 10, 'ev-1', 0);
+    await two.add('cart-u', 'sku', 1, 10, 'ev-1', 0);
+    await one.add('cart-v', 'sku', 2, 10, 'ev-2', 0);
+    expect(await one.claimDue(500, 10)).toEqual([]);
+    const [x, y] = await Promise.all([one.claimDue(2_000, 10), two.claimDue(2_000, 10)]);
+    const due = [...x, ...y];
+    expect(due.map((d) => d.request.userId).sort()).toEqual(['cart-u', 'cart-v']);
+    const u = due.find((d) => d.request.userId === 'cart-u')!;
+    expect(u.request.cart).toEqual([{ itemId: 'sku', quantity: 1, price: 10 }]);
+    expect(u.request.triggerId).toBe('cart_abandon:cart-u:ev-1');
+    for (const d of due) await one.ack(d.request.userId, d.leaseScore);
+    expect(await one.pending()).toBe(0);
+  });
+});
