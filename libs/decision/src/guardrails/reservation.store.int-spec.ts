@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
 import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
 import { CartAbandonTrigger } from '../triggers/cart-abandon.trigger';
@@ -21,7 +22,7 @@ describe('guardrails in real Redis with separate clients', () => {
     const r = clients[0]!;
     let cursor = '0';
     do {
-      const [next, keys] = await (r as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await (r as Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await r.del(...keys.map((k) => k.slice(prefix.length)));
     } while (cursor !== '0');
