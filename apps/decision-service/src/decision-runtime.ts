@@ -15,6 +15,7 @@ import {
   DecisionEngine,
   EmptyFeatureSource,
   FeatureStoreAdapter,
+  HttpGnnCandidateSource,
   OfferRecordStore,
   ReservationStore,
   type Decision,
@@ -61,11 +62,13 @@ export class DecisionRuntime {
       s.FEATURE_SOURCE === 'feature-store' ? new FeatureStoreAdapter(new FeatureStoreReader(redis, loadFeatureStoreConfig(config.env))) : new EmptyFeatureSource();
     const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(source, s.ITEM_CACHE_MS) : source;
     const records = new OfferRecordStore(redis, 7 * 86_400);
-    // No GNN candidate reader exists yet; the generator treats the source as optional and renormalises.
+    // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
+    const gnn = s.GNN_CANDIDATES_URL ? new HttpGnnCandidateSource(s.GNN_CANDIDATES_URL, s.GNN_TIMEOUT_MS, logger) : undefined;
     this.engine = new DecisionEngine(
       {
         features,
-        candidates: new CandidateGenerator(features, undefined, undefined, logger),
+        candidates: new CandidateGenerator(features, gnn, undefined, logger),
+        ...(gnn ? { gnnName: () => gnn.name } : {}),
         campaigns: () => this.cache.all,
         bandit: this.bandit,
         reservations: new ReservationStore(redis, { triggerOnceTtlSeconds: s.TRIGGER_ONCE_TTL_S, historyTtlMs: s.HISTORY_TTL_H * 3_600_000 }),

@@ -26,3 +26,4 @@ export * from './triggers/http-decision.trigger';
 export * from './triggers/clickstream.triggers';
 export * from './features/feature-store.adapter';
 export * from './features/cached-feature.source';
+export * from './features/http-gnn-candidate.source';

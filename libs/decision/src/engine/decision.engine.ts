@@ -34,7 +34,8 @@ export interface DecisionEngineDeps {
   readonly reservations: ReservationStore;
   readonly records: OfferRecordStore;
   readonly propensity?: PropensityWeights;
-  readonly gnnName?: string;
+  /** Name and version of the optional graph candidate source, for the offer's model versions. */
+  readonly gnnName?: () => string;
   readonly logger?: Logger;
 }
 
@@ -123,7 +124,7 @@ export class DecisionEngine {
         bandit: this.deps.bandit.version,
         blend: this.deps.candidates.blendVersion,
         features: this.deps.features.name,
-        ...(this.deps.gnnName ? { gnn: this.deps.gnnName } : {}),
+        ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
       },
     });
     await Promise.all([

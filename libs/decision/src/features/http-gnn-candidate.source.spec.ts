@@ -1,0 +1,39 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpGnnCandidateSource } from './http-gnn-candidate.source';
+
+describe('GNN candidates over HTTP', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.startsWith('/users/known/')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ version: 'v7', candidates: [{ itemId: 'a', score: 0.9 }, { itemId: 5, score: 1 }] }));
+      } else if (req.url?.startsWith('/users/slow/')) {
+        setTimeout(() => res.end('{}'), 300);
+      } else {
+        res.statusCode = 503;
+        res.end('{"message":"no model"}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('returns well-formed candidates and records the model version it came from', async () => {
+    const source = new HttpGnnCandidateSource(base, 1000);
+    expect(await source.candidates('known', 10)).toEqual([{ itemId: 'a', score: 0.9 }]);
+    expect(source.name).toBe('gnn-worker@v7');
+  });
+
+  it('yields nothing when the worker has no model or answers too slowly', async () => {
+    const source = new HttpGnnCandidateSource(base, 50);
+    expect(await source.candidates('unknown', 10)).toEqual([]);
+    expect(await source.candidates('slow', 10)).toEqual([]);
+  });
+});
