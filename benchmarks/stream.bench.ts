@@ -63,10 +63,10 @@ function catalogEvent(i: number, rnd: () => number): CatalogEvent {
 async function produceAll(ctx: IsolatedEnv, topic: string, messages: Message[], label: string): Promise<void> {
   const producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const chunk = 20_000;
+  const chunk = 5_000;
   for (let i = 0; i < messages.length; i += chunk) {
     await producer.send({ topic, acks: 1, messages: messages.slice(i, i + chunk) });
-    if ((i / chunk) % 10 === 0) log(`${label}: produced ${Math.min(i + chunk, messages.length)}/${messages.length}`);
+    if ((i / chunk) % 40 === 0) log(`${label}: produced ${Math.min(i + chunk, messages.length)}/${messages.length}`);
   }
   await producer.disconnect();
 }

@@ -55,7 +55,7 @@ export const featureStoreEnvShape = {
   FS_SESSION_GAP_MIN: envField.num(30, 1, 24 * 60),
   FS_NEIGHBOURS_K: envField.int(20, 1, 500),
   FS_COOC_MAX: envField.int(100, 1, 10_000),
-  FS_COOC_WINDOW: envField.int(3, 1, 50),
+  FS_COOC_WINDOW: envField.int(2, 1, 50),
   FS_USER_TTL_DAYS: envField.num(90, 0.001, 3650),
   FS_ANON_TTL_DAYS: envField.num(7, 0.001, 3650),
   FS_OUT_OF_ORDER_TOLERANCE_S: envField.int(300, 0, 86_400),

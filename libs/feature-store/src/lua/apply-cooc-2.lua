@@ -9,19 +9,30 @@ local last = wm
 local i = 3
 local applied = 0
 local n = 0
+local sums = {}
+local order = {}
 while i <= #ARGV do
   local offset = tonumber(ARGV[i])
   local dn = tonumber(ARGV[i + 1])
   local np = tonumber(ARGV[i + 2])
   if offset > wm then
     n = n + dn
+    -- Summed per partner first: one ZINCRBY per distinct partner instead of one per pair.
     for j = 0, np - 1 do
-      redis.call('ZINCRBY', KEYS[1], ARGV[i + 4 + 2 * j], ARGV[i + 3 + 2 * j])
+      local partner = ARGV[i + 3 + 2 * j]
+      if sums[partner] == nil then
+        sums[partner] = 0
+        order[#order + 1] = partner
+      end
+      sums[partner] = sums[partner] + tonumber(ARGV[i + 4 + 2 * j])
     end
     if offset > last then last = offset end
     applied = applied + 1
   end
   i = i + 3 + 2 * np
+end
+for _, partner in ipairs(order) do
+  redis.call('ZINCRBY', KEYS[1], string.format('%.17g', sums[partner]), partner)
 end
 if applied > 0 then
   if n ~= 0 then redis.call('HINCRBYFLOAT', KEYS[2], 'n', string.format('%.17g', n)) end
