@@ -16,6 +16,7 @@ import {
   EmptyFeatureSource,
   FeatureStoreAdapter,
   HttpGnnCandidateSource,
+  NlpSignalSource,
   OfferRecordStore,
   ReservationStore,
   type Decision,
@@ -60,7 +61,8 @@ export class DecisionRuntime {
     );
     const source: FeatureSource =
       s.FEATURE_SOURCE === 'feature-store' ? new FeatureStoreAdapter(new FeatureStoreReader(redis, loadFeatureStoreConfig(config.env))) : new EmptyFeatureSource();
-    const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(source, s.ITEM_CACHE_MS) : source;
+    const withNlp = new NlpSignalSource(source, redis);
+    const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
     const records = new OfferRecordStore(redis, 7 * 86_400);
     // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
     const gnn = s.GNN_CANDIDATES_URL ? new HttpGnnCandidateSource(s.GNN_CANDIDATES_URL, s.GNN_TIMEOUT_MS, logger) : undefined;

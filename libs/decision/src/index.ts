@@ -27,3 +27,4 @@ export * from './triggers/clickstream.triggers';
 export * from './features/feature-store.adapter';
 export * from './features/cached-feature.source';
 export * from './features/http-gnn-candidate.source';
+export * from './features/nlp-signal.source';
