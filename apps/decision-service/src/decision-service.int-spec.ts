@@ -161,6 +161,29 @@ describe('decision-service against real Kafka and Redis, two instances', () => {
     const report = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as { holdout: { customers: number }; treated: { customers: number } };
     expect(report.holdout.customers).toBe(Math.round(share * n));
     expect(report.treated.customers).toBe(n - report.holdout.customers);
+
+    // Purchases by assigned users (a redelivered order counted once) feed incrementality against the holdout.
+    const users = results.map((d, i) => ({ user: `h-${i}`, held: d.kind === 'holdout' }));
+    const buyers = [...users.filter((u) => !u.held).slice(0, 30), ...users.filter((u) => u.held).slice(0, 3)];
+    const purchases = buyers.map((b) => ({
+      key: b.user,
+      value: JSON.stringify(envelope('purchase', b.user, { orderId: `o-${b.user}`, lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: 50 }], total: 50, currency: 'EUR' })),
+    }));
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [...purchases, ...purchases.slice(0, 5)]);
+    const after = await waitFor(async () => {
+      const r = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as {
+        treated: { conversions: number; revenue: number };
+        holdout: { conversions: number };
+        incrementalConversionRate: { estimate: number; lower: number; upper: number } | null;
+        incrementalRevenue: { estimate: number } | null;
+      };
+      return r.treated.conversions === 30 && r.holdout.conversions === 3 ? r : undefined;
+    });
+    expect(after.treated.revenue).toBe(1500);
+    const rate = after.incrementalConversionRate!;
+    expect(rate.lower).toBeLessThan(rate.estimate);
+    expect(rate.upper).toBeGreaterThan(rate.estimate);
+    expect(after.incrementalRevenue).not.toBeNull();
   });
 
   it('explains every offer and learns from its outcome', async () => {
