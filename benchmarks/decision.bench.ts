@@ -152,7 +152,13 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
   try {
     log('seeding the feature store layout (2000 items with meta, neighbours, popularity, trending)');
     await seedFeatureStore(ctx);
-    service = ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port), FEATURE_SOURCE: 'feature-store', CANDIDATES: String(candidates) });
+    service = ServiceProcess.start('decision-service', {
+      ...ctx.env,
+      PORT: String(port),
+      FEATURE_SOURCE: 'feature-store',
+      CANDIDATES: String(candidates),
+      NODE_OPTIONS: '--max-semi-space-size=32',
+    });
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000);
     const created = await http(port, 'POST', '/campaigns', {
       id: 'bench',
