@@ -33,6 +33,7 @@ const view = (userId: string, itemId: string): ClickstreamEvent => {
 interface ModelState {
   loaded: { version: string; users: number; items: number } | null;
   graph: { users: number; edges: number; applied: number };
+  training: { newInteractions: number; lastPublished: { version: string } | null };
 }
 interface Candidates {
   version: string;
@@ -80,14 +81,17 @@ describe('gnn-worker against real Kafka and Redis', () => {
   it('learns the graph from Kafka, publishes a version to Redis and serves candidates without seen items', async () => {
     const events = [...generateClickstream(3000, { users: 80, items: 120, seed: 7 })];
     await kcatProduce(KAFKA_BROKERS, topic(), events.map(record));
+    const interactions = events.filter((e) => ['product_view', 'add_to_cart', 'purchase'].includes(e.type)).length;
     service = await start();
 
+    // Training starts while the log is still filling; wait for the version that covers every interaction.
     const model = await waitFor(
       async () => {
         const m = await json<ModelState>('/model');
-        return m.loaded !== null ? m : undefined;
+        const covered = m.graph.applied === interactions && m.training.newInteractions === 0;
+        return covered && m.loaded !== null && m.loaded.version === m.training.lastPublished?.version ? m : undefined;
       },
-      { what: 'a published model', timeoutMs: 90_000 },
+      { what: 'a published model of all interactions', timeoutMs: 90_000 },
     );
     expect(model.loaded?.version).toMatch(/^v\d+$/);
     expect(await ctx.redis.get(RedisKeys.gnn.activeVersion())).toBe(model.loaded?.version);
@@ -167,5 +171,11 @@ describe('gnn-worker against real Kafka and Redis', () => {
     );
     expect(metricsText).not.toMatch(/offerstream_gnn_interactions_total\{result="logged"/);
     expect((await json<ModelState>('/model')).graph).toEqual(before.graph);
+  });
+
+  it('refuses to start with a bad setting and names it', async () => {
+    const s = ServiceProcess.start('gnn-worker', { ...ctx.env, PORT: String(port), GNN_TRAIN_INTERVAL_MS: 'soon' });
+    expect(await s.waitExit()).toBe(1);
+    expect(s.tail()).toMatch(/GNN_TRAIN_INTERVAL_MS/);
   });
 });
