@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { decodeEvent, type TopicSpec } from '@offerstream/contracts';
-import { backoffMs, createLogger, errorCode, isRetriable, OfferStreamError, sleep, type Logger } from '@offerstream/core';
+import { backoffMs, createLogger, errorCode, isRetriable, type OfferStreamError, sleep, type Logger } from '@offerstream/core';
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { EventProducer } from './event-producer';
