@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import type { Consumer, Producer } from 'kafkajs';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
@@ -53,6 +54,13 @@ function http(port: number, method: string, path: string, body?: unknown): Promi
     if (data) req.write(data);
     req.end();
   });
+}
+
+/** CPU seconds the service process has used so far (from its Prometheus endpoint). */
+async function serviceCpuSeconds(port: number): Promise<number> {
+  const { text } = await http(port, 'GET', '/metrics');
+  const m = /^process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return m?.[1] ? Number(m[1]) : NaN;
 }
 
 /** Fires `make()` at `rate` per second for `seconds`, not waiting for answers (open loop). */
@@ -193,6 +201,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
 
     log(`closed loop: ${concurrency} requests in flight for 5s`);
     let done = 0;
+    const cpuBefore = await serviceCpuSeconds(port);
     const until = performance.now() + 5000;
     const t0 = performance.now();
     await Promise.all(
@@ -204,6 +213,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       }),
     );
     const decisionsPerS = done / ((performance.now() - t0) / 1000);
+    const cpuMsPerDecision = ((await serviceCpuSeconds(port)) - cpuBefore) * 1000 / done;
 
     const prefix = ctx.topicPrefix;
     log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
@@ -256,6 +266,8 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       http_p99_ratio_to_raw: round(http99 / raw99),
       decisions_per_s: Math.round(decisionsPerS),
       decisions_per_s_concurrency: concurrency,
+      service_cpu_ms_per_decision: round(cpuMsPerDecision),
+      load_average_1m: round(loadavg()[0] ?? NaN),
       kafka_rate_per_s: kafkaRate,
       event_to_offer_p99_ms: round(e2o99),
       event_to_offer_latency_ms: summary(e2o.latencies),

@@ -60,7 +60,7 @@ export class DecisionRuntime {
       logger,
     );
     const source: FeatureSource =
-      s.FEATURE_SOURCE === 'feature-store' ? new FeatureStoreAdapter(new FeatureStoreReader(redis, loadFeatureStoreConfig(config.env))) : new EmptyFeatureSource();
+      s.FEATURE_SOURCE === 'feature-store' ? this.featureStore(redis, config.env) : new EmptyFeatureSource();
     const withNlp = new NlpSignalSource(source, redis);
     const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
     const records = new OfferRecordStore(redis, 7 * 86_400);
@@ -88,6 +88,11 @@ export class DecisionRuntime {
       async (itemId) => (await features.items([itemId])).get(itemId)?.categoryPath,
     );
     this.publisher = new OfferPublisher(producer, logger, (n) => this.metrics.publishFailures.inc(n));
+  }
+
+  private featureStore(redis: RedisClient, env: NodeJS.ProcessEnv): FeatureSource {
+    const fsConfig = loadFeatureStoreConfig(env);
+    return new FeatureStoreAdapter(new FeatureStoreReader(redis, fsConfig), redis, fsConfig);
   }
 
   async start(): Promise<void> {

@@ -24,7 +24,7 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
     @Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime,
   ) {
     const s = rt.config.service;
-    const common = { kafka, producer, registry, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY, maxWaitTimeInMs: 20 };
+    const common = { kafka, producer, registry, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
     this.consumers = [
       new BatchConsumer({
         ...common,

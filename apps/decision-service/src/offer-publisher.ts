@@ -41,7 +41,12 @@ export class OfferPublisher {
 
   enqueue(offer: Offer): void {
     this.queue.push(offer);
-    if (!this.flushing) this.flushing = new Promise((r) => setImmediate(r)).then(() => this.flush());
+    if (!this.flushing) this.flushing = this.linger().then(() => this.flush());
+  }
+
+  /** A few milliseconds of linger turn a stream of single HTTP offers into batched produce requests. */
+  private linger(): Promise<void> {
+    return new Promise((r) => setTimeout(r, 5));
   }
 
   async drain(): Promise<void> {
@@ -58,7 +63,7 @@ export class OfferPublisher {
       this.logger.error('publishing offers decided over HTTP failed', { error: e, count: batch.length });
     } finally {
       this.flushing = undefined;
-      if (this.queue.length > 0) this.flushing = new Promise((r) => setImmediate(r)).then(() => this.flush());
+      if (this.queue.length > 0) this.flushing = this.linger().then(() => this.flush());
     }
   }
 }

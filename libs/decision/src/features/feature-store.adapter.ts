@@ -1,12 +1,30 @@
-import type { FeatureStoreReader, ItemFeatures as StoreItem, UserProfile } from '@offerstream/feature-store';
+import {
+  forwardDecayToNow,
+  parseItemMeta,
+  type FeatureStoreConfig,
+  type FeatureStoreReader,
+  type ItemFeatures as StoreItem,
+  type UserProfile,
+} from '@offerstream/feature-store';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import type { FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
 import { mergeLists } from './in-memory-feature.source';
 
-/** The feature store's read API seen through the decision engine's port. */
+/**
+ * The feature store's read API seen through the decision engine's port. Items are read leaner than
+ * `getItems` (which also fetches neighbour lists and content vectors for each item): only the catalogue hash
+ * and the popularity score, parsed and decayed with the feature store's own functions, because a decision
+ * scores 100 candidates and needs nothing else of them.
+ */
 export class FeatureStoreAdapter implements FeatureSource {
   readonly name = 'feature-store@1';
 
-  constructor(private readonly reader: FeatureStoreReader) {}
+  constructor(
+    private readonly reader: FeatureStoreReader,
+    private readonly redis?: RedisClient,
+    private readonly config?: FeatureStoreConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async user(userId: string): Promise<UserFeatures | undefined> {
     const p = await this.reader.getUser(userId);
@@ -14,9 +32,24 @@ export class FeatureStoreAdapter implements FeatureSource {
   }
 
   async items(itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
+    if (this.redis && this.config) return this.leanItems(this.redis, this.config, itemIds);
     const raw = await this.reader.getItems(itemIds);
     const out = new Map<string, ItemFeatures>();
     for (const [id, f] of raw) out.set(id, toItemFeatures(f));
+    return out;
+  }
+
+  private async leanItems(redis: RedisClient, config: FeatureStoreConfig, itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
+    const rows = await Promise.all(itemIds.map((id) => Promise.all([redis.hgetall(RedisKeys.item.meta(id)), redis.zscore(RedisKeys.popularity(), id)])));
+    const now = this.now();
+    const out = new Map<string, ItemFeatures>();
+    itemIds.forEach((itemId, i) => {
+      const [h, pop] = rows[i] ?? [{}, null];
+      const meta = parseItemMeta(h);
+      if (!meta && pop === null) return;
+      const popularity = pop === null ? 0 : forwardDecayToNow(Number(pop), now, config.decayEpochMs, config.popularityHalfLifeMs);
+      out.set(itemId, toItemFeatures({ itemId, meta, popularity, trending: 0, neighbours: [], contentNeighbours: [], contentVector: null }));
+    });
     return out;
   }
 
