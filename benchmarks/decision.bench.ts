@@ -2,7 +2,7 @@
  * Decision service, end to end on the real stack: one service process (swc, as in production) on real Kafka
  * and Redis, items seeded in the feature store's Redis layout so every decision reads 100 candidates
  * through the FeatureStoreReader.
- *   npm run bench -- decision [--rate 200] [--seconds 10] [--kafka-rate 500] [--candidates 100] [--concurrency 16]
+ *   npm run bench -- decision [--rate 100] [--seconds 10] [--kafka-rate 500] [--candidates 100] [--concurrency 16] [--env KEY=VALUE]
  * Figures:
  *   http_p99_ms            POST /decisions, send-to-response, open loop at --rate requests/s
  *   raw_http_p99_ms        GET /health/live on the same process at the same rate (the HTTP ceiling)
@@ -149,11 +149,18 @@ async function kafkaRoundTrip(
 }
 
 export default async function decisionBench(argv: string[]): Promise<Record<string, unknown>> {
-  const rate = flag(argv, 'rate', 200);
+  const rate = flag(argv, 'rate', 100);
   const seconds = flag(argv, 'seconds', 10);
   const kafkaRate = flag(argv, 'kafka-rate', 500);
   const candidates = flag(argv, 'candidates', 100);
   const concurrency = flag(argv, 'concurrency', 16);
+  // `--env KEY=VALUE` (repeatable) passes settings to the service under test.
+  const serviceEnv: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    const kv = a === '--env' ? argv[i + 1] : undefined;
+    const m = kv === undefined ? null : /^([A-Z0-9_]+)=(.*)$/.exec(kv);
+    if (m?.[1] !== undefined && m[2] !== undefined) serviceEnv[m[1]] = m[2];
+  });
   const ctx = await isolatedEnv({ DEFAULT_CAMPAIGN: 'false', LOG_LEVEL: 'warn' });
   const port = 20000 + Math.floor(Math.random() * 20000);
   let service: ServiceProcess | undefined;
@@ -166,6 +173,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       FEATURE_SOURCE: 'feature-store',
       CANDIDATES: String(candidates),
       NODE_OPTIONS: '--max-semi-space-size=32',
+      ...serviceEnv,
     });
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000);
     const created = await http(port, 'POST', '/campaigns', {
@@ -215,6 +223,9 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     const decisionsPerS = done / ((performance.now() - t0) / 1000);
     const cpuMsPerDecision = ((await serviceCpuSeconds(port)) - cpuBefore) * 1000 / done;
 
+    if (argv.includes('--http-only')) {
+      return { http_p99_ms: round(percentile(lat, 99)), http_latency_ms: summary(lat), raw_http_p99_ms: round(percentile(raw, 99)), decisions_per_s: Math.round(decisionsPerS), service_cpu_ms_per_decision: round(cpuMsPerDecision), load_average_1m: round(loadavg()[0] ?? NaN), serviceEnv };
+    }
     const prefix = ctx.topicPrefix;
     log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
     const rawTopic = prefix + TOPICS.nlpSignals.name;
@@ -255,7 +266,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     const rawK99 = percentile(rawKafka.latencies, 99);
     return {
       bench: 'decision',
-      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}`,
+      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}${Object.entries(serviceEnv).map(([k, v]) => ` --env ${k}=${v}`).join('')}`,
       candidates_per_decision: candidates,
       http_rate_per_s: rate,
       http_p99_ms: round(http99),

@@ -12,12 +12,12 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
       {
         PORT: envField.int(3000, 1, 65535),
         CONSUMER_GROUP: envField.str('offerstream.decision-service'),
-        PARTITIONS_CONCURRENTLY: envField.int(3, 1, 64),
+        PARTITIONS_CONCURRENTLY: envField.int(6, 1, 64),
         /** Decisions run at once within one consumed batch. */
         DECISION_CONCURRENCY: envField.int(32, 1, 1024),
         /** Where user and item features come from: the feature store, or nothing (every user a cold start). */
         FEATURE_SOURCE: z.enum(['feature-store', 'none']).default('feature-store'),
-        /** How long item features and neighbour lists are reused in memory (also the bound on stock staleness). */
+        /** Item features and neighbour lists are reused this long, then refreshed in the background (stock staleness bound). */
         ITEM_CACHE_MS: envField.int(2_000, 0, 3_600_000),
         /** gnn-worker base URL (e.g. http://gnn-worker:3003); empty means no graph candidates. */
         GNN_CANDIDATES_URL: z.string().url().optional(),

@@ -12,8 +12,22 @@ describe('cached feature source', () => {
     now = 999;
     expect((await cached.items(['a'])).get('a')?.stock).toBe(5);
     now = 1000;
+    // Stale: served once more while a background read refreshes it.
+    expect((await cached.items(['a'])).get('a')?.stock).toBe(5);
+    await cached.settled();
     expect((await cached.items(['a'])).get('a')?.stock).toBe(0);
     expect((await cached.items(['missing'])).has('missing')).toBe(false);
+  });
+
+  it('reads synchronously an entry that is older than the stale limit', async () => {
+    const inner = new InMemoryFeatureSource();
+    inner.itemMap.set('a', { itemId: 'a', stock: 5 });
+    let now = 0;
+    const cached = new CachedFeatureSource(inner, 1000, 100, () => now);
+    await cached.items(['a']);
+    inner.itemMap.set('a', { itemId: 'a', stock: 0 });
+    now = 5000;
+    expect((await cached.items(['a'])).get('a')?.stock).toBe(0);
   });
 
   it('never caches user features', async () => {
