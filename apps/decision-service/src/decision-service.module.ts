@@ -6,6 +6,7 @@ import type { EventProducer } from '@offerstream/kafka';
 import type { RedisClient } from '@offerstream/redis';
 import { EVENT_PRODUCER, InfraModule, METRICS_REGISTRY, PlatformModule, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import { CampaignsController } from './campaigns.controller';
+import { DashboardController } from './dashboard.controller';
 import { CartScheduler } from './cart-scheduler';
 import { DecisionConsumers } from './decision.consumers';
 import type { DecisionServiceConfig } from './decision-service.config';
@@ -22,7 +23,7 @@ export class DecisionServiceModule implements OnApplicationShutdown {
     return {
       module: DecisionServiceModule,
       imports: [PlatformModule.forService('decision-service', logger), InfraModule.forRoot(config.kafka, config.redis)],
-      controllers: [DecisionsController, CampaignsController],
+      controllers: [DecisionsController, CampaignsController, DashboardController],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },
         {
