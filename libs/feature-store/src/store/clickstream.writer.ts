@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { TransientError, ValidationError } from '@offerstream/core';
-import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import { decodeUserState, emptyUserState, encodeUserState, versionToken, type UserState } from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { addItemDeltas, emptyItemDeltas, type ItemDeltas } from '../rules/item-deltas';
 import { applyUserEvent, mergeUserStates, type ItemInfo } from '../rules/user-profile.rules';
+import { ItemAggregatesWriter } from './item-aggregates.writer';
 import { ItemInfoCache } from './item-info.cache';
+import { chunkSizeFor, VariadicLua, type LuaArg } from './variadic-lua';
 
 export interface PartitionEvent {
   offset: string;
@@ -29,6 +31,15 @@ export interface BatchStats {
 }
 
 const MAX_CAS_ATTEMPTS = 8;
+/** Users per read (MGET) and per compare-and-set script call on a standalone Redis. */
+const USERS_PER_CALL = 256;
+
+interface Computed {
+  changed: boolean;
+  expected: Buffer | '';
+  state: UserState;
+  mergedNow: string[];
+}
 
 interface UserWork {
   key: string;
@@ -47,13 +58,16 @@ interface UserWork {
  */
 export class ClickstreamWriter {
   private readonly items: ItemInfoCache;
+  private readonly aggregates: ItemAggregatesWriter;
+  private readonly lua: VariadicLua;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly cfg: FeatureStoreConfig,
   ) {
-    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
     this.items = new ItemInfoCache(redis, cfg.itemCacheSize, cfg.itemCacheTtlMs);
+    this.aggregates = new ItemAggregatesWriter(redis, cfg);
+    this.lua = new VariadicLua(redis, join(__dirname, '..', 'lua'));
   }
 
   get itemCache(): ItemInfoCache {
@@ -104,27 +118,13 @@ export class ClickstreamWriter {
 
     const deltas = emptyItemDeltas();
     const computed = users.map((u) => this.compute(u, partition, lookup, anonStates, deltas, stats));
-    await this.writeItemDeltas(partition, deltas).catch((e: unknown) => {
+    const first = Number(events[0]?.offset ?? 0);
+    const last = Number(events[events.length - 1]?.offset ?? 0);
+    await this.aggregates.apply(partition, first, last, deltas).catch((e: unknown) => {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not apply item aggregates', e, { partition });
     });
 
-    const written = await Promise.all(
-      users.map(async (u, i) => {
-        let result = computed[i];
-        for (let attempt = 0; result?.changed; attempt++) {
-          const ok = await this.cas(u.key, result.expected, result.state);
-          if (ok) return result;
-          if (attempt >= MAX_CAS_ATTEMPTS) {
-            throw new TransientError('USER_STATE_CONTENDED', `user state kept changing under us`, undefined, { user: u.key });
-          }
-          stats.casRetries++;
-          u.blob = (await this.readBlobs([u.key]))[0] ?? null;
-          // Item increments of this batch are already durable; recomputing only brings the user side forward.
-          result = this.compute(u, partition, lookup, anonStates, emptyItemDeltas(), { ...stats, rejected: [] });
-        }
-        return result;
-      }),
-    );
+    const written = await this.writeUsers(users, computed, partition, lookup, anonStates, stats);
     // Merge bookkeeping runs after the user's blob (which records the merge) is durable; repeating it is harmless.
     const followUps: Promise<unknown>[] = [];
     for (const r of written) {
@@ -146,7 +146,7 @@ export class ClickstreamWriter {
     anonStates: Map<string, UserState>,
     deltas: ItemDeltas,
     stats: BatchStats,
-  ): { changed: boolean; expected: Buffer | ''; state: UserState; mergedNow: string[] } {
+  ): Computed {
     const first = u.events[0]?.event;
     const state = u.blob ? decodeUserState(u.blob) : emptyUserState(this.cfg.priceBands.length + 1, first?.userId === undefined);
     const expected: Buffer | '' = u.blob ? versionToken(state.version) : '';
@@ -182,45 +182,67 @@ export class ClickstreamWriter {
     return { changed, expected, state, mergedNow };
   }
 
-  private async readBlobs(keys: readonly string[]): Promise<(Buffer | null)[]> {
-    return Promise.all(keys.map((k) => this.redis.getBuffer(RedisKeys.user.profile(k))));
-  }
-
-  private async cas(user: string, expected: Buffer | '', state: UserState): Promise<boolean> {
-    const ttl = state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs;
-    const r = await runLua<number>(this.redis, 'putUserState', [RedisKeys.user.profile(user)], [
-      expected as unknown as string,
-      encodeUserState(state) as unknown as string,
-      ttl,
-    ]).catch((e: unknown) => {
-      throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { user });
-    });
-    return r === 1;
-  }
-
-  private async writeItemDeltas(partition: number, d: ItemDeltas): Promise<void> {
-    const p = String(partition);
-    const calls: Promise<unknown>[] = [];
-    const ranking = (key: string, wmKey: string, triples: [number, string, number][]): void => {
-      if (triples.length === 0) return;
-      const args: (string | number)[] = [p];
-      for (const [o, item, inc] of triples) args.push(o, item, inc);
-      calls.push(runLua(this.redis, 'applyRanking', [key, wmKey], args));
-    };
-    ranking(RedisKeys.popularity(), RedisKeys.popularityWatermarks(), d.popularity);
-    ranking(RedisKeys.trending(), RedisKeys.trendingWatermarks(), d.trending);
-    const dirty: string[] = [];
-    for (const [item, groups] of d.cooc) {
-      const args: (string | number)[] = [p, this.cfg.coocMax];
-      for (const g of groups) {
-        args.push(g.offset, g.n, g.partners.length);
-        for (const [partner, inc] of g.partners) args.push(partner, inc);
+  /**
+   * Compare-and-set of every changed user: one script call per chunk of users (one per user on a Cluster). A lost
+   * race re-reads that user and re-applies its events above the stored watermark.
+   */
+  private async writeUsers(
+    users: UserWork[],
+    computed: Computed[],
+    partition: number,
+    lookup: (id: string) => ItemInfo | undefined,
+    anonStates: Map<string, UserState>,
+    stats: BatchStats,
+  ): Promise<(Computed | undefined)[]> {
+    const done: (Computed | undefined)[] = computed.map((c) => (c.changed ? undefined : c));
+    let pending = users.map((_, i) => i).filter((i) => computed[i]?.changed);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > MAX_CAS_ATTEMPTS) {
+        throw new TransientError('USER_STATE_CONTENDED', `user state kept changing under us`, undefined, { users: pending.length });
       }
-      calls.push(runLua(this.redis, 'applyCooc', [RedisKeys.item.cooc(item), RedisKeys.item.watermark(item)], args));
-      dirty.push(item);
+      const ok = await this.cas(pending.map((i) => ({ key: users[i]?.key ?? '', c: computed[i] as Computed })));
+      const lost: number[] = [];
+      pending.forEach((i, j) => (ok[j] ? (done[i] = computed[i]) : lost.push(i)));
+      if (lost.length === 0) break;
+      stats.casRetries += lost.length;
+      const blobs = await this.readBlobs(lost.map((i) => users[i]?.key ?? ''));
+      pending = [];
+      lost.forEach((i, j) => {
+        const u = users[i];
+        if (!u) return;
+        u.blob = blobs[j] ?? null;
+        // Item increments of this batch are already durable; recomputing only brings the user side forward.
+        const c = this.compute(u, partition, lookup, anonStates, emptyItemDeltas(), { ...stats, rejected: [] });
+        computed[i] = c;
+        if (c.changed) pending.push(i);
+        else done[i] = c;
+      });
     }
-    if (dirty.length > 0) calls.push(this.redis.sadd(RedisKeys.neighbourDirty(), ...dirty));
-    await Promise.all(calls);
+    return done;
+  }
+
+  private async readBlobs(keys: readonly string[]): Promise<(Buffer | null)[]> {
+    if (this.redis.isCluster) return Promise.all(keys.map((k) => this.redis.getBuffer(RedisKeys.user.profile(k))));
+    const calls: Promise<(Buffer | null)[]>[] = [];
+    for (let i = 0; i < keys.length; i += USERS_PER_CALL) {
+      calls.push(this.redis.mgetBuffer(keys.slice(i, i + USERS_PER_CALL).map((k) => RedisKeys.user.profile(k))));
+    }
+    return (await Promise.all(calls)).flat();
+  }
+
+  private async cas(writes: readonly { key: string; c: Computed }[]): Promise<boolean[]> {
+    const chunk = chunkSizeFor(this.redis, USERS_PER_CALL);
+    const calls: Promise<number[]>[] = [];
+    for (let i = 0; i < writes.length; i += chunk) {
+      const part = writes.slice(i, i + chunk);
+      const args: LuaArg[] = [];
+      for (const { c } of part) args.push(c.expected, encodeUserState(c.state), c.state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs);
+      calls.push(this.lua.run<number[]>('put-user-states', part.map((w) => RedisKeys.user.profile(w.key)), args));
+    }
+    const results = await Promise.all(calls).catch((e: unknown) => {
+      throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { users: writes.length });
+    });
+    return results.flat().map((r) => r === 1);
   }
 }
 
