@@ -22,6 +22,17 @@ set -a
 source .stack/env
 set +a
 mkdir -p "$LOGS" "$PIDS"
+# Demo pacing: a replay lasts seconds, not hours, so carts are "abandoned" after 20 s, the GNN retrains as soon as
+# a few thousand interactions arrived, and the decision service asks the GNN worker for candidates.
+export CART_IDLE_MS=${CART_IDLE_MS:-20000}
+export GNN_TRAIN_MIN_NEW=${GNN_TRAIN_MIN_NEW:-3000} GNN_TRAIN_INTERVAL_MS=${GNN_TRAIN_INTERVAL_MS:-30000}
+export GNN_CANDIDATES_URL=${GNN_CANDIDATES_URL:-http://127.0.0.1:3003}
+# Each run gets its own topics and Redis keys, so budgets, models and offers start from zero every time and a
+# shop's real topics on the same broker are never touched. DEMO_RUN=name reuses a previous run's state.
+run_id=${DEMO_RUN:-demo$(date +%s)}
+export KAFKA_TOPIC_PREFIX="$run_id." REDIS_KEY_PREFIX="$run_id:"
+say "demo run $run_id: topics ${KAFKA_TOPIC_PREFIX}*, Redis keys ${REDIS_KEY_PREFIX}*"
+node tools/run-ts.cjs tools/create-topics.ts >/dev/null || exit 1
 
 declare -A PORTS=([stream-processor]=3001 [nlp-worker]=3002 [gnn-worker]=3003 [decision-service]=3000)
 SERVICES=()
@@ -71,7 +82,7 @@ done
 say "replaying the clickstream (real DIGINETICA sample when ../shared is present)"
 node tools/run-ts.cjs tools/demo/replay-clickstream.ts ${DEMO_REPLAY_ARGS:-} || exit 1
 
-say "offers coming out of $(printf '%s' "${KAFKA_TOPIC_PREFIX:-}")offerstream.offers.v1"
+say "offers coming out of ${KAFKA_TOPIC_PREFIX}offerstream.offers.v1"
 node tools/run-ts.cjs tools/demo/watch-offers.ts --seconds "${DEMO_SECONDS:-60}"
 
 cat <<TXT
@@ -81,7 +92,7 @@ Everything is running. Look around:
                      curl -s -XPOST localhost:3000/decisions -H 'content-type: application/json' -d '{"userId":"dg-1","placement":"home"}'
   feature store      curl -s localhost:3001/users/dg-1/profile
   metrics            curl -s localhost:3001/metrics | grep offerstream_
-  offers topic       kcat -b 127.0.0.1:9092 -C -t offerstream.offers.v1 -o beginning -e
+  offers topic       kcat -b 127.0.0.1:9092 -C -t ${KAFKA_TOPIC_PREFIX}offerstream.offers.v1 -o beginning -e
 TXT
 if [[ -z "${DEMO_SECONDS:-}" ]]; then
   say "press Ctrl-C to stop the services"
