@@ -28,6 +28,7 @@ interface EvaluationFlags {
   testFraction: number;
   folds: number;
   effectWeight: number;
+  bags: number;
   modelOut: string | null;
   bootstrap: number;
 }
@@ -44,6 +45,7 @@ function parseFlags(argv: readonly string[]): EvaluationFlags {
     testFraction: 0.3,
     folds: 5,
     effectWeight: DEFAULT_LEARNER_OPTIONS.effectWeight,
+    bags: DEFAULT_LEARNER_OPTIONS.bags ?? 1,
     modelOut: null,
     bootstrap: 200,
   };
@@ -82,6 +84,9 @@ function parseFlags(argv: readonly string[]): EvaluationFlags {
       case '--effect-weight':
         flags.effectWeight = num(0, 1);
         break;
+      case '--bags':
+        flags.bags = Math.round(num(1, 50));
+        break;
       case '--model-out':
         flags.modelOut = need();
         break;
@@ -90,7 +95,7 @@ function parseFlags(argv: readonly string[]): EvaluationFlags {
         break;
       default:
         throw new ValidationError(`unknown flag ${flag}`, {
-          usage: 'evaluate uplift --train FILE [--test FILE] [--budget F] [--seed N] [--test-fraction F] [--model-out FILE]',
+          usage: 'evaluate uplift --train FILE [--test FILE] [--budget F] [--seed N] [--test-fraction F] [--bags N] [--model-out FILE]',
         });
     }
   }
@@ -152,6 +157,7 @@ export async function runUpliftEvaluation(argv: string[]): Promise<Record<string
       folds: flags.folds,
       seed: flags.seed,
       effectWeight: flags.effectWeight,
+      bags: flags.bags,
       actions: HILLSTROM_ACTIONS,
       controlAction: 'none',
       featureNames: HILLSTROM_FEATURE_NAMES,
@@ -169,9 +175,10 @@ export async function runUpliftEvaluation(argv: string[]): Promise<Record<string
     rows: { train: train.length, test: test.length },
     budget: flags.budget,
     learner: {
-      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train',
+      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train; with bags > 1 the whole pipeline is repeated with other fold assignments and seeds and the margins averaged',
       target: 'visit',
       effect_weight: flags.effectWeight,
+      bags: flags.bags,
       folds: flags.folds,
       ...model.toJSON().metadata,
     },

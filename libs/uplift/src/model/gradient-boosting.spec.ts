@@ -1,5 +1,5 @@
 import { SeededRandom } from '../util/seeded-random';
-import { BoostedTrees, fitBoostedTrees, type SerializedBoostedModel } from './gradient-boosting';
+import { averageBoostedTrees, BoostedTrees, fitBoostedTrees, type SerializedBoostedModel } from './gradient-boosting';
 
 function data(n: number, seed: number): { x: number[][]; y: number[]; p: number[] } {
   const rng = new SeededRandom(seed);
@@ -52,5 +52,18 @@ describe('fitBoostedTrees', () => {
     const { model } = fitBoostedTrees(train, { maxTrees: 20 });
     const restored = BoostedTrees.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as SerializedBoostedModel);
     for (const row of train.x.slice(0, 50)) expect(restored.predict(row)).toBe(model.predict(row));
+  });
+
+  it('averages ensembles into one whose margin is the weighted mean of their margins', () => {
+    const a = fitBoostedTrees(data(800, 7), { maxTrees: 15, seed: 1 }).model;
+    const b = fitBoostedTrees(data(800, 8), { maxTrees: 25, seed: 2 }).model;
+    const mean = averageBoostedTrees([a, b]);
+    const skewed = averageBoostedTrees([a, b], [0.25, 0.75]);
+    expect(mean.trees).toHaveLength(40);
+    for (const row of data(30, 9).x) {
+      expect(mean.margin(row)).toBeCloseTo((a.margin(row) + b.margin(row)) / 2, 10);
+      expect(skewed.margin(row)).toBeCloseTo(0.25 * a.margin(row) + 0.75 * b.margin(row), 10);
+    }
+    expect(() => averageBoostedTrees([])).toThrow(/zero models/);
   });
 });

@@ -91,6 +91,25 @@ export class BoostedTrees {
   }
 }
 
+/**
+ * One ensemble whose margin is the weighted mean of the given ensembles' margins (leaf values scaled, trees
+ * concatenated), so a bagged model keeps the plain serialized format.
+ */
+export function averageBoostedTrees(models: readonly BoostedTrees[], weights?: readonly number[]): BoostedTrees {
+  const first = models[0];
+  if (!first) throw new ValidationError('cannot average zero models');
+  if (models.some((m) => m.loss !== first.loss)) throw new ValidationError('cannot average models with different losses');
+  const w = weights ?? models.map(() => 1 / models.length);
+  let base = 0;
+  const trees: SerializedTree[] = [];
+  models.forEach((m, k) => {
+    const wk = w[k] as number;
+    base += wk * m.base;
+    for (const t of m.trees) trees.push({ ...t, value: t.value.map((v) => v * wk) });
+  });
+  return new BoostedTrees(first.loss, base, trees);
+}
+
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }

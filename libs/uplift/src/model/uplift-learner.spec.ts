@@ -93,4 +93,29 @@ describe('trainUpliftModel', () => {
     for (const row of test.x.slice(0, 20)) expect(restored.predictUplift(row)).toEqual(model.predictUplift(row));
     expect(() => restored.predictUplift([1, 2])).toThrow(/expects 3/);
   });
+
+  it('bags whole pipelines into one model of the same format that still finds the planted effects', () => {
+    const small = simulate(4000, 3);
+    const options = {
+      ...DEFAULT_LEARNER_OPTIONS,
+      folds: 3,
+      sharedParams: { ...DEFAULT_LEARNER_OPTIONS.sharedParams, maxTrees: 60, learningRate: 0.15 },
+      armParams: { ...DEFAULT_LEARNER_OPTIONS.armParams, maxTrees: 60, learningRate: 0.15 },
+      effectParams: { ...DEFAULT_LEARNER_OPTIONS.effectParams, maxTrees: 60, learningRate: 0.15 },
+      actions: ACTIONS,
+      controlAction: 'none',
+      featureNames: ['x0', 'x1', 'x2'],
+      target: 'response',
+    };
+    const single = trainUpliftModel(small, options);
+    const bagged = trainUpliftModel(small, { ...options, bags: 3, bagFraction: 0.8, foldAverage: true });
+    const json = bagged.toJSON();
+    expect(json.metadata['bags']).toBe(3);
+    expect(json.shared.trees.length).toBeGreaterThan(single.toJSON().shared.trees.length);
+    const restored = StackedUpliftModel.fromJSON(JSON.parse(JSON.stringify(json)) as SerializedUpliftModel);
+    expect(restored.predictUplift([0.5, 1, 0.5])).toEqual(bagged.predictUplift([0.5, 1, 0.5]));
+    // Offer A works only when x1 = 1 (true gap 0.2; small bags with few trees shrink it, but not away).
+    expect(bagged.predictUplift([0.5, 1, 0.5])['offerA']).toBeGreaterThan((bagged.predictUplift([0.5, 0, 0.5])['offerA'] as number) + 0.03);
+    expect(() => trainUpliftModel(small, { ...options, bagFraction: 0 })).toThrow(/bagFraction/);
+  });
 });
