@@ -167,6 +167,8 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
   try {
     log('seeding the feature store layout (2000 items with meta, neighbours, popularity, trending)');
     await seedFeatureStore(ctx);
+    // Whatever happens to this process, the service under test must not outlive it.
+    process.once('exit', () => service?.kill('SIGKILL'));
     service = ServiceProcess.start('decision-service', {
       ...ctx.env,
       PORT: String(port),

@@ -232,6 +232,8 @@ export class DecisionEngine {
 
   private merge(itemId: string, f: ItemFeatures | undefined, hints: Map<string, ItemHint>): ItemFeatures {
     const h = hints.get(itemId);
+    // Most candidates have no hint: reuse the cached object instead of copying it (allocation is GC time).
+    if (f && (!h || (f.price !== undefined && f.categoryPath !== undefined))) return f;
     return {
       itemId,
       ...f,
