@@ -3,14 +3,24 @@ import { CONTRACT_VERSION, TOPICS, type Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { EventProducer } from '@offerstream/kafka';
 
+interface Waiter {
+  readonly offers: readonly Offer[];
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
 /**
- * Writes offers to the offers topic. Consumers await `publish` before committing (so an offer is durable
- * before its trigger is acknowledged); the HTTP path hands offers to `enqueue`, which batches them off the
- * request's critical path (the caller already has the offer in the response).
+ * Writes offers to the offers topic with group commit: offers handed in while a produce request is in flight
+ * (from the batches of several partitions, and from HTTP) go out together in the next request. The shared
+ * producer is idempotent and allows one request in flight, so without this the six partitions' produces
+ * queued one behind the other and every consumed batch waited for all of them.
+ *
+ * Consumers await `publish` before committing (an offer is durable before its trigger is acknowledged); the
+ * HTTP path calls `enqueue`, which does not wait (the caller already has the offer in the response).
  */
 export class OfferPublisher {
-  private queue: Offer[] = [];
-  private flushing: Promise<void> | undefined;
+  private pending: Waiter[] = [];
+  private sending: Promise<void> | undefined;
 
   constructor(
     private readonly producer: EventProducer,
@@ -18,8 +28,45 @@ export class OfferPublisher {
     private readonly onFailure: (n: number) => void,
   ) {}
 
-  async publish(offers: readonly Offer[]): Promise<void> {
-    if (offers.length === 0) return;
+  publish(offers: readonly Offer[]): Promise<void> {
+    if (offers.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ offers, resolve, reject });
+      if (!this.sending) this.sending = this.drainLoop();
+    });
+  }
+
+  enqueue(offer: Offer): void {
+    this.publish([offer]).catch((e: unknown) => {
+      this.onFailure(1);
+      this.logger.error('publishing an offer decided over HTTP failed', { error: e, offerId: offer.offerId });
+    });
+  }
+
+  async drain(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  private async drainLoop(): Promise<void> {
+    // One tick first, so that offers from batches finishing together share the first request too.
+    await new Promise((r) => setImmediate(r));
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        try {
+          await this.send(group.flatMap((w) => w.offers));
+          for (const w of group) w.resolve();
+        } catch (e) {
+          for (const w of group) w.reject(e);
+        }
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  private async send(offers: readonly Offer[]): Promise<void> {
     const now = new Date().toISOString();
     await this.producer.send(
       TOPICS.offers,
@@ -37,33 +84,5 @@ export class OfferPublisher {
         },
       })),
     );
-  }
-
-  enqueue(offer: Offer): void {
-    this.queue.push(offer);
-    if (!this.flushing) this.flushing = this.linger().then(() => this.flush());
-  }
-
-  /** A few milliseconds of linger turn a stream of single HTTP offers into batched produce requests. */
-  private linger(): Promise<void> {
-    return new Promise((r) => setTimeout(r, 5));
-  }
-
-  async drain(): Promise<void> {
-    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      await this.publish(batch);
-    } catch (e) {
-      this.onFailure(batch.length);
-      this.logger.error('publishing offers decided over HTTP failed', { error: e, count: batch.length });
-    } finally {
-      this.flushing = undefined;
-      if (this.queue.length > 0) this.flushing = this.linger().then(() => this.flush());
-    }
   }
 }
