@@ -11,7 +11,14 @@ import type { OfferRecordStore } from '../learning/offer-record.store';
 import type { BanditStore } from '../policy/bandit.store';
 import { eligibleActions, NO_OFFER, type OfferTarget } from '../policy/offer-actions';
 import { chooseOffer } from '../policy/offer-policy';
-import { DEFAULT_PROPENSITY, propensityFeatures, purchaseProbability, type FeatureVector, type PropensityFeature, type PropensityWeights } from '../policy/propensity.model';
+import {
+  DEFAULT_PROPENSITY,
+  propensityFeatures,
+  purchaseProbability,
+  type FeatureVector,
+  type PropensityFeature,
+  type PropensityWeights,
+} from '../policy/propensity.model';
 import type { Decision, DecisionRequest, ItemHint } from './decision.types';
 import { buildOffer } from './offer-builder';
 
@@ -69,29 +76,73 @@ export class DecisionEngine {
       this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
       return undefined;
     });
-    const campaign = this.deps.campaigns().find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
-    if (!campaign) return { ...base, kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] };
+    const campaign = this.deps
+      .campaigns()
+      .find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
+    if (!campaign)
+      return { ...base, kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] };
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
 
     if (isHoldout(req.userId, campaign.id, campaign.holdoutShare)) {
-      const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'holdout', campaign, offerId: '', nowMs });
-      if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
+      const claim = await this.deps.reservations.claimUser({
+        userId: req.userId,
+        triggerId: req.triggerId,
+        mode: 'holdout',
+        campaign,
+        offerId: '',
+        nowMs,
+      });
+      if (claim.status === 'duplicate')
+        return {
+          ...base,
+          kind: 'duplicate',
+          reason: `duplicate_of_${claim.firstDecision}`,
+          campaignId: campaign.id,
+          reasonCodes: codes,
+        };
       await this.deps.reservations.assignMember(campaign.id, req.userId, 'H', nowMs);
-      return { ...base, kind: 'holdout', reason: 'holdout', campaignId: campaign.id, reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] };
+      return {
+        ...base,
+        kind: 'holdout',
+        reason: 'holdout',
+        campaignId: campaign.id,
+        reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`],
+      };
     }
 
-    const scored = await this.target(req, user);
-    if (!scored) return { ...base, kind: 'no_offer', reason: 'no_candidates', campaignId: campaign.id, reasonCodes: codes };
+    // Intent to treat: every eligible user outside the holdout joins the treated group here, before caps, budget or
+    // the policy can turn the offer down. Otherwise capped heavy users would sit only in the holdout and bias the
+    // incrementality estimate against the campaign.
+    const [scored] = await Promise.all([
+      this.target(req, user),
+      this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
+    ]);
+    if (!scored)
+      return { ...base, kind: 'no_offer', reason: 'no_candidates', campaignId: campaign.id, reasonCodes: codes };
     const { target, x } = scored;
     const actions = eligibleActions(campaign, target, req.trigger);
-    if (actions.length === 0) return { ...base, kind: 'no_offer', reason: 'no_eligible_action', campaignId: campaign.id, reasonCodes: codes };
+    if (actions.length === 0)
+      return { ...base, kind: 'no_offer', reason: 'no_eligible_action', campaignId: campaign.id, reasonCodes: codes };
     const context = contextVector(target.baseProbability, x, user);
     const choice = chooseOffer(this.deps.bandit.bandit, context, actions, target);
 
     if (choice.action.id === NO_OFFER) {
-      const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'none', campaign, offerId: '', nowMs });
-      if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
-      await this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs);
+      const claim = await this.deps.reservations.claimUser({
+        userId: req.userId,
+        triggerId: req.triggerId,
+        mode: 'none',
+        campaign,
+        offerId: '',
+        nowMs,
+      });
+      if (claim.status === 'duplicate')
+        return {
+          ...base,
+          kind: 'duplicate',
+          reason: `duplicate_of_${claim.firstDecision}`,
+          campaignId: campaign.id,
+          reasonCodes: codes,
+        };
       return {
         ...base,
         kind: 'no_offer',
@@ -103,9 +154,24 @@ export class DecisionEngine {
     }
 
     const offerId = randomUUID();
-    const claim = await this.deps.reservations.claimUser({ userId: req.userId, triggerId: req.triggerId, mode: 'offer', campaign, offerId, nowMs });
-    if (claim.status === 'duplicate') return { ...base, kind: 'duplicate', reason: `duplicate_of_${claim.firstDecision}`, campaignId: campaign.id, reasonCodes: codes };
-    if (claim.status !== 'ok') return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
+    const claim = await this.deps.reservations.claimUser({
+      userId: req.userId,
+      triggerId: req.triggerId,
+      mode: 'offer',
+      campaign,
+      offerId,
+      nowMs,
+    });
+    if (claim.status === 'duplicate')
+      return {
+        ...base,
+        kind: 'duplicate',
+        reason: `duplicate_of_${claim.firstDecision}`,
+        campaignId: campaign.id,
+        reasonCodes: codes,
+      };
+    if (claim.status !== 'ok')
+      return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
     const budget = await this.deps.reservations.reserveBudget(campaign, choice.action.cost);
     if (budget !== 'reserved') {
       await this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`);
@@ -127,24 +193,29 @@ export class DecisionEngine {
         ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
       },
     });
-    await Promise.all([
-      this.deps.records.put(
-        {
-          offerId,
-          userId: req.userId,
-          campaignId: campaign.id,
-          action: choice.action.id,
-          context,
-          prior: choice.prior,
-          cost: choice.action.cost,
-          probability: choice.probability,
-          createdAt: now.toISOString(),
-        },
-        campaign.offerTtlHours * 3600,
-      ),
-      this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
-    ]);
-    return { ...base, kind: 'offer', reason: 'offer', campaignId: campaign.id, offer, probability: choice.probability, reasonCodes: offer.reasonCodes };
+    await this.deps.records.put(
+      {
+        offerId,
+        userId: req.userId,
+        campaignId: campaign.id,
+        action: choice.action.id,
+        context,
+        prior: choice.prior,
+        cost: choice.action.cost,
+        probability: choice.probability,
+        createdAt: now.toISOString(),
+      },
+      campaign.offerTtlHours * 3600,
+    );
+    return {
+      ...base,
+      kind: 'offer',
+      reason: 'offer',
+      campaignId: campaign.id,
+      offer,
+      probability: choice.probability,
+      reasonCodes: offer.reasonCodes,
+    };
   }
 
   /** What the offer would be about, priced and scored; undefined when nothing can be offered. */
@@ -156,10 +227,24 @@ export class DecisionEngine {
 
     if (trigger === 'service_recovery') {
       const reviewed = req.seeds[0];
-      const item = reviewed ? this.merge(reviewed.itemId, (await this.items([reviewed.itemId])).get(reviewed.itemId), hints) : undefined;
+      const item = reviewed
+        ? this.merge(reviewed.itemId, (await this.items([reviewed.itemId])).get(reviewed.itemId), hints)
+        : undefined;
       const price = item?.price ?? 0;
-      const { x, present } = propensityFeatures({ user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false }, this.propensity);
-      return { target: { items: [], price, margin: price * this.marginRate(item), baseProbability: purchaseProbability(x, this.propensity) }, x, present };
+      const { x, present } = propensityFeatures(
+        { user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false },
+        this.propensity,
+      );
+      return {
+        target: {
+          items: [],
+          price,
+          margin: price * this.marginRate(item),
+          baseProbability: purchaseProbability(x, this.propensity),
+        },
+        x,
+        present,
+      };
     }
 
     if (trigger === 'cart_abandon' && req.cart && req.cart.length > 0) {
@@ -181,7 +266,11 @@ export class DecisionEngine {
         if (!best || p > best.p) best = { x, present, p };
       }
       if (!best) return undefined;
-      return { target: { items: lines.map((l) => l.c.itemId), price, margin, baseProbability: best.p }, x: best.x, present: best.present };
+      return {
+        target: { items: lines.map((l) => l.c.itemId), price, margin, baseProbability: best.p },
+        x: best.x,
+        present: best.present,
+      };
     }
 
     const seeds = [...req.seeds.map((s) => s.itemId), ...(user?.recentItems ?? [])];
@@ -198,7 +287,10 @@ export class DecisionEngine {
     const ranked = set.candidates
       .map((c) => {
         const f = this.merge(c.itemId, feats.get(c.itemId), hints);
-        const { x, present } = propensityFeatures({ user, item: f, blendScore: c.blendScore, inCart: false }, this.propensity);
+        const { x, present } = propensityFeatures(
+          { user, item: f, blendScore: c.blendScore, inCart: false },
+          this.propensity,
+        );
         const p = purchaseProbability(x, this.propensity);
         const margin = (f.price ?? 0) * this.marginRate(f);
         return { c, f, x, present, p, margin, value: p * Math.max(margin, 1e-6) };
@@ -215,7 +307,9 @@ export class DecisionEngine {
         price: main.f.price ?? 0,
         margin: main.margin,
         baseProbability: main.p,
-        ...(second && (second.f.price ?? 0) > 0 ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } } : {}),
+        ...(second && (second.f.price ?? 0) > 0
+          ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } }
+          : {}),
       },
       x: main.x,
       present: main.present,
