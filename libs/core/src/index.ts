@@ -3,3 +3,4 @@ export * from './env-config';
 export * from './ts-worker';
 export * from './json-logger';
 export * from './backoff';
+export * from './seeded-random';

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickstreamEvent } from '@offerstream/contracts';
+import { seededRandom } from '@offerstream/core';
 
-/** Seeded PRNG (mulberry32): generated data is the same on every run and machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface GeneratorOptions {
   users: number;

@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '@offerstream/core';
 
 /** Hashed vocabulary size of the document-frequency table. */
 export const CONTENT_BUCKETS = 1 << 20;

@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '@offerstream/core';
 
 export interface SegmentModel {
   version: number;

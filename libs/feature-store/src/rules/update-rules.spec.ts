@@ -5,7 +5,7 @@ import { contentVector, termCounts, tokenize } from './content-vector';
 import { decayFactor, forwardDecayToNow, forwardDecayWeight } from './decay';
 import { addItemDeltas, emptyItemDeltas } from './item-deltas';
 import { kmeans, nearestCentroid } from './kmeans';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '@offerstream/core';
 import { applyUserEvent, mergeUserStates, priceBand, type ItemInfo } from './user-profile.rules';
 import { coocCosine, cosine, topK } from './vector-math';
 

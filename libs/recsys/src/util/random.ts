@@ -1,15 +1,9 @@
+import { seededRandom } from '@offerstream/core';
 /** Seeded PRNG (mulberry32) so training, sampling and tests are reproducible run to run. */
 export type Rng = () => number;
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 /** Standard normal draw by Box-Muller; one value per call keeps the state simple. */

@@ -1,4 +1,7 @@
-/** mulberry32: small, fast, deterministic; k-means seeding and samples are reproducible. */
+/**
+ * mulberry32: a tiny, fast PRNG that gives the same sequence on every platform, so one seed fixes splits, samples,
+ * k-means seeding, negative sampling and generated test data everywhere. Math.random cannot be seeded.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
