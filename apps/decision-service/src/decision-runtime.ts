@@ -117,15 +117,28 @@ export class DecisionRuntime {
   /** Decides many requests with bounded concurrency and publishes the offers before returning. */
   async decideAndPublish(reqs: readonly DecisionRequest[]): Promise<Decision[]> {
     const out: Decision[] = new Array<Decision>(reqs.length);
+    // Each offer is handed to the group-committing publisher as soon as it is decided, instead of after the whole
+    // batch: the first offers of a batch no longer wait for its slowest decision. All are awaited before returning,
+    // so offers are still durable before the batch is committed.
+    const published: Promise<{ error: unknown } | undefined>[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < reqs.length) {
         const i = next++;
-        out[i] = await this.decide(reqs[i] as DecisionRequest);
+        const d = await this.decide(reqs[i] as DecisionRequest);
+        out[i] = d;
+        // The handler is attached at once: a send failing while other decisions run is not an unhandled rejection.
+        if (d.offer) published.push(this.publisher.publish([d.offer]).then(() => undefined, (e: unknown) => ({ error: e })));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.config.service.DECISION_CONCURRENCY, reqs.length) }, worker));
-    await this.publisher.publish(out.flatMap((d) => (d.offer ? [d.offer] : [])));
+    const decided = await Promise.allSettled(
+      Array.from({ length: Math.min(this.config.service.DECISION_CONCURRENCY, reqs.length) }, worker),
+    );
+    // Every publish already started is settled before any error propagates.
+    const sent = await Promise.all(published);
+    for (const r of decided) if (r.status === 'rejected') throw r.reason;
+    const failed = sent.find((r) => r !== undefined);
+    if (failed) throw failed.error;
     return out;
   }
 

@@ -31,7 +31,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BANDIT_POLL_MS: envField.int(2_000, 50, 600_000),
         BANDIT_EXPLORATION: envField.num(0.02, 0.00001, 10),
         BANDIT_EPSILON: envField.num(0.05, 0.00001, 1),
-        BANDIT_DRAWS: envField.int(100, 1, 10_000),
+        /** Thompson draws per decision; the logged probability is exact for any count (see LinearThompsonBandit). */
+        BANDIT_DRAWS: envField.int(32, 1, 10_000),
         DEFAULT_MARGIN_RATE: envField.num(0.3, 0, 1),
         CANDIDATES: envField.int(100, 1, 1_000),
         MAX_ITEMS: envField.int(3, 1, 100),

@@ -46,6 +46,20 @@ export interface DecisionEngineDeps {
   readonly logger?: Logger;
 }
 
+interface Ranked {
+  readonly c: CandidateSet['candidates'][number];
+  readonly f: ItemFeatures;
+  readonly x: FeatureVector;
+  readonly present: PropensityFeature[];
+  readonly p: number;
+  readonly margin: number;
+  readonly value: number;
+}
+
+/** Higher value first, then item id (ties keep a deterministic order). */
+const rankBefore = (a: Ranked, b: Ranked): boolean =>
+  a.value > b.value || (a.value === b.value && a.c.itemId.localeCompare(b.c.itemId) < 0);
+
 interface ScoredTarget {
   readonly target: OfferTarget;
   readonly x: FeatureVector;
@@ -172,9 +186,31 @@ export class DecisionEngine {
       };
     if (claim.status !== 'ok')
       return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
-    const budget = await this.deps.reservations.reserveBudget(campaign, choice.action.cost);
+    // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
+    // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
+    // record (crash in between) is never matched by an outcome.
+    const [budget] = await Promise.all([
+      this.deps.reservations.reserveBudget(campaign, choice.action.cost),
+      this.deps.records.put(
+        {
+          offerId,
+          userId: req.userId,
+          campaignId: campaign.id,
+          action: choice.action.id,
+          context,
+          prior: choice.prior,
+          cost: choice.action.cost,
+          probability: choice.probability,
+          createdAt: now.toISOString(),
+        },
+        campaign.offerTtlHours * 3600,
+      ),
+    ]);
     if (budget !== 'reserved') {
-      await this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`);
+      await Promise.all([
+        this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
+        this.deps.records.delete(offerId),
+      ]);
       return { ...base, kind: 'no_offer', reason: `budget_${budget}`, campaignId: campaign.id, reasonCodes: codes };
     }
     const offer = buildOffer({
@@ -193,20 +229,6 @@ export class DecisionEngine {
         ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
       },
     });
-    await this.deps.records.put(
-      {
-        offerId,
-        userId: req.userId,
-        campaignId: campaign.id,
-        action: choice.action.id,
-        context,
-        prior: choice.prior,
-        cost: choice.action.cost,
-        probability: choice.probability,
-        createdAt: now.toISOString(),
-      },
-      campaign.offerTtlHours * 3600,
-    );
     return {
       ...base,
       kind: 'offer',
@@ -284,20 +306,26 @@ export class DecisionEngine {
     });
     if (set.candidates.length === 0) return undefined;
     const feats = await this.items(set.candidates.map((c) => c.itemId));
-    const ranked = set.candidates
-      .map((c) => {
-        const f = this.merge(c.itemId, feats.get(c.itemId), hints);
-        const { x, present } = propensityFeatures(
-          { user, item: f, blendScore: c.blendScore, inCart: false },
-          this.propensity,
-        );
-        const p = purchaseProbability(x, this.propensity);
-        const margin = (f.price ?? 0) * this.marginRate(f);
-        return { c, f, x, present, p, margin, value: p * Math.max(margin, 1e-6) };
-      })
-      .filter((r) => r.f.stock !== 0)
-      .sort((a, b) => b.value - a.value || a.c.itemId.localeCompare(b.c.itemId));
-    const top = ranked.slice(0, req.maxItems ?? this.settings.defaultMaxItems);
+    // One pass keeping only the best maxItems (same order as sorting all by value, then item id): no sorted
+    // copy of all candidates, and out-of-stock items are dropped before they are scored.
+    const k = req.maxItems ?? this.settings.defaultMaxItems;
+    const top: Ranked[] = [];
+    for (const c of set.candidates) {
+      const f = this.merge(c.itemId, feats.get(c.itemId), hints);
+      if (f.stock === 0) continue;
+      const { x, present } = propensityFeatures({ user, item: f, blendScore: c.blendScore, inCart: false }, this.propensity);
+      const p = purchaseProbability(x, this.propensity);
+      const margin = (f.price ?? 0) * this.marginRate(f);
+      const value = p * Math.max(margin, 1e-6);
+      const last = top[top.length - 1];
+      if (top.length >= k && last && !(value > last.value || (value === last.value && c.itemId.localeCompare(last.c.itemId) < 0)))
+        continue;
+      const r: Ranked = { c, f, x, present, p, margin, value };
+      let i = top.length;
+      while (i > 0 && rankBefore(r, top[i - 1] as Ranked)) i--;
+      top.splice(i, 0, r);
+      if (top.length > k) top.pop();
+    }
     const main = top[0];
     if (!main) return undefined;
     const second = top[1];

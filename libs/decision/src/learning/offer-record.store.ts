@@ -24,6 +24,10 @@ export class OfferRecordStore {
     await this.redis.set(RedisKeys.decision.offer(r.offerId), JSON.stringify(r), 'EX', Math.ceil(offerTtlSeconds + this.ttlSeconds));
   }
 
+  async delete(offerId: string): Promise<void> {
+    await this.redis.del(RedisKeys.decision.offer(offerId));
+  }
+
   async get(offerId: string): Promise<OfferRecord | undefined> {
     const raw = await this.redis.get(RedisKeys.decision.offer(offerId));
     return raw === null ? undefined : (JSON.parse(raw) as OfferRecord);

@@ -61,28 +61,35 @@ export type FeatureVector = Record<PropensityFeature, number>;
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
+function lookupCategory(
+  m: Readonly<Record<string, number>> | undefined,
+  category: string | undefined,
+  top: string | undefined,
+): number | undefined {
+  if (!m) return undefined;
+  const v = (category !== undefined ? m[category] : undefined) ?? (top !== undefined ? m[top] : undefined);
+  return v === undefined ? undefined : clamp(v, 0, 1);
+}
+
 /** Maps raw signals to bounded model inputs; a missing signal becomes 0 and is listed in `missing`. */
 export function propensityFeatures(ctx: PropensityContext, weights: PropensityWeights = DEFAULT_PROPENSITY): {
   x: FeatureVector;
   present: PropensityFeature[];
 } {
   const { user, item } = ctx;
-  const category = item.categoryPath?.[item.categoryPath.length - 1];
-  const top = item.categoryPath?.[0];
-  const lookup = (m: Readonly<Record<string, number>> | undefined): number | undefined => {
-    if (!m) return undefined;
-    const v = (category !== undefined ? m[category] : undefined) ?? (top !== undefined ? m[top] : undefined);
-    return v === undefined ? undefined : clamp(v, 0, 1);
-  };
-  const affinity = lookup(user?.categoryAffinity);
-  const intent = lookup(user?.intent);
+  const path = item.categoryPath;
+  const category = path?.[path.length - 1];
+  const top = path?.[0];
+  const affinity = lookupCategory(user?.categoryAffinity, category, top);
+  const intent = lookupCategory(user?.intent, category, top);
   const s = user?.session;
   const session = s ? clamp((s.views + 3 * s.cartAdds + s.searches) / 20, 0, 1) : undefined;
   const rfm = user?.rfm;
   const recency = rfm ? Math.exp(-Math.max(0, rfm.recencyDays) / 30) : undefined;
   const frequency = rfm ? 1 - Math.exp(-Math.max(0, rfm.frequency) / 3) : undefined;
   const monetary = rfm ? clamp(Math.log1p(Math.max(0, rfm.monetary)) / Math.log1p(1000), 0, 1) : undefined;
-  const segment = user?.segment !== undefined ? weights.segmentLift[user.segment] : undefined;
+  const lift = user?.segment !== undefined ? weights.segmentLift[user.segment] : undefined;
+  const segment = lift === undefined ? undefined : lift / (weights.weights.segment || 1);
   const sentiment = item.sentiment !== undefined ? clamp(item.sentiment, 0, 1) - 0.5 : undefined;
   const band = user?.priceBand;
   const priceFit =
@@ -90,27 +97,33 @@ export function propensityFeatures(ctx: PropensityContext, weights: PropensityWe
       ? Math.exp(-Math.abs(item.price - band.median) / Math.max(band.spread, band.median * 0.25)) - 0.5
       : undefined;
   const popularity = item.popularity !== undefined ? clamp(item.popularity, 0, 1) : undefined;
-  const raw: Record<PropensityFeature, number | undefined> = {
+  // Built directly (no intermediate record or closure): this runs for every candidate of every decision.
+  const x: FeatureVector = {
     blend: clamp(ctx.blendScore, 0, 1),
-    affinity,
-    intent,
-    session,
-    recency,
-    frequency,
-    monetary,
-    segment: segment === undefined ? undefined : segment / (weights.weights.segment || 1),
-    sentiment,
-    priceFit,
-    popularity,
+    affinity: affinity ?? 0,
+    intent: intent ?? 0,
+    session: session ?? 0,
+    recency: recency ?? 0,
+    frequency: frequency ?? 0,
+    monetary: monetary ?? 0,
+    segment: segment ?? 0,
+    sentiment: sentiment ?? 0,
+    priceFit: priceFit ?? 0,
+    popularity: popularity ?? 0,
     inCart: ctx.inCart ? 1 : 0,
   };
-  const x = {} as FeatureVector;
+  // Same order as PROPENSITY_FEATURES (blend and inCart are always known, so never listed).
   const present: PropensityFeature[] = [];
-  for (const f of PROPENSITY_FEATURES) {
-    const v = raw[f];
-    x[f] = v ?? 0;
-    if (v !== undefined && f !== 'blend' && f !== 'inCart') present.push(f);
-  }
+  if (affinity !== undefined) present.push('affinity');
+  if (intent !== undefined) present.push('intent');
+  if (session !== undefined) present.push('session');
+  if (recency !== undefined) present.push('recency');
+  if (frequency !== undefined) present.push('frequency');
+  if (monetary !== undefined) present.push('monetary');
+  if (segment !== undefined) present.push('segment');
+  if (sentiment !== undefined) present.push('sentiment');
+  if (priceFit !== undefined) present.push('priceFit');
+  if (popularity !== undefined) present.push('popularity');
   return { x, present };
 }
 
@@ -122,8 +135,22 @@ export const logit = (p: number): number => {
 
 /** P(purchase of this item in the offer window | no incentive). */
 export function purchaseProbability(x: FeatureVector, weights: PropensityWeights = DEFAULT_PROPENSITY): number {
-  let z = weights.bias;
-  for (const f of PROPENSITY_FEATURES) z += weights.weights[f] * x[f];
+  const w = weights.weights;
+  // Unrolled over PROPENSITY_FEATURES: called for every candidate, and the generic loop was measurable.
+  const z =
+    weights.bias +
+    w.blend * x.blend +
+    w.affinity * x.affinity +
+    w.intent * x.intent +
+    w.session * x.session +
+    w.recency * x.recency +
+    w.frequency * x.frequency +
+    w.monetary * x.monetary +
+    w.segment * x.segment +
+    w.sentiment * x.sentiment +
+    w.priceFit * x.priceFit +
+    w.popularity * x.popularity +
+    w.inCart * x.inCart;
   return sigmoid(z);
 }
 
