@@ -8,13 +8,15 @@ import {
   KAFKA_BROKERS,
   ServiceProcess,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
-const record = (e: ClickstreamEvent): { key: string; value: string } => ({ key: e.userId ?? 'anon', value: JSON.stringify(e) });
+const record = (e: ClickstreamEvent): { key: string; value: string } => ({
+  key: e.userId ?? 'anon',
+  value: JSON.stringify(e),
+});
 
 let clock = Date.UTC(2026, 0, 20);
 const view = (userId: string, itemId: string): ClickstreamEvent => {
@@ -60,23 +62,22 @@ describe('gnn-worker against real Kafka and Redis', () => {
   const topic = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
   const http = (path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`);
   const json = async <T>(path: string): Promise<T> => (await (await http(path)).json()) as T;
-  const start = async (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => {
-    const s = ServiceProcess.start('gnn-worker', {
-      ...ctx.env,
-      PORT: String(port),
-      GNN_RANK: '8',
-      GNN_TRAIN_MIN_EDGES: '50',
-      GNN_TRAIN_MIN_NEW: '1',
-      GNN_TRAIN_CHECK_MS: '300',
-      GNN_LOG_POLL_MS: '200',
-      GNN_VERSION_POLL_MS: '200',
-      ...extra,
-    });
-    await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${s.tail()}`);
-    });
-    return s;
-  };
+  const start = async (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> =>
+    ServiceProcess.startReady(
+      'gnn-worker',
+      {
+        ...ctx.env,
+        GNN_RANK: '8',
+        GNN_TRAIN_MIN_EDGES: '50',
+        GNN_TRAIN_MIN_NEW: '1',
+        GNN_TRAIN_CHECK_MS: '300',
+        GNN_LOG_POLL_MS: '200',
+        GNN_VERSION_POLL_MS: '200',
+        ...extra,
+      },
+      port,
+      90_000,
+    );
 
   it('learns the graph from Kafka, publishes a version to Redis and serves candidates without seen items', async () => {
     const events = [...generateClickstream(3000, { users: 80, items: 120, seed: 7 })];
@@ -101,7 +102,11 @@ describe('gnn-worker against real Kafka and Redis', () => {
     const seen = new Map<string, Set<string>>();
     for (const e of events) {
       const items =
-        e.type === 'product_view' || e.type === 'add_to_cart' ? [e.payload.itemId] : e.type === 'purchase' ? e.payload.lines.map((l) => l.itemId) : [];
+        e.type === 'product_view' || e.type === 'add_to_cart'
+          ? [e.payload.itemId]
+          : e.type === 'purchase'
+            ? e.payload.lines.map((l) => l.itemId)
+            : [];
       for (const i of items) seen.set(e.userId ?? '', (seen.get(e.userId ?? '') ?? new Set()).add(i));
     }
     const users = [...seen.keys()].slice(0, 10);
@@ -115,7 +120,11 @@ describe('gnn-worker against real Kafka and Redis', () => {
     }
 
     // A user who arrives after training is folded in from the items the worker saw them touch.
-    await kcatProduce(KAFKA_BROKERS, topic(), ['item-1', 'item-2', 'item-3'].map((i) => record(view('newcomer', i))));
+    await kcatProduce(
+      KAFKA_BROKERS,
+      topic(),
+      ['item-1', 'item-2', 'item-3'].map((i) => record(view('newcomer', i))),
+    );
     const folded = await waitFor(
       async () => {
         const r = await http('/users/newcomer/candidates?n=10');
@@ -165,7 +174,9 @@ describe('gnn-worker against real Kafka and Redis', () => {
     const metricsText = await waitFor(
       async () => {
         const t = await (await http('/metrics')).text();
-        return new RegExp(`offerstream_gnn_interactions_total\\{result="duplicate"[^}]*\\} ${interactions}`).test(t) ? t : undefined;
+        return new RegExp(`offerstream_gnn_interactions_total\\{result="duplicate"[^}]*\\} ${interactions}`).test(t)
+          ? t
+          : undefined;
       },
       { what: 'the replay to be recognised as duplicates' },
     );

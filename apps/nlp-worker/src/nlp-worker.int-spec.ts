@@ -8,7 +8,6 @@ import {
   KAFKA_BROKERS,
   ServiceProcess,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
 
@@ -72,13 +71,8 @@ describe('nlp-worker against real Kafka and Redis', () => {
       (r) => JSON.parse(r.payload ?? '') as NlpSignalEvent,
     );
   const http = (path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`);
-  const start = async (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => {
-    const s = ServiceProcess.start('nlp-worker', { ...ctx.env, PORT: String(port), ...extra });
-    await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${s.tail()}`);
-    });
-    return s;
-  };
+  const start = (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> =>
+    ServiceProcess.startReady('nlp-worker', { ...ctx.env, ...extra }, port, 90_000);
   const itemCount = async (itemId: string): Promise<number> =>
     Number((await ctx.redis.hget(RedisKeys.item.sentiment(itemId), 'count')) ?? 0);
 

@@ -8,7 +8,6 @@ import {
   KAFKA_BROKERS,
   ServiceProcess,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
 
@@ -38,13 +37,7 @@ describe('stream-processor against real Kafka and Redis', () => {
 
   const topic = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
   const store = (): EventCounterStore => new EventCounterStore(ctx.redis, String(ctx.env['CONSUMER_GROUP']), topic());
-  const start = async (): Promise<ServiceProcess> => {
-    const s = ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(port) });
-    await waitHttpOk(`http://127.0.0.1:${port}/health/ready`).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${s.tail()}`);
-    });
-    return s;
-  };
+  const start = (): Promise<ServiceProcess> => ServiceProcess.startReady('stream-processor', ctx.env, port);
 
   it('counts events produced by kcat, an independent client, in Redis', async () => {
     const events = [...generateClickstream(200, { users: 20, items: 50, seed: 1 })];

@@ -27,6 +27,18 @@ export class ServiceProcess {
     return new ServiceProcess(child);
   }
 
+  /** Starts the service and waits for /health/ready; a service that never gets ready fails with its last log lines. */
+  static async startReady(app: string, env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<ServiceProcess> {
+    const service = ServiceProcess.start(app, { ...env, PORT: String(port) });
+    try {
+      await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, timeoutMs);
+    } catch (e) {
+      await service.stop('SIGKILL');
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n${service.tail()}`);
+    }
+    return service;
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
