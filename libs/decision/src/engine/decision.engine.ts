@@ -98,22 +98,8 @@ export class DecisionEngine {
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
 
     if (isHoldout(req.userId, campaign.id, campaign.holdoutShare)) {
-      const claim = await this.deps.reservations.claimUser({
-        userId: req.userId,
-        triggerId: req.triggerId,
-        mode: 'holdout',
-        campaign,
-        offerId: '',
-        nowMs,
-      });
-      if (claim.status === 'duplicate')
-        return {
-          ...base,
-          kind: 'duplicate',
-          reason: `duplicate_of_${claim.firstDecision}`,
-          campaignId: campaign.id,
-          reasonCodes: codes,
-        };
+      const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes);
+      if (duplicate) return duplicate;
       await this.deps.reservations.assignMember(campaign.id, req.userId, 'H', nowMs);
       return {
         ...base,
@@ -141,22 +127,8 @@ export class DecisionEngine {
     const choice = chooseOffer(this.deps.bandit.bandit, context, actions, target);
 
     if (choice.action.id === NO_OFFER) {
-      const claim = await this.deps.reservations.claimUser({
-        userId: req.userId,
-        triggerId: req.triggerId,
-        mode: 'none',
-        campaign,
-        offerId: '',
-        nowMs,
-      });
-      if (claim.status === 'duplicate')
-        return {
-          ...base,
-          kind: 'duplicate',
-          reason: `duplicate_of_${claim.firstDecision}`,
-          campaignId: campaign.id,
-          reasonCodes: codes,
-        };
+      const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes);
+      if (duplicate) return duplicate;
       return {
         ...base,
         kind: 'no_offer',
@@ -168,22 +140,8 @@ export class DecisionEngine {
     }
 
     const offerId = randomUUID();
-    const claim = await this.deps.reservations.claimUser({
-      userId: req.userId,
-      triggerId: req.triggerId,
-      mode: 'offer',
-      campaign,
-      offerId,
-      nowMs,
-    });
-    if (claim.status === 'duplicate')
-      return {
-        ...base,
-        kind: 'duplicate',
-        reason: `duplicate_of_${claim.firstDecision}`,
-        campaignId: campaign.id,
-        reasonCodes: codes,
-      };
+    const { claim, duplicate } = await this.claim(req, campaign, 'offer', offerId, nowMs, codes);
+    if (duplicate) return duplicate;
     if (claim.status !== 'ok')
       return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
     // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
@@ -238,6 +196,38 @@ export class DecisionEngine {
       probability: choice.probability,
       reasonCodes: offer.reasonCodes,
     };
+  }
+
+  /**
+   * Claims the trigger for the user (trigger-once, caps, cooldown in one script). A redelivered trigger gets a
+   * `duplicate` decision naming the first one, whichever branch it reaches.
+   */
+  private async claim(
+    req: DecisionRequest,
+    campaign: Campaign,
+    mode: 'offer' | 'holdout' | 'none',
+    offerId: string,
+    nowMs: number,
+    codes: string[],
+  ): Promise<{ claim: Awaited<ReturnType<ReservationStore['claimUser']>>; duplicate?: Decision }> {
+    const claim = await this.deps.reservations.claimUser({
+      userId: req.userId,
+      triggerId: req.triggerId,
+      mode,
+      campaign,
+      offerId,
+      nowMs,
+    });
+    if (claim.status !== 'duplicate') return { claim };
+    const duplicate: Decision = {
+      triggerId: req.triggerId,
+      userId: req.userId,
+      kind: 'duplicate',
+      reason: `duplicate_of_${claim.firstDecision}`,
+      campaignId: campaign.id,
+      reasonCodes: codes,
+    };
+    return { claim, duplicate };
   }
 
   /** What the offer would be about, priced and scored; undefined when nothing can be offered. */
@@ -313,12 +303,19 @@ export class DecisionEngine {
     for (const c of set.candidates) {
       const f = this.merge(c.itemId, feats.get(c.itemId), hints);
       if (f.stock === 0) continue;
-      const { x, present } = propensityFeatures({ user, item: f, blendScore: c.blendScore, inCart: false }, this.propensity);
+      const { x, present } = propensityFeatures(
+        { user, item: f, blendScore: c.blendScore, inCart: false },
+        this.propensity,
+      );
       const p = purchaseProbability(x, this.propensity);
       const margin = (f.price ?? 0) * this.marginRate(f);
       const value = p * Math.max(margin, 1e-6);
       const last = top[top.length - 1];
-      if (top.length >= k && last && !(value > last.value || (value === last.value && c.itemId.localeCompare(last.c.itemId) < 0)))
+      if (
+        top.length >= k &&
+        last &&
+        !(value > last.value || (value === last.value && c.itemId.localeCompare(last.c.itemId) < 0))
+      )
         continue;
       const r: Ranked = { c, f, x, present, p, margin, value };
       let i = top.length;
