@@ -2,7 +2,11 @@
  * Decision service, end to end on the real stack: one service process (swc, as in production) on real Kafka
  * and Redis, items seeded in the feature store's Redis layout so every decision reads 100 candidates
  * through the FeatureStoreReader.
- *   npm run bench -- decision [--rate 100] [--seconds 10] [--kafka-rate 500] [--candidates 100] [--concurrency 16] [--env KEY=VALUE]
+ *   npm run bench -- decision [--rate 100] [--seconds 30] [--warmup-seconds 5] [--kafka-rate 500] [--candidates 100]
+ *                             [--concurrency 16] [--env KEY=VALUE]
+ * Every timed phase is preceded by --warmup-seconds of the same traffic whose samples are discarded: the figures
+ * are steady state (JIT-compiled paths, connections and partition metadata in place), not the first second after
+ * a boot. A p99 needs enough samples to mean anything: 30 s at 100/s leaves 30 requests above it.
  * Figures:
  *   http_p99_ms            POST /decisions, send-to-response, open loop at --rate requests/s
  *   raw_http_p99_ms        GET /health/live on the same process at the same rate (the HTTP ceiling)
@@ -63,6 +67,33 @@ async function serviceCpuSeconds(port: number): Promise<number> {
   return m?.[1] ? Number(m[1]) : NaN;
 }
 
+interface GcFigures {
+  [kind: string]: { count: number; total_ms: number };
+}
+
+/** The service's own GC pauses so far, by kind (prom-client's nodejs_gc_duration_seconds). */
+async function serviceGc(port: number): Promise<GcFigures> {
+  const { text } = await http(port, 'GET', '/metrics');
+  const out: GcFigures = {};
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{[^}]*kind="(\w+)"[^}]*\} ([0-9.e+-]+)$/gm)) {
+    const [, what, kind, v] = m;
+    if (kind === undefined || v === undefined) continue;
+    const f = (out[kind] ??= { count: 0, total_ms: 0 });
+    if (what === 'sum') f.total_ms = Number(v) * 1000;
+    else f.count = Number(v);
+  }
+  return out;
+}
+
+function diffGc(before: GcFigures, after: GcFigures): GcFigures {
+  const out: GcFigures = {};
+  for (const [kind, a] of Object.entries(after)) {
+    const b = before[kind] ?? { count: 0, total_ms: 0 };
+    out[kind] = { count: a.count - b.count, total_ms: round(a.total_ms - b.total_ms) };
+  }
+  return out;
+}
+
 /** Fires `make()` at `rate` per second for `seconds`, not waiting for answers (open loop). */
 async function openLoop(rate: number, seconds: number, make: () => Promise<void>): Promise<void> {
   const total = Math.round(rate * seconds);
@@ -116,6 +147,7 @@ async function kafkaRoundTrip(
   consumeTopic: string,
   makeEvent: (id: string) => { key: string; value: string },
   idOf: (value: string) => string | undefined,
+  warmupSeconds: number,
 ): Promise<{ latencies: number[]; produced: number }> {
   const producer: Producer = ctx.kafka.producer({ allowAutoTopicCreation: false });
   const consumer: Consumer = ctx.kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 5, minBytes: 1 });
@@ -136,12 +168,17 @@ async function kafkaRoundTrip(
     },
   });
   await waitFor(async () => joined || undefined, { what: 'bench consumer to join' });
-  await new Promise((r) => setTimeout(r, 1500));
-  await openLoop(rate, seconds, async () => {
+  const send = async (): Promise<void> => {
     const id = randomUUID();
     sentAt.set(id, performance.now());
     await producer.send({ topic: produceTopic, messages: [makeEvent(id)] });
-  });
+  };
+  await openLoop(rate, warmupSeconds, send);
+  // Round trips still in flight from the warm-up find no send time and are not counted.
+  await new Promise((r) => setTimeout(r, 500));
+  sentAt.clear();
+  latencies.length = 0;
+  await openLoop(rate, seconds, send);
   await waitFor(async () => latencies.length >= sentAt.size * 0.98 || undefined, { timeoutMs: 15_000, what: 'round trips' }).catch(() => undefined);
   await consumer.disconnect();
   await producer.disconnect();
@@ -150,7 +187,8 @@ async function kafkaRoundTrip(
 
 export default async function decisionBench(argv: string[]): Promise<Record<string, unknown>> {
   const rate = flag(argv, 'rate', 100);
-  const seconds = flag(argv, 'seconds', 10);
+  const seconds = flag(argv, 'seconds', 30);
+  const warmup = flag(argv, 'warmup-seconds', 5);
   const kafkaRate = flag(argv, 'kafka-rate', 500);
   const candidates = flag(argv, 'candidates', 100);
   const concurrency = flag(argv, 'concurrency', 16);
@@ -187,8 +225,8 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     });
     if (created.status !== 201) throw new Error(`campaign creation failed: ${created.text}`);
 
-    log('warm-up: 300 decisions');
-    for (let i = 0; i < 300; i++) await http(port, 'POST', '/decisions', decisionBody(candidates));
+    log(`warm-up: POST /decisions at ${rate}/s for ${warmup}s (not counted)`);
+    await openLoop(rate, warmup, async () => void (await http(port, 'POST', '/decisions', decisionBody(candidates))));
 
     log(`raw HTTP ceiling: GET /health/live at ${rate}/s for ${seconds}s`);
     const raw: number[] = [];
@@ -201,6 +239,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     log(`POST /decisions with ${candidates} candidates at ${rate}/s for ${seconds}s`);
     const lat: number[] = [];
     const kinds: Record<string, number> = {};
+    const gcBefore = await serviceGc(port);
     await openLoop(rate, seconds, async () => {
       const t = performance.now();
       const r = await http(port, 'POST', '/decisions', decisionBody(candidates));
@@ -209,6 +248,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       kinds[kind] = (kinds[kind] ?? 0) + 1;
     });
 
+    const gc = diffGc(gcBefore, await serviceGc(port));
     log(`closed loop: ${concurrency} requests in flight for 5s`);
     let done = 0;
     const cpuBefore = await serviceCpuSeconds(port);
@@ -226,12 +266,12 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     const cpuMsPerDecision = ((await serviceCpuSeconds(port)) - cpuBefore) * 1000 / done;
 
     if (argv.includes('--http-only')) {
-      return { http_p99_ms: round(percentile(lat, 99)), http_latency_ms: summary(lat), raw_http_p99_ms: round(percentile(raw, 99)), decisions_per_s: Math.round(decisionsPerS), service_cpu_ms_per_decision: round(cpuMsPerDecision), load_average_1m: round(loadavg()[0] ?? NaN), serviceEnv };
+      return { http_p99_ms: round(percentile(lat, 99)), http_latency_ms: summary(lat), http_phase_service_gc: gc, raw_http_p99_ms: round(percentile(raw, 99)), decisions_per_s: Math.round(decisionsPerS), service_cpu_ms_per_decision: round(cpuMsPerDecision), load_average_1m: round(loadavg()[0] ?? NaN), serviceEnv };
     }
     const prefix = ctx.topicPrefix;
     log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
     const rawTopic = prefix + TOPICS.nlpSignals.name;
-    const rawKafka = await kafkaRoundTrip(ctx, kafkaRate, seconds, rawTopic, rawTopic, (id) => ({ key: id, value: id }), (v) => v);
+    const rawKafka = await kafkaRoundTrip(ctx, kafkaRate, seconds, rawTopic, rawTopic, (id) => ({ key: id, value: id }), (v) => v, warmup);
 
     log(`event to offer: offer_request at ${kafkaRate}/s for ${seconds}s`);
     const e2o = await kafkaRoundTrip(
@@ -260,6 +300,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
         const offer = (JSON.parse(v) as { payload: Offer }).payload;
         return offer.triggerId.startsWith('offer_request:') ? offer.triggerId.slice('offer_request:'.length) : undefined;
       },
+      warmup,
     );
 
     const http99 = percentile(lat, 99);
@@ -268,12 +309,13 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     const rawK99 = percentile(rawKafka.latencies, 99);
     return {
       bench: 'decision',
-      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}${Object.entries(serviceEnv).map(([k, v]) => ` --env ${k}=${v}`).join('')}`,
+      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --warmup-seconds ${warmup} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}${Object.entries(serviceEnv).map(([k, v]) => ` --env ${k}=${v}`).join('')}`,
       candidates_per_decision: candidates,
       http_rate_per_s: rate,
       http_p99_ms: round(http99),
       http_latency_ms: summary(lat),
       http_decision_kinds: kinds,
+      http_phase_service_gc: gc,
       raw_http_p99_ms: round(raw99),
       raw_http_latency_ms: summary(raw),
       http_p99_ratio_to_raw: round(http99 / raw99),
