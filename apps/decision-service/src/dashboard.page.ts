@@ -1,7 +1,7 @@
 /**
  * A single self-contained page (no build step, no CDN: the machines that run OfferStream may have no internet)
- * that polls the campaigns API and draws what an operator wants to see at a glance: budget burn, the outcome
- * funnel, and treated-vs-holdout conversion with its confidence interval.
+ * that polls the campaigns API and draws what an operator wants to see at a glance: budget burn (held now, and
+ * reserved vs redeemed vs released), the outcome funnel, and treated-vs-holdout conversion with its confidence interval.
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OfferStream — campaigns</title>
@@ -62,6 +62,9 @@ function card(c, r) {
     (r.incrementalConversions ? fmt(r.incrementalConversions.estimate, 1) : '–') + '</b>incremental conv.</div></div>' +
     '<svg width="100%" viewBox="0 0 430 40">' + bar('spend', b.reservedSpend, b.spendLimit, '#f59e0b', 0, fmt(b.reservedSpend, 0) + ' / ' + fmt(b.spendLimit, 0)) +
     bar('count', b.offers, b.countLimit, '#8b5cf6', 20, fmt(b.offers) + ' / ' + fmt(b.countLimit)) + '</svg>' +
+    '<div class="muted">budget held: open ' + fmt(b.openSpend, 2) + ' · redeemed ' + fmt(b.redeemedSpend, 2) +
+    ' · released so far ' + fmt(b.releasedSpend, 2) + ' (' + fmt(b.releasedOffers) + ' offers, ' + fmt(b.releasedUnreported) + ' with no outcome)' +
+    (b.lateRedeemedOffers ? ' · redeemed after release ' + fmt(b.lateRedeemedSpend, 2) : '') + '</div>' +
     '<div class="muted">outcomes</div>' + funnel(r.outcomes || {}) +
     '<div class="muted">conversion, treated vs holdout (' + fmt(r.treated.customers) + ' / ' + fmt(r.holdout.customers) + ' customers)</div>' + lift(r) + '</section>';
 }

@@ -30,11 +30,15 @@ import type { DecisionServiceConfig } from './decision-service.config';
 import { DecisionMetrics } from './decision-metrics';
 import { OfferPublisher } from './offer-publisher';
 
+/** Outcome markers and settled budget reservations are remembered this long (redeliveries stay no-ops). */
+const OUTCOME_MARKER_TTL_S = 30 * 86_400;
+
 /** Everything one instance decides with, built once from validated config and shared by HTTP and consumers. */
 export class DecisionRuntime {
   readonly campaigns: CampaignStore;
   readonly cache: CampaignCache;
   readonly bandit: BanditStore;
+  readonly reservations: ReservationStore;
   readonly engine: DecisionEngine;
   readonly learning: CampaignLearning;
   readonly carts: CartAbandonTrigger;
@@ -64,6 +68,12 @@ export class DecisionRuntime {
     const withNlp = new NlpSignalSource(source, redis);
     const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
     const records = new OfferRecordStore(redis, 7 * 86_400);
+    this.reservations = new ReservationStore(redis, {
+      triggerOnceTtlSeconds: s.TRIGGER_ONCE_TTL_S,
+      historyTtlMs: s.HISTORY_TTL_H * 3_600_000,
+      releaseGraceMs: s.BUDGET_RELEASE_GRACE_MS,
+      settledRetentionMs: OUTCOME_MARKER_TTL_S * 1000,
+    });
     // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
     const gnn = s.GNN_CANDIDATES_URL ? new HttpGnnCandidateSource(s.GNN_CANDIDATES_URL, s.GNN_TIMEOUT_MS, logger) : undefined;
     this.engine = new DecisionEngine(
@@ -73,13 +83,20 @@ export class DecisionRuntime {
         ...(gnn ? { gnnName: () => gnn.name } : {}),
         campaigns: () => this.cache.all,
         bandit: this.bandit,
-        reservations: new ReservationStore(redis, { triggerOnceTtlSeconds: s.TRIGGER_ONCE_TTL_S, historyTtlMs: s.HISTORY_TTL_H * 3_600_000 }),
+        reservations: this.reservations,
         records,
         logger,
       },
       { defaultMarginRate: s.DEFAULT_MARGIN_RATE, candidateCount: s.CANDIDATES, defaultMaxItems: s.MAX_ITEMS },
     );
-    this.learning = new CampaignLearning(redis, records, this.bandit, { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: 30 * 86_400 }, logger);
+    this.learning = new CampaignLearning(
+      redis,
+      records,
+      this.bandit,
+      this.reservations,
+      { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: OUTCOME_MARKER_TTL_S },
+      logger,
+    );
     this.carts = new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS);
     this.clickstream = new ClickstreamTriggers(
       this.carts,

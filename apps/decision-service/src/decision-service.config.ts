@@ -38,6 +38,10 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         MAX_ITEMS: envField.int(3, 1, 100),
         TRIGGER_ONCE_TTL_S: envField.int(7 * 86_400, 60, 90 * 86_400),
         HISTORY_TTL_H: envField.int(30 * 24, 1, 365 * 24),
+        /** An offer's budget reservation is released this long after its expiry when no outcome settled it. */
+        BUDGET_RELEASE_GRACE_MS: envField.int(3_600_000, 0, 30 * 86_400_000),
+        /** How often each instance releases the reservations whose window has passed. */
+        BUDGET_SWEEP_MS: envField.int(10_000, 100, 3_600_000),
         ATTRIBUTION_WINDOW_H: envField.num(7 * 24, 0.001, 90 * 24),
         /** Creates a campaign at boot when none exists, so a fresh stack makes offers out of the box. */
         DEFAULT_CAMPAIGN: envField.bool(true),

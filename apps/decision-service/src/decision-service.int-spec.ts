@@ -106,6 +106,45 @@ describe('decision-service against real Kafka and Redis, two instances', () => {
     expect(report.budget.offers).toBe(offers.length);
   });
 
+  it('gives the budget of an expired offer back once, so a new offer can spend it', async () => {
+    // One coupon of 20 is the whole spend budget. Coupon arms no other test uses: the expire outcomes below teach
+    // the shared bandit that this arm does not convert, which must not change what other tests' campaigns offer.
+    const coupon = (amount: number) => ({ percentDiscounts: [], fixedCoupons: [amount], freeShipping: false, bundle: false, recommendation: false });
+    const id = await campaign('release', { budget: { spend: 20, count: 10 }, offerTypes: coupon(20) });
+    type Report = { budget: { reservedSpend: number; offers: number; releasedSpend: number; releasedOffers: number; lateRedeemedOffers: number } };
+    const report = async (): Promise<Report> => (await (await fetch(url(`/campaigns/${id}/report`))).json()) as Report;
+    const first = await decide({ userId: 'release-1', channel: 'release' }, 0);
+    expect(first.kind).toBe('offer');
+    const refused = await decide({ userId: 'release-2', channel: 'release' }, 1);
+    expect(refused.reason).toBe('budget_spend_exhausted');
+
+    const expire = { key: 'release-1', value: JSON.stringify(envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'expire' })) };
+    // The same outcome redelivered, and sent again as a new event: released once all the same.
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [expire, expire, { ...expire, value: expire.value.replace(/"eventId":"[^"]+"/, `"eventId":"${randomUUID()}"`) }]);
+    const released = await waitFor(async () => {
+      const r = await report();
+      return r.budget.releasedOffers >= 1 ? r : undefined;
+    });
+    expect(released.budget).toMatchObject({ reservedSpend: 0, offers: 0, releasedSpend: 20, releasedOffers: 1 });
+
+    // A fresh arm for the new offer, for the same reason (19 also shows the new reservation's own cost is held).
+    const patched = await fetch(url(`/campaigns/${id}`), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offerTypes: coupon(19) }) });
+    expect(patched.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 700));
+    const again = await decide({ userId: 'release-3', channel: 'release' }, 1);
+    expect(again.kind).toBe('offer');
+    // A redeem of the released offer arrives late: counted apart, never charged over the limit.
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [
+      expire,
+      { key: 'release-1', value: JSON.stringify(envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'redeem', discountCost: 20 })) },
+    ]);
+    const late = await waitFor(async () => {
+      const r = await report();
+      return r.budget.lateRedeemedOffers === 1 ? r : undefined;
+    });
+    expect(late.budget).toMatchObject({ reservedSpend: 19, offers: 1, releasedSpend: 20, releasedOffers: 1 });
+  });
+
   it('holds per-user caps and cooldowns, and applies campaign edits without a restart', async () => {
     const id = await campaign('caps', { caps: { perUser: 2, windowHours: 24, cooldownMinutes: 0 } });
     const capped: DecisionBody[] = [];

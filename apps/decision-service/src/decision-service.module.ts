@@ -7,6 +7,7 @@ import type { RedisClient } from '@offerstream/redis';
 import { EVENT_PRODUCER, InfraModule, METRICS_REGISTRY, PlatformModule, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import { CampaignsController } from './campaigns.controller';
 import { DashboardController } from './dashboard.controller';
+import { BudgetSweeper } from './budget-sweeper';
 import { CartScheduler } from './cart-scheduler';
 import { DecisionConsumers } from './decision.consumers';
 import type { DecisionServiceConfig } from './decision-service.config';
@@ -38,6 +39,7 @@ export class DecisionServiceModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DecisionConsumers,
         CartScheduler,
+        BudgetSweeper,
       ],
     };
   }

@@ -90,6 +90,10 @@ export const RedisKeys = {
     definition: (id: string) => `c:{campaigns}:def:${id}`,
     changes: () => 'c:{campaigns}:changes',
     budget: (id: string) => `c:${tag(`budget:${id}`)}:spend`,
+    /** Per-offer reservation (state and cents) of a campaign budget, in the budget's slot so release is atomic. */
+    budgetOffers: (id: string) => `c:${tag(`budget:${id}`)}:offers`,
+    /** When each reservation is released if no outcome settles it first (then when its settled entry is forgotten). */
+    budgetReleaseAt: (id: string) => `c:${tag(`budget:${id}`)}:release`,
     stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,
     /** Per-user assignment, revenue and order dedup of a campaign, in the slot of its figures. */
     statsMembers: (id: string) => `c:${tag(`stats:${id}`)}:members`,

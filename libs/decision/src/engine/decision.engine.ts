@@ -148,7 +148,7 @@ export class DecisionEngine {
     // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
     // record (crash in between) is never matched by an outcome.
     const [budget] = await Promise.all([
-      this.deps.reservations.reserveBudget(campaign, choice.action.cost),
+      this.deps.reservations.reserveBudget(campaign, choice.action.cost, offerId, nowMs + campaign.offerTtlHours * 3_600_000),
       this.deps.records.put(
         {
           offerId,

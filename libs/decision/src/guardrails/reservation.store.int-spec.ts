@@ -32,21 +32,64 @@ describe('guardrails in real Redis with separate clients', () => {
     const a = client();
     const b = client();
     clients.push(a, b);
-    const s = { triggerOnceTtlSeconds: 600, historyTtlMs: 3_600_000 };
+    const s = { triggerOnceTtlSeconds: 600, historyTtlMs: 3_600_000, releaseGraceMs: 0 };
     return [new ReservationStore(a, s), new ReservationStore(b, s)];
   };
 
   it('never lets two concurrent deciders overspend a budget in money or in count', async () => {
     const [a, b] = stores();
     const c = make({ budget: { spend: 100, count: 1_000 } });
-    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).reserveBudget(c, 3.33)));
+    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).reserveBudget(c, 3.33, `o${i}`, Date.now() + 60_000)));
     expect(results.filter((r) => r === 'reserved')).toHaveLength(30);
     expect(await a.budgetUsed(c.id)).toEqual({ spend: 99.9, count: 30 });
 
     const counted = make({ budget: { spend: 1e6, count: 7 } });
-    const byCount = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserveBudget(counted, 1)));
+    const byCount = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserveBudget(counted, 1, `o${i}`, Date.now() + 60_000)));
     expect(byCount.filter((r) => r === 'reserved')).toHaveLength(7);
     expect(byCount.filter((r) => r === 'count_exhausted')).toHaveLength(93);
+  });
+
+  it('releases an unused offer once, so its budget can be reserved again, and never pays for a redeem after release', async () => {
+    const [a, b] = stores();
+    const c = make({ budget: { spend: 10, count: 2 } });
+    const later = Date.now() + 60_000;
+    expect(await a.reserveBudget(c, 6, 'first', later)).toBe('reserved');
+    expect(await b.reserveBudget(c, 6, 'second', later)).toBe('spend_exhausted');
+    const settled = await Promise.all([a, b, a, b].map((s) => s.settleBudget(c.id, 'first', 'expire', Date.now())));
+    expect(settled.filter((x) => x === 'released')).toHaveLength(1);
+    expect(settled.filter((x) => x === 'already_settled')).toHaveLength(3);
+    expect(await b.reserveBudget(c, 6, 'second', later)).toBe('reserved');
+    expect(await a.settleBudget(c.id, 'first', 'redeem', Date.now())).toBe('redeemed_after_release');
+    expect(await a.settleBudget(c.id, 'second', 'redeem', Date.now())).toBe('redeemed');
+    expect(await a.settleBudget(c.id, 'second', 'dismiss', Date.now())).toBe('already_settled');
+    expect(await a.settleBudget(c.id, 'never-offered', 'expire', Date.now())).toBe('unknown_offer');
+    expect(await a.ledger(c.id)).toEqual({
+      spend: 6,
+      count: 1,
+      redeemedSpend: 6,
+      redeemedCount: 1,
+      releasedSpend: 6,
+      releasedCount: 1,
+      windowReleasedCount: 0,
+      lateRedeemedSpend: 6,
+      lateRedeemedCount: 1,
+    });
+  });
+
+  it('releases reservations whose redemption window passed with no outcome, on whichever instance sweeps first', async () => {
+    const [a, b] = stores();
+    const c = make({ budget: { spend: 100, count: 100 } });
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) expect(await a.reserveBudget(c, 2, `w${i}`, t0 + i * 1_000)).toBe('reserved');
+    expect(await a.settleBudget(c.id, 'w0', 'redeem', t0)).toBe('redeemed');
+    // Grace is 0 here: w1 and w2 are due at t0 + 2.5 s, w3 and w4 are not; the redeemed w0 is not released.
+    const [x, y] = await Promise.all([a.releaseDue(c.id, t0 + 2_500), b.releaseDue(c.id, t0 + 2_500)]);
+    expect(x + y).toBe(2);
+    const ledger = await a.ledger(c.id);
+    expect(ledger).toMatchObject({ spend: 6, count: 3, releasedCount: 2, windowReleasedCount: 2, redeemedCount: 1 });
+    // An expire outcome arriving after the sweep released the offer changes nothing.
+    expect(await a.settleBudget(c.id, 'w1', 'expire', t0 + 3_000)).toBe('already_settled');
+    expect((await a.ledger(c.id)).releasedCount).toBe(2);
   });
 
   it('claims a trigger once however many deciders race for it', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TransientError } from '@offerstream/core';
+import { OfferStreamError, TransientError } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
 import type { Campaign } from '../campaign/campaign.schema';
 
@@ -10,18 +10,48 @@ export type UserClaim =
 
 export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted';
 
+/** What a terminal outcome did to the offer's reservation (see settle-budget-3.lua). */
+export type BudgetSettlement = 'redeemed' | 'released' | 'redeemed_after_release' | 'unknown_offer' | 'already_settled';
+
+/** A campaign budget's ledger: what is held now, and what was redeemed and released over its life. */
+export interface BudgetLedger {
+  /** Held against the limit now: open reservations plus redeemed ones. */
+  readonly spend: number;
+  readonly count: number;
+  readonly redeemedSpend: number;
+  readonly redeemedCount: number;
+  readonly releasedSpend: number;
+  readonly releasedCount: number;
+  /** Of the released, those whose window passed with no outcome at all. */
+  readonly windowReleasedCount: number;
+  /** Redeems reported for offers already released: not charged to the budget. */
+  readonly lateRedeemedSpend: number;
+  readonly lateRedeemedCount: number;
+}
+
 export interface ReservationSettings {
   /** How long a trigger id is remembered (redeliveries later than this would decide again). */
   readonly triggerOnceTtlSeconds: number;
   /** How long offer history and assignments are kept per user. */
   readonly historyTtlMs: number;
+  /** How long after an offer's expiry its unsettled reservation is released (late outcomes still settle it). */
+  readonly releaseGraceMs?: number;
+  /** How long a settled reservation is remembered, so that redelivered outcomes stay no-ops. */
+  readonly settledRetentionMs?: number;
 }
+
+const DEFAULT_RELEASE_GRACE_MS = 3_600_000;
+const DEFAULT_SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once, caps,
  * cooldown, assignment) and the campaign budget's. The user is claimed first; if the budget then refuses,
  * the cap entry is compensated, and the once-marker keeps the reason. Between the two steps a crash can
  * leave a cap entry without an offer (errs towards fewer offers, never more spend).
+ *
+ * Budget reservations are per offer and end in one of two ways, each at most once: redeemed (the spend stays)
+ * or released (spend and count go back to the budget) on dismiss, expire, or when the redemption window
+ * passes with no outcome. A reservation left by a crash before the offer was published is released too.
  */
 export class ReservationStore {
   constructor(
@@ -77,19 +107,45 @@ export class ReservationStore {
     );
   }
 
-  async reserveBudget(c: Campaign, cost: number): Promise<BudgetResult> {
+  /**
+   * Reserves the offer's cost against the campaign budget; released automatically once `expiresAtMs` plus the
+   * grace has passed, unless an outcome settles it first.
+   */
+  async reserveBudget(c: Campaign, cost: number, offerId: string, expiresAtMs: number): Promise<BudgetResult> {
     let r: number;
     try {
       r = await runLua<number>(
         this.redis,
         'reserveBudget',
-        [RedisKeys.campaign.budget(c.id)],
-        [toCents(cost), toCents(c.budget.spend), c.budget.count],
+        budgetKeys(c.id),
+        [toCents(cost), toCents(c.budget.spend), c.budget.count, offerId, expiresAtMs + (this.settings.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS)],
       );
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'budget reservation failed', e, { campaignId: c.id });
     }
+    if (r === -2) throw new OfferStreamError('OFFER_ID_REUSED', 'offer id already holds a budget reservation', { context: { campaignId: c.id, offerId } });
     return r === 1 ? 'reserved' : r === 0 ? 'spend_exhausted' : 'count_exhausted';
+  }
+
+  /** Applies an offer's terminal outcome to its reservation; repeats and unknown offers change nothing. */
+  async settleBudget(campaignId: string, offerId: string, outcome: 'redeem' | 'dismiss' | 'expire', nowMs: number): Promise<BudgetSettlement> {
+    let r: number;
+    try {
+      r = await runLua<number>(this.redis, 'settleBudget', budgetKeys(campaignId), [offerId, outcome, nowMs, this.retentionMs]);
+    } catch (e) {
+      throw new TransientError('REDIS_SCRIPT_FAILED', 'budget settlement failed', e, { campaignId, offerId });
+    }
+    return SETTLEMENTS[r] ?? 'already_settled';
+  }
+
+  /** Releases reservations whose window has passed unsettled; returns how many were released. */
+  async releaseDue(campaignId: string, nowMs: number, max = 500): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const [n, seen] = await runLua<[number, number]>(this.redis, 'releaseDueBudget', budgetKeys(campaignId), [nowMs, this.retentionMs, max]);
+      released += n;
+      if (seen < max) return released;
+    }
   }
 
   async assignMember(campaignId: string, userId: string, group: 'T' | 'H', nowMs: number): Promise<void> {
@@ -102,9 +158,41 @@ export class ReservationStore {
   }
 
   async budgetUsed(campaignId: string): Promise<{ spend: number; count: number }> {
-    const h = await this.redis.hgetall(RedisKeys.campaign.budget(campaignId));
-    return { spend: Number(h['spentCents'] ?? 0) / 100, count: Number(h['count'] ?? 0) };
+    const l = await this.ledger(campaignId);
+    return { spend: l.spend, count: l.count };
   }
+
+  async ledger(campaignId: string): Promise<BudgetLedger> {
+    return budgetLedger(this.redis, campaignId);
+  }
+
+  private get retentionMs(): number {
+    return this.settings.settledRetentionMs ?? DEFAULT_SETTLED_RETENTION_MS;
+  }
+}
+
+const SETTLEMENTS: Record<number, BudgetSettlement> = { 1: 'redeemed', 2: 'released', 3: 'redeemed_after_release', 0: 'unknown_offer', [-1]: 'already_settled' };
+
+const budgetKeys = (campaignId: string): string[] => [
+  RedisKeys.campaign.budget(campaignId),
+  RedisKeys.campaign.budgetOffers(campaignId),
+  RedisKeys.campaign.budgetReleaseAt(campaignId),
+];
+
+export async function budgetLedger(redis: RedisClient, campaignId: string): Promise<BudgetLedger> {
+  const h = await redis.hgetall(RedisKeys.campaign.budget(campaignId));
+  const n = (k: string): number => Number(h[k] ?? 0);
+  return {
+    spend: n('spentCents') / 100,
+    count: n('count'),
+    redeemedSpend: n('redeemedCents') / 100,
+    redeemedCount: n('redeemedCount'),
+    releasedSpend: n('releasedCents') / 100,
+    releasedCount: n('releasedCount'),
+    windowReleasedCount: n('windowReleasedCount'),
+    lateRedeemedSpend: n('lateRedeemedCents') / 100,
+    lateRedeemedCount: n('lateRedeemedCount'),
+  };
 }
 
 export const toCents = (x: number): number => Math.round(x * 100);

@@ -1,6 +1,7 @@
 import { incrementalConversionInterval, welchInterval, type Interval } from '@offerstream/uplift';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import type { Campaign } from '../campaign/campaign.schema';
+import { budgetLedger } from '../guardrails/reservation.store';
 
 export interface GroupFigures {
   readonly customers: number;
@@ -14,7 +15,26 @@ export interface GroupFigures {
 export interface CampaignReport {
   readonly campaignId: string;
   readonly status: Campaign['status'];
-  readonly budget: { readonly spendLimit: number; readonly countLimit: number; readonly reservedSpend: number; readonly offers: number };
+  /**
+   * reservedSpend/offers: held against the limits now (open plus redeemed); openSpend: awaiting an outcome;
+   * redeemed and released: over the campaign's life (released spend went back and could be offered again);
+   * lateRedeemed: redeems of offers already released, which the budget did not pay for.
+   */
+  readonly budget: {
+    readonly spendLimit: number;
+    readonly countLimit: number;
+    readonly reservedSpend: number;
+    readonly offers: number;
+    readonly openSpend: number;
+    readonly openOffers: number;
+    readonly redeemedSpend: number;
+    readonly redeemedOffers: number;
+    readonly releasedSpend: number;
+    readonly releasedOffers: number;
+    readonly releasedUnreported: number;
+    readonly lateRedeemedSpend: number;
+    readonly lateRedeemedOffers: number;
+  };
   readonly outcomes: Record<string, number>;
   readonly redemptions: number;
   readonly redeemedSpend: number;
@@ -32,6 +52,7 @@ export interface CampaignReport {
   readonly incrementalProfitEstimate: number | null;
 }
 
+const cents = (x: number): number => Math.round(x * 100) / 100;
 const num = (h: Record<string, string>, k: string): number => Number(h[k] ?? 0);
 
 function group(h: Record<string, string>, g: 'T' | 'H'): GroupFigures & { revenueSq: number } {
@@ -53,7 +74,7 @@ const scale = (i: Interval, k: number): Interval => ({ estimate: i.estimate * k,
 
 /** Campaign figures with incrementality against the holdout and confidence intervals from libs/uplift. */
 export async function campaignReport(redis: RedisClient, c: Campaign): Promise<CampaignReport> {
-  const [h, b] = await Promise.all([redis.hgetall(RedisKeys.campaign.stats(c.id)), redis.hgetall(RedisKeys.campaign.budget(c.id))]);
+  const [h, b] = await Promise.all([redis.hgetall(RedisKeys.campaign.stats(c.id)), budgetLedger(redis, c.id)]);
   const { revenueSq: sqT, ...treated } = group(h, 'T');
   const { revenueSq: sqH, ...holdout } = group(h, 'H');
   const outcomes: Record<string, number> = {};
@@ -70,7 +91,21 @@ export async function campaignReport(redis: RedisClient, c: Campaign): Promise<C
   return {
     campaignId: c.id,
     status: c.status,
-    budget: { spendLimit: c.budget.spend, countLimit: c.budget.count, reservedSpend: num(b, 'spentCents') / 100, offers: num(b, 'count') },
+    budget: {
+      spendLimit: c.budget.spend,
+      countLimit: c.budget.count,
+      reservedSpend: b.spend,
+      offers: b.count,
+      openSpend: cents(b.spend - b.redeemedSpend),
+      openOffers: b.count - b.redeemedCount,
+      redeemedSpend: b.redeemedSpend,
+      redeemedOffers: b.redeemedCount,
+      releasedSpend: b.releasedSpend,
+      releasedOffers: b.releasedCount,
+      releasedUnreported: b.windowReleasedCount,
+      lateRedeemedSpend: b.lateRedeemedSpend,
+      lateRedeemedOffers: b.lateRedeemedCount,
+    },
     outcomes,
     redemptions: outcomes['redeem'] ?? 0,
     redeemedSpend,

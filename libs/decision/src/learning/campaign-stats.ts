@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { OfferOutcomeEvent } from '@offerstream/contracts';
 import { TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import type { ReservationStore } from '../guardrails/reservation.store';
 import type { BanditStore } from '../policy/bandit.store';
 import type { OfferRecordStore } from './offer-record.store';
 
@@ -15,12 +16,14 @@ export interface LearningSettings {
  * The learning loop: offer outcomes update campaign figures (once per offer and outcome) and, on an offer's
  * first terminal outcome, the bandit (reward 1 for a redemption, 0 for a dismissal or expiry, minus the
  * prior it was chosen with). Purchases update the treated and holdout groups for incrementality.
+ * Terminal outcomes also settle the offer's budget reservation: redeem keeps it, dismiss and expire release it.
  */
 export class CampaignLearning {
   constructor(
     private readonly redis: RedisClient,
     private readonly records: OfferRecordStore,
     private readonly bandit: BanditStore,
+    private readonly reservations: ReservationStore,
     private readonly settings: LearningSettings,
     private readonly logger?: Logger,
   ) {
@@ -32,6 +35,12 @@ export class CampaignLearning {
     const record = await this.records.get(p.offerId);
     const campaignId = p.campaignId ?? record?.campaignId;
     if (!campaignId) return 'unknown_offer';
+    // Settled on every delivery, before the once-per-outcome counter: the settlement is idempotent by itself, so a
+    // crash between the two steps cannot skip it on redelivery (the counter would then say 'repeat').
+    if (p.outcome === 'redeem' || p.outcome === 'dismiss' || p.outcome === 'expire') {
+      const settled = await this.reservations.settleBudget(campaignId, p.offerId, p.outcome, Date.now());
+      if (settled === 'redeemed_after_release') this.logger?.warn('redeem of an offer whose budget was already released; not charged', { offerId: p.offerId, campaignId });
+    }
     let r: number;
     try {
       r = await runLua<number>(
