@@ -23,7 +23,7 @@ export class DecisionMetrics {
     });
     this.publishFailures = new Counter({
       name: 'offerstream_offer_publish_failures_total',
-      help: 'Offers decided over HTTP whose copy to the offers topic failed',
+      help: 'Decisions taken over HTTP whose offer or decision record could not be written to Kafka',
       registers: [registry],
     });
   }

@@ -131,12 +131,12 @@ export class DecisionRuntime {
     return d;
   }
 
-  /** Decides many requests with bounded concurrency and publishes the offers before returning. */
+  /** Decides many requests with bounded concurrency and publishes offers and decision records before returning. */
   async decideAndPublish(reqs: readonly DecisionRequest[]): Promise<Decision[]> {
     const out: Decision[] = new Array<Decision>(reqs.length);
-    // Each offer is handed to the group-committing publisher as soon as it is decided, instead of after the whole
+    // Each decision is handed to the group-committing publisher as soon as it is taken, instead of after the whole
     // batch: the first offers of a batch no longer wait for its slowest decision. All are awaited before returning,
-    // so offers are still durable before the batch is committed.
+    // so offers and decision records are durable before the batch is committed.
     const published: Promise<{ error: unknown } | undefined>[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -145,7 +145,7 @@ export class DecisionRuntime {
         const d = await this.decide(reqs[i] as DecisionRequest);
         out[i] = d;
         // The handler is attached at once: a send failing while other decisions run is not an unhandled rejection.
-        if (d.offer) published.push(this.publisher.publish([d.offer]).then(() => undefined, (e: unknown) => ({ error: e })));
+        if (d.offer || d.record) published.push(this.publisher.publish([d]).then(() => undefined, (e: unknown) => ({ error: e })));
       }
     };
     const decided = await Promise.allSettled(

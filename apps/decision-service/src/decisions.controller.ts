@@ -15,7 +15,8 @@ export class DecisionsController {
     const parsed = httpDecisionBody.safeParse(body);
     if (!parsed.success) throw new ValidationError(describeIssues(parsed.error));
     const d = await this.rt.decide(httpDecisionTrigger(parsed.data, new Date()));
-    if (d.offer) this.rt.publisher.enqueue(d.offer);
-    return d;
+    this.rt.publisher.enqueue(d);
+    // The decision record goes to the decisions topic, not to the caller.
+    return { ...d, record: undefined };
   }
 }

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { CONTRACT_VERSION, TOPICS, type Offer } from '@offerstream/contracts';
+import { CONTRACT_VERSION, TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
+import type { Decision } from '@offerstream/decision';
 import type { EventProducer } from '@offerstream/kafka';
 
 interface Waiter {
-  readonly offers: readonly Offer[];
+  readonly decisions: readonly Decision[];
   resolve(): void;
   reject(e: unknown): void;
 }
 
 /**
- * Writes offers to the offers topic with group commit: offers handed in while a produce request is in flight
- * (from the batches of several partitions, and from HTTP) go out together in the next request. The shared
- * producer is idempotent and allows one request in flight, so without this the six partitions' produces
- * queued one behind the other and every consumed batch waited for all of them.
+ * Writes offers to the offers topic and every decision's record to the decisions topic with group commit: what is
+ * handed in while a produce request is in flight (from the batches of several partitions, and from HTTP) goes out
+ * together in the next request, both topics in one call. The shared producer is idempotent and allows one request
+ * in flight, so without this the six partitions' produces queued one behind the other and every consumed batch
+ * waited for all of them.
  *
- * Consumers await `publish` before committing (an offer is durable before its trigger is acknowledged); the
- * HTTP path calls `enqueue`, which does not wait (the caller already has the offer in the response).
+ * Consumers await `publish` before committing (an offer and its decision record are durable before the trigger is
+ * acknowledged); the HTTP path calls `enqueue`, which does not wait (the caller already has the answer).
  */
 export class OfferPublisher {
   private pending: Waiter[] = [];
@@ -28,18 +30,19 @@ export class OfferPublisher {
     private readonly onFailure: (n: number) => void,
   ) {}
 
-  publish(offers: readonly Offer[]): Promise<void> {
-    if (offers.length === 0) return Promise.resolve();
+  publish(decisions: readonly Decision[]): Promise<void> {
+    const loggable = decisions.filter((d) => d.offer !== undefined || d.record !== undefined);
+    if (loggable.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ offers, resolve, reject });
+      this.pending.push({ decisions: loggable, resolve, reject });
       if (!this.sending) this.sending = this.drainLoop();
     });
   }
 
-  enqueue(offer: Offer): void {
-    this.publish([offer]).catch((e: unknown) => {
+  enqueue(decision: Decision): void {
+    this.publish([decision]).catch((e: unknown) => {
       this.onFailure(1);
-      this.logger.error('publishing an offer decided over HTTP failed', { error: e, offerId: offer.offerId });
+      this.logger.error('publishing a decision taken over HTTP failed', { error: e, decisionId: decision.decisionId, offerId: decision.offer?.offerId });
     });
   }
 
@@ -55,7 +58,7 @@ export class OfferPublisher {
         const group = this.pending;
         this.pending = [];
         try {
-          await this.send(group.flatMap((w) => w.offers));
+          await this.send(group.flatMap((w) => w.decisions));
           for (const w of group) w.resolve();
         } catch (e) {
           for (const w of group) w.reject(e);
@@ -66,23 +69,33 @@ export class OfferPublisher {
     }
   }
 
-  private async send(offers: readonly Offer[]): Promise<void> {
+  private async send(decisions: readonly Decision[]): Promise<void> {
     const now = new Date().toISOString();
-    await this.producer.send(
-      TOPICS.offers,
-      offers.map((o) => ({
-        key: o.userId,
-        event: {
-          eventId: o.offerId,
-          schemaVersion: CONTRACT_VERSION,
-          occurredAt: now,
-          producer: 'decision-service',
-          userId: o.userId,
-          correlationId: o.triggerId.length <= 128 ? o.triggerId : randomUUID(),
-          type: 'offer' as const,
-          payload: o,
-        },
-      })),
-    );
+    const offers: Offer[] = [];
+    const records: DecisionRecord[] = [];
+    for (const d of decisions) {
+      if (d.offer) offers.push(d.offer);
+      if (d.record) records.push(d.record);
+    }
+    const envelope = (userId: string, correlation: string) => ({
+      schemaVersion: CONTRACT_VERSION,
+      occurredAt: now,
+      producer: 'decision-service',
+      userId,
+      correlationId: correlation.length <= 128 ? correlation : randomUUID(),
+    });
+    await this.producer.sendMany([
+      this.producer.encode(
+        TOPICS.offers,
+        offers.map((o) => ({ key: o.userId, event: { ...envelope(o.userId, o.triggerId), eventId: o.offerId, type: 'offer' as const, payload: o } })),
+      ),
+      this.producer.encode(
+        TOPICS.decisions,
+        records.map((r) => ({
+          key: r.userId,
+          event: { ...envelope(r.userId, r.trigger.id), eventId: r.decisionId, type: 'decision' as const, payload: r },
+        })),
+      ),
+    ]);
   }
 }

@@ -4,6 +4,7 @@ import { clickstreamEvent } from './clickstream.schema';
 import { catalogEvent } from './catalog.schema';
 import { offerEvent, offerOutcomeEvent, offerRequestEvent } from './offer.schema';
 import { nlpSignalEvent } from './nlp-signal.schema';
+import { decisionEvent } from './decision.schema';
 
 const DAY_MS = 86_400_000;
 
@@ -74,6 +75,16 @@ export const TOPICS = {
     retentionMs: 1 * DAY_MS,
     producers: ['shop backends'],
     consumers: ['decision-service'],
+  }),
+  decisions: spec({
+    name: `offerstream.decisions.v${CONTRACT_MAJOR}`,
+    description: 'Every decision (offer, no offer, holdout) with the executed action, its probability and the candidates considered, for offline policy evaluation',
+    schema: decisionEvent,
+    key: 'payload.userId',
+    partitions: 6,
+    retentionMs: 30 * DAY_MS,
+    producers: ['decision-service'],
+    consumers: ['offline policy evaluation', 'analytics'],
   }),
   nlpSignals: spec({
     name: `offerstream.nlp-signals.v${CONTRACT_MAJOR}`,

@@ -14,6 +14,7 @@ export * from './guardrails/reservation.store';
 export * from './engine/decision.types';
 export * from './engine/decision.engine';
 export * from './engine/offer-builder';
+export * from './engine/decision-record';
 export * from './learning/offer-record.store';
 export * from './learning/campaign-stats';
 export * from './learning/campaign-report';

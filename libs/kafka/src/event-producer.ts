@@ -10,6 +10,11 @@ export interface OutgoingEvent<S extends z.ZodType> {
   headers?: IHeaders;
 }
 
+export interface TopicBatch {
+  readonly topic: string;
+  readonly messages: Message[];
+}
+
 /**
  * Idempotent producer (acks=all, one in-flight request per broker, broker-side dedup of retries), so that a
  * retried send never writes a message twice. Every event is validated against its topic's schema first.
@@ -43,6 +48,29 @@ export class EventProducer {
       headers: { 'content-type': 'application/json', ...e.headers },
     }));
     await this.sendRaw(this.topicName(spec), messages);
+  }
+
+  /** Validates and encodes events of one topic for `sendMany`. */
+  encode<S extends z.ZodType>(spec: TopicSpec<S>, events: readonly OutgoingEvent<S>[]): TopicBatch {
+    return {
+      topic: this.topicName(spec),
+      messages: events.map((e) => ({ key: e.key, value: encodeEvent(spec, e.event), headers: { 'content-type': 'application/json', ...e.headers } })),
+    };
+  }
+
+  /**
+   * Events of several topics in one produce call, acknowledged together: a caller that must not commit its input
+   * before all of its outputs are durable awaits one promise instead of one request per topic.
+   */
+  async sendMany(batches: readonly TopicBatch[]): Promise<void> {
+    const topicMessages = batches.filter((b) => b.messages.length > 0);
+    if (topicMessages.length === 0) return;
+    try {
+      await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    } catch (e) {
+      const topics = topicMessages.map((b) => b.topic);
+      throw new TransientError('KAFKA_PRODUCE_FAILED', `producing to ${topics.join(', ')} failed`, e, { topics });
+    }
   }
 
   async sendRaw(topic: string, messages: Message[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TriggerKind } from '@offerstream/contracts';
+import type { Offer, TriggerKind } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { Campaign } from '../campaign/campaign.schema';
 import { ineligibility } from '../campaign/campaign-eligibility';
@@ -20,6 +20,7 @@ import {
   type PropensityWeights,
 } from '../policy/propensity.model';
 import type { Decision, DecisionRequest, ItemHint } from './decision.types';
+import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
 import { buildOffer } from './offer-builder';
 
 /** Length of the bandit's context vector (see contextVector). */
@@ -85,7 +86,19 @@ export class DecisionEngine {
   async decide(req: DecisionRequest): Promise<Decision> {
     const now = req.now ?? new Date();
     const nowMs = now.getTime();
-    const base = { triggerId: req.triggerId, userId: req.userId };
+    const versions = this.versions();
+    const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => ({
+      triggerId: req.triggerId,
+      userId: req.userId,
+      decisionId: decisionIdFor(req.triggerId),
+      kind: d.kind,
+      reason: d.reason,
+      ...(d.campaignId !== undefined ? { campaignId: d.campaignId } : {}),
+      ...extra,
+      reasonCodes: d.reasonCodes,
+      ...(d.choice && d.kind !== 'holdout' ? { probability: d.probability ?? 1 } : {}),
+      record: buildDecisionRecord({ ...d, req, now, versions }),
+    });
     const user = await this.deps.features.user(req.userId).catch((e: unknown) => {
       this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
       return undefined;
@@ -93,21 +106,15 @@ export class DecisionEngine {
     const campaign = this.deps
       .campaigns()
       .find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
-    if (!campaign)
-      return { ...base, kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] };
+    if (!campaign) return done({ kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] });
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
+    const campaignId = campaign.id;
 
     if (isHoldout(req.userId, campaign.id, campaign.holdoutShare)) {
       const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes);
       if (duplicate) return duplicate;
       await this.deps.reservations.assignMember(campaign.id, req.userId, 'H', nowMs);
-      return {
-        ...base,
-        kind: 'holdout',
-        reason: 'holdout',
-        campaignId: campaign.id,
-        reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`],
-      };
+      return done({ kind: 'holdout', reason: 'holdout', campaignId, reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] });
     }
 
     // Intent to treat: every eligible user outside the holdout joins the treated group here, before caps, budget or
@@ -117,33 +124,34 @@ export class DecisionEngine {
       this.target(req, user),
       this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
     ]);
-    if (!scored)
-      return { ...base, kind: 'no_offer', reason: 'no_candidates', campaignId: campaign.id, reasonCodes: codes };
+    if (!scored) return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
     const { target, x } = scored;
     const actions = eligibleActions(campaign, target, req.trigger);
-    if (actions.length === 0)
-      return { ...base, kind: 'no_offer', reason: 'no_eligible_action', campaignId: campaign.id, reasonCodes: codes };
+    if (actions.length === 0) return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, reasonCodes: codes });
     const context = contextVector(target.baseProbability, x, user);
     const choice = chooseOffer(this.deps.bandit.bandit, context, actions, target);
+    const policy = { action: choice.action.id, probability: choice.probability };
 
     if (choice.action.id === NO_OFFER) {
       const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes);
       if (duplicate) return duplicate;
-      return {
-        ...base,
+      return done({
         kind: 'no_offer',
         reason: 'policy_chose_no_offer',
-        campaignId: campaign.id,
-        probability: choice.probability,
+        campaignId,
+        ...policy,
+        choice,
+        actions,
         reasonCodes: [...codes, `probability:${choice.probability.toFixed(4)}`],
-      };
+      });
     }
 
     const offerId = randomUUID();
     const { claim, duplicate } = await this.claim(req, campaign, 'offer', offerId, nowMs, codes);
     if (duplicate) return duplicate;
-    if (claim.status !== 'ok')
-      return { ...base, kind: 'no_offer', reason: claim.status, campaignId: campaign.id, reasonCodes: codes };
+    // A guardrail refusing every offer makes no offer the executed action with probability 1; the policy's own
+    // choice is logged beside it.
+    if (claim.status !== 'ok') return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, choice, actions, reasonCodes: codes });
     // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
     // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
     // record (crash in between) is never matched by an outcome.
@@ -169,32 +177,23 @@ export class DecisionEngine {
         this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
         this.deps.records.delete(offerId),
       ]);
-      return { ...base, kind: 'no_offer', reason: `budget_${budget}`, campaignId: campaign.id, reasonCodes: codes };
+      return done({ kind: 'no_offer', reason: `budget_${budget}`, campaignId, policy, choice, actions, reasonCodes: codes });
     }
-    const offer = buildOffer({
-      offerId,
-      req,
-      campaign,
-      choice,
-      scored,
-      now,
-      codes,
-      versions: {
-        propensity: this.propensity.version,
-        bandit: this.deps.bandit.version,
-        blend: this.deps.candidates.blendVersion,
-        features: this.deps.features.name,
-        ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
-      },
-    });
+    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes, versions });
+    return done(
+      { kind: 'offer', reason: 'offer', campaignId, ...policy, choice, actions, reasonCodes: offer.reasonCodes, offerId },
+      { offer },
+    );
+  }
+
+  /** Versions of every model a decision uses, as of now (the bandit and graph versions move while running). */
+  private versions(): Record<string, string> {
     return {
-      ...base,
-      kind: 'offer',
-      reason: 'offer',
-      campaignId: campaign.id,
-      offer,
-      probability: choice.probability,
-      reasonCodes: offer.reasonCodes,
+      propensity: this.propensity.version,
+      bandit: this.deps.bandit.version,
+      blend: this.deps.candidates.blendVersion,
+      features: this.deps.features.name,
+      ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
     };
   }
 
@@ -222,6 +221,7 @@ export class DecisionEngine {
     const duplicate: Decision = {
       triggerId: req.triggerId,
       userId: req.userId,
+      decisionId: decisionIdFor(req.triggerId),
       kind: 'duplicate',
       reason: `duplicate_of_${claim.firstDecision}`,
       campaignId: campaign.id,

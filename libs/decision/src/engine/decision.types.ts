@@ -1,4 +1,4 @@
-import type { Offer, TriggerKind } from '@offerstream/contracts';
+import type { DecisionRecord, Offer, TriggerKind } from '@offerstream/contracts';
 
 /** An item the triggering event told us about, for when the feature store does not know it (yet). */
 export interface ItemHint {
@@ -31,6 +31,8 @@ export interface DecisionRequest {
 export type DecisionKind = 'offer' | 'holdout' | 'no_offer' | 'duplicate';
 
 export interface Decision {
+  /** Derived from the trigger id (see decisionIdFor); a duplicate names the decision it repeats. */
+  readonly decisionId: string;
   readonly kind: DecisionKind;
   /** Machine-readable reason: e.g. offer, holdout, policy_chose_no_offer, cap, cooldown, budget_spend_exhausted. */
   readonly reason: string;
@@ -41,4 +43,6 @@ export interface Decision {
   readonly reasonCodes: readonly string[];
   /** Probability of the policy's choice, including a choice of no offer (for off-policy evaluation). */
   readonly probability?: number;
+  /** What goes to the decisions topic; absent for a duplicate (the first delivery logged it). */
+  readonly record?: DecisionRecord;
 }
