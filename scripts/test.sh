@@ -24,6 +24,7 @@ if ! bash scripts/stack.sh status >/dev/null 2>&1; then
 fi
 stop_stack() { if ((started_stack)); then step "stack down"; bash scripts/stack.sh down; fi; }
 trap stop_stack EXIT
+bash scripts/stack.sh ensure-test-tools >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 set -a
 # shellcheck disable=SC1091
 source .stack/env

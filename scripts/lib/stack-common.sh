@@ -129,6 +129,17 @@ ensure_kcat() {
   log "kcat installed: $(command -v kcat)"
 }
 
+# The test suite starts a throwaway Redis Cluster of its own (the Cluster code path is tested, not assumed), so it
+# needs the redis-server and redis-cli binaries even when the stack reuses a Redis that already answers.
+ensure_redis_binaries() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+    log "redis-server present: $(command -v redis-server)"
+    return 0
+  fi
+  apt_install redis-server redis-tools
+  command -v redis-server >/dev/null 2>&1 || die "redis-server still missing after apt-get install"
+}
+
 write_env_file() {
   mkdir -p "$STACK_DIR"
   cat >"$STACK_ENV_FILE.tmp" <<ENV

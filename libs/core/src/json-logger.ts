@@ -36,8 +36,19 @@ export function createLogger(
 function serialize(fields?: Record<string, unknown>): Record<string, unknown> {
   if (!fields) return {};
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack, ...(v as object) } : v;
+  for (const [k, v] of Object.entries(fields)) out[k] = v instanceof Error ? serializeError(v, 0) : v;
+  return out;
+}
+
+/**
+ * An error with its cause chain: `cause` is a non-enumerable own property, so spreading the error drops it, and a
+ * wrapper such as "could not apply item aggregates" is useless in a log without the Redis reply underneath.
+ */
+function serializeError(e: Error, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: e.name, message: e.message, stack: e.stack, ...(e as object) };
+  const cause: unknown = e.cause;
+  if (cause !== undefined) {
+    out['cause'] = cause instanceof Error && depth < 5 ? serializeError(cause, depth + 1) : String(cause);
   }
   return out;
 }

@@ -46,7 +46,14 @@ export function createRedis(cfg: RedisEnv, overrides: Partial<RedisOptions> = {}
       const [host, port] = s.trim().split(':');
       return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
     });
-    const options: ClusterOptions = { redisOptions: base, keyPrefix: cfg.REDIS_KEY_PREFIX, enableAutoPipelining: true };
+    // No auto-pipelining on a Cluster: ioredis routes an auto-pipelined EVALSHA by its first argument (the script's
+    // sha, not a key), so script calls land in pipelines of the wrong node and fail with "All keys in the pipeline
+    // should belong to the same slots allocation group" (redis/ioredis#2109; found by the Cluster integration suite).
+    const options: ClusterOptions = {
+      redisOptions: { ...base, enableAutoPipelining: false },
+      keyPrefix: cfg.REDIS_KEY_PREFIX,
+      enableAutoPipelining: false,
+    };
     return new Cluster(nodes, options);
   }
   return new Redis({

@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './service-process';
 export * from './kcat';
 export * from './clickstream-generator';
+export * from './redis-cluster';

@@ -3,7 +3,7 @@ import { allTopicNames } from '@offerstream/contracts';
 import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
 import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
 import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export const KAFKA_BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -72,13 +72,19 @@ export async function isolatedEnv(extra: NodeJS.ProcessEnv = {}): Promise<Isolat
 
 async function deleteKeys(redis: RedisClient, pattern: string): Promise<void> {
   // SCAN patterns are not prefixed by ioredis, so the full pattern is given; DEL gets keys without the prefix.
+  // On a Cluster every master is scanned, and keys are deleted one by one (they live in different slots).
   const prefix = pattern.slice(0, -1);
-  let cursor = '0';
-  do {
-    const [next, keys] = await (redis as Redis).scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(prefix.length)));
-  } while (cursor !== '0');
+  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      const names = keys.map((k) => k.slice(prefix.length));
+      if (redis.isCluster) await Promise.all(names.map((k) => redis.del(k)));
+      else if (names.length > 0) await redis.del(...names);
+    } while (cursor !== '0');
+  }
 }
 
 export async function waitFor<T>(
