@@ -48,7 +48,7 @@ function serializeError(e: Error, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message, stack: e.stack, ...(e as object) };
   const cause: unknown = e.cause;
   if (cause !== undefined) {
-    out['cause'] = cause instanceof Error && depth < 5 ? serializeError(cause, depth + 1) : String(cause);
+    out['cause'] = cause instanceof Error && depth < 5 ? serializeError(cause, depth + 1) : JSON.stringify(cause) ?? 'undefined';
   }
   return out;
 }
