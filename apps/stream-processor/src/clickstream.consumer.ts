@@ -41,17 +41,20 @@ export class ClickstreamConsumer implements OnApplicationBootstrap, OnApplicatio
       logger,
       registry,
       handler: async (events, ctx) => {
-        const stats = await writer.applyBatch(
+        // Rejections are dead-lettered before the state that records them as seen is written (see BeforeWrite).
+        await writer.applyBatch(
           ctx.partition,
           events.map((e) => ({ offset: e.offset, event: e.event, bytes: e.message.value?.length ?? 0 })),
+          (rejected) => {
+            const dead: { event: ConsumedEvent<ClickstreamEvent>; error: OfferStreamError }[] = [];
+            for (const r of rejected) {
+              const event = events[r.index];
+              if (event) dead.push({ event, error: r.error });
+            }
+            return ctx.deadLetter(dead);
+          },
         );
         await counters.apply(ctx.partition, events);
-        const rejected: { event: ConsumedEvent<ClickstreamEvent>; error: OfferStreamError }[] = [];
-        for (const r of stats.rejected) {
-          const event = events[r.index];
-          if (event) rejected.push({ event, error: r.error });
-        }
-        return { rejected };
       },
     });
   }

@@ -22,6 +22,13 @@ export interface BatchContext {
   readonly lastOffset: string;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
+  /**
+   * Dead-letters events now, durably, instead of after the handler returns. For handlers whose state remembers
+   * what it has judged (an offset watermark): if the DLQ send came after the state write, a crash in between
+   * would replay the batch, skip the event as already seen and lose its dead letter. Sent first, a crash can
+   * only repeat it (same source partition and offset in its headers): at least once, never lost.
+   */
+  deadLetter(rejected: readonly { event: ConsumedEvent<unknown>; error: OfferStreamError }[]): Promise<void>;
 }
 
 /** Events the handler refuses for domain reasons (unknown item, out of order beyond tolerance, ...). */
@@ -120,6 +127,7 @@ export class BatchConsumer<S extends z.ZodType> {
     try {
       const events: ConsumedEvent<z.infer<S>>[] = [];
       const dead: DeadLetter[] = [];
+      let earlyDead = 0;
       for (const message of batch.messages) {
         const decoded = decodeEvent(this.opts.topic, message.value);
         if (decoded.ok) {
@@ -141,6 +149,11 @@ export class BatchConsumer<S extends z.ZodType> {
         lastOffset: batch.lastOffset(),
         heartbeat: () => payload.heartbeat(),
         isRunning: () => payload.isRunning() && !payload.isStale(),
+        deadLetter: async (rejected) => {
+          if (rejected.length === 0) return;
+          await this.deadLetter(rejected.map(({ event, error }) => ({ sourceTopic: batch.topic, partition: batch.partition, message: event.message, error })));
+          earlyDead += rejected.length;
+        },
       };
       if (events.length > 0) dead.push(...(await this.handleWithIsolation(events, ctx)));
       if (dead.length > 0) await this.deadLetter(dead);
@@ -152,8 +165,8 @@ export class BatchConsumer<S extends z.ZodType> {
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
       this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'processed' }, events.length);
-      if (dead.length > 0) {
-        this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'dead_lettered' }, dead.length);
+      if (dead.length + earlyDead > 0) {
+        this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'dead_lettered' }, dead.length + earlyDead);
       }
       this.metrics?.lag.set(
         { topic: batch.topic, group: this.opts.groupId, partition: String(batch.partition) },

@@ -22,6 +22,13 @@ export interface Rejection {
   error: ValidationError;
 }
 
+/**
+ * Called with the batch's rejections once they are known and before anything is written (again before each
+ * compare-and-set retry that judged more events). The consumer dead-letters them there, so a crash between the
+ * state write (which moves the watermark past them) and the dead-letter send cannot lose them.
+ */
+export type BeforeWrite = (rejected: readonly Rejection[]) => Promise<void>;
+
 export interface BatchStats {
   applied: number;
   skipped: number;
@@ -74,7 +81,7 @@ export class ClickstreamWriter {
     return this.items;
   }
 
-  async applyBatch(partition: number, events: readonly PartitionEvent[]): Promise<BatchStats> {
+  async applyBatch(partition: number, events: readonly PartitionEvent[], beforeWrite?: BeforeWrite): Promise<BatchStats> {
     const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0 };
     const byUser = new Map<string, UserWork>();
     const itemIds = new Set<string>();
@@ -118,13 +125,14 @@ export class ClickstreamWriter {
 
     const deltas = emptyItemDeltas();
     const computed = users.map((u) => this.compute(u, partition, lookup, anonStates, deltas, stats));
+    if (beforeWrite && stats.rejected.length > 0) await beforeWrite(stats.rejected);
     const first = Number(events[0]?.offset ?? 0);
     const last = Number(events[events.length - 1]?.offset ?? 0);
     await this.aggregates.apply(partition, first, last, deltas).catch((e: unknown) => {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not apply item aggregates', e, { partition });
     });
 
-    const written = await this.writeUsers(users, computed, partition, lookup, anonStates, stats);
+    const written = await this.writeUsers(users, computed, partition, lookup, anonStates, stats, beforeWrite);
     // Merge bookkeeping runs after the user's blob (which records the merge) is durable; repeating it is harmless.
     const followUps: Promise<unknown>[] = [];
     for (const r of written) {
@@ -193,6 +201,7 @@ export class ClickstreamWriter {
     lookup: (id: string) => ItemInfo | undefined,
     anonStates: Map<string, UserState>,
     stats: BatchStats,
+    beforeWrite: BeforeWrite | undefined,
   ): Promise<(Computed | undefined)[]> {
     const done: (Computed | undefined)[] = computed.map((c) => (c.changed ? undefined : c));
     let pending = users.map((_, i) => i).filter((i) => computed[i]?.changed);
@@ -207,16 +216,25 @@ export class ClickstreamWriter {
       stats.casRetries += lost.length;
       const blobs = await this.readBlobs(lost.map((i) => users[i]?.key ?? ''));
       pending = [];
+      const judged = new Set(stats.rejected.map((r) => r.index));
+      const again: Rejection[] = [];
       lost.forEach((i, j) => {
         const u = users[i];
         if (!u) return;
         u.blob = blobs[j] ?? null;
         // Item increments of this batch are already durable; recomputing only brings the user side forward.
-        const c = this.compute(u, partition, lookup, anonStates, emptyItemDeltas(), { ...stats, rejected: [] });
+        const retry: BatchStats = { ...stats, rejected: [] };
+        const c = this.compute(u, partition, lookup, anonStates, emptyItemDeltas(), retry);
+        // The state another writer left may judge an event differently; a rejection not yet reported is new.
+        for (const r of retry.rejected) if (!judged.has(r.index)) again.push(r);
         computed[i] = c;
         if (c.changed) pending.push(i);
         else done[i] = c;
       });
+      if (again.length > 0) {
+        stats.rejected.push(...again);
+        if (beforeWrite) await beforeWrite(again);
+      }
     }
     return done;
   }
