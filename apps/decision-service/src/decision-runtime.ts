@@ -17,7 +17,10 @@ import {
   FeatureStoreAdapter,
   HttpGnnCandidateSource,
   NlpSignalSource,
+  DEFAULT_PROPENSITY,
   OfferRecordStore,
+  PropensityRefitJob,
+  PropensityStore,
   ReservationStore,
   type Decision,
   type DecisionRequest,
@@ -39,6 +42,8 @@ export class DecisionRuntime {
   readonly cache: CampaignCache;
   readonly bandit: BanditStore;
   readonly reservations: ReservationStore;
+  readonly propensity: PropensityStore;
+  readonly refit: PropensityRefitJob | undefined;
   readonly engine: DecisionEngine;
   readonly learning: CampaignLearning;
   readonly carts: CartAbandonTrigger;
@@ -68,6 +73,22 @@ export class DecisionRuntime {
     const withNlp = new NlpSignalSource(source, redis);
     const features = s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
     const records = new OfferRecordStore(redis, 7 * 86_400);
+    this.propensity = new PropensityStore(redis, { logMax: s.PROPENSITY_LOG_MAX, markerTtlSeconds: OUTCOME_MARKER_TTL_S }, DEFAULT_PROPENSITY, logger);
+    this.refit = s.PROPENSITY_REFIT
+      ? new PropensityRefitJob(
+          this.propensity,
+          {
+            intervalMs: s.PROPENSITY_REFIT_MS,
+            minNewExamples: s.PROPENSITY_MIN_NEW,
+            lockMs: s.PROPENSITY_LOCK_MS,
+            heldOutShare: s.PROPENSITY_HELD_OUT_SHARE,
+            epochs: s.PROPENSITY_EPOCHS,
+            prior: DEFAULT_PROPENSITY,
+          },
+          undefined,
+          logger,
+        )
+      : undefined;
     this.reservations = new ReservationStore(redis, {
       triggerOnceTtlSeconds: s.TRIGGER_ONCE_TTL_S,
       historyTtlMs: s.HISTORY_TTL_H * 3_600_000,
@@ -85,6 +106,7 @@ export class DecisionRuntime {
         bandit: this.bandit,
         reservations: this.reservations,
         records,
+        propensity: this.propensity,
         logger,
       },
       { defaultMarginRate: s.DEFAULT_MARGIN_RATE, candidateCount: s.CANDIDATES, defaultMaxItems: s.MAX_ITEMS },
@@ -96,6 +118,7 @@ export class DecisionRuntime {
       this.reservations,
       { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: OUTCOME_MARKER_TTL_S },
       logger,
+      this.propensity,
     );
     this.carts = new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS);
     this.clickstream = new ClickstreamTriggers(
@@ -116,11 +139,15 @@ export class DecisionRuntime {
     await this.ensureDefaultCampaign();
     await this.cache.start();
     await this.bandit.start(this.config.service.BANDIT_POLL_MS);
+    await this.propensity.start(this.config.service.PROPENSITY_POLL_MS);
+    this.refit?.start();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.cache.stop();
     this.bandit.stop();
+    this.propensity.stop();
+    await this.refit?.stop();
   }
 
   async decide(req: DecisionRequest): Promise<Decision> {

@@ -42,6 +42,16 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BUDGET_RELEASE_GRACE_MS: envField.int(3_600_000, 0, 30 * 86_400_000),
         /** How often each instance releases the reservations whose window has passed. */
         BUDGET_SWEEP_MS: envField.int(10_000, 100, 3_600_000),
+        /** Learned purchase propensity: refit interval, new outcome examples needed, log size, held-out share, epochs. */
+        PROPENSITY_REFIT: envField.bool(true),
+        PROPENSITY_REFIT_MS: envField.int(600_000, 1_000, 7 * 86_400_000),
+        PROPENSITY_MIN_NEW: envField.int(500, 1, 10_000_000),
+        PROPENSITY_LOG_MAX: envField.int(20_000, 100, 1_000_000),
+        PROPENSITY_HELD_OUT_SHARE: envField.num(0.2, 0.05, 0.5),
+        PROPENSITY_EPOCHS: envField.int(300, 1, 10_000),
+        /** Expiry of the refit lock: longer than a refit takes, so only a crashed refitter loses it. */
+        PROPENSITY_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
+        PROPENSITY_POLL_MS: envField.int(2_000, 50, 600_000),
         ATTRIBUTION_WINDOW_H: envField.num(7 * 24, 0.001, 90 * 24),
         /** Creates a campaign at boot when none exists, so a fresh stack makes offers out of the box. */
         DEFAULT_CAMPAIGN: envField.bool(true),

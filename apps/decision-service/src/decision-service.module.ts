@@ -45,7 +45,7 @@ export class DecisionServiceModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.rt.stop();
+    await this.rt.stop();
     await this.rt.publisher.drain();
   }
 }

@@ -119,5 +119,15 @@ export const RedisKeys = {
     pendingCartItems: () => 'd:{carts}:items',
     /** Bumped on every bandit update, so instances reload the shared posterior only when it changed. */
     banditVersion: (policy: string) => `d:{bandit}:${policy}:version`,
+    /** Learned purchase propensity: the published weights and their sequence number, polled by every instance. */
+    propensityModel: () => 'd:{propensity}:model',
+    propensityVersion: () => 'd:{propensity}:version',
+    /** Bounded log of (features, label) examples from offer outcomes, the number ever appended, and per offer a marker. */
+    propensityLog: () => 'd:{propensity}:log',
+    propensityAppended: () => 'd:{propensity}:appended',
+    propensityLabelled: (offerId: string) => `d:{propensity}:labelled:${offerId}`,
+    /** Appended count at the last refit attempt, and the lock of the one instance refitting. */
+    propensityAttempt: () => 'd:{propensity}:attempt',
+    propensityLock: () => 'd:{propensity}:lock',
   },
 } as const;

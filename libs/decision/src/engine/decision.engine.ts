@@ -41,7 +41,8 @@ export interface DecisionEngineDeps {
   readonly bandit: BanditStore;
   readonly reservations: ReservationStore;
   readonly records: OfferRecordStore;
-  readonly propensity?: PropensityWeights;
+  /** Fixed weights, or a source whose current weights may change while running (a refit published). */
+  readonly propensity?: PropensityWeights | { readonly current: PropensityWeights };
   /** Name and version of the optional graph candidate source, for the offer's model versions. */
   readonly gnnName?: () => string;
   readonly logger?: Logger;
@@ -74,19 +75,23 @@ interface ScoredTarget {
  * cooldown, budget). Anything that is not an offer is still a logged decision with its reason.
  */
 export class DecisionEngine {
-  private readonly propensity: PropensityWeights;
+  private readonly propensity: () => PropensityWeights;
 
   constructor(
     private readonly deps: DecisionEngineDeps,
     private readonly settings: DecisionEngineSettings,
   ) {
-    this.propensity = deps.propensity ?? DEFAULT_PROPENSITY;
+    const p = deps.propensity ?? DEFAULT_PROPENSITY;
+    this.propensity = 'current' in p ? () => p.current : () => p;
   }
 
   async decide(req: DecisionRequest): Promise<Decision> {
     const now = req.now ?? new Date();
     const nowMs = now.getTime();
-    const versions = this.versions();
+    // One decision, one model: a refit published mid-decision applies from the next one.
+    const weights = this.propensity();
+    const versions = this.versions(weights);
+    const modelCode = `model:propensity@${weights.version}`.slice(0, 128);
     const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => ({
       triggerId: req.triggerId,
       userId: req.userId,
@@ -95,9 +100,9 @@ export class DecisionEngine {
       reason: d.reason,
       ...(d.campaignId !== undefined ? { campaignId: d.campaignId } : {}),
       ...extra,
-      reasonCodes: d.reasonCodes,
+      reasonCodes: d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode],
       ...(d.choice && d.kind !== 'holdout' ? { probability: d.probability ?? 1 } : {}),
-      record: buildDecisionRecord({ ...d, req, now, versions }),
+      record: buildDecisionRecord({ ...d, reasonCodes: d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode], req, now, versions }),
     });
     const user = await this.deps.features.user(req.userId).catch((e: unknown) => {
       this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
@@ -121,7 +126,7 @@ export class DecisionEngine {
     // the policy can turn the offer down. Otherwise capped heavy users would sit only in the holdout and bias the
     // incrementality estimate against the campaign.
     const [scored] = await Promise.all([
-      this.target(req, user),
+      this.target(req, user, weights),
       this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
     ]);
     if (!scored) return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
@@ -167,6 +172,8 @@ export class DecisionEngine {
           prior: choice.prior,
           cost: choice.action.cost,
           probability: choice.probability,
+          features: x,
+          propensityVersion: weights.version,
           createdAt: now.toISOString(),
         },
         campaign.offerTtlHours * 3600,
@@ -187,9 +194,9 @@ export class DecisionEngine {
   }
 
   /** Versions of every model a decision uses, as of now (the bandit and graph versions move while running). */
-  private versions(): Record<string, string> {
+  private versions(weights: PropensityWeights): Record<string, string> {
     return {
-      propensity: this.propensity.version,
+      propensity: weights.version,
       bandit: this.deps.bandit.version,
       blend: this.deps.candidates.blendVersion,
       features: this.deps.features.name,
@@ -231,7 +238,7 @@ export class DecisionEngine {
   }
 
   /** What the offer would be about, priced and scored; undefined when nothing can be offered. */
-  private async target(req: DecisionRequest, user: UserFeatures | undefined): Promise<ScoredTarget | undefined> {
+  private async target(req: DecisionRequest, user: UserFeatures | undefined, weights: PropensityWeights): Promise<ScoredTarget | undefined> {
     const exclude = new Set<string>([...(req.exclude ?? []), ...(user?.purchasedItems ?? [])]);
     const hints = new Map<string, ItemHint>();
     for (const h of [...req.seeds, ...(req.cart ?? [])]) hints.set(h.itemId, { ...hints.get(h.itemId), ...h });
@@ -245,14 +252,14 @@ export class DecisionEngine {
       const price = item?.price ?? 0;
       const { x, present } = propensityFeatures(
         { user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false },
-        this.propensity,
+        weights,
       );
       return {
         target: {
           items: [],
           price,
           margin: price * this.marginRate(item),
-          baseProbability: purchaseProbability(x, this.propensity),
+          baseProbability: purchaseProbability(x, weights),
         },
         x,
         present,
@@ -273,8 +280,8 @@ export class DecisionEngine {
         const q = c.quantity ?? 1;
         price += (f.price ?? 0) * q;
         margin += (f.price ?? 0) * q * this.marginRate(f);
-        const { x, present } = propensityFeatures({ user, item: f, blendScore: 1, inCart: true }, this.propensity);
-        const p = purchaseProbability(x, this.propensity);
+        const { x, present } = propensityFeatures({ user, item: f, blendScore: 1, inCart: true }, weights);
+        const p = purchaseProbability(x, weights);
         if (!best || p > best.p) best = { x, present, p };
       }
       if (!best) return undefined;
@@ -305,9 +312,9 @@ export class DecisionEngine {
       if (f.stock === 0) continue;
       const { x, present } = propensityFeatures(
         { user, item: f, blendScore: c.blendScore, inCart: false },
-        this.propensity,
+        weights,
       );
-      const p = purchaseProbability(x, this.propensity);
+      const p = purchaseProbability(x, weights);
       const margin = (f.price ?? 0) * this.marginRate(f);
       const value = p * Math.max(margin, 1e-6);
       const last = top[top.length - 1];

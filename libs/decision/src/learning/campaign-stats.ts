@@ -4,12 +4,25 @@ import { TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
 import type { ReservationStore } from '../guardrails/reservation.store';
 import type { BanditStore } from '../policy/bandit.store';
+import type { PropensityStore } from '../policy/propensity.store';
 import type { OfferRecordStore } from './offer-record.store';
 
 export interface LearningSettings {
   /** Purchases this long after assignment are attributed to the campaign. */
   readonly attributionWindowMs: number;
   readonly markerTtlSeconds: number;
+}
+
+/**
+ * Label of an offer's propensity training example, from its first labelling outcome: a click or a redeem says the
+ * user was ready to buy the item (positive), a dismissal or an expiry without either says not (negative).
+ * `delivered` and `impression` label nothing. Whichever labelling outcome arrives first decides; a click followed
+ * by an expiry stays positive.
+ */
+export function trainingLabel(outcome: OfferOutcomeEvent['payload']['outcome']): 0 | 1 | undefined {
+  if (outcome === 'redeem' || outcome === 'click') return 1;
+  if (outcome === 'dismiss' || outcome === 'expire') return 0;
+  return undefined;
 }
 
 /**
@@ -26,6 +39,7 @@ export class CampaignLearning {
     private readonly reservations: ReservationStore,
     private readonly settings: LearningSettings,
     private readonly logger?: Logger,
+    private readonly propensity?: PropensityStore,
   ) {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
@@ -40,6 +54,11 @@ export class CampaignLearning {
     if (p.outcome === 'redeem' || p.outcome === 'dismiss' || p.outcome === 'expire') {
       const settled = await this.reservations.settleBudget(campaignId, p.offerId, p.outcome, Date.now());
       if (settled === 'redeemed_after_release') this.logger?.warn('redeem of an offer whose budget was already released; not charged', { offerId: p.offerId, campaignId });
+    }
+    const label = trainingLabel(p.outcome);
+    // Appended on every delivery too: the store's per-offer marker keeps one example per offer.
+    if (label !== undefined && record?.features && this.propensity) {
+      await this.propensity.append({ offerId: p.offerId, features: record.features, label, at: e.occurredAt });
     }
     let r: number;
     try {

@@ -1,4 +1,5 @@
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import type { FeatureVector } from '../policy/propensity.model';
 
 /** What the learning loop needs to know about an offer when its outcome arrives. */
 export interface OfferRecord {
@@ -11,6 +12,9 @@ export interface OfferRecord {
   readonly prior: number;
   readonly cost: number;
   readonly probability: number;
+  /** Propensity inputs of the offered item at decision time: the outcome turns them into a training example. */
+  readonly features?: FeatureVector;
+  readonly propensityVersion?: string;
   readonly createdAt: string;
 }
 

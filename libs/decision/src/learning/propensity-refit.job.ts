@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { OfferStreamError, startWorker, type Logger } from '@offerstream/core';
+import type { PropensityWeights } from '../policy/propensity.model';
+import type { PropensityStore } from '../policy/propensity.store';
+import { refitPropensity, type PropensityFit, type RefitOptions, type RefitResult } from './propensity-refit';
+
+export interface RefitJobSettings extends RefitOptions {
+  readonly intervalMs: number;
+  /** New examples since the last attempt needed before refitting again. */
+  readonly minNewExamples: number;
+  /** Lock expiry: longer than a refit takes; a crashed refitter frees it after this. */
+  readonly lockMs: number;
+}
+
+export type RefitOutcome = 'too_few_examples' | 'locked_elsewhere' | 'not_better' | 'published' | 'superseded';
+
+/**
+ * Periodic refit of the purchase-propensity model from the training log. Every instance runs the timer; a Redis
+ * lock with expiry lets one refit at a time. New weights are published only when their held-out log loss beats
+ * the weights in use; the instances then pick them up by polling (PropensityStore).
+ */
+export class PropensityRefitJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+  private readonly token = randomUUID();
+
+  constructor(
+    private readonly store: PropensityStore,
+    private readonly settings: RefitJobSettings,
+    private readonly fit: PropensityFit = fitInWorker,
+    private readonly logger?: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One attempt; exposed so that tests and operators can run it on demand. */
+  async runOnce(): Promise<{ outcome: RefitOutcome; result?: RefitResult; seq?: number }> {
+    const { appended, atLastAttempt } = await this.store.counters();
+    if (appended - atLastAttempt < this.settings.minNewExamples) return { outcome: 'too_few_examples' };
+    if (!(await this.store.lock(this.token, this.settings.lockMs))) return { outcome: 'locked_elsewhere' };
+    try {
+      await this.store.refresh();
+      const current = this.store.current;
+      const seq = this.store.seq;
+      const examples = await this.store.examples();
+      const result = await refitPropensity(examples, current, this.settings, this.fit);
+      // Marked whatever the result: an unhelpful refit is not repeated until enough new examples arrived.
+      await this.store.markAttempt(appended);
+      const figures = { train: result.train, heldOut: result.heldOut, heldOutLogLoss: result.heldOutLogLoss, currentLogLoss: result.currentLogLoss, current: current.version };
+      if (!result.publish) {
+        this.logger?.info('propensity refit not better than the current model; not published', figures);
+        return { outcome: 'not_better', result };
+      }
+      const { bias, weights, segmentLift } = result.candidate;
+      const published = await this.store.publish(
+        { weights: { bias, weights, segmentLift }, examples: examples.length, heldOutLogLoss: result.heldOutLogLoss, previousLogLoss: result.currentLogLoss, publishedAt: new Date().toISOString() },
+        seq,
+      );
+      if (published === undefined) return { outcome: 'superseded', result };
+      await this.store.refresh();
+      this.logger?.info('propensity model published', { ...figures, version: this.store.current.version });
+      return { outcome: 'published', result, seq: published };
+    } finally {
+      await this.store.unlock(this.token);
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((e: unknown) => this.logger?.warn('propensity refit failed', { error: e }))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+    }, this.settings.intervalMs);
+    this.timer.unref();
+  }
+}
+
+/** Fits in a worker thread: a refit over the whole log must not stall the decisions of this instance. */
+export const fitInWorker: PropensityFit = (rows, labels, prior, epochs) => {
+  const worker = startWorker(join(__dirname, `propensity-fit.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`), { workerData: { rows, labels, prior, epochs } });
+  return new Promise<PropensityWeights>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: { ok: true; weights: PropensityWeights } | { ok: false; message: string }) => {
+      settled = true;
+      if (m.ok) resolve(m.weights);
+      else reject(new OfferStreamError('PROPENSITY_FIT_FAILED', m.message));
+      void worker.terminate();
+    });
+    worker.on('error', (cause) => {
+      settled = true;
+      reject(new OfferStreamError('PROPENSITY_FIT_FAILED', 'propensity fit worker crashed', { retriable: true, cause }));
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new OfferStreamError('PROPENSITY_FIT_FAILED', `propensity fit worker exited with ${code}`, { retriable: true }));
+    });
+  });
+};
