@@ -1,11 +1,11 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { generateClickstream, isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
-import { loadFeatureStoreConfig } from '../feature-store.config';
-import { FeatureStoreReader } from '../feature-store.reader';
-import { ClickstreamWriter, type PartitionEvent, type Rejection } from './clickstream.writer';
+import { ClickstreamWriter, FeatureStoreReader, loadFeatureStoreConfig, type PartitionEvent, type Rejection } from '@offerstream/feature-store';
 
 const cfg = loadFeatureStoreConfig({});
 
+// Lives with the app, not in libs/feature-store: a library test importing @offerstream/testing would make the
+// shared libraries that testing builds on depend on feature-store in the project graph.
 describe('the clickstream writer on a real Redis', () => {
   let ctx: IsolatedEnv;
 
