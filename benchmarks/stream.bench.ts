@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Message } from 'kafkajs';
-import { TOPICS, type CatalogEvent } from '@offerstream/contracts';
+import { TOPICS, decodeEvent, type CatalogEvent } from '@offerstream/contracts';
 import { createLogger } from '@offerstream/core';
 import {
   CatalogWriter,
@@ -71,7 +71,12 @@ async function produceAll(ctx: IsolatedEnv, topic: string, messages: Message[], 
   await producer.disconnect();
 }
 
-async function rawConsume(ctx: IsolatedEnv, topic: string, total: number): Promise<number> {
+/**
+ * kafkajs consuming the topic and doing nothing (`decode` false: the ceiling the ratio is taken against), or also
+ * decoding every event with the contracts' validating decoder and nothing else (`decode` true: the most any
+ * consumer of validated events could reach here, whatever it then does with them).
+ */
+async function rawConsume(ctx: IsolatedEnv, topic: string, total: number, decode = false): Promise<number> {
   const consumer = ctx.kafka.consumer({ groupId: randomId('raw'), maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -83,6 +88,7 @@ async function rawConsume(ctx: IsolatedEnv, topic: string, total: number): Promi
       partitionsConsumedConcurrently: TOPICS.clickstream.partitions,
       eachBatch: async ({ batch }) => {
         if (first === 0) first = performance.now();
+        if (decode) for (const m of batch.messages) if (!decodeEvent(TOPICS.clickstream, m.value).ok) throw new Error('bench event failed validation');
         seen += batch.messages.length;
         last = performance.now();
         if (seen >= total) resolve();
@@ -200,6 +206,9 @@ export default async function streamBench(argv: string[]): Promise<Record<string
     log('raw kafkajs consumer (no work)');
     const raw = await rawConsume(ctx, clickTopic, events);
     log(`raw: ${Math.round(raw)} events/s`);
+    log('kafkajs consumer that only decodes and validates each event');
+    const decodeOnly = await rawConsume(ctx, clickTopic, events, true);
+    log(`decode only: ${Math.round(decodeOnly)} events/s`);
 
     log('processor on the backlog');
     const group = randomId('proc');
@@ -268,6 +277,8 @@ export default async function streamBench(argv: string[]): Promise<Record<string
       events_per_s: Math.round(eps),
       raw_consume_events_per_s: Math.round(raw),
       ratio: Number((eps / raw).toFixed(3)),
+      decode_only_consume_events_per_s: Math.round(decodeOnly),
+      decode_only_ratio: Number((decodeOnly / raw).toFixed(3)),
       p50_event_to_state_ms: percentile(p.latencies, 0.5),
       p99_event_to_state_ms: percentile(p.latencies, 0.99),
       latency_rate_events_per_s: rate,
