@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, dlqTopicName, type Offer } from '@offerstream/contracts';
-import { isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, waitHttpOk, type IsolatedEnv } from '@offerstream/testing';
+import {
+  isolatedEnv,
+  kcatConsumeAll,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  startRedisCluster,
+  waitFor,
+  waitHttpOk,
+  type IsolatedEnv,
+  type RedisClusterHandle,
+} from '@offerstream/testing';
 
 interface DecisionBody {
   kind: 'offer' | 'holdout' | 'no_offer' | 'duplicate';
@@ -20,14 +31,24 @@ const envelope = (type: string, userId: string, payload: Record<string, unknown>
   payload,
 });
 
-/** Two instances share one isolated environment, as two pods would share Kafka and Redis. */
-describe('decision-service against real Kafka and Redis, two instances', () => {
+/**
+ * Two instances share one isolated environment, as two pods would share Kafka and Redis. The whole suite runs on a
+ * standalone Redis and again on a real three-node Redis Cluster, where every guardrail script must find its keys
+ * in one slot (budgets, caps, trigger-once markers, holdout membership, the learning loop).
+ */
+describe.each([
+  { redis: 'a standalone Redis', cluster: false },
+  { redis: 'a three-node Redis Cluster', cluster: true },
+])('decision-service against real Kafka and $redis, two instances', ({ cluster }) => {
   let ctx: IsolatedEnv;
   const services: ServiceProcess[] = [];
   const ports: number[] = [];
+  let redisCluster: RedisClusterHandle | undefined;
 
   beforeAll(async () => {
+    if (cluster) redisCluster = await startRedisCluster(3);
     ctx = await isolatedEnv({
+      ...(redisCluster ? { REDIS_CLUSTER_NODES: redisCluster.nodes } : {}),
       DEFAULT_CAMPAIGN: 'false',
       DEFAULT_MARGIN_RATE: '0.6',
       CART_IDLE_MS: '1000',
@@ -56,6 +77,7 @@ describe('decision-service against real Kafka and Redis, two instances', () => {
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop('SIGKILL')));
     await ctx?.close();
+    await redisCluster?.stop();
   });
 
   const url = (path: string, instance = 0): string => `http://127.0.0.1:${ports[instance % ports.length]}${path}`;
