@@ -127,7 +127,10 @@ export class DecisionRuntime {
       this.learning,
       async (itemId) => (await features.items([itemId])).get(itemId)?.categoryPath,
     );
-    this.publisher = new OfferPublisher(producer, logger, (n) => this.metrics.publishFailures.inc(n));
+    this.publisher = new OfferPublisher(producer, logger, (n) => this.metrics.publishFailures.inc(n), (offers) =>
+      // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
+      records.markPublished(offers).catch((e: unknown) => logger.warn('could not mark offers as published', { error: e, offers: offers.length })),
+    );
   }
 
   private featureStore(redis: RedisClient, env: NodeJS.ProcessEnv): FeatureSource {

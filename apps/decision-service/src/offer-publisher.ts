@@ -28,6 +28,8 @@ export class OfferPublisher {
     private readonly producer: EventProducer,
     private readonly logger: Logger,
     private readonly onFailure: (n: number) => void,
+    /** Told which offers Kafka acknowledged, before the publish resolves (so before a batch commits). */
+    private readonly onPublished: (offers: readonly Offer[]) => Promise<void> = async () => undefined,
   ) {}
 
   publish(decisions: readonly Decision[]): Promise<void> {
@@ -58,7 +60,10 @@ export class OfferPublisher {
         const group = this.pending;
         this.pending = [];
         try {
-          await this.send(group.flatMap((w) => w.decisions));
+          const decisions = group.flatMap((w) => w.decisions);
+          await this.send(decisions);
+          const offers = decisions.flatMap((d) => (d.offer ? [d.offer] : []));
+          if (offers.length > 0) await this.onPublished(offers);
           for (const w of group) w.resolve();
         } catch (e) {
           for (const w of group) w.reject(e);

@@ -15,6 +15,9 @@ export const kafkaEnvShape = {
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  /** kafkajs retries of a failed request (exponential backoff from KAFKA_RETRY_INITIAL_MS, capped at 30 s each). */
+  KAFKA_RETRIES: envField.int(8, 0, 100),
+  KAFKA_RETRY_INITIAL_MS: envField.int(200, 10, 60_000),
 };
 export type KafkaEnv = ReturnType<typeof loadKafkaEnv>;
 
@@ -35,7 +38,7 @@ export function createKafka(cfg: KafkaEnv, logger?: Logger): Kafka {
     brokers: cfg.KAFKA_BROKERS,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: { initialRetryTime: cfg.KAFKA_RETRY_INITIAL_MS, retries: cfg.KAFKA_RETRIES },
     logLevel: logLevel.WARN,
   };
   if (logger) config.logCreator = () => (entry: LogEntry) => kafkaLog(logger, entry);

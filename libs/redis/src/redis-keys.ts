@@ -104,6 +104,8 @@ export const RedisKeys = {
   decision: {
     triggerOnce: (triggerId: string) => `d:${tag(triggerId)}:once`,
     offer: (offerId: string) => `d:${tag(offerId)}:offer`,
+    /** Set once the offer and its decision record are acknowledged by Kafka (same slot as the offer record). */
+    offerPublished: (offerId: string) => `d:${tag(offerId)}:published`,
     bandit: (policy: string) => `d:{bandit}:${policy}`,
     /**
      * Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps

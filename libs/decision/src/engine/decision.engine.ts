@@ -23,6 +23,9 @@ import type { Decision, DecisionRequest, ItemHint } from './decision.types';
 import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
 import { buildOffer } from './offer-builder';
 
+/** Offer ids are UUIDs; any other first decision of a trigger (holdout, none, cap, ...) has nothing to publish. */
+const OFFER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Length of the bandit's context vector (see contextVector). */
 export const CONTEXT_DIMENSION = 6;
 
@@ -159,7 +162,13 @@ export class DecisionEngine {
     if (claim.status !== 'ok') return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, choice, actions, reasonCodes: codes });
     // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
     // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
-    // record (crash in between) is never matched by an outcome.
+    // record (crash in between) is never matched by an outcome. It carries the offer as it will be published, for a
+    // redelivered trigger whose first delivery never got the offer out (see claim).
+    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes, versions });
+    const decided = done(
+      { kind: 'offer', reason: 'offer', campaignId, ...policy, choice, actions, reasonCodes: offer.reasonCodes, offerId },
+      { offer },
+    );
     const [budget] = await Promise.all([
       this.deps.reservations.reserveBudget(campaign, choice.action.cost, offerId, nowMs + campaign.offerTtlHours * 3_600_000),
       this.deps.records.put(
@@ -175,6 +184,7 @@ export class DecisionEngine {
           features: x,
           propensityVersion: weights.version,
           createdAt: now.toISOString(),
+          published: { offer, ...(decided.record ? { record: decided.record } : {}) },
         },
         campaign.offerTtlHours * 3600,
       ),
@@ -186,11 +196,7 @@ export class DecisionEngine {
       ]);
       return done({ kind: 'no_offer', reason: `budget_${budget}`, campaignId, policy, choice, actions, reasonCodes: codes });
     }
-    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes, versions });
-    return done(
-      { kind: 'offer', reason: 'offer', campaignId, ...policy, choice, actions, reasonCodes: offer.reasonCodes, offerId },
-      { offer },
-    );
+    return decided;
   }
 
   /** Versions of every model a decision uses, as of now (the bandit and graph versions move while running). */
@@ -206,7 +212,9 @@ export class DecisionEngine {
 
   /**
    * Claims the trigger for the user (trigger-once, caps, cooldown in one script). A redelivered trigger gets a
-   * `duplicate` decision naming the first one, whichever branch it reaches.
+   * `duplicate` decision naming the first one, whichever branch it reaches. If the first delivery made an offer that
+   * was never acknowledged by Kafka (its produce failed and the batch is being retried, or the process died before
+   * it), the duplicate carries that same offer (same offer id) to publish: the trigger still yields exactly one offer.
    */
   private async claim(
     req: DecisionRequest,
@@ -225,7 +233,9 @@ export class DecisionEngine {
       nowMs,
     });
     if (claim.status !== 'duplicate') return { claim };
+    const unpublished = OFFER_ID.test(claim.firstDecision) ? await this.deps.records.unpublished(claim.firstDecision) : undefined;
     const duplicate: Decision = {
+      ...(unpublished ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) } : {}),
       triggerId: req.triggerId,
       userId: req.userId,
       decisionId: decisionIdFor(req.triggerId),
