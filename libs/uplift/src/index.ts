@@ -4,6 +4,7 @@ export * from './data/hillstrom-features';
 export * from './model/gradient-boosting';
 export * from './model/uplift-model';
 export * from './model/uplift-learner';
+export * from './model/linear-uplift';
 export * from './evaluation/qini';
 export * from './evaluation/policy-value';
 export * from './evaluation/targeting-policy';

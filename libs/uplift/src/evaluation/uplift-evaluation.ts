@@ -175,9 +175,10 @@ export async function runUpliftEvaluation(argv: string[]): Promise<Record<string
     rows: { train: train.length, test: test.length },
     budget: flags.budget,
     learner: {
-      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train; with bags > 1 the whole pipeline is repeated with other fold assignments and seeds and the margins averaged',
+      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train; with bags > 1 the whole pipeline is repeated with other fold assignments and seeds and the margins averaged; the trees\' uplift is averaged with that of a ridge logistic regression with arm interactions (linear_weight)',
       target: 'visit',
       effect_weight: flags.effectWeight,
+      linear_weight: DEFAULT_LEARNER_OPTIONS.linearWeight ?? 0,
       bags: flags.bags,
       folds: flags.folds,
       ...model.toJSON().metadata,

@@ -2,6 +2,7 @@ import { qiniAucScore } from '../evaluation/qini';
 import { budgetedAssignment } from '../evaluation/targeting-policy';
 import { SeededRandom } from '../util/seeded-random';
 import { DEFAULT_LEARNER_OPTIONS, trainUpliftModel } from './uplift-learner';
+import { LinearUplift } from './linear-uplift';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
 const ACTIONS = ['none', 'offerA', 'offerB'];
@@ -92,6 +93,47 @@ describe('trainUpliftModel', () => {
     const restored = StackedUpliftModel.fromJSON(json);
     for (const row of test.x.slice(0, 20)) expect(restored.predictUplift(row)).toEqual(model.predictUplift(row));
     expect(() => restored.predictUplift([1, 2])).toThrow(/expects 3/);
+  });
+
+  it('blends the linear arm-interaction model into the uplift at linearWeight, and only there', () => {
+    const json = model.toJSON();
+    expect(json.linearWeight).toBe(DEFAULT_LEARNER_OPTIONS.linearWeight);
+    expect(json.linear?.kind).toBe('linear-uplift');
+    const treesOnly = StackedUpliftModel.fromJSON({ ...json, linearWeight: 0 });
+    const linear = new LinearUplift(json.linear as NonNullable<SerializedUpliftModel['linear']>);
+    const w = json.linearWeight as number;
+    for (const row of test.x.slice(0, 10)) {
+      const blended = model.predictUplift(row);
+      const trees = treesOnly.predictUplift(row);
+      for (const [k, arm] of [
+        [1, 'offerA'],
+        [2, 'offerB'],
+      ] as const) {
+        const lin = linear.predict(row, k) - linear.predict(row, 0);
+        expect(blended[arm]).toBeCloseTo(w * lin + (1 - w) * (trees[arm] as number), 12);
+      }
+      expect(model.predictResponse(row)).toEqual(treesOnly.predictResponse(row));
+    }
+    // The linear model alone also sees that offer A works only when x1 = 1.
+    const lin = (x1: number): number => linear.predict([0.5, x1, 0.5], 1) - linear.predict([0.5, x1, 0.5], 0);
+    expect(lin(1)).toBeGreaterThan(lin(0) + 0.1);
+  });
+
+  it('rejects a linear weight outside [0, 1] and skips the linear model at 0', () => {
+    const small = simulate(1500, 5);
+    const options = {
+      ...DEFAULT_LEARNER_OPTIONS,
+      folds: 2,
+      sharedParams: { ...DEFAULT_LEARNER_OPTIONS.sharedParams, maxTrees: 10 },
+      armParams: { ...DEFAULT_LEARNER_OPTIONS.armParams, maxTrees: 10 },
+      effectParams: { ...DEFAULT_LEARNER_OPTIONS.effectParams, maxTrees: 10 },
+      actions: ACTIONS,
+      controlAction: 'none',
+      featureNames: ['x0', 'x1', 'x2'],
+      target: 'response',
+    };
+    expect(() => trainUpliftModel(small, { ...options, linearWeight: 1.5 })).toThrow(/linearWeight/);
+    expect(trainUpliftModel(small, { ...options, linearWeight: 0 }).toJSON().linear).toBeUndefined();
   });
 
   it('bags whole pipelines into one model of the same format that still finds the planted effects', () => {

@@ -1,6 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { stratifiedFolds } from './cross-fitting';
 import { averageBoostedTrees, BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
+import { DEFAULT_LINEAR_PARAMS, fitLinearUplift, type LinearUpliftParams } from './linear-uplift';
 import { SeededRandom } from '../util/seeded-random';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
@@ -26,6 +27,12 @@ export interface UpliftLearnerOptions {
   /** Weight of the DR-learner effect model against the difference of response models (0 skips it). */
   readonly effectWeight: number;
   /**
+   * Weight of a logistic regression with arm interactions (see `linear-uplift.ts`) against the trees' uplift
+   * (0 skips it). A smooth learner of another family: averaging it in cuts the trees' variance.
+   */
+  readonly linearWeight?: number;
+  readonly linearParams?: LinearUpliftParams;
+  /**
    * Final model of every stage = mean of the K fold models and the refit on all rows, instead of the refit
    * alone (bagging for free: the fold models were fitted for cross-validation anyway).
    */
@@ -44,6 +51,8 @@ export const DEFAULT_LEARNER_OPTIONS: Omit<UpliftLearnerOptions, 'actions' | 'co
   armParams: { loss: 'logistic', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 30, lambda: 10, subsample: 0.8 },
   effectParams: { loss: 'squared', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 800, lambda: 50, subsample: 0.8 },
   effectWeight: 0.5,
+  linearWeight: 0.5,
+  linearParams: { ...DEFAULT_LINEAR_PARAMS, squared: ['recency', 'log_history'] },
 };
 
 interface CvResult {
@@ -245,15 +254,30 @@ function averageJson(models: readonly SerializedUpliftModel[], trainRows: number
 }
 
 /**
+ * Trains the tree model (stacked T-learner blended with the DR-learner, optionally bagged) and, when
+ * `linearWeight` > 0, a logistic regression with arm interactions on all rows whose uplift is blended into
+ * the trees' uplift. The two learners make different errors; their average ranks customers more stably.
+ */
+export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearnerOptions): StackedUpliftModel {
+  const weight = options.linearWeight ?? 0;
+  if (!(weight >= 0 && weight <= 1)) throw new ValidationError('linearWeight must be in [0, 1]', { weight });
+  const trees = trainTrees(data, options);
+  if (weight === 0) return new StackedUpliftModel(trees);
+  const linear = fitLinearUplift(data.x, data.action, data.y, options.actions.length, options.linearParams ?? DEFAULT_LINEAR_PARAMS, options.featureNames);
+  options.log?.(`linear arm-interaction model blended at weight ${weight}`);
+  return new StackedUpliftModel({ ...trees, linear: linear.toJSON(), linearWeight: weight, metadata: { ...trees.metadata, linearWeight: weight } });
+}
+
+/**
  * With `bags` > 1 the whole pipeline is repeated on arm-stratified row subsamples with their own folds and
  * seeds and the margins averaged: the uplift signal on Hillstrom is weak, so which customers land in the top
  * 30% moves a lot with the fold assignment and the sampled rows, and averaging cuts that variance.
  */
-export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearnerOptions): StackedUpliftModel {
+function trainTrees(data: UpliftTrainingData, options: UpliftLearnerOptions): SerializedUpliftModel {
   const bags = Math.max(1, Math.round(options.bags ?? 1));
   const fraction = options.bagFraction ?? 1;
   if (!(fraction > 0 && fraction <= 1)) throw new ValidationError('bagFraction must be in (0, 1]', { fraction });
-  if (bags === 1 && fraction === 1) return new StackedUpliftModel(trainStacked(data, options));
+  if (bags === 1 && fraction === 1) return trainStacked(data, options);
   const log = options.log ?? (() => undefined);
   const members: SerializedUpliftModel[] = [];
   for (let b = 0; b < bags; b++) {
@@ -276,5 +300,5 @@ export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearne
       }),
     );
   }
-  return new StackedUpliftModel(averageJson(members, data.x.length, options));
+  return averageJson(members, data.x.length, options);
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '@offerstream/core';
 import { BoostedTrees, sigmoid, type SerializedBoostedModel } from './gradient-boosting';
+import { LinearUplift, type SerializedLinearUplift } from './linear-uplift';
 
 /**
  * What the decision service needs from a trained uplift model: per-action response probabilities and the
@@ -20,7 +21,8 @@ export interface UpliftModel {
  * Response of action a: sigmoid(armOffset[a] + shared(x) + armCorrection[a](x)). The shared trees learn who
  * responds at all (estimated on every row, so with little noise); the per-arm corrections learn only the
  * heterogeneity the data supports, their size chosen by cross-validation. The optional direct effect
- * models (DR-learner) are blended into the uplift with `effectWeight`.
+ * models (DR-learner) are blended into the uplift with `effectWeight`. The optional logistic regression with
+ * arm interactions (`linear`) is blended into that uplift with `linearWeight`; responses come from the trees.
  */
 export interface SerializedUpliftModel {
   readonly kind: 'offerstream-uplift';
@@ -34,6 +36,8 @@ export interface SerializedUpliftModel {
   readonly armCorrection: Record<string, SerializedBoostedModel>;
   readonly effect: Record<string, SerializedBoostedModel>;
   readonly effectWeight: number;
+  readonly linear?: SerializedLinearUplift;
+  readonly linearWeight?: number;
   readonly metadata: Record<string, unknown>;
 }
 
@@ -41,6 +45,7 @@ export class StackedUpliftModel implements UpliftModel {
   private readonly shared: BoostedTrees;
   private readonly correction = new Map<string, BoostedTrees>();
   private readonly effect = new Map<string, BoostedTrees>();
+  private readonly linear: LinearUplift | null;
 
   constructor(private readonly json: SerializedUpliftModel) {
     if (json.kind !== 'offerstream-uplift' || json.version !== 1) {
@@ -50,6 +55,7 @@ export class StackedUpliftModel implements UpliftModel {
       throw new ValidationError('control action is not one of the actions', { controlAction: json.controlAction });
     }
     this.shared = BoostedTrees.fromJSON(json.shared);
+    this.linear = json.linear && (json.linearWeight ?? 0) > 0 ? new LinearUplift(json.linear) : null;
     for (const a of json.actions) {
       const c = json.armCorrection[a];
       if (!c || typeof json.armOffset[a] !== 'number') throw new ValidationError(`uplift model has no response model for action ${a}`);
@@ -98,13 +104,18 @@ export class StackedUpliftModel implements UpliftModel {
     const r = this.responses(x);
     const control = r[this.json.controlAction] as number;
     const w = this.json.effectWeight;
+    const lin = this.linear;
+    const lw = this.json.linearWeight ?? 0;
+    const controlIndex = this.json.actions.indexOf(this.json.controlAction);
+    const linControl = lin ? lin.predict(x, controlIndex) : 0;
     const out: Record<string, number> = {};
-    for (const a of this.json.actions) {
-      if (a === this.json.controlAction) continue;
+    this.json.actions.forEach((a, k) => {
+      if (a === this.json.controlAction) return;
       const diff = (r[a] as number) - control;
       const direct = this.effect.get(a);
-      out[a] = direct && w > 0 ? w * direct.predict(x) + (1 - w) * diff : diff;
-    }
+      const trees = direct && w > 0 ? w * direct.predict(x) + (1 - w) * diff : diff;
+      out[a] = lin ? lw * (lin.predict(x, k) - linControl) + (1 - lw) * trees : trees;
+    });
     return out;
   }
 
