@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@offerstream/core';
 import { DECISION_RUNTIME } from './decision-service.tokens';
 import type { DecisionRuntime } from './decision-runtime';
 
@@ -8,39 +9,25 @@ import type { DecisionRuntime } from './decision-runtime';
  */
 @Injectable()
 export class BudgetSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
-  constructor(@Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime) {}
+  constructor(@Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime) {
+    this.task = new PeriodicTask('budget sweep', rt.config.service.BUDGET_SWEEP_MS, () => this.tick(), rt.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((e: unknown) => this.rt.logger.warn('budget sweep failed', { error: e }))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.rt.config.service.BUDGET_SWEEP_MS);
+    await this.task.stop();
   }
 
   private async tick(): Promise<void> {
     const now = Date.now();
     // Ended and paused campaigns too: their open reservations still belong in their final figures.
     for (const c of this.rt.cache.all) {
-      if (this.stopped) return;
+      if (!this.task.isActive) return;
       const released = await this.rt.reservations.releaseDue(c.id, now);
       if (released > 0) this.rt.logger.info('released unused offer budget', { campaignId: c.id, released });
     }

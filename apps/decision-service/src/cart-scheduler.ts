@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@offerstream/core';
 import { DECISION_RUNTIME } from './decision-service.tokens';
 import type { DecisionRuntime } from './decision-runtime';
 
@@ -9,32 +10,18 @@ import type { DecisionRuntime } from './decision-runtime';
  */
 @Injectable()
 export class CartScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
-  constructor(@Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime) {}
+  constructor(@Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime) {
+    this.task = new PeriodicTask('cart scheduler tick', rt.config.service.CART_POLL_MS, () => this.tick(), rt.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((e: unknown) => this.rt.logger.warn('cart scheduler tick failed', { error: e }))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.rt.config.service.CART_POLL_MS);
+    await this.task.stop();
   }
 
   private async tick(): Promise<void> {
@@ -43,7 +30,7 @@ export class CartScheduler implements OnApplicationBootstrap, OnApplicationShutd
       if (due.length === 0) return;
       await this.rt.decideAndPublish(due.map((d) => d.request));
       await Promise.all(due.map((d) => this.rt.carts.ack(d.request.userId, d.leaseScore)));
-      if (due.length < 100 || this.stopped) return;
+      if (due.length < 100 || !this.task.isActive) return;
     }
   }
 }

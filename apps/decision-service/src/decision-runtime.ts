@@ -147,10 +147,7 @@ export class DecisionRuntime {
   }
 
   async stop(): Promise<void> {
-    this.cache.stop();
-    this.bandit.stop();
-    this.propensity.stop();
-    await this.refit?.stop();
+    await Promise.all([this.cache.stop(), this.bandit.stop(), this.propensity.stop(), this.refit?.stop()]);
   }
 
   async decide(req: DecisionRequest): Promise<Decision> {

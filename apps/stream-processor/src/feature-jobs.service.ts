@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from '@offerstream/core';
+import { PeriodicTask, type Logger } from '@offerstream/core';
 import { ContentNeighbourRefresher, NeighbourRefresher, SegmentJob } from '@offerstream/feature-store';
 import type { RedisClient } from '@offerstream/redis';
 import { REDIS, SERVICE_LOGGER } from '@offerstream/platform';
@@ -10,9 +10,8 @@ import type { StreamProcessorConfig } from './stream-processor.config';
 /** Timers for the work kept off the hot path: neighbour lists, content neighbours, user segmentation. */
 @Injectable()
 export class FeatureJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly tasks: PeriodicTask[] = [];
   private readonly owner = randomUUID();
-  private busy = new Set<string>();
 
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
@@ -34,19 +33,13 @@ export class FeatureJobsService implements OnApplicationBootstrap, OnApplication
     });
   }
 
-  onApplicationShutdown(): void {
-    for (const t of this.timers) clearInterval(t);
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.tasks.map((t) => t.stop()));
   }
 
   private every(name: string, ms: number, work: () => Promise<unknown>): void {
-    const t = setInterval(() => {
-      if (this.busy.has(name)) return;
-      this.busy.add(name);
-      work()
-        .catch((e: unknown) => this.logger.warn('feature job failed', { job: name, error: e }))
-        .finally(() => this.busy.delete(name));
-    }, ms);
-    t.unref();
-    this.timers.push(t);
+    const task = new PeriodicTask(`feature job ${name}`, ms, work, this.logger);
+    task.start();
+    this.tasks.push(task);
   }
 }

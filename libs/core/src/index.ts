@@ -4,3 +4,4 @@ export * from './ts-worker';
 export * from './json-logger';
 export * from './backoff';
 export * from './seeded-random';
+export * from './periodic-task';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@offerstream/contracts';
-import type { Logger } from '@offerstream/core';
+import { PeriodicTask, type Logger } from '@offerstream/core';
 import type { EventProducer } from '@offerstream/kafka';
 import { EVENT_PRODUCER, KAFKA, SERVICE_LOGGER } from '@offerstream/platform';
 import type { GnnWorkerConfig } from '../gnn-worker.config';
@@ -17,8 +17,7 @@ import type { UserItemGraph } from './user-item.graph';
 @Injectable()
 export class GraphSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private partitions = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private poll: PeriodicTask | undefined;
   private readonly log: Logger;
   private rebuilt = false;
 
@@ -58,20 +57,12 @@ export class GraphSync implements OnApplicationBootstrap, OnApplicationShutdown 
       edges: this.graph.numEdges,
       seconds: Math.round(performance.now() - started) / 1000,
     });
-    this.timer = setInterval(() => {
-      if (this.running !== undefined) return;
-      this.running = this.sync()
-        .then(() => undefined)
-        .catch((e: unknown) => this.log.warn('reading the interaction logs failed; retrying', { error: e }))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.config.service.GNN_LOG_POLL_MS);
+    this.poll = new PeriodicTask('reading the interaction logs (retried next poll)', this.config.service.GNN_LOG_POLL_MS, () => this.sync(), this.log);
+    this.poll.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.poll?.stop();
   }
 
   /** Applies what the logs gained since the last read; returns the number of entries read. */

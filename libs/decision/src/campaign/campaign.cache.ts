@@ -1,4 +1,4 @@
-import type { Logger } from '@offerstream/core';
+import { PeriodicTask, type Logger } from '@offerstream/core';
 import type { Campaign } from './campaign.schema';
 import type { CampaignStore } from './campaign.store';
 
@@ -10,7 +10,7 @@ import type { CampaignStore } from './campaign.store';
 export class CampaignCache {
   private campaigns: Campaign[] = [];
   private seen = -1;
-  private timer: NodeJS.Timeout | undefined;
+  private poll: PeriodicTask | undefined;
 
   constructor(
     private readonly store: CampaignStore,
@@ -36,14 +36,12 @@ export class CampaignCache {
 
   async start(): Promise<void> {
     await this.refresh(true);
-    this.timer = setInterval(() => {
-      this.refresh().catch((e: unknown) => this.logger?.warn('campaign poll failed', { error: e }));
-    }, this.pollMs);
-    this.timer.unref();
+    this.poll = new PeriodicTask('campaign poll', this.pollMs, () => this.refresh(), this.logger);
+    this.poll.start();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  async stop(): Promise<void> {
+    await this.poll?.stop();
+    this.poll = undefined;
   }
 }

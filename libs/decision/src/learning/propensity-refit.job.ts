@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { OfferStreamError, startWorker, type Logger } from '@offerstream/core';
+import { OfferStreamError, PeriodicTask, startWorker, type Logger } from '@offerstream/core';
 import type { PropensityWeights } from '../policy/propensity.model';
 import type { PropensityStore } from '../policy/propensity.store';
 import { refitPropensity, type PropensityFit, type RefitOptions, type RefitResult } from './propensity-refit';
@@ -21,9 +21,7 @@ export type RefitOutcome = 'too_few_examples' | 'locked_elsewhere' | 'not_better
  * the weights in use; the instances then pick them up by polling (PropensityStore).
  */
 export class PropensityRefitJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
   private readonly token = randomUUID();
 
   constructor(
@@ -31,17 +29,16 @@ export class PropensityRefitJob {
     private readonly settings: RefitJobSettings,
     private readonly fit: PropensityFit = fitInWorker,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('propensity refit', settings.intervalMs, () => this.runOnce(), logger);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** One attempt; exposed so that tests and operators can run it on demand. */
@@ -76,18 +73,6 @@ export class PropensityRefitJob {
     }
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .catch((e: unknown) => this.logger?.warn('propensity refit failed', { error: e }))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.settings.intervalMs);
-    this.timer.unref();
-  }
 }
 
 /** Fits in a worker thread: a refit over the whole log must not stall the decisions of this instance. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TransientError, type Logger } from '@offerstream/core';
+import { PeriodicTask, TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
 import { LinearThompsonBandit, type LinearThompsonOptions, type SerializedLinearThompson } from '@offerstream/uplift';
 
@@ -13,7 +13,7 @@ export const BANDIT_POLICY = 'offer-ts-v1';
 export class BanditStore {
   private local: LinearThompsonBandit;
   private seen = -1;
-  private timer: NodeJS.Timeout | undefined;
+  private poll: PeriodicTask | undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -57,14 +57,13 @@ export class BanditStore {
 
   async start(pollMs: number): Promise<void> {
     await this.refresh(true);
-    this.timer = setInterval(() => {
-      this.refresh().catch((e: unknown) => this.logger?.warn('bandit reload failed', { error: e }));
-    }, pollMs);
-    this.timer.unref();
+    this.poll = new PeriodicTask('bandit reload', pollMs, () => this.refresh(), this.logger);
+    this.poll.start();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  async stop(): Promise<void> {
+    await this.poll?.stop();
+    this.poll = undefined;
   }
 
   private deserialize(raw: Record<string, string>): SerializedLinearThompson {

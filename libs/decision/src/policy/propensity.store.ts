@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TransientError, type Logger } from '@offerstream/core';
+import { PeriodicTask, TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
 import { DEFAULT_PROPENSITY, PROPENSITY_FEATURES, type FeatureVector, type PropensityWeights } from './propensity.model';
 
@@ -36,7 +36,7 @@ export interface PropensityStoreSettings {
 export class PropensityStore {
   private model: PropensityWeights;
   private seen = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private poll: PeriodicTask | undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -76,15 +76,13 @@ export class PropensityStore {
 
   async start(pollMs: number): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((e: unknown) => this.logger?.warn('propensity model reload failed', { error: e }));
-    }, pollMs);
-    this.timer.unref();
+    this.poll = new PeriodicTask('propensity model reload', pollMs, () => this.refresh(), this.logger);
+    this.poll.start();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  async stop(): Promise<void> {
+    await this.poll?.stop();
+    this.poll = undefined;
   }
 
   /** Appends the offer's example unless the offer was labelled before; true when appended. */
