@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import { isHoldout } from '@offerstream/decision';
 import { isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 interface DecisionBody {
   decisionId: string;
@@ -19,13 +20,7 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
   let port: number;
 
   beforeAll(async () => {
-    ctx = await isolatedEnv({
-      DEFAULT_CAMPAIGN: 'false',
-      DEFAULT_MARGIN_RATE: '0.6',
-      CAMPAIGN_POLL_MS: '200',
-      BANDIT_EXPLORATION: '0.0001',
-      BANDIT_EPSILON: '0.0001',
-    });
+    ctx = await isolatedEnv(GREEDY_SERVICE_ENV);
     port = 20000 + Math.floor(Math.random() * 20000);
     service = await ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(port) }, port, 90_000);
   });

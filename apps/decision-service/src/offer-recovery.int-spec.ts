@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 /**
  * A trigger is claimed in Redis before its offer reaches Kafka. If the produce fails, the consumer retries the
@@ -15,11 +16,7 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
 
   beforeAll(async () => {
     ctx = await isolatedEnv({
-      DEFAULT_CAMPAIGN: 'false',
-      DEFAULT_MARGIN_RATE: '0.6',
-      CAMPAIGN_POLL_MS: '200',
-      BANDIT_EXPLORATION: '0.0001',
-      BANDIT_EPSILON: '0.0001',
+      ...GREEDY_SERVICE_ENV,
       // The produce to the deleted topic fails within a second instead of after kafkajs' own ~50 s of retries.
       KAFKA_RETRIES: '2',
       KAFKA_RETRY_INITIAL_MS: '100',
@@ -34,20 +31,14 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
   });
 
   it('is published once, with its original offer id, when the retried trigger meets its own claim', async () => {
-    const created = await fetch(`http://127.0.0.1:${port}/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'recover',
-        name: 'recover',
-        budget: { spend: 10_000, count: 10_000 },
-        holdoutShare: 0,
-        offerTypes: { percentDiscounts: [10], serviceRecoveryCoupon: 5 },
-        eligibility: { channels: ['email'] },
-      }),
+    await createCampaign(port, {
+      id: 'recover',
+      name: 'recover',
+      budget: { spend: 10_000, count: 10_000 },
+      holdoutShare: 0,
+      offerTypes: { percentDiscounts: [10], serviceRecoveryCoupon: 5 },
+      eligibility: { channels: ['email'] },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 600));
 
     const offers = ctx.topicPrefix + TOPICS.offers.name;
     const admin = ctx.kafka.admin();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import { isolatedEnv, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 interface DecisionBody {
   kind: string;
@@ -30,11 +31,7 @@ describe('learned purchase propensity, refit from outcomes through real Kafka an
 
   beforeAll(async () => {
     ctx = await isolatedEnv({
-      DEFAULT_CAMPAIGN: 'false',
-      DEFAULT_MARGIN_RATE: '0.6',
-      CAMPAIGN_POLL_MS: '200',
-      BANDIT_EXPLORATION: '0.0001',
-      BANDIT_EPSILON: '0.0001',
+      ...GREEDY_SERVICE_ENV,
       PROPENSITY_REFIT_MS: '1000',
       PROPENSITY_MIN_NEW: '60',
       PROPENSITY_HELD_OUT_SHARE: '0.3',
@@ -68,21 +65,15 @@ describe('learned purchase propensity, refit from outcomes through real Kafka an
   const propensityCode = (d: DecisionBody): string | undefined => d.reasonCodes.find((c) => c.startsWith('model:propensity@'));
 
   it('turns offer outcomes into a refitted model that every instance decides with, without a restart', async () => {
-    const created = await fetch(`http://127.0.0.1:${ports[0]}/campaigns`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'learn',
-        name: 'learn',
-        budget: { spend: 1e6, count: 1e6 },
-        holdoutShare: 0,
-        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
-        caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
-        eligibility: { channels: ['learn'] },
-      }),
+    await createCampaign(ports[0] ?? 0, {
+      id: 'learn',
+      name: 'learn',
+      budget: { spend: 1e6, count: 1e6 },
+      holdoutShare: 0,
+      offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+      caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
+      eligibility: { channels: ['learn'] },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 600));
 
     const before = await decide('learn-probe-0', 1);
     expect(propensityCode(before)).toBe('model:propensity@propensity-lr@1.0.0-prior');
