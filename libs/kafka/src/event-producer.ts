@@ -1,4 +1,4 @@
-import type { Kafka, Producer, Message, IHeaders } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { z } from 'zod';
 import { encodeEvent, type TopicSpec } from '@offerstream/contracts';
@@ -27,7 +27,9 @@ export class EventProducer {
     kafka: Kafka,
     private readonly topicPrefix = '',
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // The default (murmur2, Java-compatible) partitioner, named so: keys land where Java producers put them, and
+    // kafkajs stops warning at every boot that its default changed in v2.
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {
