@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import type { Consumer, Producer } from 'kafkajs';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
-import { isolatedEnv, ServiceProcess, waitFor, waitHttpOk, type IsolatedEnv } from '@offerstream/testing';
+import { freePort, isolatedEnv, ServiceProcess, waitFor, waitHttpOk, type IsolatedEnv } from '@offerstream/testing';
 
 function flag(argv: string[], name: string, def: number): number {
   const i = argv.indexOf(`--${name}`);
@@ -200,7 +200,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     if (m?.[1] !== undefined && m[2] !== undefined) serviceEnv[m[1]] = m[2];
   });
   const ctx = await isolatedEnv({ DEFAULT_CAMPAIGN: 'false', LOG_LEVEL: 'warn' });
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   let service: ServiceProcess | undefined;
   try {
     log('seeding the feature store layout (2000 items with meta, neighbours, popularity, trending)');

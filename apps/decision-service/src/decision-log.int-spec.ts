@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import { isHoldout } from '@offerstream/decision';
-import { isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { freePort, isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
 import { GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 interface DecisionBody {
@@ -21,7 +21,7 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
 
   beforeAll(async () => {
     ctx = await isolatedEnv(GREEDY_SERVICE_ENV);
-    port = 20000 + Math.floor(Math.random() * 20000);
+    port = await freePort();
     service = await ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(port) }, port, 90_000);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, dlqTopicName, type Offer } from '@offerstream/contracts';
 import {
+  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
@@ -60,10 +61,10 @@ describe.each([
       BANDIT_EXPLORATION: '0.0001',
       BANDIT_EPSILON: '0.0001',
     });
-    const base = 20000 + Math.floor(Math.random() * 20000);
     for (let i = 0; i < 2; i++) {
-      ports.push(base + i);
-      services.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(base + i) }));
+      const port = await freePort();
+      ports.push(port);
+      services.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
     }
     await Promise.all(
       ports.map((p, i) =>

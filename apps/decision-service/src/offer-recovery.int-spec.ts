@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
-import { isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { freePort, isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
 import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 /**
@@ -21,7 +21,7 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
       KAFKA_RETRIES: '2',
       KAFKA_RETRY_INITIAL_MS: '100',
     });
-    port = 20000 + Math.floor(Math.random() * 20000);
+    port = await freePort();
     service = await ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(port) }, port, 90_000);
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
-import { isolatedEnv, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import { freePort, isolatedEnv, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
 import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 interface DecisionBody {
@@ -38,12 +38,12 @@ describe('learned purchase propensity, refit from outcomes through real Kafka an
       PROPENSITY_EPOCHS: '200',
       PROPENSITY_POLL_MS: '200',
     });
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    ports.push(base, base + 1);
+    const [a, b] = [await freePort(), await freePort()];
+    ports.push(a, b);
     services.push(
       ...(await Promise.all([
-        ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(base) }, base, 90_000),
-        ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(base + 1), PROPENSITY_REFIT: 'false' }, base + 1, 90_000),
+        ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(a) }, a, 90_000),
+        ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(b), PROPENSITY_REFIT: 'false' }, b, 90_000),
       ])),
     );
   });

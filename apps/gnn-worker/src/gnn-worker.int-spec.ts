@@ -3,6 +3,7 @@ import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import {
   generateClickstream,
+  freePort,
   isolatedEnv,
   kcatProduce,
   KAFKA_BROKERS,
@@ -50,7 +51,7 @@ describe('gnn-worker against real Kafka and Redis', () => {
 
   beforeEach(async () => {
     ctx = await isolatedEnv();
-    port = 20000 + Math.floor(Math.random() * 20000);
+    port = await freePort();
   });
 
   afterEach(async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dlqTopicName, TOPICS, type ClickstreamEvent, type NlpSignalEvent } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import {
+  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
@@ -56,7 +57,7 @@ describe('nlp-worker against real Kafka and Redis', () => {
 
   beforeEach(async () => {
     ctx = await isolatedEnv();
-    port = 20000 + Math.floor(Math.random() * 20000);
+    port = await freePort();
   });
 
   afterEach(async () => {

@@ -11,6 +11,7 @@ import {
 import { RedisKeys } from '@offerstream/redis';
 import {
   generateClickstream,
+  freePort,
   isolatedEnv,
   kcatConsumeAll,
   KAFKA_BROKERS,
@@ -117,7 +118,7 @@ describe.each([
 
   const topic = (t: { name: string }): string => ctx.topicPrefix + t.name;
   const start = async (): Promise<ServiceProcess> => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const s = ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(port) });
     services.push(s);
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`).catch((e: unknown) => {

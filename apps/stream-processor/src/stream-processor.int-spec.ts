@@ -2,6 +2,7 @@ import { TOPICS, dlqTopicName, type ClickstreamEvent } from '@offerstream/contra
 import { EventCounterStore } from '@offerstream/feature-store';
 import {
   generateClickstream,
+  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
@@ -26,7 +27,7 @@ describe('stream-processor against real Kafka and Redis', () => {
 
   beforeEach(async () => {
     ctx = await isolatedEnv();
-    port = 20000 + Math.floor(Math.random() * 20000);
+    port = await freePort();
   });
 
   afterEach(async () => {

@@ -3,3 +3,4 @@ export * from './service-process';
 export * from './kcat';
 export * from './clickstream-generator';
 export * from './redis-cluster';
+export * from './free-port';

@@ -1,26 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePortPair } from './free-port';
 import { waitFor } from './test-env';
 
 export interface RedisClusterHandle {
   /** Seeds for REDIS_CLUSTER_NODES: `127.0.0.1:port,...`. */
   nodes: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function cli(port: number, ...args: string[]): string {
@@ -32,7 +20,7 @@ function cli(port: number, ...args: string[]): string {
 /**
  * A throwaway Redis Cluster of `masters` nodes (no replicas, no persistence) in a temporary directory, for tests
  * that prove the hash-tagged key layout and the one-slot Lua scripts really run on a Cluster. The bus port of each
- * node is its port + 10000, so ports are picked below 55535.
+ * node is its port + 10000; both are picked free and below the OS's ephemeral range.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
   if (spawnSync('redis-server', ['--version']).error) {
@@ -40,10 +28,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
   }
   const dir = mkdtempSync(join(tmpdir(), 'os-redis-cluster-'));
   const ports: number[] = [];
-  while (ports.length < masters) {
-    const p = await freePort();
-    if (p < 55_535 && !ports.includes(p)) ports.push(p);
-  }
+  while (ports.length < masters) ports.push(await freePortPair(10_000, ports));
   const children: ChildProcess[] = ports.map((port) =>
     spawn(
       'redis-server',
