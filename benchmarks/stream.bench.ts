@@ -1,6 +1,6 @@
 /**
  * Stream processor end to end through the real broker and Redis:
- *   npm run bench -- stream [--events N] [--users N] [--items N] [--latency-seconds N]
+ *   npm run bench -- stream [--events N] [--users N] [--items N] [--latency-seconds N] [--cpu-profile FILE]
  * 1. a catalog of --items items is produced and applied (content vectors exist before the clickstream);
  * 2. N clickstream events (power-law items, sessions of 3-43 events, --users users) are produced up front;
  * 3. a bare kafkajs consumer reads them doing nothing (the ceiling), then the processor (the app's own batch
@@ -8,6 +8,8 @@
  * 4. events are produced at a steady rate below capacity and timed from produce to state written (p99);
  * 5. MEMORY USAGE of sampled users' keys. Random topic and key prefixes; everything is deleted at the end.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import type { Message } from 'kafkajs';
 import { TOPICS, decodeEvent, type CatalogEvent } from '@offerstream/contracts';
@@ -22,6 +24,27 @@ import {
 import { BatchConsumer, EventProducer } from '@offerstream/kafka';
 import { RedisKeys } from '@offerstream/redis';
 import { generateClickstream, isolatedEnv, randomId, seededRandom, type IsolatedEnv } from '@offerstream/testing';
+
+/** `--cpu-profile FILE`: a V8 CPU profile of the processor phase only (not generation, produce or the ceilings). */
+function profileFlag(argv: string[]): string | undefined {
+  const i = argv.indexOf('--cpu-profile');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function startCpuProfile(): Promise<() => Promise<object>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    session.disconnect();
+    return profile;
+  };
+}
 
 function flag(argv: string[], name: string, def: number): number {
   const i = argv.indexOf(`--${name}`);
@@ -212,6 +235,8 @@ export default async function streamBench(argv: string[]): Promise<Record<string
 
     log('processor on the backlog');
     const group = randomId('proc');
+    const profile = profileFlag(argv);
+    const profiler = profile ? await startCpuProfile() : undefined;
     const p = await startProcessor(ctx, cfg, group);
     let lastLog = 0;
     while (p.applied < events) {
@@ -223,6 +248,10 @@ export default async function streamBench(argv: string[]): Promise<Record<string
     }
     const eps = (p.applied / (p.lastAt - p.firstAt)) * 1000;
     log(`processor: ${Math.round(eps)} events/s`);
+    if (profile && profiler) {
+      writeFileSync(profile, JSON.stringify(await profiler()));
+      log(`CPU profile of the processor phase written to ${profile} (open in Chrome DevTools)`);
+    }
 
     // Latency at a steady rate: half the measured capacity, well-formed new events for existing users.
     const rate = Math.round(Math.min(eps, 20_000) / 2);
