@@ -3,13 +3,11 @@ import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import {
   generateClickstream,
-  freePort,
-  isolatedEnv,
-  kcatProduce,
   KAFKA_BROKERS,
-  ServiceProcess,
+  kcatProduce,
+  serviceHarness,
+  type ServiceProcess,
   waitFor,
-  type IsolatedEnv,
 } from '@offerstream/testing';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
@@ -45,40 +43,22 @@ interface Candidates {
 }
 
 describe('gnn-worker against real Kafka and Redis', () => {
-  let ctx: IsolatedEnv;
+  const h = serviceHarness('gnn-worker');
   let service: ServiceProcess | undefined;
-  let port = 0;
 
-  beforeEach(async () => {
-    ctx = await isolatedEnv();
-    port = await freePort();
-  });
-
-  afterEach(async () => {
-    await service?.stop('SIGKILL');
-    service = undefined;
-    await ctx.close();
-  });
-
-  const topic = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
-  const http = (path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`);
+  const topic = (): string => h.ctx.topicPrefix + TOPICS.clickstream.name;
+  const http = (path: string): Promise<Response> => fetch(h.url(path));
   const json = async <T>(path: string): Promise<T> => (await (await http(path)).json()) as T;
   const start = async (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> =>
-    ServiceProcess.startReady(
-      'gnn-worker',
-      {
-        ...ctx.env,
-        GNN_RANK: '8',
-        GNN_TRAIN_MIN_EDGES: '50',
-        GNN_TRAIN_MIN_NEW: '1',
-        GNN_TRAIN_CHECK_MS: '300',
-        GNN_LOG_POLL_MS: '200',
-        GNN_VERSION_POLL_MS: '200',
-        ...extra,
-      },
-      port,
-      90_000,
-    );
+    h.start({
+      GNN_RANK: '8',
+      GNN_TRAIN_MIN_EDGES: '50',
+      GNN_TRAIN_MIN_NEW: '1',
+      GNN_TRAIN_CHECK_MS: '300',
+      GNN_LOG_POLL_MS: '200',
+      GNN_VERSION_POLL_MS: '200',
+      ...extra,
+    });
 
   it('learns the graph from Kafka, publishes a version to Redis and serves candidates without seen items', async () => {
     const events = [...generateClickstream(3000, { users: 80, items: 120, seed: 7 })];
@@ -96,8 +76,8 @@ describe('gnn-worker against real Kafka and Redis', () => {
       { what: 'a published model of all interactions', timeoutMs: 90_000 },
     );
     expect(model.loaded?.version).toMatch(/^v\d+$/);
-    expect(await ctx.redis.get(RedisKeys.gnn.activeVersion())).toBe(model.loaded?.version);
-    expect(await ctx.redis.hlen(RedisKeys.gnn.userEmbedding(model.loaded?.version ?? ''))).toBeGreaterThan(10);
+    expect(await h.ctx.redis.get(RedisKeys.gnn.activeVersion())).toBe(model.loaded?.version);
+    expect(await h.ctx.redis.hlen(RedisKeys.gnn.userEmbedding(model.loaded?.version ?? ''))).toBeGreaterThan(10);
 
     // Seen = every item the user viewed, carted or bought; none may come back.
     const seen = new Map<string, Set<string>>();
@@ -169,7 +149,7 @@ describe('gnn-worker against real Kafka and Redis', () => {
     await service.stop('SIGKILL');
 
     // A new group replays the whole topic: the log's offset watermark turns every event into a duplicate.
-    service = await start({ GNN_TRAIN_MIN_EDGES: '1000000', CONSUMER_GROUP: `${ctx.env['CONSUMER_GROUP']}-2` });
+    service = await start({ GNN_TRAIN_MIN_EDGES: '1000000', CONSUMER_GROUP: `${h.ctx.env['CONSUMER_GROUP']}-2` });
     const after = await json<ModelState>('/model');
     expect(after.graph).toEqual(before.graph);
     const metricsText = await waitFor(
@@ -186,7 +166,7 @@ describe('gnn-worker against real Kafka and Redis', () => {
   });
 
   it('refuses to start with a bad setting and names it', async () => {
-    const s = ServiceProcess.start('gnn-worker', { ...ctx.env, PORT: String(port), GNN_TRAIN_INTERVAL_MS: 'soon' });
+    const s = h.spawn({ GNN_TRAIN_INTERVAL_MS: 'soon' });
     expect(await s.waitExit()).toBe(1);
     expect(s.tail()).toMatch(/GNN_TRAIN_INTERVAL_MS/);
   });

@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { dlqTopicName, TOPICS, type ClickstreamEvent, type NlpSignalEvent } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import {
-  freePort,
-  isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
-  ServiceProcess,
+  serviceHarness,
+  type ServiceProcess,
   waitFor,
-  type IsolatedEnv,
 } from '@offerstream/testing';
 
 const NEGATIVE_EN =
@@ -51,31 +49,18 @@ const record = (e: ClickstreamEvent): { key: string; value: string } => ({
 });
 
 describe('nlp-worker against real Kafka and Redis', () => {
-  let ctx: IsolatedEnv;
+  const h = serviceHarness('nlp-worker');
   let service: ServiceProcess | undefined;
-  let port = 0;
 
-  beforeEach(async () => {
-    ctx = await isolatedEnv();
-    port = await freePort();
-  });
-
-  afterEach(async () => {
-    await service?.stop('SIGKILL');
-    service = undefined;
-    await ctx.close();
-  });
-
-  const topic = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
+  const topic = (): string => h.ctx.topicPrefix + TOPICS.clickstream.name;
   const signals = async (): Promise<NlpSignalEvent[]> =>
-    (await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.nlpSignals.name)).map(
+    (await kcatConsumeAll(KAFKA_BROKERS, h.ctx.topicPrefix + TOPICS.nlpSignals.name)).map(
       (r) => JSON.parse(r.payload ?? '') as NlpSignalEvent,
     );
-  const http = (path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`);
-  const start = (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> =>
-    ServiceProcess.startReady('nlp-worker', { ...ctx.env, ...extra }, port, 90_000);
+  const http = (path: string): Promise<Response> => fetch(h.url(path));
+  const start = (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => h.start(extra);
   const itemCount = async (itemId: string): Promise<number> =>
-    Number((await ctx.redis.hget(RedisKeys.item.sentiment(itemId), 'count')) ?? 0);
+    Number((await h.ctx.redis.hget(RedisKeys.item.sentiment(itemId), 'count')) ?? 0);
 
   it('writes item sentiment, negative terms, user intent and review history, and publishes signals', async () => {
     const events = [
@@ -146,7 +131,7 @@ describe('nlp-worker against real Kafka and Redis', () => {
     const events = Array.from({ length: total }, (_, i) =>
       review(`u-${i % 97}`, `item-${i % items}`, `${TEXTS[i % TEXTS.length]!} #${i}`, 1 + (i % 5)),
     );
-    const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = h.ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (let i = 0; i < total; i += 1000) {
       await producer.send({
@@ -179,13 +164,13 @@ describe('nlp-worker against real Kafka and Redis', () => {
 
     // A fresh consumer group starts from offset 0: every event is replayed against the same Redis state.
     const sent = (await signals()).length;
-    service = await start({ CONSUMER_GROUP: `${String(ctx.env['CONSUMER_GROUP'])}-replay` });
+    service = await start({ CONSUMER_GROUP: `${String(h.ctx.env['CONSUMER_GROUP'])}-replay` });
     await waitFor(async () => ((await signals()).length >= sent + total ? true : undefined), {
       timeoutMs: 90_000,
       what: 'replay',
     });
     expect(await counted()).toBe(total);
-    const history = await ctx.redis.lrange(RedisKeys.user.reviewSentiment('u-1'), 0, -1);
+    const history = await h.ctx.redis.lrange(RedisKeys.user.reviewSentiment('u-1'), 0, -1);
     const ids = history.map((h) => (JSON.parse(h) as { eventId: string }).eventId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(20); // bounded by NLP_USER_REVIEWS_MAX
@@ -246,7 +231,7 @@ describe('nlp-worker against real Kafka and Redis', () => {
   });
 
   it('refuses to start and names the variable when configuration is invalid', async () => {
-    service = ServiceProcess.start('nlp-worker', { ...ctx.env, PORT: String(port), NLP_POOL_SIZE: '0' });
+    service = h.spawn({ NLP_POOL_SIZE: '0' });
     expect(await service.waitExit()).toBe(1);
     expect(service.tail()).toMatch(/NLP_POOL_SIZE/);
   });

@@ -2,14 +2,12 @@ import { TOPICS, dlqTopicName, type ClickstreamEvent } from '@offerstream/contra
 import { EventCounterStore } from '@offerstream/feature-store';
 import {
   generateClickstream,
-  freePort,
-  isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
-  ServiceProcess,
+  serviceHarness,
+  type ServiceProcess,
   waitFor,
-  type IsolatedEnv,
 } from '@offerstream/testing';
 
 const PARTITIONS = TOPICS.clickstream.partitions;
@@ -21,24 +19,12 @@ function countByType(events: ClickstreamEvent[]): Record<string, number> {
 }
 
 describe('stream-processor against real Kafka and Redis', () => {
-  let ctx: IsolatedEnv;
+  const h = serviceHarness('stream-processor');
   let service: ServiceProcess | undefined;
-  let port = 0;
 
-  beforeEach(async () => {
-    ctx = await isolatedEnv();
-    port = await freePort();
-  });
-
-  afterEach(async () => {
-    await service?.stop('SIGKILL');
-    service = undefined;
-    await ctx.close();
-  });
-
-  const topic = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
-  const store = (): EventCounterStore => new EventCounterStore(ctx.redis, String(ctx.env['CONSUMER_GROUP']), topic());
-  const start = (): Promise<ServiceProcess> => ServiceProcess.startReady('stream-processor', ctx.env, port);
+  const topic = (): string => h.ctx.topicPrefix + TOPICS.clickstream.name;
+  const store = (): EventCounterStore => new EventCounterStore(h.ctx.redis, String(h.ctx.env['CONSUMER_GROUP']), topic());
+  const start = (): Promise<ServiceProcess> => h.start();
 
   it('counts events produced by kcat, an independent client, in Redis', async () => {
     const events = [...generateClickstream(200, { users: 20, items: 50, seed: 1 })];
@@ -86,7 +72,7 @@ describe('stream-processor against real Kafka and Redis', () => {
 
   it('loses nothing and double-counts nothing when stopped with SIGTERM and SIGKILL mid-stream', async () => {
     const events = [...generateClickstream(45_000, { users: 500, items: 2000, seed: 3 })];
-    const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = h.ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const produce = async (from: number, to: number): Promise<void> => {
       for (let i = from; i < to; i += 2500) {
@@ -129,7 +115,7 @@ describe('stream-processor against real Kafka and Redis', () => {
   });
 
   it('refuses to start and names the variable when configuration is invalid', async () => {
-    service = ServiceProcess.start('stream-processor', { ...ctx.env, PORT: '3001', KAFKA_BROKERS: 'not a broker' });
+    service = h.spawn({ KAFKA_BROKERS: 'not a broker' });
     const code = await service.waitExit();
     expect(code).toBe(1);
     expect(service.tail()).toMatch(/KAFKA_BROKERS/);

@@ -4,3 +4,4 @@ export * from './kcat';
 export * from './clickstream-generator';
 export * from './redis-cluster';
 export * from './free-port';
+export * from './service-harness';
