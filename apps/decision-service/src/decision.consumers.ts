@@ -1,10 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
 import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
 import { offerRequestTrigger, type DecisionRequest } from '@offerstream/decision';
-import { BatchConsumer, type ConsumedEvent, type EventProducer } from '@offerstream/kafka';
-import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY } from '@offerstream/platform';
+import { BatchConsumer, type ConsumedEvent } from '@offerstream/kafka';
+import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
 import { DECISION_RUNTIME } from './decision-service.tokens';
 import type { DecisionRuntime } from './decision-runtime';
 
@@ -18,13 +16,11 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
   private readonly consumers: { start(): Promise<void>; stop(): Promise<void> }[];
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(EVENT_PRODUCER) producer: EventProducer,
-    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
     @Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime,
   ) {
     const s = rt.config.service;
-    const common = { kafka, producer, registry, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
+    const common = { ...infra, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
     this.consumers = [
       new BatchConsumer({
         ...common,

@@ -1,10 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
 import { TOPICS } from '@offerstream/contracts';
-import type { Logger } from '@offerstream/core';
-import { BatchConsumer, type EventProducer } from '@offerstream/kafka';
-import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY, SERVICE_LOGGER } from '@offerstream/platform';
+import { BatchConsumer } from '@offerstream/kafka';
+import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_LOG, GNN_METRICS } from './gnn-worker.tokens';
@@ -20,10 +17,7 @@ export class InteractionConsumer implements OnApplicationBootstrap, OnApplicatio
   private readonly consumer: BatchConsumer<typeof TOPICS.clickstream.schema>;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(EVENT_PRODUCER) producer: EventProducer,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
     @Inject(GNN_CONFIG) config: GnnWorkerConfig,
     @Inject(GNN_LOG) log: InteractionLog,
     @Inject(GNN_METRICS) metrics: GnnMetrics,
@@ -31,13 +25,10 @@ export class InteractionConsumer implements OnApplicationBootstrap, OnApplicatio
     const s = config.service;
     const weights: InteractionWeights = { view: s.GNN_WEIGHT_VIEW, cart: s.GNN_WEIGHT_CART, purchase: s.GNN_WEIGHT_PURCHASE };
     this.consumer = new BatchConsumer({
-      kafka,
-      producer,
+      ...infra,
       groupId: s.CONSUMER_GROUP,
       topic: TOPICS.clickstream,
       partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY,
-      logger,
-      registry,
       handler: async (events, ctx) => {
         const entries: LoggedInteraction[] = [];
         for (const e of events) {

@@ -1,11 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
 import { TOPICS } from '@offerstream/contracts';
-import type { Logger } from '@offerstream/core';
-import { BatchConsumer, type EventProducer } from '@offerstream/kafka';
+import { BatchConsumer } from '@offerstream/kafka';
 import type { TextScoringPool } from '@offerstream/nlp';
-import { EVENT_PRODUCER, KAFKA, METRICS_REGISTRY, SERVICE_LOGGER } from '@offerstream/platform';
+import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
 import { NlpBatchProcessor } from './nlp-batch.processor';
 import type { NlpSignalStore } from './nlp-signal.store';
 import type { NlpWorkerConfig } from './nlp-worker.config';
@@ -23,26 +20,20 @@ export class NlpTextConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly pool: TextScoringPool;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(EVENT_PRODUCER) producer: EventProducer,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
     @Inject(NLP_CONFIG) config: NlpWorkerConfig,
     @Inject(NLP_POOL) handle: ScoringPoolHandle,
     @Inject(NLP_STORE) store: NlpSignalStore,
   ) {
     this.pool = handle.pool;
-    const metrics = nlpMetrics(registry);
+    const metrics = nlpMetrics(infra.registry);
     metrics.backendInfo.set({ backend: handle.pool.backend }, 1);
-    const processor = new NlpBatchProcessor(handle.pool, store, producer, config.service, metrics, handle.modelVersion);
+    const processor = new NlpBatchProcessor(handle.pool, store, infra.producer, config.service, metrics, handle.modelVersion);
     this.consumer = new BatchConsumer({
-      kafka,
-      producer,
+      ...infra,
       groupId: config.service.CONSUMER_GROUP,
       topic: TOPICS.clickstream,
       partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
-      logger,
-      registry,
       handler: (events, ctx) => processor.process(events, ctx),
     });
   }

@@ -1,15 +1,26 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { createKafka, EventProducer, type KafkaEnv } from '@offerstream/kafka';
 import { createRedis, type RedisClient, type RedisEnv } from '@offerstream/redis';
 import type { Logger } from '@offerstream/core';
-import { HEALTH_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
+import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
 
 export const KAFKA = Symbol('KAFKA');
 export const EVENT_PRODUCER = Symbol('EVENT_PRODUCER');
 export const REDIS = Symbol('REDIS');
 const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
+/** What every BatchConsumer of a service shares: spread it into the options (`{ ...infra, groupId, topic, ... }`). */
+export const CONSUMER_INFRA = Symbol('CONSUMER_INFRA');
+
+export interface ConsumerInfra {
+  readonly kafka: Kafka;
+  /** Dead letters go through it; its topic prefix applies to the consumed topics too. */
+  readonly producer: EventProducer;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
 
 /**
  * Kafka and Redis clients of a service, built from validated config, checked by /health/ready, and closed last
@@ -55,6 +66,11 @@ export class InfraModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: CONSUMER_INFRA,
+          inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER],
+          useFactory: (kafka: Kafka, producer: EventProducer, registry: Registry, logger: Logger): ConsumerInfra => ({ kafka, producer, registry, logger }),
+        },
+        {
           provide: REDIS,
           inject: [HEALTH_REGISTRY],
           useFactory: async (health: HealthRegistry) => {
@@ -67,7 +83,7 @@ export class InfraModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [KAFKA, EVENT_PRODUCER, REDIS],
+      exports: [KAFKA, EVENT_PRODUCER, REDIS, CONSUMER_INFRA],
     };
   }
 
