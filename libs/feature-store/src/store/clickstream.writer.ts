@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { TransientError, ValidationError } from '@offerstream/core';
-import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import { keyGroupsPerCall, loadLuaScripts, RedisKeys, runLua, type LuaArg, type RedisClient } from '@offerstream/redis';
 import { decodeUserState, emptyUserState, encodeUserState, versionToken, type UserState } from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { addItemDeltas, emptyItemDeltas, type ItemDeltas } from '../rules/item-deltas';
 import { applyUserEvent, mergeUserStates, type ItemInfo } from '../rules/user-profile.rules';
 import { ItemAggregatesWriter } from './item-aggregates.writer';
 import { ItemInfoCache } from './item-info.cache';
-import { chunkSizeFor, VariadicLua, type LuaArg } from './variadic-lua';
 
 export interface PartitionEvent {
   offset: string;
@@ -66,7 +65,6 @@ interface UserWork {
 export class ClickstreamWriter {
   private readonly items: ItemInfoCache;
   private readonly aggregates: ItemAggregatesWriter;
-  private readonly lua: VariadicLua;
 
   constructor(
     private readonly redis: RedisClient,
@@ -74,7 +72,7 @@ export class ClickstreamWriter {
   ) {
     this.items = new ItemInfoCache(redis, cfg.itemCacheSize, cfg.itemCacheTtlMs);
     this.aggregates = new ItemAggregatesWriter(redis, cfg);
-    this.lua = new VariadicLua(redis, join(__dirname, '..', 'lua'));
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
   get itemCache(): ItemInfoCache {
@@ -249,13 +247,13 @@ export class ClickstreamWriter {
   }
 
   private async cas(writes: readonly { key: string; c: Computed }[]): Promise<boolean[]> {
-    const chunk = chunkSizeFor(this.redis, USERS_PER_CALL);
+    const chunk = keyGroupsPerCall(this.redis, USERS_PER_CALL);
     const calls: Promise<number[]>[] = [];
     for (let i = 0; i < writes.length; i += chunk) {
       const part = writes.slice(i, i + chunk);
       const args: LuaArg[] = [];
       for (const { c } of part) args.push(c.expected, encodeUserState(c.state), c.state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs);
-      calls.push(this.lua.run<number[]>('put-user-states', part.map((w) => RedisKeys.user.profile(w.key)), args));
+      calls.push(runLua<number[]>(this.redis, 'putUserStates', part.map((w) => RedisKeys.user.profile(w.key)), args));
     }
     const results = await Promise.all(calls).catch((e: unknown) => {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { users: writes.length });

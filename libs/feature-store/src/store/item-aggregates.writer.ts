@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import { keyGroupsPerCall, loadLuaScripts, RedisKeys, runLua, type LuaArg, type RedisClient } from '@offerstream/redis';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import type { CoocGroup, ItemDeltas } from '../rules/item-deltas';
-import { chunkSizeFor, VariadicLua, type LuaArg } from './variadic-lua';
 
 const APPLIED = -1;
 const ALREADY = -2;
@@ -19,13 +18,11 @@ const MAX_ROUNDS = 16;
  * watermark inside this batch, only the events above it are summed again and re-sent.
  */
 export class ItemAggregatesWriter {
-  private readonly lua: VariadicLua;
-
   constructor(
     private readonly redis: RedisClient,
     private readonly cfg: FeatureStoreConfig,
   ) {
-    this.lua = new VariadicLua(redis, join(__dirname, '..', 'lua'));
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
   async apply(partition: number, first: number, last: number, d: ItemDeltas): Promise<void> {
@@ -45,7 +42,7 @@ export class ItemAggregatesWriter {
       for (const [o, item, inc] of triples) if (o >= from) sums.set(item, (sums.get(item) ?? 0) + inc);
       const args: LuaArg[] = [p, from, last];
       for (const [item, inc] of sums) args.push(item, String(inc));
-      const r = await this.lua.run<number>('apply-ranking-batch', [key, wmKey], args);
+      const r = await runLua<number>(this.redis, 'applyRankingBatch', [key, wmKey], args);
       if (r === APPLIED || r === ALREADY) return;
       from = r + 1;
     }
@@ -53,7 +50,7 @@ export class ItemAggregatesWriter {
   }
 
   private async cooc(p: number, first: number, last: number, cooc: ReadonlyMap<string, CoocGroup[]>): Promise<void> {
-    const chunk = chunkSizeFor(this.redis, ITEMS_PER_CALL);
+    const chunk = keyGroupsPerCall(this.redis, ITEMS_PER_CALL);
     let pending = [...cooc.keys()].map((item) => ({ item, from: first }));
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_ROUNDS) throw new Error('co-occurrence watermarks kept moving inside the batch');
@@ -96,7 +93,7 @@ export class ItemAggregatesWriter {
           args.push(String(n), sums.size);
           for (const [partner, inc] of sums) args.push(partner, String(inc));
         }
-        const r = await this.lua.run<number[]>('apply-cooc-batch', keys, args);
+        const r = await runLua<number[]>(this.redis, 'applyCoocBatch', keys, args);
         items.forEach((item, i) => {
           const code = r[i];
           if (code === undefined) throw new Error('co-occurrence script answered for fewer items than sent');

@@ -3,7 +3,6 @@
 -- blob still carries the counter the writer read, so two instances working on the same partition during a
 -- rebalance can never interleave half-applied batches. The blob holds the per-partition offset watermarks too,
 -- so state and watermark change together.
--- (Loaded by the writer with a variable key count; the file name carries no key count on purpose.)
 -- KEYS: user state keys; ARGV per key: expected 4-byte token ('' = key must be absent), new blob, TTL ms
 -- Returns per key 1 written, 0 lost the race.
 local out = {}

@@ -3,7 +3,6 @@
 -- Each item is guarded by its own per-partition watermark, which after an apply holds the batch's last offset:
 -- every event of that partition up to it is counted for the item. A watermark inside the batch means an earlier
 -- attempt with other batch bounds got there first; the caller re-sends only the events above it.
--- (Loaded by the writer with a variable key count; the file name carries no key count on purpose.)
 -- KEYS: (co-occurrence sorted set, watermark hash with field "n" = own decayed mass) per item
 -- ARGV: partition, first offset, last offset, cap, then per item: n increment, partner count, (partner, increment) * count
 -- Returns per item: -1 applied, -2 already applied, or the watermark when it falls inside [first, last).

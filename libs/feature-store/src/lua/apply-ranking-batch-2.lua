@@ -2,7 +2,6 @@
 -- once: the partition's watermark lives in a hash in the ranking's own slot (works on Redis Cluster too) and holds
 -- the last offset of the batch applied. A watermark inside the batch means an earlier attempt with other batch
 -- bounds got there first; the caller re-sends only the events above it.
--- (Loaded by the writer like the other variadic scripts, always with these two keys.)
 -- KEYS[1] ranking sorted set, KEYS[2] watermark hash; ARGV: partition, first offset, last offset, (item, increment)*
 -- Returns -1 applied, -2 already applied, or the watermark when it falls inside [first, last).
 local wm = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
