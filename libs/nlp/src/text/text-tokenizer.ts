@@ -92,24 +92,18 @@ function pushSubwords(word: string, options: TokenizerOptions, out: string[]): v
  * bigrams do not cross a word, because neither pairing means anything.
  */
 export function textFeatures(text: string, options: TokenizerOptions = DEFAULT_TOKENIZER_OPTIONS): string[] {
-  const out: string[] = [];
-  let previousWord: string | undefined;
-  for (const seg of segments(text)) {
-    if (seg.cjk) {
-      pushCjk(seg.text, out);
-      previousWord = undefined;
-      continue;
-    }
-    out.push(`w:${seg.text}`);
-    if (previousWord !== undefined) out.push(`b:${previousWord} ${seg.text}`);
-    if (Array.from(seg.text).length > 1) pushSubwords(seg.text, options, out);
-    previousWord = seg.text;
-  }
-  return out;
+  return wordAndCjkFeatures(text, (word, out) => {
+    if (Array.from(word).length > 1) pushSubwords(word, options, out);
+  });
 }
 
 /** The naive Bayes baseline's features: character uni+bigrams for CJK, words + word bigrams otherwise. */
 export function baselineFeatures(text: string): string[] {
+  return wordAndCjkFeatures(text);
+}
+
+/** CJK character features, words and word bigrams; `perWord` adds a word's own extra features after its bigram. */
+function wordAndCjkFeatures(text: string, perWord?: (word: string, out: string[]) => void): string[] {
   const out: string[] = [];
   let previousWord: string | undefined;
   for (const seg of segments(text)) {
@@ -120,6 +114,7 @@ export function baselineFeatures(text: string): string[] {
     }
     out.push(`w:${seg.text}`);
     if (previousWord !== undefined) out.push(`b:${previousWord} ${seg.text}`);
+    perWord?.(seg.text, out);
     previousWord = seg.text;
   }
   return out;
