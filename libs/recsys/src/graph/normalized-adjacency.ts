@@ -1,5 +1,5 @@
 import type { CsrMatrix } from '../sparse/csr-matrix';
-import { csrFromCoo } from '../sparse/csr-matrix';
+import { csrFromCoo, spmmDense } from '../sparse/csr-matrix';
 import type { InteractionGraph } from './interaction-graph';
 
 /**
@@ -40,7 +40,7 @@ export function layerAveragedPropagation(adj: CsrMatrix, x: Float32Array, dims: 
   let cur: Float32Array = x;
   let next: Float32Array = new Float32Array(x.length);
   for (let l = 0; l < layers; l++) {
-    spmmInto(adj, cur, dims, next);
+    spmmDense(adj, cur, dims, next);
     for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] ?? 0) + (next[k] ?? 0);
     const t = cur === x ? new Float32Array(x.length) : cur;
     cur = next;
@@ -49,18 +49,4 @@ export function layerAveragedPropagation(adj: CsrMatrix, x: Float32Array, dims: 
   const inv = 1 / (layers + 1);
   for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] ?? 0) * inv;
   return sum;
-}
-
-function spmmInto(a: CsrMatrix, x: Float32Array, m: number, y: Float32Array): void {
-  y.fill(0);
-  const { indptr, indices, values } = a;
-  for (let r = 0; r < a.rows; r++) {
-    const base = r * m;
-    const e = indptr[r + 1] ?? 0;
-    for (let k = indptr[r] ?? 0; k < e; k++) {
-      const v = values[k] ?? 0;
-      const xb = (indices[k] ?? 0) * m;
-      for (let j = 0; j < m; j++) y[base + j] = (y[base + j] ?? 0) + v * (x[xb + j] ?? 0);
-    }
-  }
 }
