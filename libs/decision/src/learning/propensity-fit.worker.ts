@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { serveWorkerTask } from '@offerstream/core';
 import { fitPropensity, type FeatureVector, type PropensityWeights } from '../policy/propensity.model';
 
 interface Input {
@@ -8,12 +8,4 @@ interface Input {
   readonly epochs: number;
 }
 
-const port = parentPort;
-if (port) {
-  const input = workerData as Input;
-  try {
-    port.postMessage({ ok: true, weights: fitPropensity(input.rows, input.labels, input.prior, { epochs: input.epochs, learningRate: 1 }) });
-  } catch (error) {
-    port.postMessage({ ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  }
-}
+serveWorkerTask<Input, PropensityWeights>((input) => fitPropensity(input.rows, input.labels, input.prior, { epochs: input.epochs, learningRate: 1 }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { OfferStreamError, PeriodicTask, startWorker, type Logger } from '@offerstream/core';
+import { PeriodicTask, runWorkerTask, type Logger } from '@offerstream/core';
 import type { PropensityWeights } from '../policy/propensity.model';
 import type { PropensityStore } from '../policy/propensity.store';
 import { refitPropensity, type PropensityFit, type RefitOptions, type RefitResult } from './propensity-refit';
@@ -76,22 +76,9 @@ export class PropensityRefitJob {
 }
 
 /** Fits in a worker thread: a refit over the whole log must not stall the decisions of this instance. */
-export const fitInWorker: PropensityFit = (rows, labels, prior, epochs) => {
-  const worker = startWorker(join(__dirname, `propensity-fit.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`), { workerData: { rows, labels, prior, epochs } });
-  return new Promise<PropensityWeights>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (m: { ok: true; weights: PropensityWeights } | { ok: false; message: string }) => {
-      settled = true;
-      if (m.ok) resolve(m.weights);
-      else reject(new OfferStreamError('PROPENSITY_FIT_FAILED', m.message));
-      void worker.terminate();
-    });
-    worker.on('error', (cause) => {
-      settled = true;
-      reject(new OfferStreamError('PROPENSITY_FIT_FAILED', 'propensity fit worker crashed', { retriable: true, cause }));
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new OfferStreamError('PROPENSITY_FIT_FAILED', `propensity fit worker exited with ${code}`, { retriable: true }));
-    });
-  });
-};
+export const fitInWorker: PropensityFit = (rows, labels, prior, epochs) =>
+  runWorkerTask<PropensityWeights>(
+    join(__dirname, `propensity-fit.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`),
+    { rows, labels, prior, epochs },
+    { code: 'PROPENSITY_FIT_FAILED', what: 'propensity fit' },
+  );

@@ -42,7 +42,3 @@ export interface GraphModelArtifact {
   readonly metrics: Record<string, number>;
 }
 
-export type WorkerMessage =
-  | { readonly type: 'progress'; readonly event: Record<string, unknown> }
-  | { readonly type: 'done'; readonly artifact: GraphModelArtifact }
-  | { readonly type: 'error'; readonly message: string };
