@@ -23,7 +23,7 @@ function findRepoRoot(file: string): string {
   return cut > 0 ? file.slice(0, cut) : process.cwd();
 }
 
-/** What a one-shot worker task posts: any number of progress events, then its result or its failure. */
+/** What a one-shot worker task posts: zero or more progress events, then its result or its failure. */
 export type WorkerTaskMessage<R, P = never> =
   | { readonly type: 'progress'; readonly event: P }
   | { readonly type: 'done'; readonly result: R }
