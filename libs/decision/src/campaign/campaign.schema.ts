@@ -17,7 +17,7 @@ export const campaignOfferTypes = z.object({
 export const campaignBudget = z.object({
   /** Maximum discount liability reserved by offers (currency units). */
   spend: z.number().min(0).max(1e9),
-  /** Maximum number of offers with a cost. */
+  /** Maximum number of offers made (with a cost); an offer that ends unused gives its spend back, not its count. */
   count: z.number().int().min(0).max(1e9),
 });
 

@@ -49,6 +49,18 @@ describe('guardrails in real Redis with separate clients', () => {
     expect(byCount.filter((r) => r === 'count_exhausted')).toHaveLength(93);
   });
 
+  it('caps the offers made by the count limit even when dismissed offers give their spend back', async () => {
+    const [a] = stores();
+    const c = make({ budget: { spend: 1_000, count: 2 } });
+    const later = Date.now() + 60_000;
+    expect(await a.reserveBudget(c, 1, 'o1', later)).toBe('reserved');
+    expect(await a.settleBudget(c.id, 'o1', 'dismiss', Date.now())).toBe('released');
+    expect(await a.reserveBudget(c, 1, 'o2', later)).toBe('reserved');
+    expect(await a.settleBudget(c.id, 'o2', 'dismiss', Date.now())).toBe('released');
+    expect(await a.reserveBudget(c, 1, 'o3', later)).toBe('count_exhausted');
+    expect((await a.ledger(c.id)).made).toBe(2);
+  });
+
   it('releases an unused offer once, so its budget can be reserved again, and never pays for a redeem after release', async () => {
     const [a, b] = stores();
     const c = make({ budget: { spend: 10, count: 2 } });
@@ -66,6 +78,7 @@ describe('guardrails in real Redis with separate clients', () => {
     expect(await a.ledger(c.id)).toEqual({
       spend: 6,
       count: 1,
+      made: 2,
       redeemedSpend: 6,
       redeemedCount: 1,
       releasedSpend: 6,

@@ -18,6 +18,8 @@ export interface BudgetLedger {
   /** Held against the limit now: open reservations plus redeemed ones. */
   readonly spend: number;
   readonly count: number;
+  /** Offers made over the campaign's life: what the count limit caps (released offers do not give it back). */
+  readonly made: number;
   readonly redeemedSpend: number;
   readonly redeemedCount: number;
   readonly releasedSpend: number;
@@ -185,6 +187,7 @@ export async function budgetLedger(redis: RedisClient, campaignId: string): Prom
   return {
     spend: n('spentCents') / 100,
     count: n('count'),
+    made: n('made'),
     redeemedSpend: n('redeemedCents') / 100,
     redeemedCount: n('redeemedCount'),
     releasedSpend: n('releasedCents') / 100,

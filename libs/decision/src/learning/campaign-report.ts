@@ -25,6 +25,8 @@ export interface CampaignReport {
     readonly countLimit: number;
     readonly reservedSpend: number;
     readonly offers: number;
+    /** Offers made over the campaign's life; the count limit caps this. */
+    readonly offersMade: number;
     readonly openSpend: number;
     readonly openOffers: number;
     readonly redeemedSpend: number;
@@ -96,6 +98,7 @@ export async function campaignReport(redis: RedisClient, c: Campaign): Promise<C
       countLimit: c.budget.count,
       reservedSpend: b.spend,
       offers: b.count,
+      offersMade: b.made,
       openSpend: cents(b.spend - b.redeemedSpend),
       openOffers: b.count - b.redeemedCount,
       redeemedSpend: b.redeemedSpend,
