@@ -1,26 +1,36 @@
 /**
- * GNN worker serving and refresh on Gowalla-sized data:
+ * GNN worker serving and refresh on Gowalla-sized data, in this process (libs/recsys runGnnServingBenchmark):
  *   npm run bench -- gnn [--train FILE] [--queries N] [--rank N] [--n N]
- * The measured code is the worker's own (publisher, candidate reader); an app cannot be imported from here, so
- * its bench entry runs as a child process (progress on stderr, the result as its last stdout line).
+ * --train: LightGCN-format train file (default: the Gowalla sample when present, else generated data of its size);
+ * --queries: timed candidate requests (1000); --rank: graph filter rank (64); --n: candidates per request (100).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { runGnnServingBenchmark } from '@offerstream/recsys';
 
-const ROOT = join(__dirname, '..');
+const USAGE = 'usage: npm run bench -- gnn [--train FILE] [--queries N] [--rank N] [--n N]\n';
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function positive(argv: string[], name: string): number | undefined {
+  const raw = flag(argv, name);
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+  return v;
+}
 
 export default async function gnnBench(argv: string[]): Promise<Record<string, unknown>> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'tools', 'run-ts.cjs'), join(ROOT, 'apps', 'gnn-worker', 'src', 'bench', 'gnn-bench.main.ts'), ...argv],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => {
-    out += b.toString('utf8');
+  if (argv.includes('--help')) {
+    process.stderr.write(USAGE);
+    return { usage: USAGE.trim() };
+  }
+  const result = await runGnnServingBenchmark({
+    trainPath: flag(argv, 'train'),
+    queries: positive(argv, 'queries'),
+    rank: positive(argv, 'rank'),
+    topN: positive(argv, 'n'),
   });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const last = out.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('{')) throw new Error(`gnn bench exited with ${code}`);
-  return { ...(JSON.parse(last) as Record<string, unknown>), command: `npm run bench -- gnn ${argv.join(' ')}`.trim() };
+  return { ...result, command: `npm run bench -- gnn ${argv.join(' ')}`.trim() };
 }

@@ -9,13 +9,12 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { itemId as idSchema } from '@offerstream/contracts';
+import { NoModelError, UnknownUserError, type CandidateResult, type GnnCandidateReader, type UserItemGraph } from '@offerstream/recsys';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_GRAPH, GNN_METRICS, GNN_READER } from './gnn-worker.tokens';
-import type { UserItemGraph } from './graph/user-item.graph';
-import { GnnTrainer, type TrainingStatus } from './model/gnn-trainer.service';
-import { NoModelError, UnknownUserError, type CandidateResult, type GnnCandidateReader } from './serving/gnn-candidate.reader';
-import { ModelWatcher, type LoadedModel } from './serving/model-watcher.service';
+import { GnnTrainer, type TrainingStatus } from './gnn-trainer.service';
+import { ModelWatcher, type LoadedModel } from './model-watcher.service';
 
 /** Candidates for the decision service, and what model this instance serves. */
 @Controller()

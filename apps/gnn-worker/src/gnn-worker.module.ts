@@ -5,21 +5,25 @@ import type { Logger } from '@offerstream/core';
 import { FeatureStoreReader } from '@offerstream/feature-store';
 import type { EventProducer } from '@offerstream/kafka';
 import { EVENT_PRODUCER, InfraModule, METRICS_REGISTRY, PlatformModule, REDIS } from '@offerstream/platform';
+import {
+  FeatureStoreHistory,
+  GnnCandidateReader,
+  GraphHistory,
+  InteractionLog,
+  MergedHistory,
+  ModelPublisher,
+  UserItemGraph,
+  type UserHistorySource,
+} from '@offerstream/recsys';
 import type { RedisClient } from '@offerstream/redis';
 import { CandidatesController } from './candidates.controller';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import { gnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_GRAPH, GNN_LOG, GNN_METRICS, GNN_PUBLISHER, GNN_READER } from './gnn-worker.tokens';
-import { GraphHistory } from './graph/graph-history';
-import { GraphSync } from './graph/graph-sync.service';
-import { InteractionLog } from './graph/interaction.log';
-import { UserItemGraph } from './graph/user-item.graph';
+import { GnnTrainer } from './gnn-trainer.service';
+import { GraphSync } from './graph-sync.service';
 import { InteractionConsumer } from './interaction.consumer';
-import { GnnTrainer } from './model/gnn-trainer.service';
-import { ModelPublisher } from './model/model.publisher';
-import { GnnCandidateReader } from './serving/gnn-candidate.reader';
-import { ModelWatcher } from './serving/model-watcher.service';
-import { FeatureStoreHistory, MergedHistory, type UserHistorySource } from './serving/user-history';
+import { ModelWatcher } from './model-watcher.service';
 
 const DAY_S = 86_400;
 

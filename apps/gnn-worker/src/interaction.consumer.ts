@@ -2,11 +2,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { TOPICS } from '@offerstream/contracts';
 import { BatchConsumer } from '@offerstream/kafka';
 import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
+import { interactionOf, type InteractionLog, type InteractionWeights, type LoggedInteraction } from '@offerstream/recsys';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_LOG, GNN_METRICS } from './gnn-worker.tokens';
-import { interactionOf, type InteractionWeights } from './graph/interaction-record';
-import type { InteractionLog, LoggedInteraction } from './graph/interaction.log';
 
 /**
  * Consumes the clickstream with its own group and appends views, carts and purchases to the partition's

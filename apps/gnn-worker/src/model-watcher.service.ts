@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import { SERVICE_LOGGER } from '@offerstream/platform';
-import type { GnnWorkerConfig } from '../gnn-worker.config';
-import type { GnnMetrics } from '../gnn-worker.metrics';
-import { GNN_CONFIG, GNN_METRICS, GNN_READER } from '../gnn-worker.tokens';
-import type { GnnCandidateReader } from './gnn-candidate.reader';
-import type { ServingModel } from './serving-model';
+import type { GnnCandidateReader, ServingModel } from '@offerstream/recsys';
+import type { GnnWorkerConfig } from './gnn-worker.config';
+import type { GnnMetrics } from './gnn-worker.metrics';
+import { GNN_CONFIG, GNN_METRICS, GNN_READER } from './gnn-worker.tokens';
 
 export interface LoadedModel {
   readonly version: string;

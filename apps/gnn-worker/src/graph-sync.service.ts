@@ -4,11 +4,10 @@ import { TOPICS } from '@offerstream/contracts';
 import { PeriodicTask, type Logger } from '@offerstream/core';
 import type { EventProducer } from '@offerstream/kafka';
 import { EVENT_PRODUCER, KAFKA, SERVICE_LOGGER } from '@offerstream/platform';
-import type { GnnWorkerConfig } from '../gnn-worker.config';
-import type { GnnMetrics } from '../gnn-worker.metrics';
-import { GNN_CONFIG, GNN_GRAPH, GNN_LOG, GNN_METRICS } from '../gnn-worker.tokens';
-import type { InteractionLog } from './interaction.log';
-import type { UserItemGraph } from './user-item.graph';
+import type { InteractionLog, UserItemGraph } from '@offerstream/recsys';
+import type { GnnWorkerConfig } from './gnn-worker.config';
+import type { GnnMetrics } from './gnn-worker.metrics';
+import { GNN_CONFIG, GNN_GRAPH, GNN_LOG, GNN_METRICS } from './gnn-worker.tokens';
 
 /**
  * Keeps the in-memory graph equal to the interaction logs: reads them whole at boot (a restart rebuilds the

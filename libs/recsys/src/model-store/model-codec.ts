@@ -1,4 +1,4 @@
-import type { NormalizedInteractions } from '@offerstream/recsys';
+import type { NormalizedInteractions } from '../worker/graph-model.types';
 
 /** Typed arrays go to Redis as their raw little-endian bytes (every supported platform is little-endian). */
 export function toBuffer(a: Float32Array | Int32Array): Buffer {

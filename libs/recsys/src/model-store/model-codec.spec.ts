@@ -1,5 +1,4 @@
 import { decodeCsr, decodeUserRow, encodeCsr, encodeUserRow, toBuffer, toFloat32 } from './model-codec';
-import { shouldTrain } from './training-policy';
 
 describe('model codec', () => {
   it('round-trips float32 matrices, also from unaligned buffers', () => {
@@ -22,24 +21,5 @@ describe('model codec', () => {
     const { vector, history } = decodeUserRow(row, 2);
     expect(Array.from(vector)).toEqual([0.5, -1]);
     expect(Array.from(history)).toEqual([7, 3, 11]);
-  });
-});
-
-describe('training policy', () => {
-  const policy = { intervalMs: 600_000, minNew: 1000, minEdges: 50 };
-  const state = { now: 1_000_000, lastTrainedAt: 900_000, newInteractions: 10, edges: 500 };
-
-  it('waits for the interval when only a few interactions are new', () => {
-    expect(shouldTrain(state, policy)).toBe(false);
-    expect(shouldTrain({ ...state, now: 1_500_000 }, policy)).toBe(true);
-  });
-
-  it('trains at once when enough new interactions arrived', () => {
-    expect(shouldTrain({ ...state, newInteractions: 1000 }, policy)).toBe(true);
-  });
-
-  it('never trains on a graph that is too small or unchanged', () => {
-    expect(shouldTrain({ ...state, edges: 10, newInteractions: 5000 }, policy)).toBe(false);
-    expect(shouldTrain({ ...state, now: 9e9, newInteractions: 0 }, policy)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import { OfferStreamError } from '@offerstream/core';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import { foldInUser, propagationScores, recommendFromEmbeddings } from '@offerstream/recsys';
-import { decodeUserRow } from '../model/model-codec';
+import { decodeUserRow } from '../model-store/model-codec';
+import { propagationScores } from './artifact-recommend';
+import { foldInUser, recommendFromEmbeddings } from './embedding-serving';
 import { ServingModelCache, VersionGoneError, type ServingModel } from './serving-model';
 import { NO_HISTORY, type UserHistorySource } from './user-history';
 

@@ -1,5 +1,5 @@
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import type { GraphModelArtifact } from '@offerstream/recsys';
+import type { GraphModelArtifact } from '../worker/graph-model.types';
 import { encodeCsr, encodeUserRow, toBuffer } from './model-codec';
 
 export interface PublishedVersion {
@@ -90,6 +90,13 @@ export class ModelPublisher {
       items: artifact.itemIds.length,
       publishSeconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /** When the active version was published (by any instance), or null before the first publish. */
+  async activePublishedAt(): Promise<number | null> {
+    const active = await this.redis.get(RedisKeys.gnn.activeVersion());
+    if (active === null) return null;
+    return Number((await this.redis.hget(RedisKeys.gnn.meta(active), 'publishedAt')) ?? 0);
   }
 
   /**

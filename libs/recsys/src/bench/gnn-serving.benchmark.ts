@@ -2,10 +2,14 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { FeatureStoreReader } from '@offerstream/feature-store';
 import { createRedis, loadRedisEnv, RedisKeys, type RedisClient } from '@offerstream/redis';
-import { readLightGcnFile, recommendForUser, recommendFromEmbeddings, trainGraphModel, type GraphModelMethod } from '@offerstream/recsys';
-import { ModelPublisher } from '../model/model.publisher';
+import { readLightGcnFile } from '../data/lightgcn-format';
+import { ModelPublisher } from '../model-store/model.publisher';
+import { recommendForUser } from '../serving/artifact-recommend';
+import { recommendFromEmbeddings } from '../serving/embedding-serving';
 import { GnnCandidateReader } from '../serving/gnn-candidate.reader';
 import { FeatureStoreHistory } from '../serving/user-history';
+import type { GraphModelMethod } from '../worker/graph-model.types';
+import { trainGraphModel } from '../worker/train-graph-model';
 
 export const GOWALLA_TRAIN = '/work/shared/datasets/gowalla/train.txt';
 

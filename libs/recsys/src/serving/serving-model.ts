@@ -1,7 +1,7 @@
 import { OfferStreamError } from '@offerstream/core';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import type { NormalizedInteractions } from '@offerstream/recsys';
-import { decodeCsr, toFloat32 } from '../model/model-codec';
+import { decodeCsr, toFloat32 } from '../model-store/model-codec';
+import type { NormalizedInteractions } from '../worker/graph-model.types';
 
 /** The item side of one published version, held in memory: immutable, so one copy serves every request. */
 export interface ServingModel {

@@ -1,17 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import { REDIS, SERVICE_LOGGER } from '@offerstream/platform';
-import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
-import { trainGraphModel, type TrainGraphModelOptions } from '@offerstream/recsys';
-import type { GnnWorkerConfig } from '../gnn-worker.config';
-import type { GnnMetrics } from '../gnn-worker.metrics';
-import { GNN_CONFIG, GNN_GRAPH, GNN_METRICS, GNN_PUBLISHER } from '../gnn-worker.tokens';
-import { GraphSync } from '../graph/graph-sync.service';
-import type { UserItemGraph } from '../graph/user-item.graph';
-import type { ModelPublisher, PublishedVersion } from './model.publisher';
-import { shouldTrain } from './training-policy';
+import {
+  shouldTrain,
+  trainGraphModel,
+  TrainingLock,
+  type ModelPublisher,
+  type PublishedVersion,
+  type TrainGraphModelOptions,
+  type UserItemGraph,
+} from '@offerstream/recsys';
+import type { RedisClient } from '@offerstream/redis';
+import type { GnnWorkerConfig } from './gnn-worker.config';
+import type { GnnMetrics } from './gnn-worker.metrics';
+import { GNN_CONFIG, GNN_GRAPH, GNN_METRICS, GNN_PUBLISHER } from './gnn-worker.tokens';
+import { GraphSync } from './graph-sync.service';
 
 export interface TrainingStatus {
   readonly training: boolean;
@@ -28,7 +31,7 @@ export interface TrainingStatus {
 @Injectable()
 export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log: Logger;
-  private readonly token = randomUUID();
+  private readonly lock: TrainingLock;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private closed = false;
@@ -40,7 +43,7 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
   private baselined = false;
 
   constructor(
-    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(REDIS) redis: RedisClient,
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(GNN_CONFIG) private readonly config: GnnWorkerConfig,
     @Inject(GNN_GRAPH) private readonly graph: UserItemGraph,
@@ -49,13 +52,13 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(GraphSync) private readonly sync: GraphSync,
   ) {
     this.log = logger.child({ component: 'gnn-trainer' });
-    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+    this.lock = new TrainingLock(redis, config.service.GNN_TRAIN_LOCK_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const active = await this.redis.get(RedisKeys.gnn.activeVersion());
-    if (active !== null) {
-      this.lastTrainedAt = Number((await this.redis.hget(RedisKeys.gnn.meta(active), 'publishedAt')) ?? 0);
+    const publishedAt = await this.publisher.activePublishedAt();
+    if (publishedAt !== null) {
+      this.lastTrainedAt = publishedAt;
       this.modelAtBoot = true;
     }
     this.timer = setInterval(() => {
@@ -97,13 +100,7 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
         { intervalMs: s.GNN_TRAIN_INTERVAL_MS, minNew: s.GNN_TRAIN_MIN_NEW, minEdges: s.GNN_TRAIN_MIN_EDGES },
       );
       if (!due) return;
-      const locked = await this.redis.set(RedisKeys.gnn.trainLock(), this.token, 'PX', s.GNN_TRAIN_LOCK_MS, 'NX');
-      if (locked === null) return;
-      try {
-        await this.train();
-      } finally {
-        await runLua(this.redis, 'releaseLock', [RedisKeys.gnn.trainLock()], [this.token]);
-      }
+      await this.lock.runExclusive(() => this.train());
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
       this.metrics.trainings.inc({ outcome: 'failed' });

@@ -1,7 +1,8 @@
 import { RedisKeys } from '@offerstream/redis';
-import { recommendForUser, type GraphModelArtifact } from '@offerstream/recsys';
 import { isolatedEnv, seededRandom, type IsolatedEnv } from '@offerstream/testing';
-import { ModelPublisher } from '../model/model.publisher';
+import { ModelPublisher } from '../model-store/model.publisher';
+import type { GraphModelArtifact } from '../worker/graph-model.types';
+import { recommendForUser } from './artifact-recommend';
 import { GnnCandidateReader, type CandidateResult } from './gnn-candidate.reader';
 
 const USERS = 60;
