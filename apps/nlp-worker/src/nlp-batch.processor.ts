@@ -10,10 +10,17 @@ import {
 } from '@offerstream/contracts';
 import { OfferStreamError } from '@offerstream/core';
 import type { BatchContext, BatchResult, ConsumedEvent, EventProducer, OutgoingEvent } from '@offerstream/kafka';
-import type { DetailedScores, TermWeight, TextScoringPool } from '@offerstream/nlp';
+import {
+  NlpSignalStore,
+  type DetailedScores,
+  type ItemReviewEntry,
+  type ReviewSentiment,
+  type TermWeight,
+  type TextScoringPool,
+  type UserSignalEntry,
+} from '@offerstream/nlp';
 import type { NlpServiceConfig } from './nlp-worker.config';
 import type { NlpMetrics } from './nlp-worker.metrics';
-import { NlpSignalStore, type ItemReviewEntry, type ReviewSentiment, type UserSignalEntry } from './nlp-signal.store';
 import { admitText, judge, type Judgement } from './text-admission';
 
 type Source = 'review' | 'search';

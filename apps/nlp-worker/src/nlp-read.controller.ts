@@ -1,23 +1,23 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { itemId as itemIdSchema } from '@offerstream/contracts';
-import type { ItemSentiment, NlpSignalStore, UserIntent } from './nlp-signal.store';
-import { NLP_STORE } from './nlp-worker.tokens';
+import type { ItemSentiment, NlpSignalReader, UserIntent } from '@offerstream/nlp';
+import { NLP_READER } from './nlp-worker.tokens';
 
 /** Read side for operators and the decision service's debugging: what the worker knows about an item / user. */
 @Controller()
 export class NlpReadController {
-  constructor(@Inject(NLP_STORE) private readonly store: NlpSignalStore) {}
+  constructor(@Inject(NLP_READER) private readonly reader: NlpSignalReader) {}
 
   @Get('items/:id/sentiment')
   async itemSentiment(@Param('id') id: string): Promise<ItemSentiment> {
-    const found = await this.store.itemSentiment(validId(id, 'item'));
+    const found = await this.reader.itemSentiment(validId(id, 'item'));
     if (!found) throw new NotFoundException({ message: `no reviews scored for item ${id}` });
     return found;
   }
 
   @Get('users/:id/intent')
   async userIntent(@Param('id') id: string): Promise<UserIntent> {
-    const found = await this.store.userIntent(validId(id, 'user'));
+    const found = await this.reader.userIntent(validId(id, 'user'));
     if (!found) throw new NotFoundException({ message: `no searches or reviews scored for user ${id}` });
     return found;
   }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@offerstream/contracts';
 import { BatchConsumer } from '@offerstream/kafka';
-import type { TextScoringPool } from '@offerstream/nlp';
+import type { NlpSignalStore, TextScoringPool } from '@offerstream/nlp';
 import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
 import { NlpBatchProcessor } from './nlp-batch.processor';
-import type { NlpSignalStore } from './nlp-signal.store';
 import type { NlpWorkerConfig } from './nlp-worker.config';
 import { nlpMetrics } from './nlp-worker.metrics';
 import { NLP_CONFIG, NLP_POOL, NLP_STORE } from './nlp-worker.tokens';
@@ -28,7 +27,14 @@ export class NlpTextConsumer implements OnApplicationBootstrap, OnApplicationShu
     this.pool = handle.pool;
     const metrics = nlpMetrics(infra.registry);
     metrics.backendInfo.set({ backend: handle.pool.backend }, 1);
-    const processor = new NlpBatchProcessor(handle.pool, store, infra.producer, config.service, metrics, handle.modelVersion);
+    const processor = new NlpBatchProcessor(
+      handle.pool,
+      store,
+      infra.producer,
+      config.service,
+      metrics,
+      handle.modelVersion,
+    );
     this.consumer = new BatchConsumer({
       ...infra,
       groupId: config.service.CONSUMER_GROUP,

@@ -1,6 +1,6 @@
 import { envField, loadEnvConfig } from '@offerstream/core';
 import { loadKafkaEnv } from '@offerstream/kafka';
-import { DEFAULT_MODEL_DIR } from '@offerstream/nlp';
+import { DEFAULT_INTENT_HALF_LIFE_HOURS, DEFAULT_MODEL_DIR, DEFAULT_SENTIMENT_PRIOR } from '@offerstream/nlp';
 import { loadRedisEnv } from '@offerstream/redis';
 
 /** Every setting of the NLP worker, validated at boot; the first bad one stops the process with its name. */
@@ -20,11 +20,11 @@ export function loadNlpWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
         NLP_SCORE_BATCH_SIZE: envField.int(64, 1, 4096),
         NLP_TOP_CATEGORIES: envField.int(3, 1, 10),
         /** Bayesian mean of the item sentiment: the prior acts as this many reviews of this positive share. */
-        NLP_SENTIMENT_PRIOR_MEAN: envField.num(0.5, 0, 1),
-        NLP_SENTIMENT_PRIOR_WEIGHT: envField.num(5, 0, 1e6),
+        NLP_SENTIMENT_PRIOR_MEAN: envField.num(DEFAULT_SENTIMENT_PRIOR.mean, 0, 1),
+        NLP_SENTIMENT_PRIOR_WEIGHT: envField.num(DEFAULT_SENTIMENT_PRIOR.weight, 0, 1e6),
         NLP_NEGATIVE_TERMS_PER_REVIEW: envField.int(5, 0, 50),
         NLP_NEGATIVE_TERMS_MAX: envField.int(50, 1, 10_000),
-        NLP_INTENT_HALF_LIFE_HOURS: envField.num(24, 0.001, 24 * 365),
+        NLP_INTENT_HALF_LIFE_HOURS: envField.num(DEFAULT_INTENT_HALF_LIFE_HOURS, 0.001, 24 * 365),
         NLP_INTENT_MIN_PROBABILITY: envField.num(0.2, 0, 1),
         NLP_INTENT_MAX: envField.int(20, 1, 1000),
         NLP_USER_REVIEWS_MAX: envField.int(20, 1, 1000),

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
+import { NlpSignalReader, NlpSignalStore } from '@offerstream/nlp';
 import { InfraModule, PlatformModule, REDIS } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 import { NlpReadController } from './nlp-read.controller';
-import { NlpSignalStore } from './nlp-signal.store';
 import { NlpTextConsumer } from './nlp-text.consumer';
 import type { NlpWorkerConfig } from './nlp-worker.config';
-import { NLP_CONFIG, NLP_STORE } from './nlp-worker.tokens';
+import { NLP_CONFIG, NLP_READER, NLP_STORE } from './nlp-worker.tokens';
 import { scoringPoolProvider } from './scoring-pool.provider';
 
 @Module({})
@@ -32,6 +32,7 @@ export class NlpWorkerModule {
               maxUserReviews: s.NLP_USER_REVIEWS_MAX,
             }),
         },
+        { provide: NLP_READER, inject: [REDIS], useFactory: (redis: RedisClient) => new NlpSignalReader(redis) },
         scoringPoolProvider,
         NlpTextConsumer,
       ],

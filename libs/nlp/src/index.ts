@@ -49,3 +49,12 @@ export { TextScoringPool, type TextScoringPoolOptions, type DetailedScores } fro
 export { looksLikeNonText } from './scoring/text-guards';
 export { loadDefaultTextModels, DEFAULT_MODEL_DIR, type DefaultTextModels } from './default-text-models';
 export { runNlpBenchmark, type NlpBenchmarkOptions, type NlpBenchmarkResult } from './benchmark/nlp-benchmark';
+export {
+  NlpSignalStore,
+  type NlpSignalWriterSettings,
+  type ItemReviewEntry,
+  type UserSignalEntry,
+  type ReviewSentiment,
+} from './signals/nlp-signal.store';
+export { NlpSignalReader, type ItemSentiment, type IntentScores, type UserIntent } from './signals/nlp-signal.reader';
+export { DEFAULT_SENTIMENT_PRIOR, DEFAULT_INTENT_HALF_LIFE_HOURS } from './signals/sentiment-aggregate';

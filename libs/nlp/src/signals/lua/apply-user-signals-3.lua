@@ -1,5 +1,6 @@
 -- Applies one user's search intents and review sentiments, effectively once per (topic:partition, offset).
--- KEYS[1] watermark hash (field per topic:partition, plus intentAt = time the intent scores are held at),
+-- KEYS[1] watermark hash (field per topic:partition, plus intentAt = time the intent scores are held at and
+-- intentHalfLifeMs = the half-life they decay with, which NlpSignalReader applies from intentAt to the read time),
 -- KEYS[2] intent zset (category -> decayed score), KEYS[3] review-sentiment list (newest first); one hash tag.
 -- ARGV: wmField, halfLifeMs, maxIntents, maxReviews, entries JSON
 -- [{o=offset, t=event time ms, c={{category, probability}}, r=review record JSON}] in offset order.
@@ -44,7 +45,7 @@ end
 if applied > 0 then
   redis.call('HSET', KEYS[1], ARGV[1], last)
   if intents then
-    redis.call('HSET', KEYS[1], 'intentAt', at)
+    redis.call('HSET', KEYS[1], 'intentAt', at, 'intentHalfLifeMs', halfLife)
     redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(maxIntents + 1))
   end
   if reviews then redis.call('LTRIM', KEYS[3], 0, maxReviews - 1) end

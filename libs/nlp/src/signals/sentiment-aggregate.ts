@@ -1,7 +1,14 @@
 /**
- * The aggregate math of the NLP worker, in one place. The Lua scripts (lua/*.lua) apply the same formulas
- * atomically in Redis; these functions are what the read endpoints use and what the unit tests pin down.
+ * The aggregate math of the NLP signals, in one place. The writer's Lua scripts (lua/*.lua) apply the same formulas
+ * atomically in Redis; NlpSignalReader uses these functions, and the unit tests pin them down.
  */
+
+/**
+ * The writer's defaults (the nlp-worker's NLP_SENTIMENT_PRIOR_* and NLP_INTENT_HALF_LIFE_HOURS). The reader falls
+ * back to the half-life only for intents written before the writer stored it next to them.
+ */
+export const DEFAULT_SENTIMENT_PRIOR = { mean: 0.5, weight: 5 } as const;
+export const DEFAULT_INTENT_HALF_LIFE_HOURS = 24;
 
 /**
  * Bayesian (smoothed) mean of per-review positive probabilities: the prior counts as `priorWeight` reviews of
