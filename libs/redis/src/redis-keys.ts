@@ -20,10 +20,9 @@ export const RedisKeys = {
     seen: (user: string) => `u:${tag(user)}:seen`,
     purchased: (user: string) => `u:${tag(user)}:bought`,
     watermark: (user: string) => `u:${tag(user)}:wm`,
-    nlp: (user: string) => `u:${tag(user)}:nlp`,
     offers: (user: string) => `u:${tag(user)}:offers`,
     segment: (user: string) => `u:${tag(user)}:segment`,
-    /** NLP worker: (topic:partition -> offset) watermarks of this user's key group, and the intent decay clock. */
+    /** NLP worker: (topic:partition -> offset) watermarks of this user's keys, intent decay clock and half-life. */
     nlpWatermark: (user: string) => `u:${tag(user)}:nlpwm`,
     /** NLP worker: decayed search-intent scores per category (sorted set, bounded). */
     intent: (user: string) => `u:${tag(user)}:intent`,
@@ -42,7 +41,9 @@ export const RedisKeys = {
     contentNeighbours: (item: string) => `i:${tag(item)}:cnbr`,
     cooc: (item: string) => `i:${tag(item)}:cooc`,
     watermark: (item: string) => `i:${tag(item)}:wm`,
+    /** NLP worker: review counts, sum of positive probabilities and the prior they are smoothed with (hash). */
     sentiment: (item: string) => `i:${tag(item)}:sent`,
+    /** NLP worker: terms of negative reviews by accumulated weight (sorted set, bounded). */
     negativeTerms: (item: string) => `i:${tag(item)}:negterms`,
     /** NLP worker: (topic:partition -> offset) watermarks of this item's key group. */
     nlpWatermark: (item: string) => `i:${tag(item)}:nlpwm`,
