@@ -1,7 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '@offerstream/core';
-import { DECISION_RUNTIME } from './decision-service.tokens';
-import type { DecisionRuntime } from './decision-runtime';
+import { PeriodicTask, type Logger } from '@offerstream/core';
+import { CartAbandonTrigger } from '@offerstream/decision';
+import { SERVICE_LOGGER } from '@offerstream/platform';
+import type { DecisionServiceConfig } from './decision-service.config';
+import { DECISION_CONFIG } from './decision-service.tokens';
+import { DecisionService } from './decision.service';
 
 /**
  * The cart-abandonment clock: claims carts past their idle deadline (atomically, so with several instances
@@ -12,8 +15,13 @@ import type { DecisionRuntime } from './decision-runtime';
 export class CartScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
 
-  constructor(@Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime) {
-    this.task = new PeriodicTask('cart scheduler tick', rt.config.service.CART_POLL_MS, () => this.tick(), rt.logger);
+  constructor(
+    @Inject(DECISION_CONFIG) config: DecisionServiceConfig,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(CartAbandonTrigger) private readonly carts: CartAbandonTrigger,
+    @Inject(DecisionService) private readonly decisions: DecisionService,
+  ) {
+    this.task = new PeriodicTask('cart scheduler tick', config.service.CART_POLL_MS, () => this.tick(), logger);
   }
 
   onApplicationBootstrap(): void {
@@ -26,10 +34,10 @@ export class CartScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async tick(): Promise<void> {
     for (;;) {
-      const due = await this.rt.carts.claimDue(Date.now(), 100);
+      const due = await this.carts.claimDue(Date.now(), 100);
       if (due.length === 0) return;
-      await this.rt.decideAndPublish(due.map((d) => d.request));
-      await Promise.all(due.map((d) => this.rt.carts.ack(d.request.userId, d.leaseScore)));
+      await this.decisions.decideAndPublish(due.map((d) => d.request));
+      await Promise.all(due.map((d) => this.carts.ack(d.request.userId, d.leaseScore)));
       if (due.length < 100 || !this.task.isActive) return;
     }
   }

@@ -1,13 +1,16 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Decision, DecisionRequest } from '@offerstream/decision';
+import { METRICS_REGISTRY } from '@offerstream/platform';
 
 /** Decisions by trigger, kind and reason, and how long they took. */
+@Injectable()
 export class DecisionMetrics {
   private readonly decisions: Counter<'trigger' | 'kind' | 'reason'>;
   private readonly seconds: Histogram<'trigger'>;
   readonly publishFailures: Counter;
 
-  constructor(registry: Registry) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.decisions = new Counter({
       name: 'offerstream_decisions_total',
       help: 'Decisions by trigger, kind (offer, holdout, no_offer, duplicate) and reason',

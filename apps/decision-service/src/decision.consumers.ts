@@ -1,10 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
-import { offerRequestTrigger, type DecisionRequest } from '@offerstream/decision';
+import type { Logger } from '@offerstream/core';
+import { CampaignLearning, ClickstreamTriggers, offerRequestTrigger, type DecisionRequest } from '@offerstream/decision';
 import { BatchConsumer, type ConsumedEvent } from '@offerstream/kafka';
-import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
-import { DECISION_RUNTIME } from './decision-service.tokens';
-import type { DecisionRuntime } from './decision-runtime';
+import { CONSUMER_INFRA, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream/platform';
+import type { DecisionServiceConfig } from './decision-service.config';
+import { DECISION_CONFIG } from './decision-service.tokens';
+import { DecisionService } from './decision.service';
 
 /**
  * The three consumers of the service. Each batch's work (trigger state, decisions, offers produced, figures
@@ -17,17 +19,21 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
-    @Inject(DECISION_RUNTIME) private readonly rt: DecisionRuntime,
+    @Inject(DECISION_CONFIG) config: DecisionServiceConfig,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(DecisionService) decisions: DecisionService,
+    @Inject(ClickstreamTriggers) private readonly triggers: ClickstreamTriggers,
+    @Inject(CampaignLearning) learning: CampaignLearning,
   ) {
-    const s = rt.config.service;
-    const common = { ...infra, logger: rt.logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
+    const s = config.service;
+    const common = { ...infra, logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
     this.consumers = [
       new BatchConsumer({
         ...common,
         groupId: `${s.CONSUMER_GROUP}.clickstream`,
         topic: TOPICS.clickstream,
         handler: async (events) => {
-          await rt.decideAndPublish(await this.clickstreamRequests(events));
+          await decisions.decideAndPublish(await this.clickstreamRequests(events));
         },
       }),
       new BatchConsumer({
@@ -36,7 +42,7 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
         topic: TOPICS.offerRequests,
         handler: async (events) => {
           const now = new Date();
-          await rt.decideAndPublish(events.map((e) => offerRequestTrigger(e.event, now)));
+          await decisions.decideAndPublish(events.map((e) => offerRequestTrigger(e.event, now)));
         },
       }),
       new BatchConsumer({
@@ -44,7 +50,7 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
         groupId: `${s.CONSUMER_GROUP}.offer-outcomes`,
         topic: TOPICS.offerOutcomes,
         handler: async (events) => {
-          for (const e of events) await rt.learning.outcome(e.event);
+          for (const e of events) await learning.outcome(e.event);
         },
       }),
     ];
@@ -63,7 +69,7 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
     const perUser = await Promise.all(
       [...byUser.values()].map(async (list) => {
         const out: DecisionRequest[] = [];
-        for (const e of list) out.push(...(await this.rt.clickstream.handle(e, now)));
+        for (const e of list) out.push(...(await this.triggers.handle(e, now)));
         return out;
       }),
     );
