@@ -28,11 +28,29 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BROWSE_VIEWS: envField.int(3, 2, 100),
         BROWSE_WINDOW_MS: envField.int(3_600_000, 1_000, 30 * 86_400_000),
         CAMPAIGN_POLL_MS: envField.int(1_000, 50, 600_000),
-        BANDIT_POLL_MS: envField.int(2_000, 50, 600_000),
-        BANDIT_EXPLORATION: envField.num(0.02, 0.00001, 10),
-        BANDIT_EPSILON: envField.num(0.05, 0.00001, 1),
-        /** Thompson draws per decision; the logged probability is exact for any count (see LinearThompsonBandit). */
-        BANDIT_DRAWS: envField.int(32, 1, 10_000),
+        /** How often instances look for a newly published incremental-profit model. */
+        PROFIT_POLL_MS: envField.int(2_000, 50, 600_000),
+        /** Exploration share with no joined decisions, its floor, and the decisions over which it decays (1/sqrt). */
+        EXPLORATION_MAX: envField.num(0.2, 0, 1),
+        EXPLORATION_MIN: envField.num(0.05, 0, 1),
+        EXPLORATION_SCALE: envField.int(2_000, 1, 1e9),
+        /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */
+        POLICY_MIN_ACTION_EXAMPLES: envField.int(100, 1, 1e9),
+        POLICY_CAUTION: envField.num(1, 0, 10),
+        /** Settling decisions whose attribution window closed, and refitting the profit model from them. */
+        LEARNING_SETTLE_MS: envField.int(5_000, 50, 3_600_000),
+        PROFIT_REFIT: envField.bool(true),
+        PROFIT_REFIT_MS: envField.int(60_000, 500, 7 * 86_400_000),
+        PROFIT_MIN_NEW: envField.int(500, 1, 10_000_000),
+        PROFIT_LOG_MAX: envField.int(50_000, 100, 5_000_000),
+        PROFIT_HELD_OUT_SHARE: envField.num(0.25, 0.05, 0.5),
+        PROFIT_LAMBDA: envField.num(1, 0.000001, 1e6),
+        PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
+        PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
+        /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
+        PACING_REFRESH_MS: envField.int(2_000, 50, 600_000),
+        PACING_GAIN: envField.num(1, 0, 100),
+        PACING_MAX_PRICE: envField.num(5, 0, 1_000),
         DEFAULT_MARGIN_RATE: envField.num(0.3, 0, 1),
         CANDIDATES: envField.int(100, 1, 1_000),
         MAX_ITEMS: envField.int(3, 1, 100),

@@ -14,7 +14,7 @@ export const decisionCandidate = z.object({
   cost: money.describe('What the shop gives away if it is redeemed'),
   probability: z.number().min(0).max(1).optional().describe('Probability the policy would have chosen it'),
   purchaseProbability: z.number().min(0).max(1).optional(),
-  upliftEstimate: estimate.optional().describe('Purchase probability minus that of no offer'),
+  upliftEstimate: estimate.optional().describe('Expected incremental profit as a share of the target\'s margin'),
   expectedIncrementalProfit: estimate.optional(),
 });
 export type DecisionCandidate = z.infer<typeof decisionCandidate>;
@@ -40,6 +40,12 @@ export const decisionRecord = z.object({
   reasonCodes: z.array(z.string().max(128)).max(64),
   modelVersions: z.record(z.string(), z.string()),
   offerId: z.string().min(1).max(128).optional(),
+  features: z
+    .array(z.number().finite())
+    .max(64)
+    .optional()
+    .describe('The feature vector the policy scored the actions with, as served (the incremental-profit model trains on the same)'),
+  featureSet: z.string().max(64).optional().describe('Name and version of the feature layout of `features`'),
   decidedAt: z.iso.datetime({ offset: true }),
 });
 export type DecisionRecord = z.infer<typeof decisionRecord>;

@@ -35,6 +35,10 @@ export const offer = z.object({
   trigger: triggerKind,
   triggerId: z.string().min(1).max(256).describe('Idempotency key of the trigger: one offer per trigger'),
   placement: z.string().max(128).optional(),
+  appliesTo: z
+    .enum(['viewed_item', 'cart', 'order', 'recommended'])
+    .optional()
+    .describe('What the offer applies to: the item the user viewed, their cart, their next order, or items recommended to them'),
   reasonCodes: z.array(z.string().max(128)).min(1).max(64),
   modelVersions: z.record(z.string(), z.string()),
   score: z.number().finite(),

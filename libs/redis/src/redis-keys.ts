@@ -99,6 +99,8 @@ export const RedisKeys = {
     /** Per-user assignment, revenue and order dedup of a campaign, in the slot of its figures. */
     statsMembers: (id: string) => `c:${tag(`stats:${id}`)}:members`,
     statsRevenue: (id: string) => `c:${tag(`stats:${id}`)}:revenue`,
+    /** Per-user gross profit (what was paid, minus cost of goods and what the shop bore for offers). */
+    statsProfit: (id: string) => `c:${tag(`stats:${id}`)}:profit`,
     statsOrder: (id: string, orderId: string) => `c:${tag(`stats:${id}`)}:order:${orderId}`,
     statsOutcome: (id: string, offerId: string) => `c:${tag(`stats:${id}`)}:outcome:${offerId}`,
   },
@@ -107,7 +109,6 @@ export const RedisKeys = {
     offer: (offerId: string) => `d:${tag(offerId)}:offer`,
     /** Set once the offer and its decision record are acknowledged by Kafka (same slot as the offer record). */
     offerPublished: (offerId: string) => `d:${tag(offerId)}:published`,
-    bandit: (policy: string) => `d:{bandit}:${policy}`,
     /**
      * Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps
      * (`triggerOnce` above lives in the trigger's own slot and cannot join a per-user script on Cluster).
@@ -120,8 +121,6 @@ export const RedisKeys = {
     /** Carts waiting for their idle deadline (sorted by deadline) and their contents, in one slot. */
     pendingCarts: () => 'd:{carts}:pending',
     pendingCartItems: () => 'd:{carts}:items',
-    /** Bumped on every bandit update, so instances reload the shared posterior only when it changed. */
-    banditVersion: (policy: string) => `d:{bandit}:${policy}:version`,
     /** Learned purchase propensity: the published weights and their sequence number, polled by every instance. */
     propensityModel: () => 'd:{propensity}:model',
     propensityVersion: () => 'd:{propensity}:version',
@@ -132,5 +131,22 @@ export const RedisKeys = {
     /** Appended count at the last refit attempt, and the lock of the one instance refitting. */
     propensityAttempt: () => 'd:{propensity}:attempt',
     propensityLock: () => 'd:{propensity}:lock',
+    /**
+     * Decisions awaiting their reward (offer, no offer and holdout alike): due time, the logged decision, the reward
+     * joined so far, each user's latest decision (purchases are credited to it) and per-order markers. All in one
+     * slot so that a purchase or a settlement is one script; the joined examples then go to the reward log.
+     */
+    learnDue: () => 'd:{learn}:due',
+    learnPending: () => 'd:{learn}:pending',
+    learnReward: () => 'd:{learn}:reward',
+    learnLatest: () => 'd:{learn}:latest',
+    learnOrder: (orderId: string) => `d:{learn}:order:${orderId}`,
+    learnLog: () => 'd:{learn}:log',
+    learnAppended: () => 'd:{learn}:appended',
+    /** The published incremental-profit model, its sequence number, last refit attempt and refit lock. */
+    profitModel: () => 'd:{profit}:model',
+    profitVersion: () => 'd:{profit}:version',
+    profitAttempt: () => 'd:{profit}:attempt',
+    profitLock: () => 'd:{profit}:lock',
   },
 } as const;

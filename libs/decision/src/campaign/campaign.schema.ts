@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRIGGER_KINDS } from '@offerstream/contracts';
 
-/** What a campaign may offer; each becomes one or more bandit actions (see policy/offer-actions.ts). */
+/** What a campaign may offer; each becomes one or more policy actions (see policy/offer-actions.ts). */
 export const campaignOfferTypes = z.object({
   percentDiscounts: z.array(z.number().int().min(1).max(90)).max(6).default([10, 20]),
   fixedCoupons: z.array(z.number().positive().max(10_000)).max(4).default([]),
@@ -55,6 +55,11 @@ const campaignFields = {
   /** A discount may take at most this share of the item's margin (1 = sell at cost, never below). */
   maxMarginShare: z.number().min(0).max(1).default(0.8),
   offerTtlHours: z.number().min(0.01).max(24 * 90).default(48),
+  /**
+   * What an offer on a request that names an item applies to: that item (`context`), or items we recommend.
+   * Carts (cart abandonment) always get the cart, service recovery the next order (see triggers/*.targeting.ts).
+   */
+  appliesTo: z.enum(['context', 'recommended']).default('context'),
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
 };
 
@@ -83,6 +88,7 @@ export const campaignUpdate = z
     holdoutShare: campaignFields.holdoutShare.unwrap().optional(),
     maxMarginShare: campaignFields.maxMarginShare.unwrap().optional(),
     offerTtlHours: campaignFields.offerTtlHours.unwrap().optional(),
+    appliesTo: campaignFields.appliesTo.unwrap().optional(),
   })
   .strict();
 export type CampaignUpdate = z.infer<typeof campaignUpdate>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DecisionCandidate, DecisionRecord } from '@offerstream/contracts';
 import { NO_OFFER, type OfferAction } from '../policy/offer-actions';
 import type { PolicyChoice } from '../policy/offer-policy';
+import { POLICY_FEATURES_VERSION } from '../policy/policy-features';
 import type { DecisionKind, DecisionRequest } from './decision.types';
 
 /**
@@ -30,25 +31,25 @@ export interface DecisionRecordInput {
   readonly reasonCodes: readonly string[];
   readonly versions: Readonly<Record<string, string>>;
   readonly offerId?: string;
+  /** The policy's feature vector, and the margin of what the offer would apply to. */
+  readonly features?: readonly number[];
+  readonly margin?: number;
 }
 
 const positive = (p: number): number => Math.min(1, Math.max(Number.EPSILON, p));
 const finite = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) ? x : undefined);
 
-/** The decisions-topic payload: what was done, with which probability, and what else was on the table. */
+/** The decisions-topic payload: what was done, with which probability, what else was on the table, on what features. */
 export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
   const { choice } = i;
-  const control = choice?.purchaseProbability[NO_OFFER];
   const candidates: DecisionCandidate[] = (i.actions ?? []).slice(0, 64).map((a) => {
-    const p = choice?.purchaseProbability[a.id];
-    const uplift = p !== undefined && control !== undefined ? finite(p - control) : undefined;
     const profit = finite(choice?.profits[a.id]);
+    const uplift = profit !== undefined && i.margin !== undefined && i.margin > 0 && a.id !== NO_OFFER ? profit / i.margin : undefined;
     return {
       action: a.id.slice(0, 64),
       offerType: a.offerType,
       cost: Math.max(0, a.cost),
       ...(choice ? { probability: Math.min(1, Math.max(0, choice.probabilities[a.id] ?? 0)) } : {}),
-      ...(p !== undefined ? { purchaseProbability: p } : {}),
       ...(uplift !== undefined ? { upliftEstimate: uplift } : {}),
       ...(profit !== undefined ? { expectedIncrementalProfit: profit } : {}),
     };
@@ -70,6 +71,7 @@ export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
     reasonCodes: i.reasonCodes.slice(0, 64).map((c) => c.slice(0, 128)),
     modelVersions: { ...i.versions },
     ...(i.offerId !== undefined ? { offerId: i.offerId } : {}),
+    ...(i.features ? { features: i.features.slice(0, 64), featureSet: POLICY_FEATURES_VERSION } : {}),
     decidedAt: i.now.toISOString(),
   };
 }

@@ -1,84 +1,71 @@
 import { randomUUID } from 'node:crypto';
-import type { Offer, TriggerKind } from '@offerstream/contracts';
+import type { Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { Campaign } from '../campaign/campaign.schema';
 import { ineligibility } from '../campaign/campaign-eligibility';
-import type { CandidateGenerator, CandidateSet } from '../candidates/candidate-generator';
+import type { CandidateGenerator } from '../candidates/candidate-generator';
 import type { FeatureSource, ItemFeatures, UserFeatures } from '../features/feature-source.port';
 import { isHoldout } from '../guardrails/holdout';
 import type { ReservationStore } from '../guardrails/reservation.store';
+import type { DecisionOutcomeStore, TrackedDecision } from '../learning/decision-outcome.store';
 import type { OfferRecordStore } from '../learning/offer-record.store';
-import type { BanditStore } from '../policy/bandit.store';
-import { eligibleActions, NO_OFFER, type OfferTarget } from '../policy/offer-actions';
-import { chooseOffer } from '../policy/offer-policy';
-import {
-  DEFAULT_PROPENSITY,
-  propensityFeatures,
-  purchaseProbability,
-  type FeatureVector,
-  type PropensityFeature,
-  type PropensityWeights,
-} from '../policy/propensity.model';
-import type { Decision, DecisionRequest, ItemHint } from './decision.types';
+import { eligibleActions, NO_OFFER } from '../policy/offer-actions';
+import { chooseOffer, type PolicyChoice, type PolicySettings, type ProfitModel } from '../policy/offer-policy';
+import { policyFeatures } from '../policy/policy-features';
+import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity.model';
+import { TARGETING } from '../triggers/targeting-by-trigger';
+import { hintsOf, type ScoredTarget, type TargetingSettings } from '../triggers/targeting';
+import type { Decision, DecisionRequest } from './decision.types';
 import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
 import { buildOffer } from './offer-builder';
 
 /** Offer ids are UUIDs; any other first decision of a trigger (holdout, none, cap, ...) has nothing to publish. */
 const OFFER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Length of the bandit's context vector (see contextVector). */
-export const CONTEXT_DIMENSION = 6;
-
-export interface DecisionEngineSettings {
-  /** Margin rate assumed for items whose margin the catalogue does not give. */
-  readonly defaultMarginRate: number;
-  /** Candidates scored per decision. */
-  readonly candidateCount: number;
-  readonly defaultMaxItems: number;
+export interface DecisionEngineSettings extends TargetingSettings {
+  readonly policy: Omit<PolicySettings, 'exploration'>;
+  /** Exploration share with no joined decisions yet, and the floor it decays to as they accumulate. */
+  readonly explorationMax: number;
+  readonly explorationMin: number;
+  /** Joined decisions at which exploration has fallen to 1/sqrt(2) of its start. */
+  readonly explorationScale: number;
 }
 
 export interface DecisionEngineDeps {
   readonly features: FeatureSource;
   readonly candidates: CandidateGenerator;
   readonly campaigns: () => readonly Campaign[];
-  readonly bandit: BanditStore;
   readonly reservations: ReservationStore;
   readonly records: OfferRecordStore;
+  /** Every decision with a campaign is tracked here until its attribution window closes with its reward. */
+  readonly outcomes: DecisionOutcomeStore;
+  /** The incremental-profit model in use (it changes while running when a refit is published). */
+  readonly profit: { readonly current: (ProfitModel & { readonly examples: number }) | undefined };
+  /** Shadow price of each campaign's spend (budget pacing); 0 when absent. */
+  readonly pacing?: { price(campaignId: string): number };
   /** Fixed weights, or a source whose current weights may change while running (a refit published). */
   readonly propensity?: PropensityWeights | { readonly current: PropensityWeights };
   /** Name and version of the optional graph candidate source, for the offer's model versions. */
   readonly gnnName?: () => string;
+  /** Source of exploration draws (seeded in tests). */
+  readonly random?: () => number;
   readonly logger?: Logger;
 }
 
-interface Ranked {
-  readonly c: CandidateSet['candidates'][number];
-  readonly f: ItemFeatures;
-  readonly x: FeatureVector;
-  readonly present: PropensityFeature[];
-  readonly p: number;
-  readonly margin: number;
-  readonly value: number;
-}
-
-/** Higher value first, then item id (ties keep a deterministic order). */
-const rankBefore = (a: Ranked, b: Ranked): boolean =>
-  a.value > b.value || (a.value === b.value && a.c.itemId.localeCompare(b.c.itemId) < 0);
-
-interface ScoredTarget {
-  readonly target: OfferTarget;
-  readonly x: FeatureVector;
-  readonly present: readonly PropensityFeature[];
-  readonly candidates?: CandidateSet;
+/** Exploration share after `examples` joined decisions: falls as 1/sqrt(1 + n/scale), never below the floor. */
+export function explorationRate(s: Pick<DecisionEngineSettings, 'explorationMax' | 'explorationMin' | 'explorationScale'>, examples: number): number {
+  return Math.max(s.explorationMin, s.explorationMax / Math.sqrt(1 + Math.max(0, examples) / Math.max(1, s.explorationScale)));
 }
 
 /**
- * Trigger in, at most one offer out: eligible campaign, holdout, candidates and propensity, offer choice by
- * expected incremental profit with Thompson exploration, then the atomic guardrails (trigger-once, caps,
- * cooldown, budget). Anything that is not an offer is still a logged decision with its reason.
+ * Trigger in, at most one offer out: eligible campaign, holdout, what the offer would apply to (the trigger's
+ * targeting), then the action with the highest expected incremental profit (no offer included) net of the budget's
+ * shadow price, with logged exploration, then the atomic guardrails (trigger-once, caps, cooldown, budget). Every
+ * decision with a campaign, offer or not, is logged with its features and tracked until its reward is known.
  */
 export class DecisionEngine {
   private readonly propensity: () => PropensityWeights;
+  private readonly random: () => number;
 
   constructor(
     private readonly deps: DecisionEngineDeps,
@@ -86,27 +73,32 @@ export class DecisionEngine {
   ) {
     const p = deps.propensity ?? DEFAULT_PROPENSITY;
     this.propensity = 'current' in p ? () => p.current : () => p;
+    this.random = deps.random ?? Math.random;
   }
 
   async decide(req: DecisionRequest): Promise<Decision> {
     const now = req.now ?? new Date();
     const nowMs = now.getTime();
-    // One decision, one model: a refit published mid-decision applies from the next one.
+    // One decision, one model each: a refit published mid-decision applies from the next one.
     const weights = this.propensity();
-    const versions = this.versions(weights);
-    const modelCode = `model:propensity@${weights.version}`.slice(0, 128);
-    const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => ({
-      triggerId: req.triggerId,
-      userId: req.userId,
-      decisionId: decisionIdFor(req.triggerId),
-      kind: d.kind,
-      reason: d.reason,
-      ...(d.campaignId !== undefined ? { campaignId: d.campaignId } : {}),
-      ...extra,
-      reasonCodes: d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode],
-      ...(d.choice && d.kind !== 'holdout' ? { probability: d.probability ?? 1 } : {}),
-      record: buildDecisionRecord({ ...d, reasonCodes: d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode], req, now, versions }),
-    });
+    const model = this.deps.profit.current;
+    const versions = this.versions(weights, model);
+    const modelCode = `model:profit@${model?.version ?? 'prior'}`.slice(0, 128);
+    const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => {
+      const reasonCodes = d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode];
+      return {
+        triggerId: req.triggerId,
+        userId: req.userId,
+        decisionId: decisionIdFor(req.triggerId),
+        kind: d.kind,
+        reason: d.reason,
+        ...(d.campaignId !== undefined ? { campaignId: d.campaignId } : {}),
+        ...extra,
+        reasonCodes,
+        ...(d.choice && d.kind !== 'holdout' ? { probability: d.probability ?? 1 } : {}),
+        record: buildDecisionRecord({ ...d, reasonCodes, req, now, versions }),
+      };
+    };
     const user = await this.deps.features.user(req.userId).catch((e: unknown) => {
       this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
       return undefined;
@@ -117,41 +109,42 @@ export class DecisionEngine {
     if (!campaign) return done({ kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] });
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
     const campaignId = campaign.id;
+    const holdout = isHoldout(req.userId, campaign.id, campaign.holdoutShare);
 
-    if (isHoldout(req.userId, campaign.id, campaign.holdoutShare)) {
+    // Intent to treat: every eligible user joins their group here, before caps, budget or the policy can turn the
+    // offer down (otherwise capped heavy users would sit only in the holdout and bias incrementality). The holdout is
+    // targeted too: its features and rewards teach the model what no offer earns.
+    const [scored] = await Promise.all([
+      this.target(req, campaign, user, weights),
+      this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
+    ]);
+    const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
+    const margin = scored?.target.margin;
+    const track = (action: string, propensity: number, available: Readonly<Record<string, number>>, offerId?: string): Promise<boolean> =>
+      features ? this.deps.outcomes.track(this.tracked(req, campaign, user, features, nowMs, { action, propensity, available, holdout, ...(offerId ? { offerId } : {}) })) : Promise.resolve(false);
+
+    if (holdout) {
       const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes);
       if (duplicate) return duplicate;
-      await this.deps.reservations.assignMember(campaign.id, req.userId, 'H', nowMs);
-      return done({ kind: 'holdout', reason: 'holdout', campaignId, reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] });
+      await track(NO_OFFER, 1, {});
+      return done({ kind: 'holdout', reason: 'holdout', campaignId, ...(features ? { features } : {}), reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] });
     }
-
-    // Intent to treat: every eligible user outside the holdout joins the treated group here, before caps, budget or
-    // the policy can turn the offer down. Otherwise capped heavy users would sit only in the holdout and bias the
-    // incrementality estimate against the campaign.
-    const [scored] = await Promise.all([
-      this.target(req, user, weights),
-      this.deps.reservations.assignMember(campaign.id, req.userId, 'T', nowMs),
-    ]);
-    if (!scored) return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
-    const { target, x } = scored;
+    if (!scored || !features) return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
+    const { target } = scored;
     const actions = eligibleActions(campaign, target, req.trigger);
-    if (actions.length === 0) return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, reasonCodes: codes });
-    const context = contextVector(target.baseProbability, x, user);
-    const choice = chooseOffer(this.deps.bandit.bandit, context, actions, target);
+    if (actions.length === 0) return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, features, reasonCodes: codes });
+    const exploration = explorationRate(this.settings, model?.examples ?? 0);
+    const price = this.deps.pacing?.price(campaign.id) ?? 0;
+    const choice = chooseOffer(model, features, actions, target, { ...this.settings.policy, exploration }, price, this.random);
     const policy = { action: choice.action.id, probability: choice.probability };
+    const policyCodes = [...codes, `probability:${choice.probability.toFixed(4)}`, `exploration:${exploration.toFixed(3)}`, `shadow_price:${price.toFixed(3)}`];
+    const logged = { choice, actions, features, margin };
 
     if (choice.action.id === NO_OFFER) {
       const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes);
       if (duplicate) return duplicate;
-      return done({
-        kind: 'no_offer',
-        reason: 'policy_chose_no_offer',
-        campaignId,
-        ...policy,
-        choice,
-        actions,
-        reasonCodes: [...codes, `probability:${choice.probability.toFixed(4)}`],
-      });
+      await track(NO_OFFER, choice.probability, choice.probabilities);
+      return done({ kind: 'no_offer', reason: 'policy_chose_no_offer', campaignId, ...policy, ...logged, reasonCodes: policyCodes });
     }
 
     const offerId = randomUUID();
@@ -159,16 +152,16 @@ export class DecisionEngine {
     if (duplicate) return duplicate;
     // A guardrail refusing every offer makes no offer the executed action with probability 1; the policy's own
     // choice is logged beside it.
-    if (claim.status !== 'ok') return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, choice, actions, reasonCodes: codes });
+    if (claim.status !== 'ok') {
+      await track(NO_OFFER, 1, {});
+      return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, ...logged, reasonCodes: policyCodes });
+    }
     // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
     // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
     // record (crash in between) is never matched by an outcome. It carries the offer as it will be published, for a
     // redelivered trigger whose first delivery never got the offer out (see claim).
-    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes, versions });
-    const decided = done(
-      { kind: 'offer', reason: 'offer', campaignId, ...policy, choice, actions, reasonCodes: offer.reasonCodes, offerId },
-      { offer },
-    );
+    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions });
+    const decided = done({ kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId }, { offer });
     const [budget] = await Promise.all([
       this.deps.reservations.reserveBudget(campaign, choice.action.cost, offerId, nowMs + campaign.offerTtlHours * 3_600_000),
       this.deps.records.put(
@@ -177,12 +170,8 @@ export class DecisionEngine {
           userId: req.userId,
           campaignId: campaign.id,
           action: choice.action.id,
-          context,
-          prior: choice.prior,
           cost: choice.action.cost,
           probability: choice.probability,
-          features: x,
-          propensityVersion: weights.version,
           createdAt: now.toISOString(),
           published: { offer, ...(decided.record ? { record: decided.record } : {}) },
         },
@@ -193,17 +182,38 @@ export class DecisionEngine {
       await Promise.all([
         this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
         this.deps.records.delete(offerId),
+        track(NO_OFFER, 1, {}),
       ]);
-      return done({ kind: 'no_offer', reason: `budget_${budget}`, campaignId, policy, choice, actions, reasonCodes: codes });
+      return done({ kind: 'no_offer', reason: `budget_${budget}`, campaignId, policy, ...logged, reasonCodes: policyCodes });
     }
+    await track(choice.action.id, choice.probability, choice.probabilities, offerId);
     return decided;
   }
 
-  /** Versions of every model a decision uses, as of now (the bandit and graph versions move while running). */
-  private versions(weights: PropensityWeights): Record<string, string> {
+  private tracked(
+    req: DecisionRequest,
+    campaign: Campaign,
+    user: UserFeatures | undefined,
+    features: readonly number[],
+    nowMs: number,
+    d: Pick<TrackedDecision, 'action' | 'propensity' | 'available' | 'holdout' | 'offerId'>,
+  ): TrackedDecision {
+    return {
+      decisionId: decisionIdFor(req.triggerId),
+      userId: req.userId,
+      campaignId: campaign.id,
+      features,
+      decidedAt: nowMs,
+      ...(user?.segment !== undefined ? { segment: user.segment } : {}),
+      ...d,
+    };
+  }
+
+  /** Versions of every model a decision uses, as of now (the profit model and graph versions move while running). */
+  private versions(weights: PropensityWeights, model: ProfitModel | undefined): Record<string, string> {
     return {
       propensity: weights.version,
-      bandit: this.deps.bandit.version,
+      profit: model?.version ?? 'prior',
       blend: this.deps.candidates.blendVersion,
       features: this.deps.features.name,
       ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
@@ -247,145 +257,34 @@ export class DecisionEngine {
     return { claim, duplicate };
   }
 
-  /** What the offer would be about, priced and scored; undefined when nothing can be offered. */
-  private async target(req: DecisionRequest, user: UserFeatures | undefined, weights: PropensityWeights): Promise<ScoredTarget | undefined> {
-    const exclude = new Set<string>([...(req.exclude ?? []), ...(user?.purchasedItems ?? [])]);
-    const hints = new Map<string, ItemHint>();
-    for (const h of [...req.seeds, ...(req.cart ?? [])]) hints.set(h.itemId, { ...hints.get(h.itemId), ...h });
-    const trigger: TriggerKind = req.trigger;
-
-    if (trigger === 'service_recovery') {
-      const reviewed = req.seeds[0];
-      const item = reviewed
-        ? this.merge(reviewed.itemId, (await this.items([reviewed.itemId])).get(reviewed.itemId), hints)
-        : undefined;
-      const price = item?.price ?? 0;
-      const { x, present } = propensityFeatures(
-        { user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false },
-        weights,
-      );
-      return {
-        target: {
-          items: [],
-          price,
-          margin: price * this.marginRate(item),
-          baseProbability: purchaseProbability(x, weights),
-        },
-        x,
-        present,
-      };
-    }
-
-    if (trigger === 'cart_abandon' && req.cart && req.cart.length > 0) {
-      const ids = req.cart.map((c) => c.itemId);
-      const feats = await this.items(ids);
-      const lines = req.cart
-        .map((c) => ({ c, f: this.merge(c.itemId, feats.get(c.itemId), hints) }))
-        .filter(({ c, f }) => f.stock !== 0 && !exclude.has(c.itemId) && (f.price ?? 0) > 0);
-      if (lines.length === 0) return undefined;
-      let price = 0;
-      let margin = 0;
-      let best: { x: FeatureVector; present: PropensityFeature[]; p: number } | undefined;
-      for (const { c, f } of lines) {
-        const q = c.quantity ?? 1;
-        price += (f.price ?? 0) * q;
-        margin += (f.price ?? 0) * q * this.marginRate(f);
-        const { x, present } = propensityFeatures({ user, item: f, blendScore: 1, inCart: true }, weights);
-        const p = purchaseProbability(x, weights);
-        if (!best || p > best.p) best = { x, present, p };
-      }
-      if (!best) return undefined;
-      return {
-        target: { items: lines.map((l) => l.c.itemId), price, margin, baseProbability: best.p },
-        x: best.x,
-        present: best.present,
-      };
-    }
-
-    const seeds = [...req.seeds.map((s) => s.itemId), ...(user?.recentItems ?? [])];
-    const set = await this.deps.candidates.generate({
-      userId: req.userId,
-      seeds,
-      exclude: new Set([...exclude, ...(trigger === 'post_purchase' ? req.seeds.map((s) => s.itemId) : [])]),
-      // What the trigger is about (the viewed product) is itself a candidate, except after buying it.
-      requested: [...(req.requested ?? []), ...(trigger === 'post_purchase' ? [] : req.seeds.map((s) => s.itemId))],
-      k: this.settings.candidateCount,
-    });
-    if (set.candidates.length === 0) return undefined;
-    const feats = await this.items(set.candidates.map((c) => c.itemId));
-    // One pass keeping only the best maxItems (same order as sorting all by value, then item id): no sorted
-    // copy of all candidates, and out-of-stock items are dropped before they are scored.
-    const k = req.maxItems ?? this.settings.defaultMaxItems;
-    const top: Ranked[] = [];
-    for (const c of set.candidates) {
-      const f = this.merge(c.itemId, feats.get(c.itemId), hints);
-      if (f.stock === 0) continue;
-      const { x, present } = propensityFeatures(
-        { user, item: f, blendScore: c.blendScore, inCart: false },
-        weights,
-      );
-      const p = purchaseProbability(x, weights);
-      const margin = (f.price ?? 0) * this.marginRate(f);
-      const value = p * Math.max(margin, 1e-6);
-      const last = top[top.length - 1];
-      if (
-        top.length >= k &&
-        last &&
-        !(value > last.value || (value === last.value && c.itemId.localeCompare(last.c.itemId) < 0))
-      )
-        continue;
-      const r: Ranked = { c, f, x, present, p, margin, value };
-      let i = top.length;
-      while (i > 0 && rankBefore(r, top[i - 1] as Ranked)) i--;
-      top.splice(i, 0, r);
-      if (top.length > k) top.pop();
-    }
-    const main = top[0];
-    if (!main) return undefined;
-    const second = top[1];
-    return {
-      target: {
-        items: top.map((r) => r.c.itemId),
-        price: main.f.price ?? 0,
-        margin: main.margin,
-        baseProbability: main.p,
-        ...(second && (second.f.price ?? 0) > 0
-          ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } }
-          : {}),
+  /** What the offer would be about, by the trigger's own targeting (see triggers/*.targeting.ts). */
+  private async target(req: DecisionRequest, campaign: Campaign, user: UserFeatures | undefined, weights: PropensityWeights): Promise<ScoredTarget | undefined> {
+    const hints = hintsOf(req);
+    return TARGETING[req.trigger]({
+      req,
+      campaign,
+      user,
+      weights,
+      candidates: this.deps.candidates,
+      settings: this.settings,
+      items: async (ids) => {
+        const feats = await this.deps.features.items(ids).catch((e: unknown) => {
+          this.deps.logger?.warn('item features unavailable; using event hints only', { error: e });
+          return new Map<string, ItemFeatures>();
+        });
+        const out = new Map<string, ItemFeatures>();
+        for (const id of ids) out.set(id, merge(id, feats.get(id), hints.get(id)));
+        return out;
       },
-      x: main.x,
-      present: main.present,
-      candidates: set,
-    };
-  }
-
-  private async items(ids: readonly string[]): Promise<Map<string, ItemFeatures>> {
-    return this.deps.features.items(ids).catch((e: unknown) => {
-      this.deps.logger?.warn('item features unavailable; using event hints only', { error: e });
-      return new Map<string, ItemFeatures>();
     });
   }
-
-  private merge(itemId: string, f: ItemFeatures | undefined, hints: Map<string, ItemHint>): ItemFeatures {
-    const h = hints.get(itemId);
-    // Most candidates have no hint: reuse the cached object instead of copying it (allocation is GC time).
-    if (f && (!h || (f.price !== undefined && f.categoryPath !== undefined))) return f;
-    return {
-      itemId,
-      ...f,
-      price: f?.price ?? h?.price,
-      categoryPath: f?.categoryPath ?? h?.categoryPath,
-    };
-  }
-
-  private marginRate(f: ItemFeatures | undefined): number {
-    const r = f?.marginRate;
-    return r !== undefined && Number.isFinite(r) ? Math.max(0, r) : this.settings.defaultMarginRate;
-  }
 }
 
-/** The bandit's view of a decision: propensity and the signals most likely to change how offers work. */
-export function contextVector(baseProbability: number, x: FeatureVector, user: UserFeatures | undefined): number[] {
-  const returning = (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0;
-  return [baseProbability, x.affinity, x.session, returning, x.priceFit + 0.5, x.sentiment + 0.5];
+/** Catalogue features, completed by what the trigger said of the item (the catalogue may not know it yet). */
+function merge(itemId: string, f: ItemFeatures | undefined, h: { price?: number; categoryPath?: readonly string[] } | undefined): ItemFeatures {
+  // Most candidates have no hint: reuse the cached object instead of copying it (allocation is GC time).
+  if (f && (!h || (f.price !== undefined && f.categoryPath !== undefined))) return f;
+  return { itemId, ...f, price: f?.price ?? h?.price, categoryPath: f?.categoryPath ?? h?.categoryPath };
 }
+
+export type { PolicyChoice };

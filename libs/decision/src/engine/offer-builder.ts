@@ -1,9 +1,8 @@
 import type { Offer } from '@offerstream/contracts';
 import type { Campaign } from '../campaign/campaign.schema';
-import type { CandidateSet } from '../candidates/candidate-generator';
 import type { OfferAction } from '../policy/offer-actions';
 import type { PolicyChoice } from '../policy/offer-policy';
-import type { FeatureVector, PropensityFeature } from '../policy/propensity.model';
+import type { ScoredTarget } from '../triggers/targeting';
 import type { DecisionRequest } from './decision.types';
 
 export interface OfferBuildInput {
@@ -11,7 +10,7 @@ export interface OfferBuildInput {
   readonly req: DecisionRequest;
   readonly campaign: Campaign;
   readonly choice: PolicyChoice;
-  readonly scored: { readonly x: FeatureVector; readonly present: readonly PropensityFeature[]; readonly candidates?: CandidateSet; readonly target: { readonly baseProbability: number } };
+  readonly scored: ScoredTarget;
   readonly now: Date;
   readonly codes: readonly string[];
   readonly versions: Record<string, string>;
@@ -26,7 +25,7 @@ const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '0');
 export function buildOffer(i: OfferBuildInput): Offer {
   const { choice, scored, campaign } = i;
   const action: OfferAction = choice.action;
-  const codes = [...i.codes, `action:${action.id}`];
+  const codes = [...i.codes, `action:${action.id}`, `applies_to:${scored.appliesTo}`];
   codes.push(`signals:${scored.present.length > 0 ? scored.present.join('+') : 'none'}`);
   if (scored.candidates) {
     const used = Object.entries(scored.candidates.used).map(([n, w]) => `${n}=${w.toFixed(2)}`);
@@ -37,9 +36,9 @@ export function buildOffer(i: OfferBuildInput): Offer {
   for (const [k, v] of Object.entries(i.versions)) codes.push(`model:${k}@${v}`.slice(0, 128));
   codes.push(
     `score:${f4(scored.target.baseProbability)}`,
-    `uplift:${f4(choice.uplift)}`,
     `expected_incremental_profit:${f4(choice.expectedIncrementalProfit)}`,
     `probability:${f4(choice.probability)}`,
+    `estimate:${choice.learned[action.id] ? 'learned' : 'prior'}`,
     `cost:${action.cost.toFixed(2)}`,
   );
   return {
@@ -54,6 +53,7 @@ export function buildOffer(i: OfferBuildInput): Offer {
     trigger: i.req.trigger,
     triggerId: i.req.triggerId.slice(0, 256),
     ...(i.req.placement !== undefined ? { placement: i.req.placement } : {}),
+    appliesTo: scored.appliesTo,
     reasonCodes: codes.slice(0, 64).map((c) => c.slice(0, 128)),
     modelVersions: i.versions,
     score: scored.target.baseProbability,

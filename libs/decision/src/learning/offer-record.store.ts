@@ -1,6 +1,5 @@
 import type { DecisionRecord, Offer } from '@offerstream/contracts';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import type { FeatureVector } from '../policy/propensity.model';
 
 /** What the learning loop needs to know about an offer when its outcome arrives. */
 export interface OfferRecord {
@@ -8,14 +7,8 @@ export interface OfferRecord {
   readonly userId: string;
   readonly campaignId: string;
   readonly action: string;
-  readonly context: readonly number[];
-  /** Prior purchase probability of the action; the bandit learns the residual over it. */
-  readonly prior: number;
   readonly cost: number;
   readonly probability: number;
-  /** Propensity inputs of the offered item at decision time: the outcome turns them into a training example. */
-  readonly features?: FeatureVector;
-  readonly propensityVersion?: string;
   readonly createdAt: string;
   /**
    * The offer event and decision record as they are published. Kept until the offer expires so that a trigger

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { seededRandom } from '@offerstream/core';
 import { DEFAULT_PROPENSITY, PROPENSITY_FEATURES, sigmoid, type FeatureVector } from '../policy/propensity.model';
 import type { TrainingExample } from '../policy/propensity.store';
-import { trainingLabel } from './campaign-stats';
 import { fitInline, refitPropensity, rocAuc, type RefitOptions } from './propensity-refit';
 import { runPropensityTraining } from './propensity-training';
 
@@ -52,11 +51,7 @@ describe('propensity refit decision', () => {
   });
 });
 
-describe('propensity training labels and metrics', () => {
-  it('labels clicks and redeems positive, dismissals and expiries negative, and nothing else', () => {
-    expect(['redeem', 'click', 'dismiss', 'expire', 'delivered', 'impression'].map((o) => trainingLabel(o as 'redeem'))).toEqual([1, 1, 0, 0, undefined, undefined]);
-  });
-
+describe('propensity training metrics', () => {
   it('computes AUC as the chance a positive outranks a negative, ties counting half', () => {
     expect(rocAuc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);
     expect(rocAuc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])).toBe(0);

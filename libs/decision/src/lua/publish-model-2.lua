@@ -1,4 +1,4 @@
--- Publishes refitted propensity weights if the version is still the one the refit compared against (a refit that
+-- Publishes a refitted model (propensity weights or the incremental-profit model) if the version is still the one the refit compared against (a refit that
 -- outlived its lock never overwrites a newer model). Instances poll the version and reload the model when it moves.
 -- KEYS[1] model JSON, KEYS[2] version counter
 -- ARGV[1] expected current version, ARGV[2] model JSON with the placeholder "@SEQ@" for the new version number

@@ -22,19 +22,10 @@ export interface OfferAction {
   readonly cost: number;
   /** Margin gained on top of the main purchase's (the companion of a bundle). */
   readonly extraMargin: number;
-  /** Prior multiplier on the odds of buying; the bandit learns corrections to it online. */
-  readonly liftOdds: number;
   readonly items: readonly string[];
 }
 
 export const NO_OFFER = 'none';
-
-/**
- * Odds lift priors per incentive, from published e-commerce promotion elasticities (roughly +4% odds per
- * point of discount, free shipping about +30%); deliberately modest so that the bandit, not the prior,
- * decides once outcomes arrive.
- */
-const ODDS_PER_DISCOUNT_POINT = 0.04;
 
 /**
  * Eligible actions for one target under a campaign. A discount that would take more than `maxMarginShare`
@@ -48,45 +39,42 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
     // Service recovery: an apology coupon, never an upsell; still bounded by the margin when it is known.
     const amount = target.margin > 0 ? Math.min(o.serviceRecoveryCoupon, allowance) : o.serviceRecoveryCoupon;
     if (!(amount > 0)) return [];
-    return [{ id: `coupon${round2(amount)}`, offerType: 'coupon', value: round2(amount), cost: round2(amount), extraMargin: 0, liftOdds: 1, items: [] }];
+    return [{ id: `coupon${round2(amount)}`, offerType: 'coupon', value: round2(amount), cost: round2(amount), extraMargin: 0, items: [] }];
   }
-  const actions: OfferAction[] = [{ id: NO_OFFER, offerType: 'none', value: 0, cost: 0, extraMargin: 0, liftOdds: 1, items: [] }];
+  const actions: OfferAction[] = [{ id: NO_OFFER, offerType: 'none', value: 0, cost: 0, extraMargin: 0, items: [] }];
   if (target.items.length === 0 || !(target.price > 0)) return actions;
   const cartLike = trigger === 'cart_abandon';
   const discountItems = cartLike ? target.items : main;
   for (const pct of o.percentDiscounts) {
     const cost = round2((target.price * pct) / 100);
     if (cost <= allowance) {
-      actions.push({ id: `pct${pct}`, offerType: 'percent_discount', value: pct, cost, extraMargin: 0, liftOdds: 1 + ODDS_PER_DISCOUNT_POINT * pct, items: discountItems });
+      actions.push({ id: `pct${pct}`, offerType: 'percent_discount', value: pct, cost, extraMargin: 0, items: discountItems });
     }
   }
   for (const amount of o.fixedCoupons) {
     if (amount <= allowance && amount < target.price) {
-      const points = (100 * amount) / target.price;
-      actions.push({ id: `fixed${amount}`, offerType: 'fixed_discount', value: amount, cost: amount, extraMargin: 0, liftOdds: 1 + ODDS_PER_DISCOUNT_POINT * points, items: discountItems });
+      actions.push({ id: `fixed${amount}`, offerType: 'fixed_discount', value: amount, cost: amount, extraMargin: 0, items: discountItems });
     }
   }
   if (o.freeShipping && o.shippingCost <= allowance) {
-    actions.push({ id: 'free_shipping', offerType: 'free_shipping', value: 0, cost: o.shippingCost, extraMargin: 0, liftOdds: 1.3, items: discountItems });
+    actions.push({ id: 'free_shipping', offerType: 'free_shipping', value: 0, cost: o.shippingCost, extraMargin: 0, items: discountItems });
   }
   const comp = target.companion;
   if (o.bundle && comp && !cartLike) {
     const cost = round2(((target.price + comp.price) * o.bundleDiscountPercent) / 100);
     if (cost <= Math.max(0, (target.margin + comp.margin) * c.maxMarginShare)) {
-      // A bundle is a bigger basket, so it converts less often than its discount alone suggests.
       actions.push({
         id: 'bundle',
         offerType: 'bundle',
         value: o.bundleDiscountPercent,
         cost,
         extraMargin: comp.margin,
-        liftOdds: 0.8 * (1 + ODDS_PER_DISCOUNT_POINT * o.bundleDiscountPercent),
         items: [...main, comp.itemId],
       });
     }
   }
   if (o.recommendation && !cartLike) {
-    actions.push({ id: 'recommendation', offerType: 'recommendation', value: 0, cost: 0, extraMargin: 0, liftOdds: 1.1, items: target.items });
+    actions.push({ id: 'recommendation', offerType: 'recommendation', value: 0, cost: 0, extraMargin: 0, items: target.items });
   }
   return actions;
 }

@@ -1,7 +1,7 @@
-import { LinearThompsonBandit } from '@offerstream/uplift';
+import { seededRandom } from '@offerstream/core';
 import { campaign, campaignCreate } from '../campaign/campaign.schema';
 import { eligibleActions, type OfferTarget } from './offer-actions';
-import { chooseOffer } from './offer-policy';
+import { chooseOffer, type ProfitModel } from './offer-policy';
 
 const camp = (extra: Record<string, unknown> = {}) =>
   campaign.parse({
@@ -35,29 +35,53 @@ describe('eligible offer actions', () => {
   });
 });
 
-describe('offer choice', () => {
-  it('logs a probability that matches the bandit and scores incremental profit against no offer', () => {
-    const bandit = new LinearThompsonBandit({ dimension: 2, seed: 3, explorationScale: 0.05 });
-    const actions = eligibleActions(camp(), target, 'http_decision');
-    const choice = chooseOffer(bandit, [0.1, 0.5], actions, target);
-    expect(choice.probability).toBeGreaterThan(0);
-    expect(choice.probability).toBeLessThanOrEqual(1);
-    expect(choice.probabilities[choice.action.id]).toBe(choice.probability);
-    expect(choice.profits['none']).toBeCloseTo(0, 9);
-    const pNone = choice.purchaseProbability['none']!;
-    const pA = choice.purchaseProbability[choice.action.id]!;
-    expect(choice.uplift).toBeCloseTo(pA - pNone, 9);
+describe('offer choice by incremental profit', () => {
+  const settings = { exploration: 0, minActionExamples: 50, caution: 1 };
+  const actions = eligibleActions(camp({ offerTypes: { bundle: false, recommendation: false } }), target, 'offer_request');
+  const model = (means: Record<string, number>, n = 500, sd = 0.1): ProfitModel => ({
+    version: 'test',
+    predict: () => Object.fromEntries(Object.entries(means).map(([a, mean]) => [a, { mean, sd, n }])),
   });
 
-  it('learns to stop offering a discount that never converts', () => {
-    const bandit = new LinearThompsonBandit({ dimension: 1, seed: 5, explorationScale: 0.05 });
-    const t: OfferTarget = { items: ['a'], price: 100, margin: 40, baseProbability: 0.2 };
-    const actions = eligibleActions(camp({ offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false } }), t, 'http_decision');
-    const before = chooseOffer(bandit, [1], actions, t).probabilities['pct20']!;
-    for (let i = 0; i < 300; i++) bandit.update([1], 'pct20', 0 - 0.28);
-    for (let i = 0; i < 300; i++) bandit.update([1], 'none', 0.2 - 0.2);
-    const after = chooseOffer(bandit, [1], actions, t).probabilities['pct20']!;
-    expect(after).toBeLessThan(before);
-    expect(after).toBeLessThan(0.1);
+  it('makes no offer without evidence, because the neutral prior charges every offer its discount', () => {
+    const c = chooseOffer(undefined, [0], actions, target, settings, 0, seededRandom(1));
+    expect(c.action.id).toBe('none');
+    expect(c.probability).toBe(1);
+    for (const a of actions) if (a.id !== 'none') expect(c.profits[a.id]).toBeCloseTo(-a.cost * target.baseProbability, 10);
+  });
+
+  it('picks the action whose learned gain over no offer is largest once it clears its uncertainty', () => {
+    const c = chooseOffer(model({ none: 2, pct10: 4, free_shipping: 2.5 }), [0], actions, target, settings, 0, seededRandom(1));
+    expect(c.action.id).toBe('pct10');
+    expect(c.expectedIncrementalProfit).toBeCloseTo(2, 10);
+    expect(c.learned['pct10']).toBe(true);
+  });
+
+  it('does not trust a gain smaller than its standard error, nor an action with too few joined decisions', () => {
+    expect(chooseOffer(model({ none: 2, pct10: 2.1 }, 500, 0.5), [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('none');
+    expect(chooseOffer(model({ none: 2, pct10: 9 }, 10), [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('none');
+  });
+
+  it('demands more profit per unit of cost as the shadow price of the budget rises', () => {
+    const m = model({ none: 2, pct10: 4, free_shipping: 3.5 });
+    expect(chooseOffer(m, [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('pct10');
+    // pct10 costs 10, free shipping 4.9: at a price of 0.2 per unit the cheaper one earns more net.
+    expect(chooseOffer(m, [0], actions, target, settings, 0.2, seededRandom(1)).action.id).toBe('free_shipping');
+    expect(chooseOffer(m, [0], actions, target, settings, 1, seededRandom(1)).action.id).toBe('none');
+  });
+
+  it('explores uniformly with the exact probability it logs', () => {
+    const random = seededRandom(7);
+    const counts: Record<string, number> = {};
+    let logged: Readonly<Record<string, number>> = {};
+    for (let i = 0; i < 20_000; i++) {
+      const c = chooseOffer(undefined, [0], actions, target, { ...settings, exploration: 0.3 }, 0, random);
+      counts[c.action.id] = (counts[c.action.id] ?? 0) + 1;
+      logged = c.probabilities;
+      expect(c.probability).toBe(c.probabilities[c.action.id]);
+    }
+    expect(Object.values(logged).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(logged['none']).toBeCloseTo(0.7 + 0.3 / actions.length, 12);
+    for (const a of actions) expect((counts[a.id] ?? 0) / 20_000).toBeCloseTo(logged[a.id] as number, 1);
   });
 });

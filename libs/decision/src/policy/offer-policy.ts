@@ -1,75 +1,117 @@
-import { expectedIncrementalProfit, type LinearThompsonBandit } from '@offerstream/uplift';
-import { logit, sigmoid } from './propensity.model';
 import { NO_OFFER, type OfferAction, type OfferTarget } from './offer-actions';
+
+/** What the incremental-profit model says of one action in one context. */
+export interface ActionEstimate {
+  /** Expected gross profit of the decision's window if this action is taken. */
+  readonly mean: number;
+  /** Standard deviation of that mean (the model's uncertainty, not the reward's noise). */
+  readonly sd: number;
+  /** Joined decisions of this action the model was fitted on. */
+  readonly n: number;
+}
+
+export interface ProfitModel {
+  readonly version: string;
+  predict(x: readonly number[]): Readonly<Record<string, ActionEstimate>>;
+}
+
+export interface PolicySettings {
+  /** Share of decisions drawn uniformly over the available actions (none included); logged exactly. */
+  readonly exploration: number;
+  /** Fewer joined decisions than this for an action (or for no offer) and its model estimate is not used. */
+  readonly minActionExamples: number;
+  /** Standard errors subtracted from an estimated gain before it may beat no offer: pay only for evidence. */
+  readonly caution: number;
+}
 
 export interface PolicyChoice {
   readonly action: OfferAction;
   /** Exact probability of this action under the executed policy (1 when there was nothing to choose). */
   readonly probability: number;
   readonly probabilities: Readonly<Record<string, number>>;
-  /** Posterior-mean purchase probability per action. */
-  readonly purchaseProbability: Readonly<Record<string, number>>;
-  /** Prior purchase probability of the chosen action; the bandit learns reward minus this. */
-  readonly prior: number;
-  readonly uplift: number;
-  readonly expectedIncrementalProfit: number;
+  /** Expected incremental gross profit over no offer, per action (the prior where the model has too little). */
   readonly profits: Readonly<Record<string, number>>;
-}
-
-const clamp01 = (p: number): number => Math.min(0.999, Math.max(0.001, p));
-
-/** Prior P(buy | action): the propensity shifted by the action's odds lift. */
-export function priorProbability(base: number, action: OfferAction): number {
-  return sigmoid(logit(base) + Math.log(action.liftOdds));
+  /** Whether each action's figure came from the learned model or the neutral prior. */
+  readonly learned: Readonly<Record<string, boolean>>;
+  readonly expectedIncrementalProfit: number;
+  /** The chosen action's incremental profit as a share of the target's margin (0 for no offer). */
+  readonly uplift: number;
+  /** The action the policy would take without exploration, and whether this choice was an exploration draw. */
+  readonly greedy: string;
 }
 
 /**
- * Chooses an action by expected profit with Thompson exploration. The bandit models the residual of the
- * purchase outcome over the prior, so a cold bandit behaves like the prior model with a little noise and a
- * trained one corrects it per context. The value of an action is P(buy | a) x (margin - cost + extra margin),
- * which ranks actions exactly like incremental profit over no offer (the baseline term is the same for all).
+ * Neutral prior: with no evidence an offer is assumed not to change whether the user buys, so it costs its
+ * discount whenever they buy anyway. Every paid offer therefore starts below no offer, whatever its type; only
+ * joined outcomes (or exploration) can make it worth its cost.
+ */
+export function priorIncrementalProfit(action: OfferAction, target: OfferTarget): number {
+  return -action.cost * target.baseProbability;
+}
+
+/**
+ * Picks the action with the highest expected incremental gross profit net of the budget's shadow price, no offer
+ * included (it scores 0), with uniform exploration of `exploration` whose probability is exact. A learned estimate
+ * must clear `caution` standard errors before it counts as a gain, so thin evidence does not spend money.
  */
 export function chooseOffer(
-  bandit: LinearThompsonBandit,
-  context: readonly number[],
+  model: ProfitModel | undefined,
+  features: readonly number[],
   actions: readonly OfferAction[],
   target: OfferTarget,
+  settings: PolicySettings,
+  shadowPrice: number,
+  random: () => number,
 ): PolicyChoice {
-  const byId = new Map(actions.map((a) => [a.id, a]));
-  const priors: Record<string, number> = {};
-  for (const a of actions) priors[a.id] = priorProbability(target.baseProbability, a);
-  const netMargin = (a: OfferAction): number => target.margin - a.cost + a.extraMargin;
-  const ids = actions.map((a) => a.id);
   const first = actions[0];
   if (!first) throw new Error('chooseOffer needs at least one action');
-
-  let chosen = first;
-  let probability = 1;
-  let probabilities: Record<string, number> = { [first.id]: 1 };
-  if (actions.length > 1) {
-    const choice = bandit.choose(context, ids, (id, residual) => {
-      const a = byId.get(id) as OfferAction;
-      return clamp01((priors[id] as number) + residual) * netMargin(a);
-    });
-    chosen = byId.get(choice.action) as OfferAction;
-    probability = choice.probability;
-    probabilities = choice.probabilities;
+  const est = model?.predict(features);
+  const none = est?.[NO_OFFER];
+  const profits: Record<string, number> = {};
+  const learned: Record<string, boolean> = {};
+  let greedy: OfferAction = actions.find((a) => a.id === NO_OFFER) ?? first;
+  let best = greedy.id === NO_OFFER ? 0 : -Infinity;
+  for (const a of actions) {
+    if (a.id === NO_OFFER) {
+      profits[a.id] = 0;
+      learned[a.id] = none !== undefined;
+      continue;
+    }
+    const e = est?.[a.id];
+    const usable = e !== undefined && none !== undefined && e.n >= settings.minActionExamples && none.n >= settings.minActionExamples;
+    const gain = usable ? e.mean - none.mean : priorIncrementalProfit(a, target);
+    const sd = usable ? Math.hypot(e.sd, none.sd) : 0;
+    profits[a.id] = gain;
+    learned[a.id] = usable;
+    const score = gain - settings.caution * sd - shadowPrice * a.cost;
+    if (score > best) {
+      best = score;
+      greedy = a;
+    }
   }
-  const residuals = bandit.predict(context, ids);
-  const purchaseProbability: Record<string, number> = {};
-  for (const id of ids) purchaseProbability[id] = clamp01((priors[id] as number) + (residuals[id] ?? 0));
-  const control = byId.has(NO_OFFER) ? NO_OFFER : chosen.id;
-  const discountCost: Record<string, number> = {};
-  for (const a of actions) discountCost[a.id] = a.cost - a.extraMargin;
-  const profits = expectedIncrementalProfit({ purchaseProbability, controlAction: control, margin: target.margin, discountCost });
+  const probabilities: Record<string, number> = {};
+  const eps = actions.length > 1 ? Math.min(1, Math.max(0, settings.exploration)) : 0;
+  for (const a of actions) probabilities[a.id] = eps / actions.length + (a.id === greedy.id ? 1 - eps : 0);
+  let chosen = greedy;
+  if (eps > 0) {
+    let u = random();
+    for (const a of actions) {
+      u -= probabilities[a.id] as number;
+      if (u < 0) {
+        chosen = a;
+        break;
+      }
+    }
+  }
+  const gain = profits[chosen.id] ?? 0;
   return {
     action: chosen,
-    probability,
+    probability: probabilities[chosen.id] as number,
     probabilities,
-    purchaseProbability,
-    prior: priors[chosen.id] as number,
-    uplift: (purchaseProbability[chosen.id] as number) - (purchaseProbability[control] as number),
-    expectedIncrementalProfit: profits[chosen.id] ?? 0,
     profits,
+    learned,
+    expectedIncrementalProfit: gain,
+    uplift: chosen.id === NO_OFFER || !(target.margin > 0) ? 0 : gain / target.margin,
+    greedy: greedy.id,
   };
 }

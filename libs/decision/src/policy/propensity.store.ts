@@ -124,7 +124,7 @@ export class PropensityStore {
   async publish(p: Omit<PublishedPropensity, 'seq' | 'weights'> & { weights: Omit<PropensityWeights, 'version'> }, expectedSeq: number): Promise<number | undefined> {
     const model = { ...p, seq: '@SEQ@', weights: { ...p.weights, version: `${PROPENSITY_VERSION_PREFIX}@SEQ@-n${p.examples}` } };
     const json = JSON.stringify(model).replace('"seq":"@SEQ@"', '"seq":@SEQ@');
-    const r = await runLua<number>(this.redis, 'publishPropensity', [RedisKeys.decision.propensityModel(), RedisKeys.decision.propensityVersion()], [expectedSeq, json]);
+    const r = await runLua<number>(this.redis, 'publishModel', [RedisKeys.decision.propensityModel(), RedisKeys.decision.propensityVersion()], [expectedSeq, json]);
     return r < 0 ? undefined : r;
   }
 
@@ -133,7 +133,7 @@ export class PropensityStore {
   }
 
   async unlock(token: string): Promise<void> {
-    await runLua<number>(this.redis, 'releasePropensityLock', [RedisKeys.decision.propensityLock()], [token]);
+    await runLua<number>(this.redis, 'releaseModelLock', [RedisKeys.decision.propensityLock()], [token]);
   }
 }
 

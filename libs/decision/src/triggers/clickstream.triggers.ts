@@ -40,7 +40,7 @@ export class ClickstreamTriggers {
         await Promise.all([
           this.carts.clear(userId),
           this.browse.purchased(userId),
-          this.learning.purchase(userId, e.payload.orderId, e.payload.total, nowMs),
+          this.learning.purchase(userId, e.payload, nowMs),
         ]);
         return [postPurchaseTrigger(e, userId, now)];
       case 'review': {

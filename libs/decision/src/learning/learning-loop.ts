@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PeriodicTask, runWorkerTask, type Logger } from '@offerstream/core';
+import type { DecisionOutcomeStore, JoinedDecision } from './decision-outcome.store';
+import type { ProfitModelStore } from './profit-model.store';
+import type { ProfitRefitInput, ProfitRefitOptions, ProfitRefitResult } from './profit-refit';
+
+export interface LearningLoopSettings extends ProfitRefitOptions {
+  /** How often due decisions are settled (their window closed) into the reward log. */
+  readonly settleMs: number;
+  readonly refitMs: number;
+  /** New joined decisions since the last attempt needed before refitting again. */
+  readonly minNewDecisions: number;
+  /** Lock expiry: longer than a refit takes; a crashed refitter frees it after this. */
+  readonly lockMs: number;
+}
+
+export type ProfitRefitOutcome = 'too_few_decisions' | 'locked_elsewhere' | 'not_better' | 'published' | 'superseded';
+export type ProfitFit = (input: ProfitRefitInput) => Promise<ProfitRefitResult>;
+
+/**
+ * The live learning loop of every instance: settles decisions whose attribution window closed (each is taken by
+ * one instance), and refits the incremental-profit model from the reward log under a lock, in a worker thread,
+ * publishing it only when off-policy evaluation on the newest decisions says it is at least as good as the model
+ * in use. Instances pick a published model up by polling (ProfitModelStore).
+ */
+export class LearningLoop {
+  private readonly settler: PeriodicTask;
+  private readonly refitter: PeriodicTask;
+  private readonly token = randomUUID();
+
+  constructor(
+    private readonly outcomes: DecisionOutcomeStore,
+    private readonly models: ProfitModelStore,
+    private readonly settings: LearningLoopSettings,
+    private readonly onSettled: (joined: readonly JoinedDecision[]) => void = () => undefined,
+    private readonly fit: ProfitFit = fitProfitInWorker,
+    private readonly logger?: Logger,
+  ) {
+    this.settler = new PeriodicTask('decision settlement', settings.settleMs, () => this.settleOnce(), logger);
+    this.refitter = new PeriodicTask('profit model refit', settings.refitMs, () => this.refitOnce(), logger);
+  }
+
+  start(): void {
+    this.settler.start();
+    this.refitter.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.settler.stop(), this.refitter.stop()]);
+  }
+
+  /** Settles every due decision (in pages); returns how many. */
+  async settleOnce(nowMs = Date.now()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const joined = await this.outcomes.settleDue(nowMs);
+      if (joined.length > 0) this.onSettled(joined);
+      total += joined.length;
+      if (joined.length < 1_000) return total;
+    }
+  }
+
+  /** One refit attempt; exposed so that tests and operators can run it on demand. */
+  async refitOnce(): Promise<{ outcome: ProfitRefitOutcome; result?: ProfitRefitResult; seq?: number }> {
+    const appended = await this.outcomes.appended();
+    if (appended - (await this.models.attempted()) < this.settings.minNewDecisions) return { outcome: 'too_few_decisions' };
+    if (!(await this.models.lock(this.token, this.settings.lockMs))) return { outcome: 'locked_elsewhere' };
+    try {
+      const current = await this.models.published();
+      const decisions = await this.outcomes.joined();
+      const result = await this.fit({
+        decisions,
+        current: current?.model ?? null,
+        heldOutShare: this.settings.heldOutShare,
+        lambda: this.settings.lambda,
+        maxWeight: this.settings.maxWeight,
+      });
+      // Marked whatever the result: an unhelpful refit is not repeated until enough new decisions arrived.
+      await this.models.markAttempt(appended);
+      const p = result.promotion;
+      const figures = { train: result.train, heldOut: result.heldOut, reason: p.reason, candidate: p.candidate, current: p.current, overNone: p.overNone };
+      if (!result.model) {
+        this.logger?.info('profit model refit not promoted', figures);
+        return { outcome: 'not_better', result };
+      }
+      const seq = await this.models.publish(
+        {
+          model: result.model,
+          features: this.models.featureLayout,
+          examples: decisions.length,
+          promotion: figures,
+          publishedAt: new Date().toISOString(),
+        },
+        current?.seq ?? 0,
+      );
+      if (seq === undefined) return { outcome: 'superseded', result };
+      await this.models.refresh();
+      this.logger?.info('profit model published', { ...figures, seq });
+      return { outcome: 'published', result, seq };
+    } finally {
+      await this.models.unlock(this.token);
+    }
+  }
+}
+
+/** Fits in a worker thread: a refit over the whole log must not stall this instance's decisions. */
+export const fitProfitInWorker: ProfitFit = (input) =>
+  runWorkerTask<ProfitRefitResult>(
+    join(__dirname, `profit-fit.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`),
+    input,
+    { code: 'PROFIT_FIT_FAILED', what: 'profit model refit' },
+  );

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { PeriodicTask, type Logger } from '@offerstream/core';
+import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { predictRewards, rewardModelFromJSON, type RewardModelSnapshot } from '@offerstream/uplift';
+import type { ProfitModel } from '../policy/offer-policy';
+
+/** A published incremental-profit model with the evidence it was promoted on. */
+export interface PublishedProfitModel {
+  readonly seq: number;
+  readonly model: RewardModelSnapshot;
+  /** Feature layout the model was trained on (POLICY_FEATURES_VERSION); a different layout is never served. */
+  readonly features: string;
+  readonly examples: number;
+  readonly promotion: Readonly<Record<string, unknown>>;
+  readonly publishedAt: string;
+}
+
+/** The snapshot as the policy calls it. */
+export function profitModel(p: PublishedProfitModel): ProfitModel & { readonly examples: number } {
+  return { version: `profit-ridge@fit${p.seq}-n${p.examples}`, examples: p.examples, predict: (x) => predictRewards(p.model, x) };
+}
+
+/**
+ * The incremental-profit model shared by all instances: refits publish it under a sequence number, every instance
+ * polls the number and swaps the model in when it moves (no restart). Until one is published there is none, and
+ * the policy falls back to its neutral prior.
+ */
+export class ProfitModelStore {
+  private model: (ProfitModel & { readonly examples: number }) | undefined;
+  private seen = 0;
+  private poll: PeriodicTask | undefined;
+
+  constructor(
+    private readonly redis: RedisClient,
+    readonly featureLayout: string,
+    private readonly logger?: Logger,
+  ) {
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+  }
+
+  get current(): (ProfitModel & { readonly examples: number }) | undefined {
+    return this.model;
+  }
+
+  get seq(): number {
+    return this.seen;
+  }
+
+  async published(): Promise<PublishedProfitModel | undefined> {
+    const raw = await this.redis.get(RedisKeys.decision.profitModel());
+    if (raw === null) return undefined;
+    const p = JSON.parse(raw) as PublishedProfitModel;
+    return { ...p, model: rewardModelFromJSON(p.model) };
+  }
+
+  async refresh(): Promise<boolean> {
+    const version = Number((await this.redis.get(RedisKeys.decision.profitVersion())) ?? 0);
+    if (version === this.seen) return false;
+    const p = await this.published();
+    if (!p) return false;
+    this.seen = p.seq;
+    if (p.features !== this.featureLayout) {
+      this.logger?.warn('published profit model has another feature layout; not served', { published: p.features, expected: this.featureLayout });
+      return false;
+    }
+    this.model = profitModel(p);
+    this.logger?.info('profit model loaded', { version: this.model.version, promotion: p.promotion });
+    return true;
+  }
+
+  async start(pollMs: number): Promise<void> {
+    await this.refresh();
+    this.poll = new PeriodicTask('profit model reload', pollMs, () => this.refresh(), this.logger);
+    this.poll.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.poll?.stop();
+    this.poll = undefined;
+  }
+
+  /** Publishes if `expectedSeq` is still the latest; the new sequence number, or undefined if another came first. */
+  async publish(p: Omit<PublishedProfitModel, 'seq'>, expectedSeq: number): Promise<number | undefined> {
+    const json = JSON.stringify({ seq: '@SEQ@', ...p }).replace('"seq":"@SEQ@"', '"seq":@SEQ@');
+    const r = await runLua<number>(this.redis, 'publishModel', [RedisKeys.decision.profitModel(), RedisKeys.decision.profitVersion()], [expectedSeq, json]);
+    return r < 0 ? undefined : r;
+  }
+
+  async attempted(): Promise<number> {
+    return Number((await this.redis.get(RedisKeys.decision.profitAttempt())) ?? 0);
+  }
+
+  async markAttempt(appended: number): Promise<void> {
+    await this.redis.set(RedisKeys.decision.profitAttempt(), appended);
+  }
+
+  async lock(token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(RedisKeys.decision.profitLock(), token, 'PX', ttlMs, 'NX')) !== null;
+  }
+
+  async unlock(token: string): Promise<void> {
+    await runLua<number>(this.redis, 'releaseModelLock', [RedisKeys.decision.profitLock()], [token]);
+  }
+}

@@ -1,0 +1,57 @@
+import { fitRewardModel, shouldPromote, type OpeDecision, type PromotionDecision, type RewardModelSnapshot } from '@offerstream/uplift';
+import type { JoinedDecision } from './decision-outcome.store';
+
+export interface ProfitRefitOptions {
+  /** Newest share of the joined decisions held out for the promotion check. */
+  readonly heldOutShare: number;
+  readonly lambda: number;
+  readonly maxWeight: number;
+}
+
+export interface ProfitRefitInput extends ProfitRefitOptions {
+  readonly decisions: readonly JoinedDecision[];
+  readonly current: RewardModelSnapshot | null;
+}
+
+export interface ProfitRefitResult {
+  readonly promotion: PromotionDecision;
+  /** Fitted on every decision once the candidate fitted without the held-out ones passed the check. */
+  readonly model?: RewardModelSnapshot;
+  readonly train: number;
+  readonly heldOut: number;
+}
+
+/** A joined decision as the estimators see it. */
+export function opeDecision(d: JoinedDecision): OpeDecision {
+  return {
+    context: d.features,
+    action: d.action,
+    propensity: d.propensity,
+    reward: d.reward,
+    available: Object.keys(d.available).length > 0 ? Object.keys(d.available) : [d.action],
+    ...(Object.keys(d.available).length > 0 && !d.holdout ? { loggingProbabilities: d.available } : {}),
+    ...(d.segment !== undefined ? { segment: d.segment } : {}),
+  };
+}
+
+/**
+ * One refit: a candidate is fitted on all but the newest decisions and judged against the model in use by doubly
+ * robust estimates on those newest ones (off-policy evaluation, never on decisions it was fitted on). Only a
+ * candidate that passes is refitted on everything and returned for publication.
+ */
+export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
+  const all = input.decisions.map(opeDecision);
+  const actions = [...new Set(['none', ...all.flatMap((d) => d.available)])];
+  const cut = Math.max(1, Math.floor(all.length * (1 - input.heldOutShare)));
+  const train = all.slice(0, cut);
+  const heldOut = all.slice(cut);
+  const opts = { actions, lambda: input.lambda, maxWeight: input.maxWeight };
+  const candidate = fitRewardModel(train, opts);
+  const promotion = shouldPromote(heldOut, candidate, input.current);
+  return {
+    promotion,
+    train: train.length,
+    heldOut: heldOut.length,
+    ...(promotion.promote ? { model: fitRewardModel(all, opts) } : {}),
+  };
+}

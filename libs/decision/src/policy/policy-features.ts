@@ -1,0 +1,40 @@
+import type { UserFeatures } from '../features/feature-source.port';
+import type { OfferTarget } from './offer-actions';
+import { PROPENSITY_FEATURES, type FeatureVector } from './propensity.model';
+
+/**
+ * Inputs of the incremental-profit model, in order. The propensity model's bounded signals plus the raw behaviour
+ * that tells how a user responds to offers (how much they look before carting, how often they cart, what they
+ * paid before) and what is at stake (price and margin of what the offer applies to). Logged on every decision, so
+ * the model is trained on exactly what it is served.
+ */
+export const POLICY_FEATURES = [
+  ...PROPENSITY_FEATURES,
+  'baseProbability',
+  'sessionViews',
+  'sessionCartAdds',
+  'cartRate',
+  'sessionSearches',
+  'returning',
+  'logPrice',
+  'marginRate',
+] as const;
+export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v1`;
+
+export function policyFeatures(x: FeatureVector, target: OfferTarget, user: UserFeatures | undefined): number[] {
+  const s = user?.session;
+  const views = s?.views ?? 0;
+  const adds = s?.cartAdds ?? 0;
+  const out = PROPENSITY_FEATURES.map((f) => x[f]);
+  out.push(
+    target.baseProbability,
+    Math.log1p(views),
+    Math.log1p(adds),
+    adds / (views + adds + 1),
+    Math.log1p(s?.searches ?? 0),
+    (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0,
+    Math.log1p(Math.max(0, target.price)),
+    target.price > 0 ? Math.max(-1, Math.min(1, target.margin / target.price)) : 0,
+  );
+  return out.map((v) => (Number.isFinite(v) ? v : 0));
+}
