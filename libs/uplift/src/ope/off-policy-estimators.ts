@@ -31,10 +31,12 @@ function weights(logs: readonly LoggedDecision[], policy: TargetPolicy): Float64
   });
 }
 
-function ess(w: Float64Array): number {
+/** (sum w)^2 / sum w^2 of importance weights: how many logged decisions effectively carry an estimate. */
+export function effectiveSampleSize(w: ArrayLike<number>): number {
   let s = 0;
   let s2 = 0;
-  for (const v of w) {
+  for (let i = 0; i < w.length; i++) {
+    const v = w[i] as number;
     s += v;
     s2 += v * v;
   }
@@ -55,7 +57,7 @@ function meanAndSe(terms: ArrayLike<number>): { mean: number; se: number } {
 export function ipsEstimate(logs: readonly LoggedDecision[], policy: TargetPolicy): OffPolicyEstimate {
   const w = weights(logs, policy);
   const { mean, se } = meanAndSe(Float64Array.from(logs, (d, i) => (w[i] as number) * d.reward));
-  return { value: mean, standardError: se, n: logs.length, effectiveSampleSize: ess(w) };
+  return { value: mean, standardError: se, n: logs.length, effectiveSampleSize: effectiveSampleSize(w) };
 }
 
 /** Self-normalized IPS: sum(w r) / sum(w). Slightly biased, much lower variance with large weights. */
@@ -72,7 +74,7 @@ export function snipsEstimate(logs: readonly LoggedDecision[], policy: TargetPol
   logs.forEach((d, i) => {
     v += ((w[i] as number) * (d.reward - value)) ** 2;
   });
-  return { value, standardError: sw === 0 ? 0 : Math.sqrt(v) / sw, n: logs.length, effectiveSampleSize: ess(w) };
+  return { value, standardError: sw === 0 ? 0 : Math.sqrt(v) / sw, n: logs.length, effectiveSampleSize: effectiveSampleSize(w) };
 }
 
 /**
@@ -93,5 +95,5 @@ export function doublyRobustEstimate(
     return direct + (w[i] as number) * (d.reward - rewardModel(d.context, d.action));
   });
   const { mean, se } = meanAndSe(terms);
-  return { value: mean, standardError: se, n: logs.length, effectiveSampleSize: ess(w) };
+  return { value: mean, standardError: se, n: logs.length, effectiveSampleSize: effectiveSampleSize(w) };
 }

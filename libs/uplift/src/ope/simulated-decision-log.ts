@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import type { SeededRandom } from '../util/seeded-random';
 import type { OpeDecision } from './ope-decision';
 
 /**
@@ -36,7 +36,7 @@ export function simulateDecisionLog(n: number, rng: SeededRandom, noiseSd = 1): 
     const probs = simulatedLoggingPolicy(x);
     const u = rng.next();
     let acc = 0;
-    let action: string = SIMULATED_ACTIONS[SIMULATED_ACTIONS.length - 1];
+    let action: string = SIMULATED_ACTIONS[2];
     for (const a of SIMULATED_ACTIONS) {
       acc += probs[a] as number;
       if (u < acc) {

@@ -1,6 +1,12 @@
 import { SIMULATED_ACTIONS, simulateDecisionLog, simulatedMeanReward } from '../ope/simulated-decision-log';
 import { SeededRandom } from '../util/seeded-random';
-import { fitRewardModel, incrementalProfits, predictRewards, REWARD_MODEL_VERSION, rewardModelFromJSON } from './reward-model';
+import {
+  fitRewardModel,
+  incrementalProfits,
+  predictRewards,
+  REWARD_MODEL_VERSION,
+  rewardModelFromJSON,
+} from './reward-model';
 
 const actions = [...SIMULATED_ACTIONS];
 
@@ -15,7 +21,8 @@ describe('reward model', () => {
       [-1.5, 2, -1],
     ]) {
       const predicted = predictRewards(model, x);
-      for (const a of actions) expect(Math.abs((predicted[a]?.mean ?? NaN) - simulatedMeanReward(x, a))).toBeLessThan(0.08);
+      for (const a of actions)
+        expect(Math.abs((predicted[a]?.mean ?? NaN) - simulatedMeanReward(x, a))).toBeLessThan(0.08);
     }
   });
 

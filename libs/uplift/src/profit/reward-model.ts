@@ -52,8 +52,10 @@ function finiteVector(x: readonly number[], d: number, what: string): void {
 function standardization(examples: readonly LoggedDecision[], d: number): { mean: number[]; scale: number[] } {
   const mean = new Array<number>(d).fill(0);
   const scale = new Array<number>(d).fill(0);
-  for (const e of examples) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.context[j] as number) / examples.length;
-  for (const e of examples) for (let j = 0; j < d; j++) scale[j] = (scale[j] as number) + ((e.context[j] as number) - (mean[j] as number)) ** 2;
+  for (const e of examples)
+    for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.context[j] as number) / examples.length;
+  for (const e of examples)
+    for (let j = 0; j < d; j++) scale[j] = (scale[j] as number) + ((e.context[j] as number) - (mean[j] as number)) ** 2;
   // A constant feature keeps scale 1 so it standardizes to 0 instead of dividing by zero.
   return { mean, scale: scale.map((s) => (s > 0 ? Math.sqrt(s / examples.length) : 1)) };
 }
@@ -68,7 +70,14 @@ function design(x: readonly number[], mean: readonly number[], scale: readonly n
  * the size of the clipped inverse propensities; the noise variance gets one pseudo-observation of the
  * pooled reward variance so an action with one or two examples still has a sensible sd.
  */
-function fitAction(p: number, rows: number[][], y: number[], w: number[], lambda: number, pooledVariance: number): ActionFit {
+function fitAction(
+  p: number,
+  rows: number[][],
+  y: number[],
+  w: number[],
+  lambda: number,
+  pooledVariance: number,
+): ActionFit {
   const n = rows.length;
   const wSum = w.reduce((s, v) => s + v, 0);
   const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
@@ -110,17 +119,23 @@ export function fitRewardModel(examples: readonly LoggedDecision[], opts: Reward
   if (!(lambda > 0)) throw new ValidationError('reward model lambda must be > 0', { lambda });
   if (!(maxWeight >= 1)) throw new ValidationError('reward model maxWeight must be >= 1', { maxWeight });
   if (examples.length === 0) throw new ValidationError('reward model needs at least one logged decision');
-  if (!opts.actions.includes(CONTROL_ACTION)) throw new ValidationError(`reward model actions must include ${CONTROL_ACTION}`);
+  if (!opts.actions.includes(CONTROL_ACTION))
+    throw new ValidationError(`reward model actions must include ${CONTROL_ACTION}`);
   const d = examples[0]?.context.length ?? 0;
   examples.forEach((e, i) => {
     finiteVector(e.context, d, `example ${i}`);
     if (!Number.isFinite(e.reward)) throw new ValidationError(`example ${i} has a non-finite reward`);
-    if (!(e.propensity > 0 && e.propensity <= 1)) throw new ValidationError(`example ${i} propensity must be in (0, 1]`);
-    if (!opts.actions.includes(e.action)) throw new ValidationError(`example ${i} has action ${e.action}, not in the model's actions`);
+    if (!(e.propensity > 0 && e.propensity <= 1))
+      throw new ValidationError(`example ${i} propensity must be in (0, 1]`);
+    if (!opts.actions.includes(e.action))
+      throw new ValidationError(`example ${i} has action ${e.action}, not in the model's actions`);
   });
   const { mean, scale } = standardization(examples, d);
   const baseline = examples.reduce((s, e) => s + e.reward, 0) / examples.length;
-  const pooledVariance = Math.max(examples.reduce((s, e) => s + (e.reward - baseline) ** 2, 0) / examples.length, 1e-12);
+  const pooledVariance = Math.max(
+    examples.reduce((s, e) => s + (e.reward - baseline) ** 2, 0) / examples.length,
+    1e-12,
+  );
   const actions: Record<string, ActionFit> = {};
   for (const action of opts.actions) {
     const mine = examples.filter((e) => e.action === action);
@@ -133,7 +148,15 @@ export function fitRewardModel(examples: readonly LoggedDecision[], opts: Reward
       pooledVariance,
     );
   }
-  return { version: REWARD_MODEL_VERSION, lambda, maxWeight, featureMean: mean, featureScale: scale, baseline, actions };
+  return {
+    version: REWARD_MODEL_VERSION,
+    lambda,
+    maxWeight,
+    featureMean: mean,
+    featureScale: scale,
+    baseline,
+    actions,
+  };
 }
 
 /** Predicted reward of every action of the model at x. */
@@ -172,14 +195,22 @@ function numbers(v: unknown, length: number, what: string): number[] {
 
 /** Loads a stored snapshot (object or JSON text), checking its version and every array's shape. */
 export function rewardModelFromJSON(json: unknown): RewardModelSnapshot {
-  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<Record<keyof RewardModelSnapshot, unknown>> | null;
+  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<
+    Record<keyof RewardModelSnapshot, unknown>
+  > | null;
   if (o === null || typeof o !== 'object') throw new ValidationError('reward model snapshot must be an object');
-  if (o.version !== REWARD_MODEL_VERSION) throw new ValidationError(`reward model version ${String(o.version)} is not ${REWARD_MODEL_VERSION}`);
+  if (o.version !== REWARD_MODEL_VERSION)
+    throw new ValidationError(`reward model version ${String(o.version)} is not ${REWARD_MODEL_VERSION}`);
   const d = Array.isArray(o.featureMean) ? o.featureMean.length : -1;
   const featureMean = numbers(o.featureMean, d, 'featureMean');
   const featureScale = numbers(o.featureScale, d, 'featureScale');
-  const [lambda, maxWeight, baseline] = numbers([o.lambda, o.maxWeight, o.baseline], 3, 'lambda, maxWeight and baseline');
-  if (o.actions === null || typeof o.actions !== 'object') throw new ValidationError('reward model actions must be an object');
+  const [lambda, maxWeight, baseline] = numbers(
+    [o.lambda, o.maxWeight, o.baseline],
+    3,
+    'lambda, maxWeight and baseline',
+  );
+  if (o.actions === null || typeof o.actions !== 'object')
+    throw new ValidationError('reward model actions must be an object');
   const actions: Record<string, ActionFit> = {};
   for (const [action, raw] of Object.entries(o.actions as Record<string, Partial<Record<keyof ActionFit, unknown>>>)) {
     const [n, noiseVariance] = numbers([raw.n, raw.noiseVariance], 2, `${action} n and noiseVariance`);
@@ -191,5 +222,13 @@ export function rewardModelFromJSON(json: unknown): RewardModelSnapshot {
     };
   }
   if (!actions[CONTROL_ACTION]) throw new ValidationError(`reward model has no ${CONTROL_ACTION} action`);
-  return { version: REWARD_MODEL_VERSION, lambda: lambda as number, maxWeight: maxWeight as number, featureMean, featureScale, baseline: baseline as number, actions };
+  return {
+    version: REWARD_MODEL_VERSION,
+    lambda: lambda as number,
+    maxWeight: maxWeight as number,
+    featureMean,
+    featureScale,
+    baseline: baseline as number,
+    actions,
+  };
 }

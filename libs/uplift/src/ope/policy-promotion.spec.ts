@@ -1,0 +1,38 @@
+import { fitRewardModel } from '../profit/reward-model';
+import { SeededRandom } from '../util/seeded-random';
+import { shouldPromote } from './policy-promotion';
+import { SIMULATED_ACTIONS, simulateDecisionLog } from './simulated-decision-log';
+
+const actions = [...SIMULATED_ACTIONS];
+
+describe('promotion check', () => {
+  const train = simulateDecisionLog(3000, new SeededRandom(21));
+  const heldOut = simulateDecisionLog(3000, new SeededRandom(22));
+  const good = fitRewardModel(train, { actions });
+  // Trained on negated rewards, its greedy policy picks the worst action everywhere.
+  const bad = fitRewardModel(
+    train.map((d) => ({ ...d, reward: -d.reward })),
+    { actions },
+  );
+
+  it('promotes a model that beats no offer when there is no current model', () => {
+    const r = shouldPromote(heldOut, good, null);
+    expect(r.promote).toBe(true);
+    expect(r.difference.lower).toBeGreaterThan(0);
+    expect(r.difference.value).toBeCloseTo(r.candidate.value - r.current.value, 10);
+  });
+
+  it('refuses a candidate worse than the current model', () => {
+    const r = shouldPromote(heldOut, bad, good);
+    expect(r.promote).toBe(false);
+    expect(r.difference.upper).toBeLessThan(0);
+    expect(r.reason).toMatch(/worse than current/);
+  });
+
+  it('promotes a retrain of the same quality only when it is reliably at least as good as no offer', () => {
+    const retrained = fitRewardModel(simulateDecisionLog(3000, new SeededRandom(23)), { actions });
+    const r = shouldPromote(heldOut, retrained, good);
+    expect(r.overNone.lower).toBeGreaterThan(0);
+    expect(r.promote).toBe(r.difference.lower >= 0 || r.difference.value >= 0);
+  });
+});

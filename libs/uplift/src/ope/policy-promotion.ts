@@ -1,0 +1,86 @@
+import { ValidationError } from '@offerstream/core';
+import { summarize } from '../stats/confidence-intervals';
+import type { RewardModelSnapshot } from '../profit/reward-model';
+import { crossFittedRewards } from './cross-fitted-rewards';
+import type { OpeDecision } from './ope-decision';
+import { actionsOf, normalInterval, policyTerms, type EstimateInterval } from './policy-evaluation';
+import { greedyPolicy, nonePolicy } from './standard-policies';
+
+export interface PromotionOptions {
+  readonly folds?: number;
+  readonly seed?: number;
+  readonly level?: number;
+}
+
+export interface PromotionDecision {
+  readonly promote: boolean;
+  readonly reason: string;
+  readonly n: number;
+  /** DR value of the candidate's greedy policy and of the current one (no offer when there is none). */
+  readonly candidate: EstimateInterval;
+  readonly current: EstimateInterval;
+  /** Paired DR difference candidate - current over the same decisions. */
+  readonly difference: EstimateInterval;
+  /** Paired DR difference candidate - no offer. */
+  readonly overNone: EstimateInterval;
+}
+
+function paired(a: Float64Array, b: Float64Array, level: number): EstimateInterval {
+  const s = summarize(a.map((v, i) => v - (b[i] as number)));
+  return normalInterval(s.mean, Math.sqrt(s.variance / s.n), level);
+}
+
+function mean(terms: Float64Array, level: number): EstimateInterval {
+  const s = summarize(terms);
+  return normalInterval(s.mean, Math.sqrt(s.variance / s.n), level);
+}
+
+/**
+ * Should the live trainer replace `current` with `candidate`? Both are judged as greedy policies by doubly
+ * robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward model is cross-fitted
+ * within `heldOut`, so it favours neither. Rule (docs/ope.md): promote when the lower bound of
+ * candidate - current is >= 0, or when candidate - current is >= 0 as a point estimate and the lower bound of
+ * candidate - no offer is >= 0 (not worse than the current one and reliably no worse than making no offers).
+ */
+export function shouldPromote(
+  heldOut: readonly OpeDecision[],
+  candidate: RewardModelSnapshot,
+  current: RewardModelSnapshot | null,
+  opts: PromotionOptions = {},
+): PromotionDecision {
+  const level = opts.level ?? 0.95;
+  if (heldOut.length < 2)
+    throw new ValidationError('promotion check needs at least two held-out decisions', { n: heldOut.length });
+  const actions = [
+    ...new Set([...actionsOf(heldOut), ...Object.keys(candidate.actions), ...Object.keys(current?.actions ?? {})]),
+  ];
+  const { predictions } = crossFittedRewards(heldOut, { actions, folds: opts.folds ?? 5, seed: opts.seed ?? 1 });
+  const cand = policyTerms(heldOut, greedyPolicy(candidate), predictions).dr;
+  const cur = policyTerms(heldOut, current === null ? nonePolicy : greedyPolicy(current), predictions).dr;
+  const none = policyTerms(heldOut, nonePolicy, predictions).dr;
+  const difference = paired(cand, cur, level);
+  const overNone = paired(cand, none, level);
+  let promote = false;
+  let reason: string;
+  if (difference.lower >= 0) {
+    promote = true;
+    reason = 'candidate beats current: lower bound of the difference >= 0';
+  } else if (difference.value >= 0 && overNone.lower >= 0) {
+    promote = true;
+    reason = 'candidate not worse than current and at least as good as no offer (lower bound over none >= 0)';
+  } else {
+    reason =
+      difference.value < 0
+        ? 'candidate estimated worse than current'
+        : 'candidate not shown at least as good as no offer';
+  }
+  return {
+    promote,
+    reason,
+    n: heldOut.length,
+    candidate: mean(cand, level),
+    current: mean(cur, level),
+    difference,
+    overNone,
+  };
+}

@@ -1,0 +1,55 @@
+import { CONTROL_ACTION, incrementalProfits, type RewardModelSnapshot } from '../profit/reward-model';
+import type { DecisionPolicy, OpeDecision } from './ope-decision';
+
+/**
+ * The policy that logged the data. When a record lacks the other candidates' probabilities only the executed
+ * action's is known; its weight is then 1 and the doubly robust term falls back to the IPS term (see docs/ope.md).
+ */
+export const loggingPolicy: DecisionPolicy = (d) => d.loggingProbabilities ?? { [d.action]: d.propensity };
+
+export const nonePolicy: DecisionPolicy = () => ({ [CONTROL_ACTION]: 1 });
+
+/** Always `action` where it was available, otherwise no offer. */
+export function alwaysPolicy(action: string): DecisionPolicy {
+  return (d) => (d.available.includes(action) ? { [action]: 1 } : { [CONTROL_ACTION]: 1 });
+}
+
+export const randomPolicy: DecisionPolicy = (d) =>
+  Object.fromEntries(d.available.map((a) => [a, 1 / d.available.length]));
+
+/** Highest predicted incremental profit among the available actions; ties and losses go to no offer. */
+function argmaxProfit(d: OpeDecision, profit: (action: string) => number | undefined): Record<string, number> {
+  let best = CONTROL_ACTION;
+  let bestValue = 0;
+  for (const a of d.available) {
+    const v = profit(a);
+    if (v !== undefined && v > bestValue) {
+      best = a;
+      bestValue = v;
+    }
+  }
+  return { [best]: 1 };
+}
+
+/** Greedy on the cross-fitted reward model handed to every policy. */
+export const crossFittedGreedyPolicy: DecisionPolicy = (d, q) => {
+  const control = q[CONTROL_ACTION] ?? 0;
+  return argmaxProfit(d, (a) => (q[a] === undefined ? undefined : q[a] - control));
+};
+
+/** Greedy on a fixed reward model (e.g. a candidate for promotion). */
+export function greedyPolicy(model: RewardModelSnapshot): DecisionPolicy {
+  return (d) => {
+    const profits = incrementalProfits(model, d.context);
+    return argmaxProfit(d, (a) => profits[a]);
+  };
+}
+
+/** logging, none, all:<action> for every offer action, random and model (greedy, cross-fitted). */
+export function standardPolicies(actions: readonly string[]): Record<string, DecisionPolicy> {
+  const policies: Record<string, DecisionPolicy> = { logging: loggingPolicy, none: nonePolicy };
+  for (const a of actions) if (a !== CONTROL_ACTION) policies[`all:${a}`] = alwaysPolicy(a);
+  policies['random'] = randomPolicy;
+  policies['model'] = crossFittedGreedyPolicy;
+  return policies;
+}
