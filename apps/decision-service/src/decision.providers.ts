@@ -47,13 +47,17 @@ const instanceSeed = (): number => Math.floor(Math.random() * 2 ** 31);
 
 type Config = DecisionServiceConfig;
 
-const stores: Provider[] = [
+/** The campaigns and this instance's cache of them: all the campaigns API needs (with REDIS, config and logger). */
+export const campaignProviders: Provider[] = [
   { provide: CampaignStore, inject: [REDIS], useFactory: (redis: RedisClient) => new CampaignStore(redis) },
   {
     provide: CampaignCache,
     inject: [CampaignStore, DECISION_CONFIG, SERVICE_LOGGER],
     useFactory: (store: CampaignStore, c: Config, logger: Logger) => new CampaignCache(store, c.service.CAMPAIGN_POLL_MS, logger),
   },
+];
+
+const stores: Provider[] = [
   {
     provide: BanditStore,
     inject: [REDIS, DECISION_CONFIG, SERVICE_LOGGER],
@@ -241,4 +245,4 @@ const publishing: Provider[] = [
 ];
 
 /** The library objects one instance decides with, each built once from validated config and shared. */
-export const decisionProviders: Provider[] = [...stores, ...features, ...engine, ...triggers, ...publishing];
+export const decisionProviders: Provider[] = [...campaignProviders, ...stores, ...features, ...engine, ...triggers, ...publishing];
