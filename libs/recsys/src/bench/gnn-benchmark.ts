@@ -1,8 +1,8 @@
-import { readLightGcnFile } from '../data/lightgcn-format';
 import { recommendFromEmbeddings } from '../serving/embedding-serving';
 import { createRng, gaussian } from '../util/random';
 import { trainGraphModel } from '../worker/train-graph-model';
 import type { GraphModelMethod } from '../worker/graph-model.types';
+import { generatedPairs, pairsFromFile } from './bench-pairs';
 
 export interface GnnBenchmarkOptions {
   readonly items?: number;
@@ -54,23 +54,4 @@ export async function runGnnBenchmark(opts: GnnBenchmarkOptions = {}): Promise<G
     refresh = Math.round((performance.now() - t0) / 100) / 10;
   }
   return { candidates_p99_ms: pct(0.99), candidates_p50_ms: pct(0.5), refresh_seconds: refresh, items, dims };
-}
-
-async function pairsFromFile(path: string): Promise<[string, string][]> {
-  const lists = await readLightGcnFile(path);
-  const pairs: [string, string][] = [];
-  for (const [u, its] of lists) for (const i of its) pairs.push([String(u), String(i)]);
-  return pairs;
-}
-
-/** Power-law item popularity, like check-in data, so the graph's degree profile resembles the real one. */
-function generatedPairs(users: number, items: number, edges: number): [string, string][] {
-  const rng = createRng(5);
-  const pairs: [string, string][] = [];
-  for (let e = 0; e < edges; e++) {
-    const u = Math.floor(rng() * users);
-    const i = Math.min(items - 1, Math.floor(items * rng() ** 2.5));
-    pairs.push([`u${u}`, `i${i}`]);
-  }
-  return pairs;
 }

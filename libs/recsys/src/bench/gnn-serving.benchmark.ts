@@ -1,17 +1,20 @@
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FeatureStoreReader } from '@offerstream/feature-store';
 import { createRedis, loadRedisEnv, RedisKeys, type RedisClient } from '@offerstream/redis';
-import { readLightGcnFile } from '../data/lightgcn-format';
 import { ModelPublisher } from '../model-store/model.publisher';
 import { recommendForUser } from '../serving/artifact-recommend';
 import { recommendFromEmbeddings } from '../serving/embedding-serving';
 import { GnnCandidateReader } from '../serving/gnn-candidate.reader';
 import { FeatureStoreHistory } from '../serving/user-history';
 import type { GraphModelMethod } from '../worker/graph-model.types';
+import { createRng } from '../util/random';
 import { trainGraphModel } from '../worker/train-graph-model';
+import { generatedPairs, pairsFromFile } from './bench-pairs';
 
-export const GOWALLA_TRAIN = '/work/shared/datasets/gowalla/train.txt';
+/** The Gowalla sample beside the repository (`../shared/datasets`), used when no --train file is given. */
+export const GOWALLA_TRAIN = resolve(__dirname, '../../../../../shared/datasets/gowalla/train.txt');
 
 export interface GnnServingBenchOptions {
   readonly trainPath?: string;
@@ -57,8 +60,7 @@ export async function runGnnServingBenchmark(opts: GnnServingBenchOptions = {}):
     await reader.preload(published.version);
     const modelLoadMs = performance.now() - l0;
 
-    let seed = 12345;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const rnd = createRng(12345);
     const users = Array.from({ length: queries + 50 }, () => Math.floor(rnd() * artifact.userIds.length));
     const served: number[] = [];
     const compute: number[] = [];
@@ -127,24 +129,4 @@ async function cleanup(redis: RedisClient, version: string): Promise<void> {
     RedisKeys.gnn.versionSeq(),
     RedisKeys.gnn.activeVersion(),
   );
-}
-
-async function pairsFromFile(path: string): Promise<[string, string][]> {
-  const lists = await readLightGcnFile(path);
-  const pairs: [string, string][] = [];
-  for (const [u, items] of lists) for (const i of items) pairs.push([`u${u}`, `i${i}`]);
-  return pairs;
-}
-
-/** Power-law item popularity like check-in data, so the degree profile resembles Gowalla's. */
-function generatedPairs(users: number, items: number, edges: number): [string, string][] {
-  let seed = 5;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
-  const pairs = new Map<string, [string, string]>();
-  for (let e = 0; pairs.size < edges; e++) {
-    const u = Math.floor(rnd() * users);
-    const i = Math.min(items - 1, Math.floor(items * rnd() ** 2.5));
-    pairs.set(`${u}|${i}`, [`u${u}`, `i${i}`]);
-  }
-  return [...pairs.values()];
 }
