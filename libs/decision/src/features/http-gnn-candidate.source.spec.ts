@@ -26,14 +26,26 @@ describe('GNN candidates over HTTP', () => {
   });
 
   it('returns well-formed candidates and records the model version it came from', async () => {
-    const source = new HttpGnnCandidateSource(base, 1000);
+    const source = new HttpGnnCandidateSource(base, { timeoutMs: 1000 });
     expect(await source.candidates('known', 10)).toEqual([{ itemId: 'a', score: 0.9 }]);
     expect(source.name).toBe('gnn-worker@v7');
   });
 
+  it('asks the worker once for concurrent and repeated decisions of the same user within the cache time', async () => {
+    let calls = 0;
+    server.on('request', () => calls++);
+    const source = new HttpGnnCandidateSource(base, { timeoutMs: 1000, cacheMs: 60_000 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => source.candidates('known', 10)));
+    await source.candidates('known', 10);
+    expect(answers.every((a) => a.length === 1)).toBe(true);
+    expect(calls).toBe(1);
+  });
+
   it('yields nothing when the worker has no model or answers too slowly', async () => {
-    const source = new HttpGnnCandidateSource(base, 50);
+    const failures: string[] = [];
+    const source = new HttpGnnCandidateSource(base, { timeoutMs: 50, onFailure: (r) => failures.push(r) });
     expect(await source.candidates('unknown', 10)).toEqual([]);
     expect(await source.candidates('slow', 10)).toEqual([]);
+    expect(failures).toEqual(['status', 'timeout']);
   });
 });
