@@ -1,0 +1,49 @@
+import type { MarketConfig } from './market.config';
+
+/** Share of requests the campaign's budget is sized for, as the team's campaign was. */
+export const BUDGET_SHARE = 0.3;
+
+/**
+ * The team's campaign: 10% and 20% off and free shipping on offer requests only, 10% holdout, no cooldown, a
+ * budget for about 30% of the run's requests (count caps offers made; spend covers them at the deepest discount).
+ */
+export function simulationCampaign(
+  id: string,
+  market: MarketConfig,
+  totalRequests: number,
+  meanPrice: number,
+): Record<string, unknown> {
+  const count = Math.ceil(BUDGET_SHARE * totalRequests);
+  return {
+    id,
+    name: `simulator ${market.name}`,
+    offerTypes: {
+      percentDiscounts: [10, 20],
+      fixedCoupons: [],
+      freeShipping: true,
+      shippingCost: market.shippingCost,
+      bundle: false,
+      recommendation: false,
+    },
+    eligibility: { triggers: ['offer_request'] },
+    holdoutShare: 0.1,
+    budget: { spend: Math.ceil(count * Math.max(meanPrice * 0.2, market.shippingCost)), count },
+    caps: { perUser: 1_000, windowHours: 24, cooldownMinutes: 0 },
+  };
+}
+
+export async function createCampaign(baseUrl: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${baseUrl}/campaigns`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201)
+    throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
+}
+
+export async function fetchReport(baseUrl: string, campaignId: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseUrl}/campaigns/${encodeURIComponent(campaignId)}/report`);
+  if (!res.ok) throw new Error(`report of ${campaignId}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}

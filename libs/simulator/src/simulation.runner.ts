@@ -1,0 +1,208 @@
+import type { Kafka } from 'kafkajs';
+import { seededRandom } from '@offerstream/core';
+import { TOPICS, userKey, type DecisionRecord, type TopicSpec } from '@offerstream/contracts';
+import { createCampaign, fetchReport, simulationCampaign } from './campaign-client';
+import { Market, type SimSession } from './market';
+import { SIM_ACTIONS, type MarketConfig, type SimAction, type SimActionOrNone } from './market.config';
+import { catalogEvents, offerRequestEvent, outcomeEvent, purchaseEvent, sessionEvents } from './market-events';
+import {
+  intervalCovers,
+  reportEstimate,
+  scoreRequests,
+  sumScores,
+  type PolicyScores,
+  type ReportEstimate,
+  type ScoredRequest,
+} from './scoreboard';
+import { SimulationBus } from './simulation-bus';
+import { actionCost, buyProbability, incrementalProfits } from './truth';
+
+export interface GroupWait {
+  readonly groupId: string;
+  readonly spec: Pick<TopicSpec, 'name'>;
+}
+
+export interface SimulationOptions {
+  readonly market: MarketConfig;
+  readonly rounds: number;
+  readonly requests: number;
+  readonly seed: number;
+  readonly decisionUrl: string;
+  readonly kafka: Kafka;
+  readonly topicPrefix: string;
+  /** Groups that must have read the clickstream before a round's requests go out (so profiles are built). */
+  readonly waitBeforeRequests: readonly GroupWait[];
+  /** Groups that must have read outcomes and purchases before the report is read. */
+  readonly waitBeforeReport: readonly GroupWait[];
+  readonly decisionTimeoutMs?: number;
+  readonly progress?: (message: string) => void;
+  readonly onRound?: (round: RoundResult) => void;
+  readonly onDecision?: (entry: DecisionLogEntry) => void;
+}
+
+export interface RoundResult {
+  readonly round: number;
+  readonly scores: PolicyScores;
+  readonly executed: Readonly<Record<SimActionOrNone, number>>;
+  readonly holdouts: number;
+  readonly missingDecisions: number;
+  /** The campaign report after this round (it covers the campaign so far) beside the true profit so far. */
+  readonly report: ReportEstimate | null;
+  readonly truthToDate: number;
+  readonly covered: boolean | null;
+}
+
+export interface SimulationResult {
+  readonly campaignId: string;
+  readonly rounds: readonly RoundResult[];
+  readonly total: PolicyScores;
+  readonly report: ReportEstimate | null;
+  readonly covered: boolean | null;
+  readonly finalReport: Record<string, unknown>;
+}
+
+/** One decision joined with what the simulated shopper did, for `npm run evaluate -- ope`. */
+export interface DecisionLogEntry {
+  readonly round: number;
+  readonly userType: string;
+  readonly decision: DecisionRecord | null;
+  readonly executed: SimActionOrNone;
+  readonly purchased: boolean;
+  /** Realized gross profit of the request: price - cost - what the offer cost, when bought. */
+  readonly reward: number;
+  readonly trueIncremental: Readonly<Record<SimAction, number>>;
+}
+
+const isSimAction = (a: string): a is SimAction => (SIM_ACTIONS as readonly string[]).includes(a);
+
+/**
+ * Streams a ground-truth market through the running services: catalog, then per round every shopper's clickstream,
+ * their offer requests, the decisions read back, responses drawn from the truth, and outcomes and purchases fed back.
+ */
+export async function runSimulation(o: SimulationOptions): Promise<SimulationResult> {
+  const tag = `sim${o.seed.toString(36)}${Date.now().toString(36)}`;
+  const market = new Market(o.market, o.seed, tag);
+  const say = o.progress ?? (() => undefined);
+  const bus = new SimulationBus(o.kafka, o.topicPrefix, `${tag}-decisions`);
+  await bus.start();
+  try {
+    const campaignId = tag;
+    const meanPrice = market.items.reduce((s, i) => s + i.price, 0) / market.items.length;
+    await createCampaign(o.decisionUrl, simulationCampaign(campaignId, o.market, o.rounds * o.requests, meanPrice));
+    await bus.publish(
+      TOPICS.catalog,
+      catalogEvents(market, Date.now()).map((e) => ({ key: e.payload.itemId, event: e })),
+    );
+    say(`campaign ${campaignId}, ${market.items.length} items published`);
+    const rounds: RoundResult[] = [];
+    let truthToDate = 0;
+    let lastReport: Record<string, unknown> = {};
+    for (let round = 1; round <= o.rounds; round++) {
+      const sessions = market.sessions(round, o.requests);
+      const started = Date.now();
+      const clicks = sessions.flatMap((s) => sessionEvents(s, started));
+      await bus.publish(
+        TOPICS.clickstream,
+        clicks.map((e) => ({ key: userKey(e), event: e })),
+      );
+      if (!(await bus.waitCaughtUp(o.waitBeforeRequests, 180_000)))
+        say(`round ${round}: clickstream not fully consumed after 180 s, requesting anyway`);
+      const triggerIds = sessions.map((_, i) => `offer_request:${tag}-r${round}-q${i}`);
+      const requests = sessions.map((s, i) => offerRequestEvent(s, `${tag}-r${round}-q${i}`, Date.now()));
+      await bus.publish(
+        TOPICS.offerRequests,
+        requests.map((e) => ({ key: e.payload.userId, event: e })),
+      );
+      say(`round ${round}: ${clicks.length} clickstream events and ${requests.length} requests sent`);
+      const missing = await bus.waitDecisions(triggerIds, o.decisionTimeoutMs ?? 300_000, (n) =>
+        say(`round ${round}: ${n}/${requests.length} decided`),
+      );
+      const responded = respond(market, sessions, triggerIds, bus, round, o.seed);
+      await bus.publish(TOPICS.offerOutcomes, responded.outcomes);
+      await bus.publish(TOPICS.clickstream, responded.purchases);
+      for (const entry of responded.log) o.onDecision?.(entry);
+      if (!(await bus.waitCaughtUp(o.waitBeforeReport, 120_000)))
+        say(`round ${round}: outcomes not fully consumed after 120 s`);
+      lastReport = await fetchReport(o.decisionUrl, campaignId);
+      const scores = scoreRequests(responded.scored);
+      truthToDate += scores.live;
+      const report = reportEstimate(lastReport);
+      const result: RoundResult = {
+        round,
+        scores,
+        executed: responded.executed,
+        holdouts: responded.holdouts,
+        missingDecisions: missing,
+        report,
+        truthToDate,
+        covered: intervalCovers(report, truthToDate),
+      };
+      rounds.push(result);
+      o.onRound?.(result);
+    }
+    const report = reportEstimate(lastReport);
+    return {
+      campaignId,
+      rounds,
+      total: sumScores(rounds.map((r) => r.scores)),
+      report,
+      covered: intervalCovers(report, truthToDate),
+      finalReport: lastReport,
+    };
+  } finally {
+    await bus.stop();
+  }
+}
+
+/** Draws each shopper's response to what was done, from the truth, with the round's own seeded stream. */
+function respond(
+  market: Market,
+  sessions: readonly SimSession[],
+  triggerIds: readonly string[],
+  bus: SimulationBus,
+  round: number,
+  seed: number,
+) {
+  const rnd = seededRandom((seed * 31 + round * 1_000_003 + 17) >>> 0);
+  const now = Date.now();
+  const outcomes: { key: string; event: ReturnType<typeof outcomeEvent> }[] = [];
+  const purchases: { key: string; event: ReturnType<typeof purchaseEvent> }[] = [];
+  const scored: ScoredRequest[] = [];
+  const log: DecisionLogEntry[] = [];
+  const executed: Record<SimActionOrNone, number> = { none: 0, pct10: 0, pct20: 0, free_shipping: 0 };
+  let holdouts = 0;
+  sessions.forEach((s, i) => {
+    const d = bus.decision(triggerIds[i]!) ?? null;
+    const offered =
+      d?.kind === 'offer' && d.offerId !== undefined && d.campaignId !== undefined && isSimAction(d.action);
+    const action: SimActionOrNone = offered ? (d.action as SimAction) : 'none';
+    if (d?.kind === 'holdout') holdouts++;
+    executed[action]++;
+    const truth = market.truthCase(s);
+    const incremental = incrementalProfits(truth);
+    scored.push({ incremental, executed: action });
+    const bought = rnd() < buyProbability(truth, action);
+    const cost = actionCost(truth, action);
+    if (offered) {
+      const offer = { offerId: d.offerId!, campaignId: d.campaignId! };
+      const unitPrice = Math.round((s.item.price - (action === 'free_shipping' ? 0 : cost)) * 100) / 100;
+      const money = bought ? { revenue: unitPrice, discountCost: Math.round(cost * 100) / 100 } : undefined;
+      outcomes.push({ key: s.userId, event: outcomeEvent(s, offer, bought ? 'redeem' : 'dismiss', now, money) });
+      if (bought)
+        purchases.push({ key: s.userId, event: purchaseEvent(s, now, { offerId: offer.offerId, unitPrice }) });
+    } else if (bought) {
+      purchases.push({ key: s.userId, event: purchaseEvent(s, now) });
+    }
+    const reward = bought ? s.item.price - s.item.cost - cost : 0;
+    log.push({
+      round,
+      userType: s.type.name,
+      decision: d,
+      executed: action,
+      purchased: bought,
+      reward,
+      trueIncremental: incremental,
+    });
+  });
+  return { outcomes, purchases, scored, log, executed, holdouts };
+}

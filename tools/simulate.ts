@@ -1,0 +1,169 @@
+/**
+ * `npm run simulate -- [flags]`: streams a ground-truth market through real Kafka into the running services and
+ * prints, per round and in total, the true incremental profit of the live policy beside no offers, offers to all,
+ * random and the oracle at the same count, and the campaign report's estimate. Progress goes to stderr; the last
+ * stdout line is one JSON object.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
+import {
+  DEFAULT_MARKET,
+  ROUND_HEADER,
+  SIMULATION_SERVICES,
+  barCheck,
+  marketConfig,
+  roundLine,
+  runSimulation,
+  simulationServiceEnv,
+  simulationWaits,
+  totalLine,
+} from '@offerstream/simulator';
+import { freePort, isolatedEnv, randomId, ServiceProcess, type IsolatedEnv } from '@offerstream/testing';
+
+const ROOT = join(__dirname, '..');
+const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--requests 3000] [--seed 1] [--out FILE.jsonl]
+                            [--decision-url URL --stream-group G --decision-group G]
+  --config FILE        market JSON (libs/simulator/src/market.config.ts schema); default: the team's market
+  --out FILE           per-decision log (decision record, response, reward, true uplifts) as JSON lines
+  --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
+                       --stream-group/--decision-group name their consumer groups (defaults: the services' defaults)`;
+
+const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
+
+/** Loads .stack/env (written by the stack script) under any variable the caller did not set, starting the stack if down. */
+function ensureStack(): void {
+  const envFile = join(ROOT, '.stack', 'env');
+  const up = (): boolean => {
+    try {
+      execFileSync('bash', [join(ROOT, 'scripts', 'stack.sh'), 'status'], { cwd: ROOT, stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!up() || !existsSync(envFile)) {
+    say('local stack is down: starting it (scripts/stack.sh up)');
+    execFileSync('bash', [join(ROOT, 'scripts', 'stack.sh'), 'up'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+    const m = /^(?:export\s+)?([A-Z_][A-Z0-9_]*)=["']?(.*?)["']?$/.exec(line.trim());
+    if (m && process.env[m[1]!] === undefined) process.env[m[1]!] = m[2];
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      rounds: { type: 'string', default: '6' },
+      requests: { type: 'string', default: '3000' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      'decision-url': { type: 'string' },
+      'stream-group': { type: 'string', default: 'offerstream.stream-processor' },
+      'decision-group': { type: 'string', default: 'offerstream.decision-service' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const market = values.config ? marketConfig.parse(JSON.parse(readFileSync(values.config, 'utf8'))) : DEFAULT_MARKET;
+  const rounds = Number(values.rounds);
+  const requests = Number(values.requests);
+  const seed = Number(values.seed);
+  if (![rounds, requests, seed].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('--rounds, --requests and --seed take positive integers');
+  ensureStack();
+
+  const services: ServiceProcess[] = [];
+  let ctx: IsolatedEnv | undefined;
+  const out = values.out ? createWriteStream(values.out) : undefined;
+  try {
+    let decisionUrl = values['decision-url'];
+    let topicPrefix = process.env['KAFKA_TOPIC_PREFIX'] ?? '';
+    let streamGroup = values['stream-group'];
+    let decisionGroup = values['decision-group'];
+    let metricsUrl = decisionUrl ? `${decisionUrl}/metrics` : undefined;
+    if (!decisionUrl) {
+      ctx = await isolatedEnv({ LOG_LEVEL: 'warn' });
+      topicPrefix = ctx.topicPrefix;
+      const base = randomId('sim');
+      const ports = {
+        'stream-processor': await freePort(),
+        'gnn-worker': await freePort(),
+        'decision-service': await freePort(),
+      };
+      const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`);
+      for (const s of SIMULATION_SERVICES) {
+        say(`starting ${s} on :${ports[s]}`);
+        services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...env[s] }, ports[s], 120_000));
+      }
+      streamGroup = env['stream-processor']['CONSUMER_GROUP']!;
+      decisionGroup = env['decision-service']['CONSUMER_GROUP']!;
+      decisionUrl = `http://127.0.0.1:${ports['decision-service']}`;
+      metricsUrl = `${decisionUrl}/metrics`;
+    }
+    const kafka = createKafka(loadKafkaEnv({ ...process.env, KAFKA_CLIENT_ID: 'offerstream-simulator' }));
+    const waits = simulationWaits(streamGroup, decisionGroup);
+    process.stdout.write(
+      `market ${market.name}, ${rounds} rounds x ${requests} requests, seed ${seed}\n${ROUND_HEADER}\n`,
+    );
+    const started = Date.now();
+    const result = await runSimulation({
+      market,
+      rounds,
+      requests,
+      seed,
+      decisionUrl,
+      kafka,
+      topicPrefix,
+      waitBeforeRequests: waits.beforeRequests,
+      waitBeforeReport: waits.beforeReport,
+      progress: say,
+      onRound: (r) => process.stdout.write(`${roundLine(r)}\n`),
+      onDecision: (e) => out?.write(`${JSON.stringify(e)}\n`),
+    });
+    process.stdout.write(`${totalLine(result)}\n`);
+    const gnnMetrics = metricsUrl
+      ? (await (await fetch(metricsUrl)).text()).split('\n').filter((l) => /gnn/i.test(l) && !l.startsWith('#'))
+      : [];
+    process.stdout.write(
+      `${JSON.stringify({
+        market: market.name,
+        rounds,
+        requests,
+        seed,
+        seconds: Math.round((Date.now() - started) / 1000),
+        total: result.total,
+        perRound: result.rounds.map((r) => ({
+          round: r.round,
+          ...r.scores,
+          executed: r.executed,
+          holdouts: r.holdouts,
+          missing: r.missingDecisions,
+        })),
+        report: result.report,
+        truth: result.total.live,
+        bar: barCheck(result),
+        gnnMetrics,
+      })}\n`,
+    );
+  } finally {
+    out?.end();
+    for (const s of services.reverse()) await s.stop('SIGTERM');
+    await ctx?.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  say(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});
