@@ -22,3 +22,7 @@ export * from './ope/policy-evaluation';
 export * from './ope/policy-promotion';
 export * from './cli/ope-decision-lines';
 export * from './cli/ope-evaluation';
+export * from './model/linear-uplift-model';
+export * from './model/uplift-candidates';
+export * from './evaluation/policy-gain';
+export * from './evaluation/model-selection';

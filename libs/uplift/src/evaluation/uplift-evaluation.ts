@@ -1,18 +1,16 @@
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { ValidationError } from '@offerstream/core';
 import { HILLSTROM_ACTIONS, loadHillstromCsv, type HillstromRecord } from '../data/hillstrom-dataset';
 import { encodeHillstromCustomer, HILLSTROM_FEATURE_NAMES } from '../data/hillstrom-features';
-import { DEFAULT_LEARNER_OPTIONS, trainUpliftModel } from '../model/uplift-learner';
+import { UPLIFT_CANDIDATE_NAMES, upliftCandidates, type UpliftCandidate } from '../model/uplift-candidates';
+import { DEFAULT_LEARNER_OPTIONS, type UpliftTrainingData } from '../model/uplift-learner';
 import type { UpliftModel } from '../model/uplift-model';
 import { SeededRandom } from '../util/seeded-random';
-import { estimateFromWeights, importanceWeights } from './policy-value';
-import { qiniAucScore, upliftAtK } from './qini';
-import { budgetedAssignment, constantPolicy, deterministicPolicy } from './targeting-policy';
+import { selectUpliftModel, SELECTION_RULE, type ModelSelection } from './model-selection';
+import { evaluateOnTest } from './test-evaluation';
 
-const NONE = 0;
-const MENS = 1;
-const WOMENS = 2;
-const OUTCOMES = ['visit', 'conversion', 'spend'] as const;
+export { evaluateOnTest } from './test-evaluation';
 
 export const QINI_NORMALIZATION =
   'scikit-uplift qini_auc_score(negative_effect=True): rows sorted by predicted uplift (ties grouped), ' +
@@ -20,87 +18,82 @@ export const QINI_NORMALIZATION =
   'random line from (0,0) to the curve end and the perfect curve sorting treated responders first and control ' +
   'responders last; computed per e-mail arm on the test rows of that arm plus the No E-Mail rows.';
 
+export const UPLIFT_EVALUATION_USAGE = `usage: npm run evaluate -- uplift --train FILE [--test FILE] [flags]
+  --train FILE          Hillstrom CSV to fit on; model selection runs on it alone
+  --test FILE           Hillstrom CSV scored once with the chosen model (without it: a seeded split of --train)
+  --budget F            share of customers that may be treated (default 0.3)
+  --model NAME          skip selection and use ${UPLIFT_CANDIDATE_NAMES.join(' | ')}
+  --folds K             cross-validation folds for the selection (default 5)
+  --seed N              seed of the folds, the learners and the split (default 42)
+  --test-fraction F     test share of the split when --test is absent (default 0.3)
+  --effect-weight F     DR-learner weight inside the blended candidate (default ${DEFAULT_LEARNER_OPTIONS.effectWeight})
+  --bags N              bags of the blended candidate (default 1)
+  --bootstrap N         bootstrap resamples for the test interval (default 200)
+  --model-out FILE      write the chosen model, refitted on all of --train, as JSON
+  --help                this text
+Selection rule: ${SELECTION_RULE}`;
+
 interface EvaluationFlags {
-  train: string;
-  test: string | null;
-  budget: number;
-  seed: number;
-  testFraction: number;
-  folds: number;
-  effectWeight: number;
-  bags: number;
-  modelOut: string | null;
-  bootstrap: number;
+  readonly train: string;
+  readonly test: string | null;
+  readonly budget: number;
+  readonly seed: number;
+  readonly testFraction: number;
+  readonly folds: number;
+  readonly model: string | null;
+  readonly effectWeight: number;
+  readonly bags: number;
+  readonly modelOut: string | null;
+  readonly bootstrap: number;
 }
 
-function parseFlags(argv: readonly string[]): EvaluationFlags {
+function parseFlags(argv: readonly string[]): EvaluationFlags | null {
   const args = [...argv];
   if (args[0] === 'evaluate') args.shift();
   if (args[0] === 'uplift') args.shift();
-  const flags: EvaluationFlags = {
-    train: '',
-    test: null,
-    budget: 0.3,
-    seed: 42,
-    testFraction: 0.3,
-    folds: 5,
-    effectWeight: DEFAULT_LEARNER_OPTIONS.effectWeight,
-    bags: DEFAULT_LEARNER_OPTIONS.bags ?? 1,
-    modelOut: null,
-    bootstrap: 200,
-  };
-  for (let k = 0; k < args.length; k++) {
-    const flag = args[k] as string;
-    const value = args[k + 1];
-    const need = (): string => {
-      if (value === undefined) throw new ValidationError(`${flag} needs a value`);
-      k++;
-      return value;
-    };
-    const num = (lo: number, hi: number): number => {
-      const v = Number(need());
-      if (!Number.isFinite(v) || v < lo || v > hi) throw new ValidationError(`${flag} must be a number in [${lo}, ${hi}]`);
-      return v;
-    };
-    switch (flag) {
-      case '--train':
-        flags.train = need();
-        break;
-      case '--test':
-        flags.test = need();
-        break;
-      case '--budget':
-        flags.budget = num(0, 1);
-        break;
-      case '--seed':
-        flags.seed = num(0, 2 ** 31);
-        break;
-      case '--test-fraction':
-        flags.testFraction = num(0.05, 0.95);
-        break;
-      case '--folds':
-        flags.folds = num(2, 20);
-        break;
-      case '--effect-weight':
-        flags.effectWeight = num(0, 1);
-        break;
-      case '--bags':
-        flags.bags = Math.round(num(1, 50));
-        break;
-      case '--model-out':
-        flags.modelOut = need();
-        break;
-      case '--bootstrap':
-        flags.bootstrap = num(0, 10000);
-        break;
-      default:
-        throw new ValidationError(`unknown flag ${flag}`, {
-          usage: 'evaluate uplift --train FILE [--test FILE] [--budget F] [--seed N] [--test-fraction F] [--bags N] [--model-out FILE]',
-        });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      budget: { type: 'string', default: '0.3' },
+      seed: { type: 'string', default: '42' },
+      'test-fraction': { type: 'string', default: '0.3' },
+      folds: { type: 'string', default: '5' },
+      model: { type: 'string' },
+      'effect-weight': { type: 'string', default: String(DEFAULT_LEARNER_OPTIONS.effectWeight) },
+      bags: { type: 'string', default: String(DEFAULT_LEARNER_OPTIONS.bags ?? 1) },
+      'model-out': { type: 'string' },
+      bootstrap: { type: 'string', default: '200' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return null;
+  const num = (name: keyof typeof values, lo: number, hi: number, integer = false): number => {
+    const v = Number(values[name]);
+    if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+      throw new ValidationError(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`, { usage: UPLIFT_EVALUATION_USAGE });
     }
+    return v;
+  };
+  if (!values.train) throw new ValidationError('--train FILE is required', { usage: UPLIFT_EVALUATION_USAGE });
+  if (values.model !== undefined && !(UPLIFT_CANDIDATE_NAMES as readonly string[]).includes(values.model)) {
+    throw new ValidationError(`--model must be one of ${UPLIFT_CANDIDATE_NAMES.join(', ')}`, { model: values.model });
   }
-  if (!flags.train) throw new ValidationError('--train FILE is required');
-  return flags;
+  return {
+    train: values.train,
+    test: values.test ?? null,
+    budget: num('budget', 0, 1),
+    seed: num('seed', 0, 2 ** 31, true),
+    testFraction: num('test-fraction', 0.05, 0.95),
+    folds: num('folds', 2, 20, true),
+    model: values.model ?? null,
+    effectWeight: num('effect-weight', 0, 1),
+    bags: num('bags', 1, 50, true),
+    modelOut: values['model-out'] ?? null,
+    bootstrap: num('bootstrap', 0, 10000, true),
+  };
 }
 
 /** Stratified by logged action so both halves keep the experiment's 1/3 design. */
@@ -117,19 +110,80 @@ export function splitByArm(rows: readonly HillstromRecord[], testFraction: numbe
   return { train, test };
 }
 
+export function hillstromTrainingData(rows: readonly HillstromRecord[]): UpliftTrainingData {
+  return { x: rows.map(encodeHillstromCustomer), action: rows.map((r) => HILLSTROM_ACTIONS.indexOf(r.action)), y: rows.map((r) => r.visit) };
+}
+
+export interface SelectAndTestOptions {
+  readonly budget: number;
+  readonly folds: number;
+  readonly seed: number;
+  readonly bootstrap: number;
+  /** Forces one candidate by name and skips the cross-validation. */
+  readonly model?: string | null;
+  readonly log?: (message: string) => void;
+}
+
+export interface SelectAndTestResult {
+  readonly selection: ModelSelection | { readonly forced: string };
+  readonly chosen: string;
+  readonly model: UpliftModel;
+  /** The chosen model, refitted on all training rows, scored once on the test rows. */
+  readonly test: Record<string, unknown>;
+  /** The per-arm LR scored on test beside the chosen model, for the record only (never used to choose). */
+  readonly reference: Record<string, unknown> | null;
+}
+
+/**
+ * Chooses a candidate by cross-validation on `train` alone, refits it on all of `train` and scores it once
+ * on `test`. The test rows are first touched after the choice is fixed.
+ */
+export function selectAndTest(
+  train: readonly HillstromRecord[],
+  test: readonly HillstromRecord[],
+  candidates: readonly UpliftCandidate[],
+  options: SelectAndTestOptions,
+): SelectAndTestResult {
+  const data = hillstromTrainingData(train);
+  let selection: ModelSelection | { readonly forced: string };
+  let chosen: string;
+  if (options.model) {
+    chosen = options.model;
+    selection = { forced: chosen };
+  } else {
+    const selected = selectUpliftModel(data, candidates, {
+      actions: HILLSTROM_ACTIONS,
+      controlAction: 'none',
+      folds: options.folds,
+      seed: options.seed,
+      budget: options.budget,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    selection = selected;
+    chosen = selected.chosen;
+  }
+  const candidate = candidates.find((c) => c.name === chosen);
+  if (!candidate) throw new ValidationError(`no candidate named ${chosen}`, { candidates: candidates.map((c) => c.name) });
+  options.log?.(`chosen ${chosen}; refitting on all ${train.length} training rows`);
+  const model = candidate.train(data, options.seed);
+  const result = evaluateOnTest(model, train, test, options.budget, options.bootstrap, options.seed);
+  const simplest = candidates[0];
+  const reference = simplest && simplest.name !== chosen ? evaluateOnTest(simplest.train(data, options.seed), train, test, options.budget, options.bootstrap, options.seed) : null;
+  return { selection, chosen, model, test: result, reference };
+}
+
 function stderr(message: string): void {
   process.stderr.write(`[uplift] ${message}\n`);
 }
 
-function round(v: number, digits = 5): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-/** `evaluate uplift --train FILE [--test FILE] [--budget F]` on the Hillstrom e-mail campaign. */
+/** `evaluate uplift --train FILE [--test FILE] [--budget F] [--model NAME] [--folds K]` on the Hillstrom e-mail campaign. */
 export async function runUpliftEvaluation(argv: string[]): Promise<Record<string, unknown>> {
   const started = Date.now();
   const flags = parseFlags(argv);
+  if (!flags) {
+    process.stderr.write(`${UPLIFT_EVALUATION_USAGE}\n`);
+    return { command: 'evaluate uplift', usage: UPLIFT_EVALUATION_USAGE };
+  }
   const all = loadHillstromCsv(flags.train);
   let train: HillstromRecord[];
   let test: HillstromRecord[];
@@ -148,174 +202,36 @@ export async function runUpliftEvaluation(argv: string[]): Promise<Record<string
     };
   }
   stderr(`train ${train.length} rows, test ${test.length} rows, budget ${flags.budget}`);
-
-  const actionIndex = (r: HillstromRecord): number => HILLSTROM_ACTIONS.indexOf(r.action);
-  const model = trainUpliftModel(
-    { x: train.map(encodeHillstromCustomer), action: train.map(actionIndex), y: train.map((r) => r.visit) },
-    {
-      ...DEFAULT_LEARNER_OPTIONS,
-      folds: flags.folds,
-      seed: flags.seed,
-      effectWeight: flags.effectWeight,
-      bags: flags.bags,
-      actions: HILLSTROM_ACTIONS,
-      controlAction: 'none',
-      featureNames: HILLSTROM_FEATURE_NAMES,
-      target: 'visit',
-      log: stderr,
-    },
-  );
-  stderr(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (flags.modelOut) writeFileSync(flags.modelOut, JSON.stringify(model.toJSON()));
-
-  const result = evaluateOnTest(model, train, test, flags.budget, flags.bootstrap, flags.seed);
+  const candidates = upliftCandidates({
+    actions: HILLSTROM_ACTIONS,
+    controlAction: 'none',
+    featureNames: HILLSTROM_FEATURE_NAMES,
+    target: 'visit',
+    blended: { effectWeight: flags.effectWeight, bags: flags.bags },
+  });
+  const outcome = selectAndTest(train, test, candidates, { ...flags, log: stderr });
+  if (flags.modelOut) writeFileSync(flags.modelOut, JSON.stringify(outcome.model.toJSON()));
+  const description = candidates.find((c) => c.name === outcome.chosen)?.description ?? '';
+  const reference = outcome.reference;
   return {
     command: 'evaluate uplift',
     split,
     rows: { train: train.length, test: test.length },
     budget: flags.budget,
-    learner: {
-      kind: 'stacked T-learner (arm offsets + shared trees + per-arm correction trees) blended with a DR-learner; own gradient-boosted trees; every tree count chosen by K-fold cross-validation on train; with bags > 1 the whole pipeline is repeated with other fold assignments and seeds and the margins averaged; the trees\' uplift is averaged with that of a ridge logistic regression with arm interactions (linear_weight)',
-      target: 'visit',
-      effect_weight: flags.effectWeight,
-      linear_weight: DEFAULT_LEARNER_OPTIONS.linearWeight ?? 0,
-      bags: flags.bags,
-      folds: flags.folds,
-      ...model.toJSON().metadata,
-    },
-    ...result,
+    target: 'visit',
+    selection: outcome.selection,
+    chosen_model: { name: outcome.chosen, description, metadata: outcome.model.toJSON().metadata },
+    ...outcome.test,
+    per_arm_lr_on_test:
+      reference === null
+        ? 'the chosen model is per-arm-lr'
+        : {
+            note: 'reported beside the chosen model only; computed after the choice and never used for it',
+            gain_vs_random_visit: reference['gain_vs_random_visit'],
+            gain_vs_random_visit_bootstrap_90ci: reference['gain_vs_random_visit_bootstrap_90ci'],
+            qini_visit: reference['qini_visit'],
+          },
     qini_normalization: QINI_NORMALIZATION,
-    seconds: round((Date.now() - started) / 1000, 1),
-  };
-}
-
-export function evaluateOnTest(
-  model: UpliftModel,
-  train: readonly HillstromRecord[],
-  test: readonly HillstromRecord[],
-  budget: number,
-  bootstrap: number,
-  seed: number,
-): Record<string, unknown> {
-  const n = test.length;
-  const logged = Int32Array.from(test.map((r) => HILLSTROM_ACTIONS.indexOf(r.action)));
-  const counts = [0, 0, 0];
-  for (const a of logged) counts[a] = (counts[a] as number) + 1;
-  if (counts.some((c) => c === 0)) throw new ValidationError('test data must contain all three actions', { counts });
-  const propensity = counts.map((c) => c / n);
-  const outcomes: Record<(typeof OUTCOMES)[number], Float64Array> = {
-    visit: Float64Array.from(test.map((r) => r.visit)),
-    conversion: Float64Array.from(test.map((r) => r.conversion)),
-    spend: Float64Array.from(test.map((r) => r.spend)),
-  };
-
-  const upliftMens = new Float64Array(n);
-  const upliftWomens = new Float64Array(n);
-  test.forEach((r, i) => {
-    const u = model.predictUplift(encodeHillstromCustomer(r));
-    upliftMens[i] = u['mens'] ?? 0;
-    upliftWomens[i] = u['womens'] ?? 0;
-  });
-
-  // The best single arm is chosen on train, so the random-targeting baseline does not peek at test.
-  const trainVisit = [0, 0, 0];
-  const trainCount = [0, 0, 0];
-  for (const r of train) {
-    const a = HILLSTROM_ACTIONS.indexOf(r.action);
-    trainVisit[a] = (trainVisit[a] as number) + r.visit;
-    trainCount[a] = (trainCount[a] as number) + 1;
-  }
-  const trainRate = trainVisit.map((v, a) => v / Math.max(1, trainCount[a] as number));
-  const bestArm = (trainRate[MENS] as number) >= (trainRate[WOMENS] as number) ? MENS : WOMENS;
-  const bestName = HILLSTROM_ACTIONS[bestArm] as string;
-
-  const learned = budgetedAssignment([upliftMens, upliftWomens], [MENS, WOMENS], NONE, budget);
-  const learnedFree = budgetedAssignment([upliftMens, upliftWomens], [MENS, WOMENS], NONE, 1);
-  const bestDist = [1 - budget, bestArm === MENS ? budget : 0, bestArm === WOMENS ? budget : 0];
-  const policies: Record<string, Float64Array[]> = {
-    learned: deterministicPolicy(learned, 3),
-    learned_unconstrained: deterministicPolicy(learnedFree, 3),
-    all_mens: constantPolicy(n, [0, 1, 0]),
-    all_womens: constantPolicy(n, [0, 0, 1]),
-    all_none: constantPolicy(n, [1, 0, 0]),
-    random_best_arm_budget: constantPolicy(n, bestDist),
-    random_assignment_budget: constantPolicy(n, [1 - budget, budget / 2, budget / 2]),
-    random_assignment: constantPolicy(n, [1 / 3, 1 / 3, 1 / 3]),
-  };
-  const weights: Record<string, Float64Array> = {};
-  const report: Record<string, unknown> = {};
-  for (const [name, policy] of Object.entries(policies)) {
-    const w = importanceWeights(policy, logged, propensity);
-    weights[name] = w;
-    const entry: Record<string, unknown> = {};
-    for (const o of OUTCOMES) {
-      const e = estimateFromWeights(w, outcomes[o]);
-      entry[o] = { snips: round(e.snips, 6), se: round(e.snipsSe, 6), ips: round(e.ips, 6) };
-    }
-    const dist = [0, 0, 0];
-    for (const row of policy) for (let a = 0; a < 3; a++) dist[a] = (dist[a] as number) + (row[a] as number) / n;
-    entry['action_share'] = { none: round(dist[0] as number, 4), mens: round(dist[1] as number, 4), womens: round(dist[2] as number, 4) };
-    report[name] = entry;
-  }
-
-  const visit = outcomes.visit;
-  const snips = (w: Float64Array, idx?: Int32Array): number => {
-    let sw = 0;
-    let swy = 0;
-    const m = idx ? idx.length : w.length;
-    for (let k = 0; k < m; k++) {
-      const i = idx ? (idx[k] as number) : k;
-      sw += w[i] as number;
-      swy += (w[i] as number) * (visit[i] as number);
-    }
-    return sw === 0 ? 0 : swy / sw;
-  };
-  const gainOf = (idx?: Int32Array): { learnedInc: number; randomInc: number; gain: number } => {
-    const none = snips(weights['all_none'] as Float64Array, idx);
-    const learnedInc = snips(weights['learned'] as Float64Array, idx) - none;
-    const randomInc = snips(weights['random_best_arm_budget'] as Float64Array, idx) - none;
-    return { learnedInc, randomInc, gain: learnedInc / randomInc };
-  };
-  const point = gainOf();
-  const rng = new SeededRandom(seed + 7);
-  const boots: number[] = [];
-  for (let b = 0; b < bootstrap; b++) {
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
-    boots.push(gainOf(idx).gain);
-  }
-  boots.sort((a, b) => a - b);
-  const q = (p: number): number => boots[Math.min(boots.length - 1, Math.floor(p * boots.length))] ?? NaN;
-
-  const arm = (a: number, u: Float64Array): { y: number[]; s: number[]; t: number[] } => {
-    const y: number[] = [];
-    const s: number[] = [];
-    const t: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (logged[i] !== a && logged[i] !== NONE) continue;
-      y.push(visit[i] as number);
-      s.push(u[i] as number);
-      t.push(logged[i] === a ? 1 : 0);
-    }
-    return { y, s, t };
-  };
-  const mensArm = arm(MENS, upliftMens);
-  const womensArm = arm(WOMENS, upliftWomens);
-
-  return {
-    test_propensity: { none: round(propensity[0] as number), mens: round(propensity[1] as number), womens: round(propensity[2] as number) },
-    best_single_arm_on_train: bestName,
-    policies: report,
-    incremental_visit_per_customer: {
-      learned: round(point.learnedInc, 6),
-      random_best_arm_budget: round(point.randomInc, 6),
-    },
-    gain_vs_random_visit: round(point.gain, 4),
-    gain_vs_random_visit_bootstrap_90ci: bootstrap > 0 ? [round(q(0.05), 4), round(q(0.95), 4)] : null,
-    qini_visit: { mens: round(qiniAucScore(mensArm.y, mensArm.s, mensArm.t), 5), womens: round(qiniAucScore(womensArm.y, womensArm.s, womensArm.t), 5) },
-    uplift_at_30_visit: {
-      mens: round(upliftAtK(mensArm.y, mensArm.s, mensArm.t, 0.3), 5),
-      womens: round(upliftAtK(womensArm.y, womensArm.s, womensArm.t, 0.3), 5),
-    },
+    seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }

@@ -76,4 +76,18 @@ describe('fitLinearUplift', () => {
     const onlyArm0 = data.action.map((a, i) => (a === 0 ? i : -1)).filter((i) => i >= 0);
     expect(() => fitLinearUplift(data.x, data.action, data.y, 3, { lambdaShared: 1, lambdaArm: 1 }, [], onlyArm0)).toThrow(/every action/);
   });
+
+  it('in per-arm mode fits every arm on its own rows, so one arm\'s outcomes never move another arm\'s predictions', () => {
+    const params = { lambdaShared: 1, lambdaArm: 1, perArm: true };
+    const base = fitLinearUplift(data.x, data.action, data.y, 3, params);
+    const flippedArm2 = data.y.map((y, i) => (data.action[i] === 2 ? 1 - y : y));
+    const other = fitLinearUplift(data.x, data.action, flippedArm2, 3, params);
+    const probe = [0.7, -0.4, 0.2];
+    expect(other.margin(probe, 1)).toBeCloseTo(base.margin(probe, 1), 6);
+    expect(other.margin(probe, 0)).toBeCloseTo(base.margin(probe, 0), 6);
+    expect(Math.abs(other.margin(probe, 2) - base.margin(probe, 2))).toBeGreaterThan(0.5);
+    // Arm 1's own slope on x0 (true 1.2 on top of none) is not shrunk toward the other arms.
+    const slope = (a: number): number => base.margin([1, 0, 0.5], a) - base.margin([-1, 0, 0.5], a);
+    expect(slope(1) - slope(0)).toBeGreaterThan(1.8);
+  });
 });

@@ -20,6 +20,11 @@ export interface LinearUpliftParams {
    * history). Names that the data does not have are skipped, so one option set serves several layouts.
    */
   readonly squared?: readonly string[];
+  /**
+   * Drops the shared slopes: every arm gets its own ridge logistic regression (penalty `lambdaArm`), the
+   * plain T-learner that serves as the simplest uplift baseline.
+   */
+  readonly perArm?: boolean;
 }
 
 export interface SerializedLinearUplift {
@@ -135,8 +140,11 @@ export function fitLinearUplift(
     const p = Math.min(1 - 1e-4, Math.max(1e-4, (sums[a] as number) / (counts[a] as number)));
     theta[a] = Math.log(p / (1 - p));
   }
-  const cols = new Int32Array(1 + 2 * d);
-  const vals = new Float64Array(1 + 2 * d);
+  // Per-arm mode leaves the shared block out of every row, so its slopes stay at zero (only the ridge acts).
+  const shared = params.perArm !== true;
+  const width = shared ? 1 + 2 * d : 1 + d;
+  const cols = new Int32Array(width);
+  const vals = new Float64Array(width);
   const maxIter = params.maxIterations ?? 25;
   for (let iter = 0; iter < maxIter; iter++) {
     const grad = new Float64Array(m);
@@ -147,11 +155,14 @@ export function fitLinearUplift(
       const zi = z[r] as Float64Array;
       cols[0] = a;
       vals[0] = 1;
+      const own = shared ? 1 + d : 1;
       for (let j = 0; j < d; j++) {
-        cols[1 + j] = A + j;
-        vals[1 + j] = zi[j] as number;
-        cols[1 + d + j] = A + d + a * d + j;
-        vals[1 + d + j] = zi[j] as number;
+        if (shared) {
+          cols[1 + j] = A + j;
+          vals[1 + j] = zi[j] as number;
+        }
+        cols[own + j] = A + d + a * d + j;
+        vals[own + j] = zi[j] as number;
       }
       let s = 0;
       for (let k = 0; k < cols.length; k++) s += (theta[cols[k] as number] as number) * (vals[k] as number);
@@ -168,7 +179,7 @@ export function fitLinearUplift(
       }
     }
     for (let k = 0; k < m; k++) {
-      const lambda = k < A ? 1e-6 : k < A + d ? params.lambdaShared : params.lambdaArm;
+      const lambda = k < A ? 1e-6 : k < A + d ? Math.max(params.lambdaShared, shared ? 0 : 1) : params.lambdaArm;
       grad[k] = (grad[k] as number) + lambda * (theta[k] as number);
       hess[k * m + k] = (hess[k * m + k] as number) + lambda;
     }

@@ -1,6 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { BoostedTrees, sigmoid, type SerializedBoostedModel } from './gradient-boosting';
 import { LinearUplift, type SerializedLinearUplift } from './linear-uplift';
+import type { SerializedLinearUpliftModel } from './linear-uplift-model';
 
 /**
  * What the decision service needs from a trained uplift model: per-action response probabilities and the
@@ -14,7 +15,7 @@ export interface UpliftModel {
   predictResponse(x: readonly number[]): Record<string, number>;
   /** Estimated uplift of each non-control action over the control action. */
   predictUplift(x: readonly number[]): Record<string, number>;
-  toJSON(): SerializedUpliftModel;
+  toJSON(): SerializedUpliftModel | SerializedLinearUpliftModel;
 }
 
 /**
