@@ -4,16 +4,19 @@
  *   sentiment|category --train FILE [--test FILE]     text models (NLP worker)
  *   recsys --train FILE --test FILE [--method NAME]   graph recommenders (GNN worker)
  *   uplift --train FILE --test FILE [--budget F]      uplift policy (decision service)
+ *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  */
 import { runTextEvaluation } from '@offerstream/nlp';
 import { runRecsysEvaluation } from '@offerstream/recsys';
-import { runUpliftEvaluation } from '@offerstream/uplift';
+import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift';
 
-const TASKS: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
+// A task resolves to undefined when it printed something else instead (its --help).
+const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   sentiment: (argv) => runTextEvaluation(['sentiment', ...argv]),
   category: (argv) => runTextEvaluation(['category', ...argv]),
   recsys: (argv) => runRecsysEvaluation(argv),
   uplift: (argv) => runUpliftEvaluation(argv),
+  ope: (argv) => runOpeEvaluation(argv),
 };
 
 async function main(): Promise<void> {
@@ -24,10 +27,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const result = await run(rest);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main().catch((e: unknown) => {
   process.stderr.write(`evaluate: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  // Errors that mean "fix your input" carry their own exit code (2) so scripts can tell them from crashes.
+  const code = typeof e === 'object' && e !== null && 'exitCode' in e && typeof e.exitCode === 'number' ? e.exitCode : 1;
+  process.exit(code);
 });

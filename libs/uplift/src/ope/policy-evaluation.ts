@@ -126,14 +126,15 @@ function policyValue(
   };
 }
 
-/** Every action seen in the decisions (available or executed), with no offer first. */
+/** Every action seen in the decisions (available or executed): no offer first, then sorted. */
 export function actionsOf(decisions: readonly OpeDecision[]): string[] {
-  const seen = new Set<string>([CONTROL_ACTION]);
+  const seen = new Set<string>();
   for (const d of decisions) {
     seen.add(d.action);
     for (const a of d.available) seen.add(a);
   }
-  return [...seen];
+  seen.delete(CONTROL_ACTION);
+  return [CONTROL_ACTION, ...[...seen].sort()];
 }
 
 /**
