@@ -1,9 +1,18 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
-import { BanditStore, CampaignCache, CampaignConflictError, CampaignStore, PropensityStore, type PropensityRefitJob } from '@offerstream/decision';
+import {
+  BudgetPacer,
+  CampaignCache,
+  CampaignConflictError,
+  CampaignStore,
+  ProfitModelStore,
+  PropensityStore,
+  type LearningLoop,
+  type PropensityRefitJob,
+} from '@offerstream/decision';
 import { SERVICE_LOGGER } from '@offerstream/platform';
 import type { DecisionServiceConfig } from './decision-service.config';
-import { DECISION_CONFIG, PROPENSITY_REFIT } from './decision-service.tokens';
+import { DECISION_CONFIG, LEARNING_LOOP, PROPENSITY_REFIT } from './decision-service.tokens';
 import { OfferPublisher } from './offer-publisher';
 
 /** Id of the campaign created at boot on a fresh stack (DEFAULT_CAMPAIGN). */
@@ -11,8 +20,8 @@ export const DEFAULT_CAMPAIGN_ID = 'default';
 
 /**
  * Starts and stops the pollers the decisions read from. They start in onModuleInit, which Nest completes before any
- * onApplicationBootstrap: consumers and schedulers (started there) never decide with an empty campaign list or an
- * unloaded bandit. They stop in onApplicationShutdown, after the HTTP server closed; stopping a poll only freezes
+ * onApplicationBootstrap: consumers and schedulers (started there) never decide with an empty campaign list or
+ * before the published models and budget prices are loaded. They stop in onApplicationShutdown, after the HTTP server closed; stopping a poll only freezes
  * what in-flight batches read, and the publisher is drained last so that offers decided over HTTP reach Kafka.
  */
 @Injectable()
@@ -22,9 +31,11 @@ export class DecisionLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(CampaignStore) private readonly campaigns: CampaignStore,
     @Inject(CampaignCache) private readonly cache: CampaignCache,
-    @Inject(BanditStore) private readonly bandit: BanditStore,
+    @Inject(ProfitModelStore) private readonly profit: ProfitModelStore,
+    @Inject(BudgetPacer) private readonly pacer: BudgetPacer,
     @Inject(PropensityStore) private readonly propensity: PropensityStore,
     @Inject(PROPENSITY_REFIT) private readonly refit: PropensityRefitJob | undefined,
+    @Inject(LEARNING_LOOP) private readonly learning: LearningLoop | undefined,
     @Inject(OfferPublisher) private readonly publisher: OfferPublisher,
   ) {}
 
@@ -32,13 +43,23 @@ export class DecisionLifecycle implements OnModuleInit, OnApplicationShutdown {
     const s = this.config.service;
     await this.ensureDefaultCampaign();
     await this.cache.start();
-    await this.bandit.start(s.BANDIT_POLL_MS);
+    // The pacer prices the campaigns the cache holds, so it starts after the cache's first load.
+    await this.pacer.start();
+    await this.profit.start(s.PROFIT_POLL_MS);
     await this.propensity.start(s.PROPENSITY_POLL_MS);
     this.refit?.start();
+    this.learning?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.cache.stop(), this.bandit.stop(), this.propensity.stop(), this.refit?.stop()]);
+    await Promise.all([
+      this.cache.stop(),
+      this.pacer.stop(),
+      this.profit.stop(),
+      this.propensity.stop(),
+      this.refit?.stop(),
+      this.learning?.stop(),
+    ]);
     await this.publisher.drain();
   }
 

@@ -9,6 +9,7 @@ export class DecisionMetrics {
   private readonly decisions: Counter<'trigger' | 'kind' | 'reason'>;
   private readonly seconds: Histogram<'trigger'>;
   readonly publishFailures: Counter;
+  readonly gnnFailures: Counter<'reason'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.decisions = new Counter({
@@ -27,6 +28,12 @@ export class DecisionMetrics {
     this.publishFailures = new Counter({
       name: 'offerstream_offer_publish_failures_total',
       help: 'Decisions taken over HTTP whose offer or decision record could not be written to Kafka',
+      registers: [registry],
+    });
+    this.gnnFailures = new Counter({
+      name: 'offerstream_gnn_candidate_failures_total',
+      help: 'Calls to the gnn-worker for graph candidates that failed, by reason (timeout, error, status); decisions went on without them',
+      labelNames: ['reason'],
       registers: [registry],
     });
   }

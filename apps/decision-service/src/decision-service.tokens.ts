@@ -11,3 +11,5 @@ export const FEATURE_SOURCE = Symbol('FEATURE_SOURCE');
 export const GNN_CANDIDATES = Symbol('GNN_CANDIDATES');
 /** `PropensityRefitJob | undefined`: absent when PROPENSITY_REFIT is off. */
 export const PROPENSITY_REFIT = Symbol('PROPENSITY_REFIT');
+/** `LearningLoop | undefined`: settles decisions and refits the profit model; absent when PROFIT_REFIT is off. */
+export const LEARNING_LOOP = Symbol('LEARNING_LOOP');

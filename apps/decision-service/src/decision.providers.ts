@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import {
-  BanditStore,
+  BudgetPacer,
   CachedFeatureSource,
   CampaignCache,
   CampaignLearning,
@@ -10,18 +10,23 @@ import {
   CartAbandonTrigger,
   CategoryBrowseTrigger,
   ClickstreamTriggers,
-  CONTEXT_DIMENSION,
   DecisionEngine,
+  DecisionOutcomeStore,
   DEFAULT_PROPENSITY,
   EmptyFeatureSource,
   FeatureStoreAdapter,
   HttpGnnCandidateSource,
+  LearningLoop,
   NlpSignalSource,
   OfferRecordStore,
+  POLICY_FEATURES_VERSION,
+  ProfitModelStore,
+  propensityExample,
   PropensityRefitJob,
   PropensityStore,
   ReservationStore,
   type FeatureSource,
+  type JoinedDecision,
 } from '@offerstream/decision';
 import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import type { EventProducer } from '@offerstream/kafka';
@@ -29,7 +34,7 @@ import { EVENT_PRODUCER, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 import { DecisionMetrics } from './decision-metrics';
 import type { DecisionServiceConfig } from './decision-service.config';
-import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES, PROPENSITY_REFIT } from './decision-service.tokens';
+import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES, LEARNING_LOOP, PROPENSITY_REFIT } from './decision-service.tokens';
 import { OfferPublisher } from './offer-publisher';
 
 /** Outcome markers and settled budget reservations are remembered this long, so that redeliveries stay no-ops. */
@@ -39,12 +44,6 @@ export const OUTCOME_MARKER_TTL_S = 30 * 86_400;
  * to it can arrive after it expired, and without the record they would teach the bandit and propensity nothing.
  */
 export const OFFER_RECORD_TTL_S = 7 * 86_400;
-/** A cold bandit arm starts at λ·I: the textbook Thompson-sampling value, so a few outcomes already outweigh it. */
-export const BANDIT_RIDGE_LAMBDA = 1;
-
-/** Each instance draws from its own stream, so that instances do not explore in lockstep. */
-const instanceSeed = (): number => Math.floor(Math.random() * 2 ** 31);
-
 type Config = DecisionServiceConfig;
 
 /** The campaigns and this instance's cache of them: all the campaigns API needs (with REDIS, config and logger). */
@@ -59,22 +58,25 @@ export const campaignProviders: Provider[] = [
 
 const stores: Provider[] = [
   {
-    provide: BanditStore,
-    inject: [REDIS, DECISION_CONFIG, SERVICE_LOGGER],
-    useFactory: (redis: RedisClient, { service: s }: Config, logger: Logger) =>
-      new BanditStore(
-        redis,
-        {
-          dimension: CONTEXT_DIMENSION,
-          lambda: BANDIT_RIDGE_LAMBDA,
-          explorationScale: s.BANDIT_EXPLORATION,
-          draws: s.BANDIT_DRAWS,
-          epsilon: s.BANDIT_EPSILON,
-          seed: instanceSeed(),
-        },
-        undefined,
-        logger,
-      ),
+    provide: DecisionOutcomeStore,
+    inject: [REDIS, DECISION_CONFIG],
+    useFactory: (redis: RedisClient, { service: s }: Config) =>
+      new DecisionOutcomeStore(redis, {
+        attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000,
+        logMax: s.PROFIT_LOG_MAX,
+        markerTtlSeconds: OUTCOME_MARKER_TTL_S,
+      }),
+  },
+  {
+    provide: ProfitModelStore,
+    inject: [REDIS, SERVICE_LOGGER],
+    useFactory: (redis: RedisClient, logger: Logger) => new ProfitModelStore(redis, POLICY_FEATURES_VERSION, logger),
+  },
+  {
+    provide: BudgetPacer,
+    inject: [REDIS, CampaignCache, DECISION_CONFIG, SERVICE_LOGGER],
+    useFactory: (redis: RedisClient, cache: CampaignCache, { service: s }: Config, logger: Logger) =>
+      new BudgetPacer(redis, () => cache.all, { refreshMs: s.PACING_REFRESH_MS, gain: s.PACING_GAIN, maxPrice: s.PACING_MAX_PRICE }, logger),
   },
   {
     provide: ReservationStore,
@@ -114,7 +116,39 @@ const stores: Provider[] = [
         : undefined,
   },
   { provide: OfferRecordStore, inject: [REDIS], useFactory: (redis: RedisClient) => new OfferRecordStore(redis, OFFER_RECORD_TTL_S) },
+  {
+    provide: LEARNING_LOOP,
+    inject: [DecisionOutcomeStore, ProfitModelStore, PropensityStore, DECISION_CONFIG, SERVICE_LOGGER],
+    useFactory: (outcomes: DecisionOutcomeStore, models: ProfitModelStore, propensity: PropensityStore, { service: s }: Config, logger: Logger) =>
+      s.PROFIT_REFIT
+        ? new LearningLoop(
+            outcomes,
+            models,
+            {
+              settleMs: s.LEARNING_SETTLE_MS,
+              refitMs: s.PROFIT_REFIT_MS,
+              minNewDecisions: s.PROFIT_MIN_NEW,
+              lockMs: s.PROFIT_LOCK_MS,
+              heldOutShare: s.PROFIT_HELD_OUT_SHARE,
+              lambda: s.PROFIT_LAMBDA,
+              maxWeight: s.PROFIT_MAX_WEIGHT,
+            },
+            (joined) => appendPropensityExamples(propensity, joined, logger),
+            undefined,
+            logger,
+          )
+        : undefined,
+  },
 ];
+
+/** Settled no-offer decisions are the purchase-propensity model's training examples (see propensityExample). */
+function appendPropensityExamples(propensity: PropensityStore, joined: readonly JoinedDecision[], logger: Logger): void {
+  const examples = joined.flatMap((d) => propensityExample(d) ?? []);
+  // A lost example only delays the next propensity refit; settlement must not wait for or fail on it.
+  Promise.all(examples.map((e) => propensity.append(e))).catch((e: unknown) =>
+    logger.warn('could not append propensity examples', { error: e, examples: examples.length }),
+  );
+}
 
 const features: Provider[] = [
   {
@@ -134,9 +168,15 @@ const features: Provider[] = [
   {
     // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
     provide: GNN_CANDIDATES,
-    inject: [DECISION_CONFIG, SERVICE_LOGGER],
-    useFactory: ({ service: s }: Config, logger: Logger): HttpGnnCandidateSource | undefined =>
-      s.GNN_CANDIDATES_URL ? new HttpGnnCandidateSource(s.GNN_CANDIDATES_URL, s.GNN_TIMEOUT_MS, logger) : undefined,
+    inject: [DECISION_CONFIG, DecisionMetrics, SERVICE_LOGGER],
+    useFactory: ({ service: s }: Config, metrics: DecisionMetrics, logger: Logger): HttpGnnCandidateSource | undefined =>
+      s.GNN_CANDIDATES_URL
+        ? new HttpGnnCandidateSource(
+            s.GNN_CANDIDATES_URL,
+            { timeoutMs: s.GNN_TIMEOUT_MS, onFailure: (reason) => metrics.gnnFailures.inc({ reason }) },
+            logger,
+          )
+        : undefined,
   },
   {
     provide: CandidateGenerator,
@@ -155,9 +195,11 @@ const engine: Provider[] = [
       CandidateGenerator,
       GNN_CANDIDATES,
       CampaignCache,
-      BanditStore,
       ReservationStore,
       OfferRecordStore,
+      DecisionOutcomeStore,
+      ProfitModelStore,
+      BudgetPacer,
       PropensityStore,
       SERVICE_LOGGER,
     ],
@@ -167,9 +209,11 @@ const engine: Provider[] = [
       candidates: CandidateGenerator,
       gnn: HttpGnnCandidateSource | undefined,
       cache: CampaignCache,
-      bandit: BanditStore,
       reservations: ReservationStore,
       records: OfferRecordStore,
+      outcomes: DecisionOutcomeStore,
+      profit: ProfitModelStore,
+      pacing: BudgetPacer,
       propensity: PropensityStore,
       logger: Logger,
     ) =>
@@ -179,35 +223,49 @@ const engine: Provider[] = [
           candidates,
           ...(gnn ? { gnnName: () => gnn.name } : {}),
           campaigns: () => cache.all,
-          bandit,
           reservations,
           records,
+          outcomes,
+          profit,
+          pacing,
           propensity,
           logger,
         },
-        { defaultMarginRate: s.DEFAULT_MARGIN_RATE, candidateCount: s.CANDIDATES, defaultMaxItems: s.MAX_ITEMS },
+        {
+          defaultMarginRate: s.DEFAULT_MARGIN_RATE,
+          candidateCount: s.CANDIDATES,
+          defaultMaxItems: s.MAX_ITEMS,
+          policy: { minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES, caution: s.POLICY_CAUTION },
+          explorationMax: s.EXPLORATION_MAX,
+          explorationMin: s.EXPLORATION_MIN,
+          explorationScale: s.EXPLORATION_SCALE,
+        },
       ),
   },
   {
     provide: CampaignLearning,
-    inject: [REDIS, OfferRecordStore, BanditStore, ReservationStore, PropensityStore, DECISION_CONFIG, SERVICE_LOGGER],
+    inject: [REDIS, OfferRecordStore, ReservationStore, DecisionOutcomeStore, FEATURE_SOURCE, DECISION_CONFIG, SERVICE_LOGGER],
     useFactory: (
       redis: RedisClient,
       records: OfferRecordStore,
-      bandit: BanditStore,
       reservations: ReservationStore,
-      propensity: PropensityStore,
+      outcomes: DecisionOutcomeStore,
+      source: FeatureSource,
       { service: s }: Config,
       logger: Logger,
     ) =>
       new CampaignLearning(
         redis,
         records,
-        bandit,
         reservations,
-        { attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000, markerTtlSeconds: OUTCOME_MARKER_TTL_S },
+        outcomes,
+        (itemIds) => source.items(itemIds),
+        {
+          attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000,
+          markerTtlSeconds: OUTCOME_MARKER_TTL_S,
+          defaultMarginRate: s.DEFAULT_MARGIN_RATE,
+        },
         logger,
-        propensity,
       ),
   },
 ];
