@@ -111,8 +111,11 @@ describe('ope evaluation CLI', () => {
       cwd: ROOT,
       encoding: 'utf8',
     });
-    expect(cli.status).toBe(2);
-    expect(cli.stderr).toContain(`${file}:3: not JSON`);
+    // stderr is part of the compared object so a failure shows why the process exited as it did.
+    expect({ status: cli.status, stderr: cli.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringContaining(`${file}:3: not JSON`) as unknown,
+    });
     expect(cli.stdout).toBe('');
   }, 30_000);
 });
