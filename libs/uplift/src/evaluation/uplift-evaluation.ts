@@ -47,11 +47,8 @@ interface EvaluationFlags {
   readonly bootstrap: number;
 }
 
-function parseFlags(argv: readonly string[]): EvaluationFlags | null {
-  const args = [...argv];
-  if (args[0] === 'evaluate') args.shift();
-  if (args[0] === 'uplift') args.shift();
-  const { values } = parseArgs({
+function parseWith(args: string[]) {
+  return parseArgs({
     args,
     strict: true,
     options: {
@@ -69,6 +66,19 @@ function parseFlags(argv: readonly string[]): EvaluationFlags | null {
       help: { type: 'boolean', default: false },
     },
   });
+}
+
+function parseFlags(argv: readonly string[]): EvaluationFlags | null {
+  const args = [...argv];
+  if (args[0] === 'evaluate') args.shift();
+  if (args[0] === 'uplift') args.shift();
+  let parsed: ReturnType<typeof parseWith>;
+  try {
+    parsed = parseWith(args);
+  } catch (error) {
+    throw new ValidationError(`${error instanceof Error ? error.message : String(error)} (see --help)`, { usage: UPLIFT_EVALUATION_USAGE });
+  }
+  const { values } = parsed;
   if (values.help) return null;
   const num = (name: keyof typeof values, lo: number, hi: number, integer = false): number => {
     const v = Number(values[name]);
