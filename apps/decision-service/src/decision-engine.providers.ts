@@ -1,0 +1,161 @@
+import type { Provider } from '@nestjs/common';
+import type { Logger } from '@offerstream/core';
+import {
+  BudgetPacer,
+  CachedFeatureSource,
+  CampaignCache,
+  CampaignLearning,
+  CandidateGenerator,
+  CartAbandonTrigger,
+  CategoryBrowseTrigger,
+  ClickstreamTriggers,
+  DecisionEngine,
+  DecisionOutcomeStore,
+  EmptyFeatureSource,
+  FeatureStoreAdapter,
+  HttpGnnCandidateSource,
+  NlpSignalSource,
+  OfferRecordStore,
+  ProfitModelStore,
+  PropensityStore,
+  ReservationStore,
+  type FeatureSource,
+} from '@offerstream/decision';
+import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
+import type { EventProducer } from '@offerstream/kafka';
+import { EVENT_PRODUCER, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
+import type { RedisClient } from '@offerstream/redis';
+import { DecisionMetrics } from './decision-metrics';
+import type { DecisionServiceConfig } from './decision-service.config';
+import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES } from './decision-service.tokens';
+import { OfferPublisher } from './offer-publisher';
+
+type Config = DecisionServiceConfig;
+
+const features: Provider[] = [
+  {
+    provide: FEATURE_SOURCE,
+    inject: [REDIS, DECISION_CONFIG],
+    useFactory: (redis: RedisClient, c: Config): FeatureSource => {
+      const s = c.service;
+      let source: FeatureSource = new EmptyFeatureSource();
+      if (s.FEATURE_SOURCE === 'feature-store') {
+        const fsConfig = loadFeatureStoreConfig(c.env);
+        source = new FeatureStoreAdapter(new FeatureStoreReader(redis, fsConfig), redis, fsConfig);
+      }
+      const withNlp = new NlpSignalSource(source, redis);
+      return s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
+    },
+  },
+  {
+    // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
+    provide: GNN_CANDIDATES,
+    inject: [DECISION_CONFIG, DecisionMetrics, SERVICE_LOGGER],
+    useFactory: ({ service: s }: Config, metrics: DecisionMetrics, logger: Logger): HttpGnnCandidateSource | undefined =>
+      s.GNN_CANDIDATES_URL
+        ? new HttpGnnCandidateSource(
+            s.GNN_CANDIDATES_URL,
+            { timeoutMs: s.GNN_TIMEOUT_MS, onFailure: (reason) => metrics.gnnFailures.inc({ reason }) },
+            logger,
+          )
+        : undefined,
+  },
+  {
+    provide: CandidateGenerator,
+    inject: [FEATURE_SOURCE, GNN_CANDIDATES, SERVICE_LOGGER],
+    useFactory: (source: FeatureSource, gnn: HttpGnnCandidateSource | undefined, logger: Logger) =>
+      new CandidateGenerator(source, gnn, undefined, logger),
+  },
+];
+
+const engine: Provider[] = [
+  {
+    provide: DecisionEngine,
+    inject: [
+      DECISION_CONFIG,
+      FEATURE_SOURCE,
+      CandidateGenerator,
+      GNN_CANDIDATES,
+      CampaignCache,
+      ReservationStore,
+      OfferRecordStore,
+      DecisionOutcomeStore,
+      ProfitModelStore,
+      BudgetPacer,
+      PropensityStore,
+      SERVICE_LOGGER,
+    ],
+    useFactory: (
+      { service: s }: Config,
+      source: FeatureSource,
+      candidates: CandidateGenerator,
+      gnn: HttpGnnCandidateSource | undefined,
+      cache: CampaignCache,
+      reservations: ReservationStore,
+      records: OfferRecordStore,
+      outcomes: DecisionOutcomeStore,
+      profit: ProfitModelStore,
+      pacing: BudgetPacer,
+      propensity: PropensityStore,
+      logger: Logger,
+    ) =>
+      new DecisionEngine(
+        {
+          features: source,
+          candidates,
+          ...(gnn ? { gnnName: () => gnn.name } : {}),
+          campaigns: () => cache.all,
+          reservations,
+          records,
+          outcomes,
+          profit,
+          pacing,
+          propensity,
+          logger,
+        },
+        {
+          defaultMarginRate: s.DEFAULT_MARGIN_RATE,
+          candidateCount: s.CANDIDATES,
+          defaultMaxItems: s.MAX_ITEMS,
+          policy: { minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES, caution: s.POLICY_CAUTION },
+          explorationMax: s.EXPLORATION_MAX,
+          explorationMin: s.EXPLORATION_MIN,
+          explorationScale: s.EXPLORATION_SCALE,
+        },
+      ),
+  },
+];
+
+const triggers: Provider[] = [
+  {
+    provide: CartAbandonTrigger,
+    inject: [REDIS, DECISION_CONFIG],
+    useFactory: (redis: RedisClient, { service: s }: Config) => new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS),
+  },
+  {
+    provide: ClickstreamTriggers,
+    inject: [REDIS, DECISION_CONFIG, CartAbandonTrigger, CampaignLearning, FEATURE_SOURCE],
+    useFactory: (redis: RedisClient, { service: s }: Config, carts: CartAbandonTrigger, learning: CampaignLearning, source: FeatureSource) =>
+      new ClickstreamTriggers(
+        carts,
+        new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }),
+        learning,
+        async (itemId) => (await source.items([itemId])).get(itemId)?.categoryPath,
+      ),
+  },
+];
+
+const publishing: Provider[] = [
+  DecisionMetrics,
+  {
+    provide: OfferPublisher,
+    inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore],
+    useFactory: (producer: EventProducer, logger: Logger, metrics: DecisionMetrics, records: OfferRecordStore) =>
+      new OfferPublisher(producer, logger, (n) => metrics.publishFailures.inc(n), (offers) =>
+        // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
+        records.markPublished(offers).catch((e: unknown) => logger.warn('could not mark offers as published', { error: e, offers: offers.length })),
+      ),
+  },
+];
+/** What turns a trigger into a published decision: features, candidates, the engine, triggers, publisher, metrics. */
+export const decidingProviders: Provider[] = [...features, ...engine, ...triggers, ...publishing];
