@@ -19,10 +19,11 @@ import { OfferPublisher } from './offer-publisher';
 export const DEFAULT_CAMPAIGN_ID = 'default';
 
 /**
- * Starts and stops the pollers the decisions read from. They start in onModuleInit, which Nest completes before any
- * onApplicationBootstrap: consumers and schedulers (started there) never decide with an empty campaign list or
- * before the published models and budget prices are loaded. They stop in onApplicationShutdown, after the HTTP server closed; stopping a poll only freezes
- * what in-flight batches read, and the publisher is drained last so that offers decided over HTTP reach Kafka.
+ * Starts and stops the pollers and learning timers the decisions depend on. They start in onModuleInit, which Nest
+ * completes before any onApplicationBootstrap: consumers and schedulers (started there) never decide with an empty
+ * campaign list or before the published models and budget prices are loaded. They stop in onApplicationShutdown,
+ * after the HTTP server closed; stopping a poll only freezes what in-flight batches read, and the publisher is
+ * drained last so that offers decided over HTTP reach Kafka.
  */
 @Injectable()
 export class DecisionLifecycle implements OnModuleInit, OnApplicationShutdown {
