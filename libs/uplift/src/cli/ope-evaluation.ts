@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { evaluatePolicies, type PolicyEvaluation } from '../ope/policy-evaluation';
+import { actionsOf, evaluatePolicies, type PolicyEvaluation } from '../ope/policy-evaluation';
 import { standardPolicies } from '../ope/standard-policies';
-import { actionsOf } from '../ope/policy-evaluation';
 import { OpeInputError, readDecisionFile } from './ope-decision-lines';
 
 export const OPE_USAGE = `usage: npm run evaluate -- ope --decisions FILE [--folds 5] [--seed 1] [--level 0.95] [--lambda 1] [--max-weight 20]
