@@ -42,6 +42,7 @@ export interface SelectionComparison {
   readonly meanDiff: number;
   readonly candidateSe: number;
   readonly foldWins: number;
+  readonly folds: number;
   readonly winsNeeded: number;
   readonly accepted: boolean;
 }
@@ -125,7 +126,7 @@ export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chose
     const foldWins = next.folds.filter((g, f) => g > (current.folds[f] as number)).length;
     const meanDiff = next.mean - current.mean;
     const accepted = meanDiff > next.se && foldWins >= winsNeeded;
-    comparisons.push({ candidate: next.name, against: current.name, meanDiff, candidateSe: next.se, foldWins, winsNeeded, accepted });
+    comparisons.push({ candidate: next.name, against: current.name, meanDiff, candidateSe: next.se, foldWins, folds: k, winsNeeded, accepted });
     if (accepted) {
       reason = `${next.name} beat ${current.name} by ${meanDiff.toFixed(4)} on the mean (> its fold SE ${next.se.toFixed(4)}) and on ${foldWins} of ${k} folds`;
       current = next;
@@ -133,7 +134,7 @@ export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chose
   }
   if (current === first && comparisons.length > 0) {
     const why = comparisons
-      .map((c) => `${c.candidate}: mean ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} vs its SE ${c.candidateSe.toFixed(4)}, won ${c.foldWins} folds of ${c.winsNeeded} needed`)
+      .map((c) => `${c.candidate}: mean ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} vs its SE ${c.candidateSe.toFixed(4)}, won ${c.foldWins} of ${c.folds} folds, ${c.winsNeeded} needed`)
       .join('; ');
     reason = `${first.name} kept, the simplest candidate: no more complex one beat it robustly (${why})`;
   }
