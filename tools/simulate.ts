@@ -27,7 +27,8 @@ const ROOT = join(__dirname, '..');
 const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--requests 3000] [--seed 1] [--out FILE.jsonl]
                             [--decision-url URL --stream-group G --decision-group G]
   --config FILE        market JSON (libs/simulator/src/market.config.ts schema); default: the team's market
-  --out FILE           per-decision log (decision record, response, reward, true uplifts) as JSON lines
+  --out FILE           per-decision log for npm run evaluate -- ope --decisions FILE: each decision record
+                       with reward (realized profit), features (observed), segment (true type), simulation
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
                        --stream-group/--decision-group name their consumer groups (defaults: the services' defaults)`;
 
@@ -129,7 +130,12 @@ async function main(): Promise<void> {
       waitBeforeReport: waits.beforeReport,
       progress: say,
       onRound: (r) => process.stdout.write(`${roundLine(r)}\n`),
-      onDecision: (e) => out?.write(`${JSON.stringify(e)}\n`),
+      onDecision: (e) => {
+        // One decision record per line with reward and features, as `npm run evaluate -- ope --decisions` reads it.
+        if (!e.decision) return;
+        const { decision, reward, features, userType, ...simulation } = e;
+        out?.write(`${JSON.stringify({ ...decision, reward, features, segment: userType, simulation })}\n`);
+      },
     });
     process.stdout.write(`${totalLine(result)}\n`);
     const gnnMetrics = metricsUrl

@@ -71,6 +71,8 @@ export interface DecisionLogEntry {
   /** Realized gross profit of the request: price - cost - what the offer cost, when bought. */
   readonly reward: number;
   readonly trueIncremental: Readonly<Record<SimAction, number>>;
+  /** What the shop could observe: views, in cart, past purchases, days since the last one (-1 if none), price. */
+  readonly features: readonly number[];
 }
 
 const isSimAction = (a: string): a is SimAction => (SIM_ACTIONS as readonly string[]).includes(a);
@@ -202,7 +204,19 @@ function respond(
       purchased: bought,
       reward,
       trueIncremental: incremental,
+      features: observedFeatures(s),
     });
   });
   return { outcomes, purchases, scored, log, executed, holdouts };
+}
+
+function observedFeatures(s: SimSession): number[] {
+  const last = s.history[0]?.daysAgo;
+  return [
+    s.viewed.length + 1,
+    s.carted ? 1 : 0,
+    s.history.length,
+    last === undefined ? -1 : Math.round(last * 10) / 10,
+    s.item.price,
+  ];
 }
