@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
-import { isHoldout } from '@offerstream/decision';
+import { isHoldout, POLICY_FEATURES, POLICY_FEATURES_VERSION } from '@offerstream/decision';
 import { freePort, isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
 interface DecisionBody {
   decisionId: string;
@@ -21,6 +21,7 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
 
   beforeAll(async () => {
     ctx = await isolatedEnv(GREEDY_SERVICE_ENV);
+    await publishProfitModel(ctx.redis, OFFERS_PAY);
     port = await freePort();
     service = await ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(port) }, port, 90_000);
   });
@@ -81,6 +82,9 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
     expect(none.upliftEstimate).toBeCloseTo(0, 9);
     expect(offerRecord.candidates.find((c) => c.action === 'pct20')!.expectedIncrementalProfit).toBeDefined();
     expect(offerRecord.modelVersions['propensity']).toBe(offered.offer!.modelVersions['propensity']);
+    // Training equals serving: the record carries the feature vector the policy scored with, and its layout.
+    expect(offerRecord.features).toHaveLength(POLICY_FEATURES.length);
+    expect(offerRecord.featureSet).toBe(POLICY_FEATURES_VERSION);
 
     // The cap refuses the same user's next offer: no offer with probability 1, the policy's choice beside it.
     const capped = await decide(treated, 'logged');

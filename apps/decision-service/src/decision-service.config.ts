@@ -22,6 +22,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** gnn-worker base URL (e.g. http://gnn-worker:3003); empty means no graph candidates. */
         GNN_CANDIDATES_URL: z.string().url().optional(),
         GNN_TIMEOUT_MS: envField.int(25, 1, 10_000),
+        /** A user's graph candidates are reused this long (one call per user, not per decision). */
+        GNN_CACHE_MS: envField.int(30_000, 0, 3_600_000),
         CART_IDLE_MS: envField.int(30 * 60_000, 100, 30 * 86_400_000),
         CART_POLL_MS: envField.int(500, 20, 60_000),
         CART_LEASE_MS: envField.int(30_000, 1_000, 3_600_000),

@@ -13,6 +13,8 @@ import {
   type IsolatedEnv,
   type RedisClusterHandle,
 } from '@offerstream/testing';
+import { RedisKeys } from '@offerstream/redis';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
 interface DecisionBody {
   kind: 'offer' | 'holdout' | 'no_offer' | 'duplicate';
@@ -54,13 +56,10 @@ describe.each([
       DEFAULT_MARGIN_RATE: '0.6',
       CART_IDLE_MS: '1000',
       CART_POLL_MS: '100',
-      CAMPAIGN_POLL_MS: '200',
-      BANDIT_POLL_MS: '200',
-      // Near-greedy policy, so guardrail tests do not hinge on exploration draws (20% off on a 60% margin
-      // beats no offer for a cold-start visitor under the prior).
-      BANDIT_EXPLORATION: '0.0001',
-      BANDIT_EPSILON: '0.0001',
+      ...GREEDY_SERVICE_ENV,
     });
+    // Every offer pays in this market, so guardrail tests see offers wherever the guardrails allow them.
+    await publishProfitModel(ctx.redis, OFFERS_PAY);
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       ports.push(port);
@@ -255,7 +254,7 @@ describe.each([
     const offers = decisions.filter((d) => d.kind === 'offer').map((d) => d.offer!);
     expect(offers.length).toBeGreaterThan(0);
     for (const o of offers) {
-      for (const prefix of ['trigger:', 'campaign:', 'action:', 'signals:', 'model:propensity@', 'model:bandit@', 'score:', 'uplift:', 'probability:']) {
+      for (const prefix of ['trigger:', 'campaign:', 'action:', 'applies_to:', 'signals:', 'model:propensity@', 'model:profit@', 'score:', 'expected_incremental_profit:', 'probability:', 'estimate:learned']) {
         expect(o.reasonCodes.some((c) => c.startsWith(prefix))).toBe(true);
       }
       expect(o.probability).toBeGreaterThan(0);
@@ -270,7 +269,8 @@ describe.each([
       return r.redemptions === 1 ? r : undefined;
     });
     expect(report.redeemedSpend).toBe(20);
-    expect(Number(await ctx.redis.get('d:{bandit}:offer-ts-v1:version'))).toBeGreaterThanOrEqual(1);
+    // Every decision waits for its reward (purchases in its attribution window) to be learned from.
+    expect(await ctx.redis.zcard(RedisKeys.decision.learnDue())).toBeGreaterThanOrEqual(decisions.length);
   });
 
   it('turns an idle cart and a negative review into offers from the clickstream', async () => {

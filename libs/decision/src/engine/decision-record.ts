@@ -44,7 +44,7 @@ export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
   const { choice } = i;
   const candidates: DecisionCandidate[] = (i.actions ?? []).slice(0, 64).map((a) => {
     const profit = finite(choice?.profits[a.id]);
-    const uplift = profit !== undefined && i.margin !== undefined && i.margin > 0 && a.id !== NO_OFFER ? profit / i.margin : undefined;
+    const uplift = profit === undefined ? undefined : a.id === NO_OFFER ? 0 : i.margin !== undefined && i.margin > 0 ? profit / i.margin : undefined;
     return {
       action: a.id.slice(0, 64),
       offerType: a.offerType,

@@ -83,9 +83,9 @@ export class DecisionEngine {
     const weights = this.propensity();
     const model = this.deps.profit.current;
     const versions = this.versions(weights, model);
-    const modelCode = `model:profit@${model?.version ?? 'prior'}`.slice(0, 128);
+    const modelCodes = [`model:propensity@${weights.version}`.slice(0, 128), `model:profit@${model?.version ?? 'prior'}`.slice(0, 128)];
     const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => {
-      const reasonCodes = d.reasonCodes.includes(modelCode) ? d.reasonCodes : [...d.reasonCodes, modelCode];
+      const reasonCodes = [...d.reasonCodes, ...modelCodes.filter((c) => !d.reasonCodes.includes(c))];
       return {
         triggerId: req.triggerId,
         userId: req.userId,
