@@ -1,0 +1,70 @@
+import { barCheck, roundLine } from './round-table';
+import type { PolicyScores } from './scoreboard';
+import type { RoundResult, SimulationResult } from './simulation.runner';
+
+const scores = (live: number, randomSameCount: number, oracleSameCount: number): PolicyScores => ({
+  requests: 100,
+  offers: 10,
+  live,
+  noOffers: 0,
+  offersToAll: { pct10: -1, pct20: -2, free_shipping: -3 },
+  randomSameCount,
+  oracleSameCount,
+});
+const round = (n: number, s: PolicyScores): RoundResult => ({
+  round: n,
+  scores: s,
+  executed: { none: 90, pct10: 10, pct20: 0, free_shipping: 0 },
+  holdouts: 10,
+  missingDecisions: 0,
+  report: { field: 'incrementalGrossProfit', estimate: 5, lower: -10, upper: 20 },
+  truthToDate: 3,
+  covered: true,
+});
+const run = (rounds: RoundResult[]): SimulationResult => ({
+  campaignId: 'c',
+  rounds,
+  total: scores(0, 0, 0),
+  report: rounds.at(-1)?.report ?? null,
+  covered: true,
+  finalReport: {},
+});
+
+describe("the issue's bar on a run", () => {
+  it('passes a run positive from round 3 with half the oracle over rounds 4-6', () => {
+    const r = run(
+      [
+        scores(-5, 0, 10),
+        scores(-1, 0, 10),
+        scores(1, 0, 10),
+        scores(5, 0, 10),
+        scores(5, 0, 10),
+        scores(5, 0, 10),
+      ].map((s, i) => round(i + 1, s)),
+    );
+    expect(barCheck(r)).toEqual({
+      positiveFromRound3: true,
+      oracleShareRounds4to6: 0.5,
+      liveBeatsRandomLastTwo: true,
+      reportField: 'incrementalGrossProfit',
+      reportCovers: true,
+    });
+  });
+
+  it('fails a run with a round at zero after round 3 (a spent budget earns nothing)', () => {
+    const r = run(
+      [scores(1, 0, 10), scores(1, 0, 10), scores(1, 0, 10), scores(0, 0, 0), scores(0, 0, 0), scores(0, 0, 0)].map(
+        (s, i) => round(i + 1, s),
+      ),
+    );
+    expect(barCheck(r)).toMatchObject({
+      positiveFromRound3: false,
+      oracleShareRounds4to6: null,
+      liveBeatsRandomLastTwo: false,
+    });
+  });
+
+  it('prints the report interval and the truth so far on the round line', () => {
+    expect(roundLine(round(2, scores(7, 1, 9)))).toMatch(/5 \[-10, 20\]\s+3$/);
+  });
+});
