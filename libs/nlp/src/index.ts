@@ -9,7 +9,6 @@ export {
 export { parseCsv } from './data/csv-parser';
 export { type LabelledText, type TextDataset, parseTextDataset, loadTextDataset } from './data/text-dataset';
 export { stratifiedSplit, type SplitIndices } from './data/stratified-split';
-export { seededRandom } from './data/seeded-random';
 export { Vocabulary } from './models/vocabulary';
 export { NaiveBayesModel } from './models/naive-bayes.model';
 export { EmbeddingBagModel, type EmbeddingBagConfig } from './models/embedding-bag.model';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../data/seeded-random';
+import { seededRandom } from '@offerstream/core';
 
 // Written for the benchmark (not taken from any data set): review-like clauses in the two model languages.
 const ZH = [

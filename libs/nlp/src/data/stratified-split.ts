@@ -1,4 +1,4 @@
-import { seededRandom, shuffleInPlace } from './seeded-random';
+import { seededRandom, shuffleInPlace } from '@offerstream/core';
 
 export interface SplitIndices {
   readonly train: number[];

@@ -1,4 +1,4 @@
-import { seededRandom } from '../data/seeded-random';
+import { seededRandom } from '@offerstream/core';
 
 export interface SyntheticReview {
   readonly text: string;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { stratifiedSplit } from '../data/stratified-split';
-import { seededRandom, shuffleInPlace } from '../data/seeded-random';
+import { seededRandom, shuffleInPlace } from '@offerstream/core';
 import { EmbeddingBagModel, disposeBatch, packBatch } from '../models/embedding-bag.model';
 import { calibrateRatioScale, nbLogCountRatios } from '../models/nb-log-count-ratio';
 

@@ -1,5 +1,5 @@
 import { readLightGcnFile } from '../data/lightgcn-format';
-import { createRng } from '../util/random';
+import { seededRandom } from '@offerstream/core';
 
 /** (user, item) training pairs of a LightGCN-format file, ids prefixed so users and items never collide. */
 export async function pairsFromFile(path: string): Promise<[string, string][]> {
@@ -14,7 +14,7 @@ export async function pairsFromFile(path: string): Promise<[string, string][]> {
  * resembles Gowalla's when its file is absent.
  */
 export function generatedPairs(users: number, items: number, edges: number): [string, string][] {
-  const rng = createRng(5);
+  const rng = seededRandom(5);
   const pairs = new Map<string, [string, string]>();
   while (pairs.size < edges) {
     const u = Math.floor(rng() * users);

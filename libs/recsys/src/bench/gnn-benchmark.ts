@@ -1,5 +1,5 @@
 import { recommendFromEmbeddings } from '../serving/embedding-serving';
-import { createRng, gaussian } from '../util/random';
+import { seededRandom, gaussian } from '@offerstream/core';
 import { trainGraphModel } from '../worker/train-graph-model';
 import type { GraphModelMethod } from '../worker/graph-model.types';
 import { generatedPairs, pairsFromFile } from './bench-pairs';
@@ -34,7 +34,7 @@ export async function runGnnBenchmark(opts: GnnBenchmarkOptions = {}): Promise<G
   const dims = opts.dims ?? 64;
   const topN = opts.topN ?? 100;
   const queries = opts.queries ?? 500;
-  const rng = createRng(3);
+  const rng = seededRandom(3);
   const itemEmb = Float32Array.from({ length: items * dims }, () => gaussian(rng));
   const times: number[] = [];
   for (let q = 0; q < queries + 20; q++) {

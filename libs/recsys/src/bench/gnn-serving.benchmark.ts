@@ -9,7 +9,7 @@ import { recommendFromEmbeddings } from '../serving/embedding-serving';
 import { GnnCandidateReader } from '../serving/gnn-candidate.reader';
 import { FeatureStoreHistory } from '../serving/user-history';
 import type { GraphModelMethod } from '../worker/graph-model.types';
-import { createRng } from '../util/random';
+import { seededRandom } from '@offerstream/core';
 import { trainGraphModel } from '../worker/train-graph-model';
 import { generatedPairs, pairsFromFile } from './bench-pairs';
 
@@ -60,7 +60,7 @@ export async function runGnnServingBenchmark(opts: GnnServingBenchOptions = {}):
     await reader.preload(published.version);
     const modelLoadMs = performance.now() - l0;
 
-    const rnd = createRng(12345);
+    const rnd = seededRandom(12345);
     const users = Array.from({ length: queries + 50 }, () => Math.floor(rnd() * artifact.userIds.length));
     const served: number[] = [];
     const compute: number[] = [];

@@ -1,6 +1,6 @@
 import { InteractionGraph } from '../graph/interaction-graph';
 import { csrFromCoo } from '../sparse/csr-matrix';
-import { createRng, shuffleInPlace } from '../util/random';
+import { seededRandom, shuffleInPlace } from '@offerstream/core';
 
 export interface ValidationSplit {
   readonly train: InteractionGraph;
@@ -14,7 +14,7 @@ export interface ValidationSplit {
  * their items (at least one, never all) are held out; all other edges stay in training.
  */
 export function carveValidation(graph: InteractionGraph, fraction: number, maxUsers: number, seed: number): ValidationSplit {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const eligible: number[] = [];
   for (let u = 0; u < graph.numUsers; u++) if (graph.itemsOf(u).length >= 2) eligible.push(u);
   const pool = Int32Array.from(eligible);

@@ -1,5 +1,5 @@
 import { csrFromCoo, transposeCsr } from '../sparse/csr-matrix';
-import { createRng, gaussian } from '../util/random';
+import { seededRandom, gaussian } from '@offerstream/core';
 import { randomizedSvd } from './randomized-eigen';
 import { ensureTfBackend } from './tf-backend';
 
@@ -12,7 +12,7 @@ describe('randomized SVD', () => {
     const rows = 60;
     const cols = 40;
     const rank = 3;
-    const rng = createRng(1);
+    const rng = seededRandom(1);
     const u = Array.from({ length: rows * rank }, () => gaussian(rng));
     const v = Array.from({ length: cols * rank }, () => gaussian(rng));
     const ri: number[] = [];

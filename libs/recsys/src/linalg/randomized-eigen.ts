@@ -1,7 +1,6 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, seededRandom, gaussian } from '@offerstream/core';
 import { spmmDense, type CsrMatrix } from '../sparse/csr-matrix';
-import { createRng, gaussian } from '../util/random';
 import { denseMatMul } from './tf-backend';
 
 export interface TruncatedSvd {
@@ -32,7 +31,7 @@ export function randomizedSvd(a: CsrMatrix, at: CsrMatrix, options: RandomizedSv
   if (rank < 1) throw new ValidationError('rank must be at least 1', { rank: options.rank });
   const m = Math.min(rank + (options.oversample ?? 64), n, a.rows);
   const iterations = options.iterations ?? 6;
-  const rng = createRng(options.seed ?? 7);
+  const rng = seededRandom(options.seed ?? 7);
   let q: Float32Array = new Float32Array(n * m);
   for (let k = 0; k < q.length; k++) q[k] = gaussian(rng);
   q = orthonormalize(q, n, m);

@@ -3,7 +3,7 @@ import { layerAveragedPropagation, normalizedAdjacency } from '../graph/normaliz
 import { MetricAccumulator, rankingMetrics } from '../metrics/ranking-metrics';
 import { readFloat32, tf } from '../linalg/tf-backend';
 import { topK } from '../serving/top-k';
-import { createRng, gaussian, type Rng } from '../util/random';
+import { seededRandom, gaussian, type Rng } from '@offerstream/core';
 import { EmbeddingRecommender } from './embedding.recommender';
 import type { ProgressFn } from './scoring-model';
 
@@ -52,7 +52,7 @@ export async function trainLightGcn(
   const batch = options.batchSize ?? 8192;
   const l2 = options.l2 ?? 1e-4;
   const budgetMs = (options.timeBudgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
-  const rng = createRng(options.seed ?? 11);
+  const rng = seededRandom(options.seed ?? 11);
   const nu = graph.numUsers;
   const ni = graph.numItems;
   const n = nu + ni;

@@ -1,5 +1,5 @@
 import { InteractionGraph } from '../graph/interaction-graph';
-import { createRng } from '../util/random';
+import { seededRandom } from '@offerstream/core';
 
 export interface PlantedData {
   readonly train: InteractionGraph;
@@ -12,7 +12,7 @@ export interface PlantedData {
  * random items); a fifth of each user's edges is held out. Test data for recovering held-out edges.
  */
 export function plantedCommunities(numUsers = 300, numItems = 200, communities = 5, perUser = 15, seed = 1): PlantedData {
-  const rng = createRng(seed);
+  const rng = seededRandom(seed);
   const lists: number[][] = [];
   const held: Set<number>[] = [];
   const block = Math.floor(numItems / communities);

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { LinearThompsonBandit, type SerializedLinearThompson } from './linear-thompson.bandit';
 import { chooseByIncrementalProfit, expectedIncrementalProfit } from './incremental-profit';
 

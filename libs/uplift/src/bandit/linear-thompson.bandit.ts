@@ -1,6 +1,5 @@
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, SeededRandom } from '@offerstream/core';
 import { Matrix, inverse } from 'ml-matrix';
-import { SeededRandom } from '../util/seeded-random';
 
 export interface LinearThompsonOptions {
   /** Context vector length (a bias term is added internally). */

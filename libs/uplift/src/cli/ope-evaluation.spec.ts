@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decisionRecord, type DecisionRecord } from '@offerstream/contracts';
 import type { OpeDecision } from '../ope/ope-decision';
 import { simulateDecisionLog } from '../ope/simulated-decision-log';
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { parseDecisionLine } from './ope-decision-lines';
 import { runOpeEvaluation } from './ope-evaluation';
 

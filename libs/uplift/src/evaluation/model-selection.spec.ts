@@ -2,7 +2,7 @@ import type { HillstromRecord } from '../data/hillstrom-dataset';
 import { HILLSTROM_FEATURE_NAMES } from '../data/hillstrom-features';
 import { upliftCandidates, type CandidateSetup } from '../model/uplift-candidates';
 import { DEFAULT_LEARNER_OPTIONS } from '../model/uplift-learner';
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { chooseRobustlyBetter, selectUpliftModel, type CandidateScore } from './model-selection';
 import { hillstromTrainingData, selectAndTest } from './uplift-evaluation';
 

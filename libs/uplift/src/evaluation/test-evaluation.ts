@@ -1,8 +1,7 @@
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, SeededRandom } from '@offerstream/core';
 import { HILLSTROM_ACTIONS, type HillstromRecord } from '../data/hillstrom-dataset';
 import { encodeHillstromCustomer } from '../data/hillstrom-features';
 import type { UpliftModel } from '../model/uplift-model';
-import { SeededRandom } from '../util/seeded-random';
 import { bestArmByRate, gainFromWeights, type TargetingGain } from './policy-gain';
 import { estimateFromWeights, importanceWeights } from './policy-value';
 import { qiniAucScore, upliftAtK } from './qini';

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, SeededRandom } from '@offerstream/core';
 import { HILLSTROM_ACTIONS, loadHillstromCsv, type HillstromRecord } from '../data/hillstrom-dataset';
 import { encodeHillstromCustomer, HILLSTROM_FEATURE_NAMES } from '../data/hillstrom-features';
 import { UPLIFT_CANDIDATE_NAMES, upliftCandidates, type UpliftCandidate } from '../model/uplift-candidates';
 import { DEFAULT_LEARNER_OPTIONS, type UpliftTrainingData } from '../model/uplift-learner';
 import type { UpliftModel } from '../model/uplift-model';
-import { SeededRandom } from '../util/seeded-random';
 import { selectUpliftModel, SELECTION_RULE, type ModelSelection } from './model-selection';
 import { evaluateOnTest } from './test-evaluation';
 

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 
 /** Assigns each row to one of k folds, balancing every stratum (here: the logged action) across folds. */
 export function stratifiedFolds(strata: ArrayLike<number>, k: number, seed: number): Int32Array {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { averageBoostedTrees, BoostedTrees, fitBoostedTrees, type SerializedBoostedModel } from './gradient-boosting';
 
 function data(n: number, seed: number): { x: number[][]; y: number[]; p: number[] } {

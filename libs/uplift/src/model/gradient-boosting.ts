@@ -1,5 +1,4 @@
-import { ValidationError } from '@offerstream/core';
-import { SeededRandom } from '../util/seeded-random';
+import { ValidationError, SeededRandom } from '@offerstream/core';
 import { BinnedMatrix } from './feature-binning';
 
 export type BoostingLoss = 'logistic' | 'squared';

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { LinearUpliftModel, PER_ARM_LINEAR_PARAMS, trainLinearUpliftModel } from './linear-uplift-model';
 
 describe('LinearUpliftModel', () => {

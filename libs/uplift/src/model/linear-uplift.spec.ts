@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { fitLinearUplift, LinearUplift } from './linear-uplift';
 
 /** Arm 1 lifts the log-odds by 1.2 * x0, arm 2 by a constant 0.5; x1 drives response in every arm; x2 is noise. */

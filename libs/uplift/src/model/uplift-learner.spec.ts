@@ -1,6 +1,6 @@
 import { qiniAucScore } from '../evaluation/qini';
 import { budgetedAssignment } from '../evaluation/targeting-policy';
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { DEFAULT_LEARNER_OPTIONS, trainUpliftModel } from './uplift-learner';
 import { LinearUplift } from './linear-uplift';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';

@@ -1,8 +1,7 @@
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, SeededRandom } from '@offerstream/core';
 import { stratifiedFolds } from './cross-fitting';
 import { averageBoostedTrees, BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
 import { DEFAULT_LINEAR_PARAMS, fitLinearUplift, type LinearUpliftParams } from './linear-uplift';
-import { SeededRandom } from '../util/seeded-random';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
 export interface UpliftTrainingData {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { doublyRobustEstimate, ipsEstimate, snipsEstimate, type LoggedDecision, type TargetPolicy } from './off-policy-estimators';
 
 const ACTIONS = ['a', 'b', 'c'];

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { crossFittedRewards } from './cross-fitted-rewards';
 import { evaluatePolicies, type PolicyEvaluation } from './policy-evaluation';
 import { SIMULATED_ACTIONS, simulateDecisionLog } from './simulated-decision-log';

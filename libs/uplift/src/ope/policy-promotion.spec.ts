@@ -1,5 +1,5 @@
 import { fitRewardModel } from '../profit/reward-model';
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import { shouldPromote } from './policy-promotion';
 import { SIMULATED_ACTIONS, simulateDecisionLog } from './simulated-decision-log';
 

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../util/seeded-random';
+import type { SeededRandom } from '@offerstream/core';
 import type { OpeDecision } from './ope-decision';
 
 /**

@@ -1,5 +1,5 @@
 import { SIMULATED_ACTIONS, simulateDecisionLog, simulatedMeanReward } from '../ope/simulated-decision-log';
-import { SeededRandom } from '../util/seeded-random';
+import { SeededRandom } from '@offerstream/core';
 import {
   fitRewardModel,
   incrementalProfits,
