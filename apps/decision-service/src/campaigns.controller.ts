@@ -1,22 +1,31 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import { CampaignCache, CampaignNotFoundError, campaignReport, CampaignStore, type Campaign, type CampaignReport } from '@offerstream/decision';
-import { REDIS } from '@offerstream/platform';
+import { AuditLog, CurrentCaller, REDIS, Roles, type Caller } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 
-/** Campaign administration. Every write bumps the change counter that all instances poll. */
+/**
+ * Campaign administration: reads need `reader`, writes `admin`. Every write bumps the change counter that all
+ * instances poll, and is audited (key name, time, campaign before and after).
+ */
 @Controller('campaigns')
+@Roles('reader')
 export class CampaignsController {
+  private readonly audit: AuditLog;
+
   constructor(
     @Inject(CampaignStore) private readonly campaigns: CampaignStore,
     @Inject(CampaignCache) private readonly cache: CampaignCache,
     @Inject(REDIS) private readonly redis: RedisClient,
-  ) {}
+  ) {
+    this.audit = new AuditLog(redis);
+  }
 
   @Post()
+  @Roles('admin')
   @HttpCode(201)
-  async create(@Body() body: unknown): Promise<Campaign> {
+  async create(@Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<Campaign> {
     const c = await this.campaigns.create(body);
-    await this.cache.refresh();
+    await this.changed(caller, 'campaign.create', c.id, null, c);
     return c;
   }
 
@@ -33,23 +42,29 @@ export class CampaignsController {
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<Campaign> {
+  @Roles('admin')
+  async update(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller?: Caller): Promise<Campaign> {
+    const before = await this.campaigns.get(id);
     const c = await this.campaigns.update(id, body);
-    await this.cache.refresh();
+    await this.changed(caller, 'campaign.update', id, before, c);
     return c;
   }
 
   @Put(':id/pause')
-  async pause(@Param('id') id: string): Promise<Campaign> {
+  @Roles('admin')
+  async pause(@Param('id') id: string, @CurrentCaller() caller?: Caller): Promise<Campaign> {
+    const before = await this.campaigns.get(id);
     const c = await this.campaigns.setStatus(id, 'paused');
-    await this.cache.refresh();
+    await this.changed(caller, 'campaign.pause', id, before, c);
     return c;
   }
 
   @Put(':id/resume')
-  async resume(@Param('id') id: string): Promise<Campaign> {
+  @Roles('admin')
+  async resume(@Param('id') id: string, @CurrentCaller() caller?: Caller): Promise<Campaign> {
+    const before = await this.campaigns.get(id);
     const c = await this.campaigns.setStatus(id, 'active');
-    await this.cache.refresh();
+    await this.changed(caller, 'campaign.resume', id, before, c);
     return c;
   }
 
@@ -58,5 +73,12 @@ export class CampaignsController {
     const c = await this.campaigns.get(id);
     if (!c) throw new CampaignNotFoundError(id);
     return campaignReport(this.redis, c);
+  }
+
+  private async changed(caller: Caller | undefined, action: string, id: string, before: Campaign | undefined | null, after: Campaign): Promise<void> {
+    // `before` is read just ahead of the write: two admins racing on one campaign may see the same `before`, but each
+    // entry's `after` is exactly what its write stored.
+    await this.audit.record({ actor: caller?.name ?? 'in-process', action, target: id, before: before ?? null, after });
+    await this.cache.refresh();
   }
 }

@@ -1,15 +1,25 @@
 /**
- * A single self-contained page (no build step, no CDN: the machines that run OfferStream may have no internet)
- * that polls the campaigns API and draws what an operator wants to see at a glance: budget burn (held now, and
- * reserved vs redeemed vs released), the outcome funnel, and treated-vs-holdout conversion with its confidence interval.
+ * The dashboard shell: no data and no inline script or style, so the Content-Security-Policy can forbid inline
+ * script and an injected campaign name has nothing to run in. The data comes from the campaigns API, read by
+ * dashboard.script.ts with the operator's `reader` key (kept in sessionStorage, sent as a Bearer header).
+ * Self-contained on purpose (no build step, no CDN: the machines that run OfferStream may have no internet).
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OfferStream — campaigns</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
- body{font:14px system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+<link rel="stylesheet" href="dashboard/app.css">
+<script src="dashboard/app.js" defer></script>
+</head><body>
+<header><h1>OfferStream · campaigns</h1><span id="updated">loading…</span></header>
+<div id="auth" class="auth" hidden><label for="key">API key with the reader role</label>
+<input id="key" type="password" autocomplete="off"><button id="use-key" type="button">Use key</button></div>
+<main id="cards"></main>
+</body></html>`;
+
+export const DASHBOARD_CSS = ` body{font:14px system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
  header{background:#1d2330;color:#fff;padding:12px 20px;display:flex;justify-content:space-between;align-items:center}
  header h1{font-size:18px;margin:0} header span{opacity:.7}
+ .auth{padding:12px 20px;background:#fff7ed} .auth input{margin:0 8px;width:28em}
  main{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px;padding:16px}
  .card{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.1);padding:14px 16px}
  .card h2{font-size:16px;margin:0 0 4px} .muted{color:#6b7280;font-size:12px}
@@ -18,65 +28,4 @@ export const DASHBOARD_HTML = `<!doctype html>
  .kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin:10px 0}
  .kpi b{display:block;font-size:18px} .kpi{font-size:12px;color:#6b7280}
  svg text{font:11px system-ui,sans-serif;fill:#374151}
-</style></head><body>
-<header><h1>OfferStream · campaigns</h1><span id="updated">loading…</span></header>
-<main id="cards"></main>
-<script>
-const fmt = (x, d = 0) => x == null ? '–' : Number(x).toLocaleString(undefined, { maximumFractionDigits: d, minimumFractionDigits: d });
-const pct = (x, d = 2) => x == null ? '–' : (100 * x).toFixed(d) + '%';
-function bar(label, value, max, color, y, text) {
-  const w = max > 0 ? Math.max(0, Math.min(1, value / max)) * 260 : 0;
-  return '<text x="0" y="' + (y + 12) + '">' + label + '</text><rect x="110" y="' + y + '" width="260" height="16" fill="#eef0f3"/>' +
-    '<rect x="110" y="' + y + '" width="' + w + '" height="16" fill="' + color + '"/><text x="376" y="' + (y + 12) + '">' + text + '</text>';
-}
-function funnel(outcomes) {
-  const steps = ['delivered', 'impression', 'click', 'redeem', 'dismiss', 'expire'];
-  const max = Math.max(1, ...steps.map((s) => outcomes[s] || 0));
-  return '<svg width="100%" viewBox="0 0 430 ' + (steps.length * 20) + '">' +
-    steps.map((s, i) => bar(s, outcomes[s] || 0, max, s === 'redeem' ? '#059669' : s === 'dismiss' || s === 'expire' ? '#9ca3af' : '#3b82f6', i * 20, fmt(outcomes[s] || 0))).join('') + '</svg>';
-}
-function lift(r) {
-  const t = r.treated.conversionRate, h = r.holdout.conversionRate, ci = r.incrementalConversionRate;
-  const vals = [t, h, ci && ci.lower, ci && ci.upper].filter((v) => v != null);
-  const lo = Math.min(0, ...vals), hi = Math.max(0.0001, ...vals);
-  const x = (v) => 110 + ((v - lo) / (hi - lo)) * 260;
-  let s = '<svg width="100%" viewBox="0 0 430 70">';
-  s += '<line x1="' + x(0) + '" y1="0" x2="' + x(0) + '" y2="66" stroke="#9ca3af" stroke-dasharray="3"/>';
-  s += '<text x="0" y="12">treated</text>' + (t != null ? '<circle cx="' + x(t) + '" cy="8" r="5" fill="#3b82f6"/><text x="376" y="12">' + pct(t) + '</text>' : '');
-  s += '<text x="0" y="34">holdout</text>' + (h != null ? '<circle cx="' + x(h) + '" cy="30" r="5" fill="#6b7280"/><text x="376" y="34">' + pct(h) + '</text>' : '');
-  s += '<text x="0" y="56">lift (95% CI)</text>';
-  if (ci) s += '<line x1="' + x(ci.lower) + '" y1="52" x2="' + x(ci.upper) + '" y2="52" stroke="#059669" stroke-width="3"/>' +
-    '<circle cx="' + x(ci.estimate) + '" cy="52" r="5" fill="#059669"/><text x="376" y="56">' + pct(ci.estimate) + '</text>';
-  return s + '</svg>';
-}
-function offerKinds(o) {
-  return [...(o.percentDiscounts || []).map((p) => p + '% off'), ...(o.fixedCoupons || []).map((v) => 'coupon ' + v),
-    o.freeShipping ? 'free shipping' : null, o.bundle ? 'bundle' : null, o.recommendation ? 'recommendation' : null].filter(Boolean).join(', ');
-}
-function card(c, r) {
-  const b = r.budget;
-  return '<section class="card"><h2>' + c.name + '<span class="status ' + c.status + '">' + c.status + '</span></h2>' +
-    '<div class="muted">' + c.id + ' · offers: ' + offerKinds(c.offerTypes || {}) + ' · holdout ' + pct(c.holdoutShare, 0) + '</div>' +
-    '<div class="kpis"><div class="kpi"><b>' + fmt(b.offers) + '</b>offers</div><div class="kpi"><b>' + fmt(r.redemptions) + '</b>redeemed</div>' +
-    '<div class="kpi"><b>' + fmt(r.redeemedRevenue, 0) + '</b>revenue</div><div class="kpi"><b>' +
-    (r.incrementalConversions ? fmt(r.incrementalConversions.estimate, 1) : '–') + '</b>incremental conv.</div></div>' +
-    '<svg width="100%" viewBox="0 0 430 40">' + bar('spend', b.reservedSpend, b.spendLimit, '#f59e0b', 0, fmt(b.reservedSpend, 0) + ' / ' + fmt(b.spendLimit, 0)) +
-    bar('count', b.offers, b.countLimit, '#8b5cf6', 20, fmt(b.offers) + ' / ' + fmt(b.countLimit)) + '</svg>' +
-    '<div class="muted">budget held: open ' + fmt(b.openSpend, 2) + ' · redeemed ' + fmt(b.redeemedSpend, 2) +
-    ' · released so far ' + fmt(b.releasedSpend, 2) + ' (' + fmt(b.releasedOffers) + ' offers, ' + fmt(b.releasedUnreported) + ' with no outcome)' +
-    (b.lateRedeemedOffers ? ' · redeemed after release ' + fmt(b.lateRedeemedSpend, 2) : '') + '</div>' +
-    '<div class="muted">outcomes</div>' + funnel(r.outcomes || {}) +
-    '<div class="muted">conversion, treated vs holdout (' + fmt(r.treated.customers) + ' / ' + fmt(r.holdout.customers) + ' customers)</div>' + lift(r) + '</section>';
-}
-async function refresh() {
-  try {
-    const campaigns = await (await fetch('campaigns')).json();
-    const reports = await Promise.all(campaigns.map((c) => fetch('campaigns/' + encodeURIComponent(c.id) + '/report').then((r) => r.json())));
-    document.getElementById('cards').innerHTML = campaigns.map((c, i) => card(c, reports[i])).join('') || '<p>No campaigns yet.</p>';
-    document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
-  } catch (e) {
-    document.getElementById('updated').textContent = 'error: ' + e.message;
-  }
-}
-refresh(); setInterval(refresh, 3000);
-</script></body></html>`;
+`;

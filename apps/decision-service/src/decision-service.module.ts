@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from '@offerstream/core';
 import { InfraModule, PlatformModule } from '@offerstream/platform';
 import { BudgetSweeper } from './budget-sweeper';
@@ -13,7 +12,6 @@ import { DecisionConsumers } from './decision.consumers';
 import { decisionProviders } from './decision.providers';
 import { DecisionService } from './decision.service';
 import { DecisionsController } from './decisions.controller';
-import { HttpErrorFilter } from './http-error.filter';
 
 @Module({})
 export class DecisionServiceModule {
@@ -24,7 +22,6 @@ export class DecisionServiceModule {
       controllers: [DecisionsController, CampaignsController, DashboardController],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
         ...decisionProviders,
         DecisionLifecycle,
         DecisionService,

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ValidationError } from '@offerstream/core';
+import { Roles } from '@offerstream/platform';
 import { describeIssues, httpDecisionBody, httpDecisionTrigger, type Decision } from '@offerstream/decision';
 import { DecisionService } from './decision.service';
 
@@ -9,6 +10,7 @@ export class DecisionsController {
   constructor(@Inject(DecisionService) private readonly decisions: DecisionService) {}
 
   @Post()
+  @Roles('decider')
   @HttpCode(200)
   async decide(@Body() body: unknown): Promise<Decision> {
     const parsed = httpDecisionBody.safeParse(body);

@@ -9,6 +9,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { itemId as idSchema } from '@offerstream/contracts';
+import { Roles } from '@offerstream/platform';
 import { NoModelError, UnknownUserError, type CandidateResult, type GnnCandidateReader, type UserItemGraph } from '@offerstream/recsys';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
@@ -18,6 +19,7 @@ import { ModelWatcher, type LoadedModel } from './model-watcher.service';
 
 /** Candidates for the decision service, and what model this instance serves. */
 @Controller()
+@Roles('reader')
 export class CandidatesController {
   constructor(
     @Inject(GNN_CONFIG) private readonly config: GnnWorkerConfig,

@@ -47,7 +47,7 @@ describe('gnn-worker against real Kafka and Redis', () => {
   let service: ServiceProcess | undefined;
 
   const topic = (): string => h.ctx.topicPrefix + TOPICS.clickstream.name;
-  const http = (path: string): Promise<Response> => fetch(h.url(path));
+  const http = (path: string): Promise<Response> => h.fetch(path);
   const json = async <T>(path: string): Promise<T> => (await (await http(path)).json()) as T;
   const start = async (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> =>
     h.start({

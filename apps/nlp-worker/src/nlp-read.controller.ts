@@ -1,10 +1,12 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { itemId as itemIdSchema } from '@offerstream/contracts';
 import type { ItemSentiment, NlpSignalReader, UserIntent } from '@offerstream/nlp';
+import { Roles } from '@offerstream/platform';
 import { NLP_READER } from './nlp-worker.tokens';
 
 /** Read side for operators and the decision service's debugging: what the worker knows about an item / user. */
 @Controller()
+@Roles('reader')
 export class NlpReadController {
   constructor(@Inject(NLP_READER) private readonly reader: NlpSignalReader) {}
 

@@ -57,7 +57,7 @@ describe('nlp-worker against real Kafka and Redis', () => {
     (await kcatConsumeAll(KAFKA_BROKERS, h.ctx.topicPrefix + TOPICS.nlpSignals.name)).map(
       (r) => JSON.parse(r.payload ?? '') as NlpSignalEvent,
     );
-  const http = (path: string): Promise<Response> => fetch(h.url(path));
+  const http = (path: string): Promise<Response> => h.fetch(path);
   const start = (extra: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => h.start(extra);
   const itemCount = async (itemId: string): Promise<number> =>
     Number((await h.ctx.redis.hget(RedisKeys.item.sentiment(itemId), 'count')) ?? 0);

@@ -1,11 +1,13 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { FeatureStoreReader, Neighbour } from '@offerstream/feature-store';
+import { Roles } from '@offerstream/platform';
 import { FEATURE_READER } from './stream-processor.tokens';
 
 const ID = /^[^\s]{1,128}$/;
 
 /** Read API for the other services: a user's profile and an item's neighbours. */
 @Controller()
+@Roles('reader')
 export class FeaturesController {
   constructor(@Inject(FEATURE_READER) private readonly reader: FeatureStoreReader) {}
 

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, errorMessage, OfferStreamError, type Logger } from '@offerstream/core';
 import { NestJsonLogger } from './nest-json.logger';
 import { HEALTH_REGISTRY } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
+import { SECURITY_CONFIG } from './security/access.guard';
+import { secureHeaders } from './security/secure-headers';
+import type { SecurityConfig } from './security/security.config';
 
 export interface ServiceBootOptions {
   name: string;
@@ -22,10 +26,16 @@ export interface ServiceBootOptions {
  */
 export async function bootstrapService(opts: ServiceBootOptions): Promise<INestApplication> {
   const logger = createLogger(opts.name);
-  const app = await NestFactory.create(opts.module(logger) as never, {
+  const app = await NestFactory.create<NestExpressApplication>(opts.module(logger) as never, {
     logger: new NestJsonLogger(logger),
     bufferLogs: false,
+    // Our own JSON parser below, with the size limit from config; nothing else (forms, raw bodies) is accepted.
+    bodyParser: false,
   });
+  const security = app.get<SecurityConfig>(SECURITY_CONFIG);
+  app.useBodyParser('json', { limit: `${security.HTTP_BODY_LIMIT_KB}kb` });
+  app.disable('x-powered-by');
+  app.use(secureHeaders);
   const health = app.get<HealthRegistry>(HEALTH_REGISTRY);
   // Our own handler instead of enableShutdownHooks: Nest re-raises the signal after closing, which makes a clean
   // stop look like a crash (no exit code) to supervisors and tests.

@@ -2,8 +2,9 @@ import { Controller, Get, Header, HttpException, HttpStatus, Inject } from '@nes
 import type { Registry } from 'prom-client';
 import { HEALTH_REGISTRY, METRICS_REGISTRY } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
+import { Public, Roles } from './security/access.decorators';
 
-/** Liveness, readiness and Prometheus metrics: what an operator on Kubernetes wires probes and scraping to. */
+/** Liveness and readiness (open, for probes) and Prometheus metrics (role `metrics`). */
 @Controller()
 export class OpsController {
   constructor(
@@ -11,11 +12,13 @@ export class OpsController {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
+  @Public()
   @Get('health/live')
   live(): { status: string } {
     return { status: 'ok' };
   }
 
+  @Public()
   @Get('health/ready')
   async ready(): Promise<{ status: string; checks: Record<string, string> }> {
     const result = await this.health.run();
@@ -25,6 +28,7 @@ export class OpsController {
     return { status: 'ok', checks: result.checks };
   }
 
+  @Roles('metrics')
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {

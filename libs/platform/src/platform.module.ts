@@ -1,18 +1,35 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from '@offerstream/core';
 import { HealthRegistry } from './health.registry';
 import { OpsController } from './ops.controller';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
+import { AccessGuard, API_KEY_STORE, SECURITY_CONFIG } from './security/access.guard';
+import { ApiKeyStore } from './security/api-key-store';
+import { HttpErrorFilter } from './security/http-error.filter';
+import { loadSecurityConfig } from './security/security.config';
 
-/** Health, metrics and logging shared by every service; each service's own modules register checks into it. */
+/**
+ * Health, metrics, logging and HTTP security (API keys and roles, rate limits, one error format) shared by every
+ * service; each service's own modules register checks into it. Security settings are read from the environment
+ * here, so a bad key list stops the boot like any other bad setting.
+ */
 @Global()
 @Module({})
-export class PlatformModule {
-  static forService(serviceName: string, logger: Logger): DynamicModule {
+export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(API_KEY_STORE) private readonly keys: ApiKeyStore | undefined) {}
+
+  static forService(serviceName: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): DynamicModule {
     const registry = new Registry();
     registry.setDefaultLabels({ service: serviceName });
     collectDefaultMetrics({ register: registry });
+    const security = loadSecurityConfig(env);
+    const keys =
+      security.AUTH_MODE === 'keys'
+        ? new ApiKeyStore({ inline: security.API_KEYS, file: security.API_KEYS_FILE, reloadMs: security.API_KEYS_RELOAD_S * 1000 }, logger)
+        : undefined;
+    if (!keys) logger.warn('AUTH_MODE=off: every route is open to anyone who reaches the port (local development only)');
     return {
       module: PlatformModule,
       controllers: [OpsController],
@@ -20,8 +37,20 @@ export class PlatformModule {
         { provide: METRICS_REGISTRY, useValue: registry },
         { provide: HEALTH_REGISTRY, useValue: new HealthRegistry() },
         { provide: SERVICE_LOGGER, useValue: logger },
+        { provide: SECURITY_CONFIG, useValue: security },
+        { provide: API_KEY_STORE, useValue: keys },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useValue: new HttpErrorFilter(security.HTTP_BODY_LIMIT_KB) },
       ],
-      exports: [METRICS_REGISTRY, HEALTH_REGISTRY, SERVICE_LOGGER],
+      exports: [METRICS_REGISTRY, HEALTH_REGISTRY, SERVICE_LOGGER, SECURITY_CONFIG],
     };
+  }
+
+  onApplicationBootstrap(): void {
+    this.keys?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.keys?.stop();
   }
 }

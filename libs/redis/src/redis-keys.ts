@@ -86,6 +86,11 @@ export const RedisKeys = {
     interactionLog: (topic: string, partition: number) => `gnn:${tag(`ilog|${topic}|${partition}`)}:log`,
   },
 
+  /** Append-only stream of administrative changes (who, when, before/after), written by libs/platform's AuditLog. */
+  audit: {
+    log: () => 'audit:{audit}:log',
+  },
+
   campaign: {
     index: () => 'c:{campaigns}:index',
     definition: (id: string) => `c:{campaigns}:def:${id}`,

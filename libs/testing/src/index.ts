@@ -5,3 +5,4 @@ export * from './clickstream-generator';
 export * from './redis-cluster';
 export * from './free-port';
 export * from './service-harness';
+export * from './test-auth';

@@ -1,5 +1,6 @@
 import { freePort } from './free-port';
 import { ServiceProcess } from './service-process';
+import { authFetch, testAuthEnv } from './test-auth';
 import { isolatedEnv, type IsolatedEnv } from './test-env';
 
 export interface ServiceHarness {
@@ -12,11 +13,14 @@ export interface ServiceHarness {
   /** Starts the app without waiting (a process expected to stop at boot); also cleaned up after the test. */
   spawn(extra?: NodeJS.ProcessEnv): ServiceProcess;
   url(path: string): string;
+  /** fetch of `path` on this test's service with the all-roles test key (for services started with testAuthEnv()). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
 /**
  * The scaffolding every service suite needs, registered once: a fresh isolated environment and port per test, and
- * after it every process the test started killed and every topic and key it made deleted. Call inside `describe`.
+ * after it every process the test started killed and every topic and key it made deleted. Services run with API keys
+ * on (testAuthEnv); `fetch` sends the all-roles test key. Call inside `describe`.
  */
 export function serviceHarness(app: string, env: NodeJS.ProcessEnv = {}): ServiceHarness {
   let current: IsolatedEnv | undefined;
@@ -28,7 +32,8 @@ export function serviceHarness(app: string, env: NodeJS.ProcessEnv = {}): Servic
   };
 
   beforeEach(async () => {
-    current = await isolatedEnv(env);
+    // API keys on, as in production, with the generated test keys that `fetch` below sends.
+    current = await isolatedEnv({ ...testAuthEnv(), ...env });
     port = await freePort();
   });
 
@@ -56,5 +61,6 @@ export function serviceHarness(app: string, env: NodeJS.ProcessEnv = {}): Servic
       return s;
     },
     url: (path) => `http://127.0.0.1:${port}${path}`,
+    fetch: (path, init) => authFetch(`http://127.0.0.1:${port}${path}`, init),
   };
 }

@@ -32,6 +32,8 @@ export async function isolatedEnv(extra: NodeJS.ProcessEnv = {}): Promise<Isolat
     CONSUMER_GROUP: `${id}-group`,
     LOG_LEVEL: 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // Services require API keys by default; suites that test access control pass testAuthEnv() in `extra`.
+    AUTH_MODE: 'off',
     ...extra,
   };
   const kafka = createKafka(loadKafkaEnv({ ...env, KAFKA_CLIENT_ID: `${id}-test` }));
