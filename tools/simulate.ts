@@ -17,6 +17,8 @@ import {
   marketConfig,
   roundLine,
   runSimulation,
+  authHeader,
+  simulationAuth,
   simulationServiceEnv,
   simulationWaits,
   totalLine,
@@ -30,7 +32,8 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
   --out FILE           per-decision log for npm run evaluate -- ope --decisions FILE: each decision record
                        with reward (realized profit), features (observed), segment (true type), simulation
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
-                       --stream-group/--decision-group name their consumer groups (defaults: the services' defaults)`;
+                       --stream-group/--decision-group name their consumer groups (defaults: the services' defaults),
+                       --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes`;
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
 
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       'decision-url': { type: 'string' },
       'stream-group': { type: 'string', default: 'offerstream.stream-processor' },
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
+      'api-key': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     let streamGroup = values['stream-group'];
     let decisionGroup = values['decision-group'];
     let metricsUrl = decisionUrl ? `${decisionUrl}/metrics` : undefined;
+    let apiKey = values['api-key'] ?? process.env['OFFERSTREAM_API_KEY'];
     if (!decisionUrl) {
       ctx = await isolatedEnv({ LOG_LEVEL: 'warn' });
       topicPrefix = ctx.topicPrefix;
@@ -103,9 +108,11 @@ async function main(): Promise<void> {
         'decision-service': await freePort(),
       };
       const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`);
+      const auth = simulationAuth();
+      apiKey = auth.apiKey;
       for (const s of SIMULATION_SERVICES) {
         say(`starting ${s} on :${ports[s]}`);
-        services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...env[s] }, ports[s], 120_000));
+        services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...auth.env, ...env[s] }, ports[s], 120_000));
       }
       streamGroup = env['stream-processor']['CONSUMER_GROUP']!;
       decisionGroup = env['decision-service']['CONSUMER_GROUP']!;
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
       requests,
       seed,
       decisionUrl,
+      apiKey,
       kafka,
       topicPrefix,
       waitBeforeRequests: waits.beforeRequests,
@@ -139,7 +147,9 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`${totalLine(result)}\n`);
     const gnnMetrics = metricsUrl
-      ? (await (await fetch(metricsUrl)).text()).split('\n').filter((l) => /gnn/i.test(l) && !l.startsWith('#'))
+      ? (await (await fetch(metricsUrl, { headers: authHeader(apiKey) })).text())
+          .split('\n')
+          .filter((l) => /gnn/i.test(l) && !l.startsWith('#'))
       : [];
     process.stdout.write(
       `${JSON.stringify({

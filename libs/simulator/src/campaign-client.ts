@@ -32,18 +32,28 @@ export function simulationCampaign(
   };
 }
 
-export async function createCampaign(baseUrl: string, body: Record<string, unknown>): Promise<void> {
+/** Bearer header for services that check API keys (ignored by those that do not). */
+export const authHeader = (apiKey: string | undefined): Record<string, string> =>
+  apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
+
+export async function createCampaign(baseUrl: string, body: Record<string, unknown>, apiKey?: string): Promise<void> {
   const res = await fetch(`${baseUrl}/campaigns`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeader(apiKey) },
     body: JSON.stringify(body),
   });
   if (res.status !== 201)
     throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
 }
 
-export async function fetchReport(baseUrl: string, campaignId: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${baseUrl}/campaigns/${encodeURIComponent(campaignId)}/report`);
+export async function fetchReport(
+  baseUrl: string,
+  campaignId: string,
+  apiKey?: string,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseUrl}/campaigns/${encodeURIComponent(campaignId)}/report`, {
+    headers: authHeader(apiKey),
+  });
   if (!res.ok) throw new Error(`report of ${campaignId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
 import type { GroupWait } from './simulation.runner';
 
@@ -55,4 +56,14 @@ export function simulationWaits(
       { groupId: `${decisionGroup}.clickstream`, spec: TOPICS.clickstream },
     ],
   };
+}
+
+/**
+ * A fresh API key for the services a simulation starts (every role), generated per run so no secret is fixed in
+ * the repo; services that do not check keys ignore both the setting and the header.
+ */
+export function simulationAuth(): { apiKey: string; env: Record<string, string> } {
+  const apiKey = `sim-${randomBytes(16).toString('hex')}`;
+  const hash = createHash('sha256').update(apiKey, 'utf8').digest('hex');
+  return { apiKey, env: { AUTH_MODE: 'keys', API_KEYS: `simulator:admin+decider+reader+metrics:${hash}` } };
 }

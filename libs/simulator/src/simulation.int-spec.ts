@@ -2,7 +2,7 @@ import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
 import { freePort, isolatedEnv, randomId, ServiceProcess, type IsolatedEnv } from '@offerstream/testing';
 import { DEFAULT_MARKET } from './market.config';
 import { runSimulation, type SimulationResult } from './simulation.runner';
-import { SIMULATION_SERVICES, simulationServiceEnv, simulationWaits } from './simulation-env';
+import { SIMULATION_SERVICES, simulationAuth, simulationServiceEnv, simulationWaits } from './simulation-env';
 
 /**
  * A small market run through real Kafka into the real stream processor, GNN worker and decision service: the issue's
@@ -23,8 +23,9 @@ describe('market simulation against the running services', () => {
       'decision-service': await freePort(),
     };
     const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`);
+    const auth = simulationAuth();
     for (const s of SIMULATION_SERVICES)
-      services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...env[s] }, ports[s], 90_000));
+      services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...auth.env, ...env[s] }, ports[s], 90_000));
     const waits = simulationWaits(
       env['stream-processor']['CONSUMER_GROUP']!,
       env['decision-service']['CONSUMER_GROUP']!,
@@ -35,6 +36,7 @@ describe('market simulation against the running services', () => {
       requests: 300,
       seed: 11,
       decisionUrl: `http://127.0.0.1:${ports['decision-service']}`,
+      apiKey: auth.apiKey,
       kafka: createKafka(loadKafkaEnv({ ...ctx.env, KAFKA_CLIENT_ID: 'simulation-test' })),
       topicPrefix: ctx.topicPrefix,
       waitBeforeRequests: waits.beforeRequests,

@@ -28,6 +28,8 @@ export interface SimulationOptions {
   readonly requests: number;
   readonly seed: number;
   readonly decisionUrl: string;
+  /** API key for the decision service's campaign routes, when it checks keys. */
+  readonly apiKey?: string;
   readonly kafka: Kafka;
   readonly topicPrefix: string;
   /** Groups that must have read the clickstream before a round's requests go out (so profiles are built). */
@@ -90,7 +92,11 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   try {
     const campaignId = tag;
     const meanPrice = market.items.reduce((s, i) => s + i.price, 0) / market.items.length;
-    await createCampaign(o.decisionUrl, simulationCampaign(campaignId, o.market, o.rounds * o.requests, meanPrice));
+    await createCampaign(
+      o.decisionUrl,
+      simulationCampaign(campaignId, o.market, o.rounds * o.requests, meanPrice),
+      o.apiKey,
+    );
     await bus.publish(
       TOPICS.catalog,
       catalogEvents(market, Date.now()).map((e) => ({ key: e.payload.itemId, event: e })),
@@ -125,7 +131,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       for (const entry of responded.log) o.onDecision?.(entry);
       if (!(await bus.waitCaughtUp(o.waitBeforeReport, 120_000)))
         say(`round ${round}: outcomes not fully consumed after 120 s`);
-      lastReport = await fetchReport(o.decisionUrl, campaignId);
+      lastReport = await fetchReport(o.decisionUrl, campaignId, o.apiKey);
       const scores = scoreRequests(responded.scored);
       truthToDate += scores.live;
       const report = reportEstimate(lastReport);
