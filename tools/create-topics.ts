@@ -6,17 +6,28 @@
  *   node tools/run-ts.cjs tools/create-topics.ts [--prefix <p>] [--wait-ms <n>] [--probe]
  *
  * Env: KAFKA_BROKERS (default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX (default none), KAFKA_REPLICATION_FACTOR
- * (default 1). `--probe` only checks that the cluster answers a metadata request (exit 0 or 1).
+ * (default 1), KAFKA_MIN_INSYNC_REPLICAS (default 1; 2 with replication 3 in production), and the services' TLS and
+ * SASL settings (KAFKA_SSL, KAFKA_SASL_*). `--probe` only checks that the cluster answers a metadata request.
  */
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import { allTopicNames } from '@offerstream/contracts';
-import { ConfigError, TransientError, envField, errorMessage, loadEnvConfig, sleep } from '@offerstream/core';
+import {
+  ConfigError,
+  TransientError,
+  envField,
+  errorMessage,
+  loadEnvConfig,
+  sleep,
+  type Logger,
+} from '@offerstream/core';
+import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
 import { z } from 'zod';
 
 interface Options {
   readonly brokers: string[];
   readonly prefix: string;
   readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
   readonly waitMs: number;
   readonly probe: boolean;
 }
@@ -26,7 +37,11 @@ function parseOptions(argv: readonly string[]): Options {
     KAFKA_BROKERS: envField.list('127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: z.string().default(''),
     KAFKA_REPLICATION_FACTOR: envField.int(1, 1, 5),
+    KAFKA_MIN_INSYNC_REPLICAS: envField.int(1, 1, 5),
   });
+  if (env.KAFKA_MIN_INSYNC_REPLICAS > env.KAFKA_REPLICATION_FACTOR) {
+    throw new ConfigError('KAFKA_MIN_INSYNC_REPLICAS', 'must not exceed KAFKA_REPLICATION_FACTOR');
+  }
   let prefix = env.KAFKA_TOPIC_PREFIX;
   let waitMs = 30_000;
   let probe = false;
@@ -42,8 +57,24 @@ function parseOptions(argv: readonly string[]): Options {
       i++;
     } else throw new ConfigError('argv', `unknown or incomplete flag ${JSON.stringify(flag)}`);
   }
-  return { brokers: env.KAFKA_BROKERS, prefix, replicationFactor: env.KAFKA_REPLICATION_FACTOR, waitMs, probe };
+  return {
+    brokers: env.KAFKA_BROKERS,
+    prefix,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
+    waitMs,
+    probe,
+  };
 }
+
+/** Connection errors while the broker boots are expected; the outcome is reported once, below. */
+const SILENT: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => SILENT,
+};
 
 /** Waits until the cluster answers with at least one broker; a booting KRaft node refuses metadata at first. */
 async function connectWhenReady(admin: Admin, brokers: readonly string[], waitMs: number): Promise<void> {
@@ -75,13 +106,17 @@ async function connectWhenReady(admin: Admin, brokers: readonly string[], waitMs
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const kafka = new Kafka({
-    clientId: 'offerstream-create-topics',
-    brokers: options.brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 2, initialRetryTime: 200 },
-    connectionTimeout: 3_000,
-  });
+  // The services' connection settings (TLS, SASL), with few retries: connectWhenReady does the waiting.
+  const kafka = createKafka(
+    {
+      ...loadKafkaEnv(),
+      KAFKA_BROKERS: options.brokers,
+      KAFKA_CLIENT_ID: 'offerstream-create-topics',
+      KAFKA_RETRIES: 2,
+      KAFKA_RETRY_INITIAL_MS: 200,
+    },
+    SILENT,
+  );
   const admin = kafka.admin();
   try {
     await connectWhenReady(admin, options.brokers, options.probe ? 0 : options.waitMs);
@@ -97,7 +132,10 @@ async function main(): Promise<void> {
         topic: t.name,
         numPartitions: t.partitions,
         replicationFactor: options.replicationFactor,
-        configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+        configEntries: [
+          { name: 'retention.ms', value: String(t.retentionMs) },
+          { name: 'min.insync.replicas', value: String(options.minInsyncReplicas) },
+        ],
       }));
     if (missing.length > 0) {
       // A concurrent creator can win the race; kafkajs then reports "already exists", which is the goal anyway.

@@ -1,0 +1,74 @@
+/**
+ * The per-environment differences of the Kubernetes manifests, in one place. Everything else is rendered from the
+ * same code for every environment (tools/deploy/render.ts), so dev and prod cannot drift apart by hand edits.
+ */
+export type EnvironmentName = 'dev' | 'prod';
+
+export interface Environment {
+  readonly name: EnvironmentName;
+  readonly namespace: string;
+  /** Pinned by digest in prod so that a re-pushed tag never changes what runs. */
+  readonly image: string;
+  readonly kafkaBrokers: string;
+  readonly redisUrl: string;
+  readonly logLevel: 'debug' | 'info';
+  /** TLS + SASL to Kafka and an ACL user on Redis, credentials from Secrets (never in ConfigMaps). */
+  readonly credentials: boolean;
+  /** Topic creation: copies of each partition and the acknowledgements a produce with acks=all waits for. */
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  /** Lag autoscaling (KEDA) and PodDisruptionBudgets; without it every service runs one pod. */
+  readonly autoscaling: boolean;
+  /** Namespaces whose pods may reach in: the ingress controller (decision-service only) and Prometheus. */
+  readonly ingressNamespace: string;
+  readonly monitoringNamespace: string;
+  /** Where Kafka and Redis run, for the egress policy. */
+  readonly infraNamespace: string;
+}
+
+const INFRA = 'offerstream-infra';
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>> = {
+  dev: {
+    name: 'dev',
+    namespace: 'offerstream-dev',
+    image: 'offerstream/offerstream:dev',
+    kafkaBrokers: `kafka.${INFRA}.svc.cluster.local:9092`,
+    redisUrl: `redis://redis.${INFRA}.svc.cluster.local:6379`,
+    logLevel: 'debug',
+    credentials: false,
+    replicationFactor: 1,
+    minInsyncReplicas: 1,
+    autoscaling: false,
+    ingressNamespace: 'ingress-nginx',
+    monitoringNamespace: 'monitoring',
+    infraNamespace: INFRA,
+  },
+  prod: {
+    name: 'prod',
+    namespace: 'offerstream',
+    // Placeholder digest: CI replaces it with the digest `docker build` pushed (see deploy/README.md).
+    image: 'registry.example.com/offerstream/offerstream:0.1.0@sha256:' + '0'.repeat(64),
+    kafkaBrokers: `kafka-bootstrap.${INFRA}.svc.cluster.local:9093`,
+    redisUrl: `rediss://redis.${INFRA}.svc.cluster.local:6380`,
+    logLevel: 'info',
+    credentials: true,
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+    autoscaling: true,
+    ingressNamespace: 'ingress-nginx',
+    monitoringNamespace: 'monitoring',
+    infraNamespace: INFRA,
+  },
+};
+
+/** Secrets the platform team creates (kubectl or External Secrets Operator); the manifests only reference them. */
+export const SECRETS = {
+  kafka: { name: 'offerstream-kafka', keys: ['sasl-mechanism', 'username', 'password', 'keda-sasl'] },
+  redis: { name: 'offerstream-redis', keys: ['username', 'password'] },
+  /** The API keys file every service reads (API_KEYS_FILE, re-read on change, so keys rotate without a restart). */
+  apiKeys: { name: 'offerstream-api-keys', keys: ['api-keys'] },
+} as const;
+
+/** Where the API keys Secret is mounted (a directory, not subPath, so that the kubelet's updates reach the pod). */
+export const API_KEYS_DIR = '/etc/offerstream/api-keys';
