@@ -5,3 +5,4 @@ export * from './json-logger';
 export * from './backoff';
 export * from './seeded-random';
 export * from './periodic-task';
+export * from './float16';

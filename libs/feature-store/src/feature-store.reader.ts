@@ -1,6 +1,6 @@
 import type { RedisClient } from '@offerstream/redis';
 import { RedisKeys } from '@offerstream/redis';
-import { decodeFloat16Vector } from './codec/float16';
+import { decodeFloat16Vector } from '@offerstream/core';
 import { decodeUserState, type UserState } from './codec/user-state.codec';
 import { defaultFeatureStoreConfig, priceBandLabel, type FeatureStoreConfig } from './feature-store.config';
 import { decayFactor, forwardDecayToNow } from './rules/decay';

@@ -1,5 +1,5 @@
 import { BinaryReader, BinaryWriter } from './binary-buffer';
-import { decodeFloat16Vector, encodeFloat16Vector } from './float16';
+import { decodeFloat16Vector, encodeFloat16Vector } from '@offerstream/core';
 
 /**
  * Everything the stream processor keeps about one visitor, stored as one compact binary string per user

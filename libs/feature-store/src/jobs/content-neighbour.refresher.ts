@@ -1,5 +1,5 @@
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import { decodeFloat16Vector } from '../codec/float16';
+import { decodeFloat16Vector } from '@offerstream/core';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { dot, topK } from '../rules/vector-math';
 

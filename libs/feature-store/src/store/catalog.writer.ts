@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { CatalogEvent } from '@offerstream/contracts';
-import { TransientError } from '@offerstream/core';
+import { encodeFloat16Vector, TransientError } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
-import { encodeFloat16Vector } from '../codec/float16';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { CATEGORY_SEPARATOR } from '../feature-store.reader';
 import { contentVector, termCounts } from '../rules/content-vector';

@@ -1,5 +1,5 @@
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import { decodeFloat16Vector } from '../codec/float16';
+import { decodeFloat16Vector } from '@offerstream/core';
 import { CATEGORY_SEPARATOR } from '../feature-store.reader';
 import type { ItemInfo } from '../rules/user-profile.rules';
 

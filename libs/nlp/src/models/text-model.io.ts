@@ -2,9 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { ValidationError } from '@offerstream/core';
+import { toFloat16Array, ValidationError } from '@offerstream/core';
 import { EmbeddingBagModel } from './embedding-bag.model';
-import { toFloat16 } from './float16';
 import { TextClassifier } from './text-classifier';
 import { Vocabulary } from './vocabulary';
 
@@ -83,7 +82,7 @@ export async function saveTextModel(
   if (options.float16) {
     const parts: Uint16Array[] = [];
     for (const spec of encoded.specs)
-      parts.push(toFloat16((tensors[spec.name] as tf.Tensor).dataSync() as Float32Array));
+      parts.push(toFloat16Array((tensors[spec.name] as tf.Tensor).dataSync() as Float32Array));
     weightSpecs = encoded.specs.map((s) => ({ ...s, quantization: { dtype: 'float16' as const } }));
     weightData = tf.io.concatenateArrayBuffers(parts.map((p) => p.buffer as ArrayBuffer));
   }

@@ -1,6 +1,6 @@
 /**
- * IEEE-754 half precision, so that a 64-dim vector costs 128 bytes in Redis. Node 20 has no Float16Array;
- * these conversions round to nearest even like the hardware would.
+ * IEEE-754 half precision, so that a 64-dim vector costs 128 bytes in Redis and shipped model weights half their
+ * size. Node 20 has no Float16Array; these conversions round to nearest even like the hardware (and tf.io) would.
  */
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -62,5 +62,12 @@ export function decodeFloat16Vector(b: Buffer, offset = 0, dims = (b.length - of
 export function roundFloat16(v: Float32Array): Float32Array {
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = fromFloat16(toFloat16(v[i] ?? 0));
+  return out;
+}
+
+/** Half-precision bits of a whole array (shipped model weights); same rounding as the Redis vectors. */
+export function toFloat16Array(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = toFloat16(values[i] ?? 0);
   return out;
 }
