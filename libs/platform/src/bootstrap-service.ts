@@ -63,7 +63,7 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
         });
     });
   }
-  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  await app.listen(opts.port, opts.host ?? security.HTTP_HOST);
   logger.info('service listening', { port: opts.port });
   return app;
 }

@@ -13,6 +13,8 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env) {
       RATE_LIMIT_PER_S: envField.num(1000, 0),
       RATE_LIMIT_BURST: envField.int(2000, 1),
       HTTP_BODY_LIMIT_KB: envField.int(256, 1, 65_536),
+      /** Interface the HTTP server binds to; 127.0.0.1 keeps a service off the network. */
+      HTTP_HOST: envField.str('0.0.0.0'),
     },
     env,
   );
