@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '@offerstream/core';
-import { initTensorflow } from './models/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import type { TextClassifier } from './models/text-classifier';
 import { type TextModelManifest, loadTextModel } from './models/text-model.io';
 

@@ -18,7 +18,6 @@ export {
   type EncodedText,
   DEFAULT_MAX_TOKENS,
 } from './models/text-classifier';
-export { initTensorflow } from './models/tf-backend';
 export {
   saveTextModel,
   loadTextModel,

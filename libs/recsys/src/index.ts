@@ -7,7 +7,6 @@ export { topK } from './serving/top-k';
 export { recommendFromEmbeddings, foldInUser, type Recommendations } from './serving/embedding-serving';
 export { recommendForUser, propagationScores, type UserQuery, type ArtifactRecommendations } from './serving/artifact-recommend';
 export { randomizedSvd, orthonormalize, type TruncatedSvd, type RandomizedSvdOptions } from './linalg/randomized-eigen';
-export { ensureTfBackend } from './linalg/tf-backend';
 export type { ScoringModel, ProgressFn } from './models/scoring-model';
 export { PopularityRecommender } from './models/popularity.recommender';
 export { ItemKnnRecommender, type ItemKnnOptions } from './models/item-knn.recommender';

@@ -6,7 +6,7 @@ import { stratifiedSplit } from '../data/stratified-split';
 import { DEFAULT_MODEL_DIR } from '../default-text-models';
 import { classificationMetrics } from '../evaluation/classification-metrics';
 import { formatProgress } from '../evaluation/text-evaluation';
-import { initTensorflow } from '../models/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { saveTextModel } from '../models/text-model.io';
 import { trainTextModel } from '../training/train-text-model';
 

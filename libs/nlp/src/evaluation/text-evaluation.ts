@@ -2,7 +2,7 @@ import { ValidationError } from '@offerstream/core';
 import { type LabelledText, loadTextDataset } from '../data/text-dataset';
 import { stratifiedSplit } from '../data/stratified-split';
 import { NaiveBayesModel } from '../models/naive-bayes.model';
-import { initTensorflow } from '../models/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { saveTextModel } from '../models/text-model.io';
 import { baselineFeatures } from '../text/text-tokenizer';
 import { type TextTrainingProgress, trainTextModel } from '../training/train-text-model';

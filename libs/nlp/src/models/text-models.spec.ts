@@ -6,7 +6,7 @@ import { syntheticReviews } from '../testing/synthetic-reviews';
 import { baselineFeatures } from '../text/text-tokenizer';
 import { trainTextModel } from '../training/train-text-model';
 import { NaiveBayesModel } from './naive-bayes.model';
-import { initTensorflow } from './tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import type { TextClassifier } from './text-classifier';
 import { loadTextModel, saveTextModel } from './text-model.io';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initTensorflow } from '../models/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { saveTextModel } from '../models/text-model.io';
 import { syntheticReviews } from '../testing/synthetic-reviews';
 import { trainTextModel } from '../training/train-text-model';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '@offerstream/core';
-import { initTensorflow } from '../models/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { loadTextModel } from '../models/text-model.io';
 import { TextScorer } from './text-scorer';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './text-scoring.protocol';

@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { alignSplits, readLightGcnFile } from '../data/lightgcn-format';
 import { InteractionGraph } from '../graph/interaction-graph';
-import { ensureTfBackend } from '../linalg/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { buildModel, DEFAULT_METHOD, METHODS, type MethodName } from '../models/method-registry';
 import { evaluateRanking } from './ranking-evaluation';
 
@@ -34,7 +34,7 @@ function parseArgs(argv: readonly string[]): { train: string; test: string; meth
  */
 export async function runRecsysEvaluation(argv: string[]): Promise<Record<string, unknown>> {
   const { train, test, method, options } = parseArgs(argv);
-  const backend = await ensureTfBackend();
+  const backend = await initTensorflow();
   log({ stage: 'load', train, test, method, backend });
   const [trainLists, testLists] = await Promise.all([readLightGcnFile(train), readLightGcnFile(test)]);
   const split = alignSplits(trainLists, testLists);

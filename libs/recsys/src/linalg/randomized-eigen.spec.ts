@@ -1,11 +1,11 @@
 import { csrFromCoo, transposeCsr } from '../sparse/csr-matrix';
 import { seededRandom, gaussian } from '@offerstream/core';
 import { randomizedSvd } from './randomized-eigen';
-import { ensureTfBackend } from './tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 
 describe('randomized SVD', () => {
   beforeAll(async () => {
-    await ensureTfBackend();
+    await initTensorflow();
   });
 
   it('reconstructs a low-rank matrix from its top right singular vectors', () => {

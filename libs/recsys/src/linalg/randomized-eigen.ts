@@ -1,7 +1,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, inverse, Matrix } from 'ml-matrix';
 import { ValidationError, seededRandom, gaussian } from '@offerstream/core';
 import { spmmDense, type CsrMatrix } from '../sparse/csr-matrix';
-import { denseMatMul } from './tf-backend';
+import { denseMatMul } from './tf-dense';
 
 export interface TruncatedSvd {
   /** Right singular vectors, cols x rank, row-major. */

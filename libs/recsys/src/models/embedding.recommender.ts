@@ -1,4 +1,4 @@
-import { readFloat32, tf, transposeDense } from '../linalg/tf-backend';
+import { readFloat32, tf, transposeDense } from '../linalg/tf-dense';
 import type { ScoringModel } from './scoring-model';
 
 /** Dot-product scores from user and item embeddings (row-major Float32Array, dims columns). */

@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import type { InteractionGraph } from '../graph/interaction-graph';
 import { randomizedSvd } from '../linalg/randomized-eigen';
-import { readFloat32, tf, transposeDense } from '../linalg/tf-backend';
+import { readFloat32, tf, transposeDense } from '../linalg/tf-dense';
 import { scaleCsr, transposeCsr, type CsrMatrix } from '../sparse/csr-matrix';
 import type { ProgressFn, ScoringModel } from './scoring-model';
 

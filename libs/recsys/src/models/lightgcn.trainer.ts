@@ -1,7 +1,7 @@
 import type { InteractionGraph } from '../graph/interaction-graph';
 import { layerAveragedPropagation, normalizedAdjacency } from '../graph/normalized-adjacency';
 import { MetricAccumulator, rankingMetrics } from '../metrics/ranking-metrics';
-import { readFloat32, tf } from '../linalg/tf-backend';
+import { readFloat32, tf } from '../linalg/tf-dense';
 import { topK } from '../serving/top-k';
 import { seededRandom, gaussian, type Rng } from '@offerstream/core';
 import { EmbeddingRecommender } from './embedding.recommender';

@@ -1,5 +1,5 @@
 import { evaluateRanking } from '../eval/ranking-evaluation';
-import { ensureTfBackend } from '../linalg/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { plantedCommunities } from '../testing/planted-communities';
 import { EmbeddingRecommender } from './embedding.recommender';
 import { GraphFilterRecommender } from './graph-filter.recommender';
@@ -15,7 +15,7 @@ describe('graph recommenders on planted communities', () => {
   let popularity = 0;
 
   beforeAll(async () => {
-    await ensureTfBackend();
+    await initTensorflow();
     popularity = recallOf(new PopularityRecommender(data.train));
   });
 

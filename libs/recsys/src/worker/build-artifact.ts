@@ -1,5 +1,5 @@
 import { InteractionGraph } from '../graph/interaction-graph';
-import { ensureTfBackend } from '../linalg/tf-backend';
+import { initTensorflow } from '@offerstream/core/tensorflow';
 import { GraphFilterRecommender } from '../models/graph-filter.recommender';
 import { tuneGraphFilter } from '../models/graph-filter.tuning';
 import { trainLightGcn } from '../models/lightgcn.trainer';
@@ -12,7 +12,7 @@ export async function buildGraphArtifact(
   options: TrainGraphModelOptions,
   onProgress: ProgressFn,
 ): Promise<GraphModelArtifact> {
-  await ensureTfBackend();
+  await initTensorflow();
   const started = performance.now();
   const graph = InteractionGraph.fromPairs(pairs);
   const method = options.method ?? 'graph-filter';

@@ -1,35 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 
-let ready: Promise<string> | null = null;
-
-/**
- * Selects the fastest TensorFlow.js backend available once per process (thread): tfjs-node when installed,
- * otherwise wasm (XNNPACK) which is ~20x faster than the plain CPU backend for the dense products we need.
- */
-export function ensureTfBackend(): Promise<string> {
-  ready ??= (async () => {
-    const nodeBackend = '@tensorflow/tfjs-node';
-    let hasNode = false;
-    try {
-      require.resolve(nodeBackend);
-      hasNode = true;
-    } catch {
-      hasNode = false;
-    }
-    if (hasNode) {
-      await import(nodeBackend);
-      await tf.setBackend('tensorflow');
-    } else {
-      await tf.setBackend('wasm');
-    }
-    await tf.ready();
-    return tf.getBackend();
-  })();
-  return ready;
-}
-
-/** C = op(A) * op(B) for row-major float32 matrices, via the tfjs backend (requires ensureTfBackend()). */
+/** C = op(A) * op(B) for row-major float32 matrices on the tfjs backend; call initTensorflow() first. */
 export function denseMatMul(
   a: Float32Array,
   aShape: readonly [number, number],
