@@ -6,3 +6,4 @@ export * from './backoff';
 export * from './seeded-random';
 export * from './periodic-task';
 export * from './float16';
+export * from './csv';

@@ -6,7 +6,6 @@ export {
   textFeatures,
   baselineFeatures,
 } from './text/text-tokenizer';
-export { parseCsv } from './data/csv-parser';
 export { type LabelledText, type TextDataset, parseTextDataset, loadTextDataset } from './data/text-dataset';
 export { stratifiedSplit, type SplitIndices } from './data/stratified-split';
 export { Vocabulary } from './models/vocabulary';

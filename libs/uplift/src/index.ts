@@ -1,4 +1,3 @@
-export * from './data/csv-parser';
 export * from './data/hillstrom-dataset';
 export * from './data/hillstrom-features';
 export * from './model/gradient-boosting';

@@ -1,22 +1,21 @@
-import { ValidationError } from '@offerstream/core';
-import { parseCsv } from './csv-parser';
+import { parseCsv, ValidationError } from '@offerstream/core';
 import { parseTextDataset } from './text-dataset';
 
 describe('CSV and TSV review datasets', () => {
   it('parses quoted fields with commas, newlines and doubled quotes', () => {
-    const rows = parseCsv('a,b,c\r\n1,"x, y","say ""hi""\nbye"\n2,,plain\n');
+    const { header, rows } = parseCsv('a,b,c\r\n1,"x, y","say ""hi""\nbye"\n2,,plain\n');
+    expect(header).toEqual(['a', 'b', 'c']);
     expect(rows).toEqual([
-      ['a', 'b', 'c'],
       ['1', 'x, y', 'say "hi"\nbye'],
       ['2', '', 'plain'],
     ]);
   });
 
   it('drops a byte-order mark and keeps a last line without newline', () => {
-    expect(parseCsv('\ufeffcat,label,review\nphone,1,good')).toEqual([
-      ['cat', 'label', 'review'],
-      ['phone', '1', 'good'],
-    ]);
+    expect(parseCsv('\ufeffcat,label,review\nphone,1,good')).toEqual({
+      header: ['cat', 'label', 'review'],
+      rows: [['phone', '1', 'good']],
+    });
   });
 
   it('reads a CSV with a cat,label,review header in any column order', () => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { ValidationError } from '@offerstream/core';
-import { parseCsv } from './csv-parser';
+import { parseCsv, ValidationError } from '@offerstream/core';
 
 export interface LabelledText {
   readonly text: string;
@@ -26,7 +25,8 @@ export function parseTextDataset(content: string, source = 'input'): TextDataset
   const sha256 = createHash('sha256').update(content).digest('hex');
   const body = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
   const firstLine = (body.split(/\r?\n/, 1)[0] ?? '').toLowerCase();
-  const headerCells = parseCsv(firstLine)[0]?.map((c) => c.trim()) ?? [];
+  // A plain split: a TSV first line may hold quotes that are not CSV quoting.
+  const headerCells = firstLine.split(',').map((c) => c.trim());
   if (headerCells.includes('label') && headerCells.includes('review')) {
     return { ...parseCsvRows(body, source), sha256 };
   }
@@ -53,22 +53,17 @@ function normalizeLabel(raw: string, source: string, line: number): string {
 }
 
 function parseCsvRows(body: string, source: string): Omit<TextDataset, 'sha256'> {
-  const records = parseCsv(body);
-  const header = (records[0] ?? []).map((c) => c.trim().toLowerCase());
+  const table = parseCsv(body, { source });
+  const header = table.header.map((c) => c.toLowerCase());
   const labelCol = header.indexOf('label');
   const reviewCol = header.indexOf('review');
   const catCol = header.indexOf('cat');
   const rows: LabelledText[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const rec = records[r] as string[];
-    const text = rec[reviewCol];
-    const label = rec[labelCol];
-    if (text === undefined || label === undefined) {
-      throw new ValidationError(`${source}: record ${r} has ${rec.length} fields, expected ${header.length}`, {
-        source,
-        record: r,
-      });
-    }
+  for (const [k, rec] of table.rows.entries()) {
+    const r = k + 1;
+    // parseCsv has checked every record's width against the header.
+    const text = rec[reviewCol] as string;
+    const label = rec[labelCol] as string;
     const cat = catCol >= 0 ? rec[catCol]?.trim() : undefined;
     rows.push({
       text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,

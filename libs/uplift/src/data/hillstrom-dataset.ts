@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '@offerstream/core';
-import { parseCsv } from './csv-parser';
+import { parseCsv, ValidationError } from '@offerstream/core';
 
 /** The three randomized Hillstrom actions; `none` is the control every uplift is measured against. */
 export const HILLSTROM_ACTIONS = ['none', 'mens', 'womens'] as const;
@@ -47,7 +46,7 @@ const SEGMENT_TO_ACTION: Readonly<Record<string, HillstromAction>> = {
 };
 
 export function parseHillstromCsv(text: string, source = 'input'): HillstromRecord[] {
-  const table = parseCsv(text);
+  const table = parseCsv(text, { source });
   const index = new Map<string, number>();
   table.header.forEach((h, k) => index.set(h.toLowerCase(), k));
   const missing = HILLSTROM_COLUMNS.filter((c) => !index.has(c));
