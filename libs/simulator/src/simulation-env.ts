@@ -7,9 +7,10 @@ export const SIMULATION_SERVICES = ['stream-processor', 'gnn-worker', 'decision-
 export type SimulationService = (typeof SIMULATION_SERVICES)[number];
 
 /**
- * Compressed time for a simulation: simulated days pass in minutes, so the decision service polls campaigns and the
- * bandit often, refits propensity after a few hundred outcomes, and the GNN retrains as soon as a round's graph is
- * in. Each service gets its own consumer group (they all read the clickstream and must not split it).
+ * Compressed time for a simulation: simulated days pass in minutes, so the decision service polls campaigns and its
+ * models often, closes a decision's attribution window 30 s after it (the simulator feeds purchases back within
+ * seconds), refits the profit and propensity models every few seconds, and the GNN retrains as soon as a round's
+ * graph is in. Each service gets its own consumer group (they all read the clickstream and must not split it).
  */
 export function simulationServiceEnv(
   groupBase: string,
@@ -28,10 +29,13 @@ export function simulationServiceEnv(
       CONSUMER_GROUP: `${groupBase}-ds`,
       DEFAULT_CAMPAIGN: 'false',
       CAMPAIGN_POLL_MS: '200',
-      BANDIT_POLL_MS: '500',
+      PROFIT_POLL_MS: '500',
       GNN_CANDIDATES_URL: gnnUrl,
       GNN_TIMEOUT_MS: '100',
-      ATTRIBUTION_WINDOW_H: '1',
+      ATTRIBUTION_WINDOW_H: String(30 / 3600),
+      LEARNING_SETTLE_MS: '1000',
+      PROFIT_REFIT_MS: '5000',
+      PROFIT_MIN_NEW: '300',
       PROPENSITY_REFIT_MS: '5000',
       PROPENSITY_MIN_NEW: '200',
       PROPENSITY_POLL_MS: '500',
