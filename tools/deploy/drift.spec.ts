@@ -48,7 +48,7 @@ const byKind = (objects: readonly Manifest[], kind: string, name?: string) =>
     data?: Record<string, string>;
   })[];
 const podContainers = (m: { spec: Record<string, unknown> }): Container[] =>
-  ((m.spec['template'] as { spec: { containers: Container[] } }).spec.containers ?? []);
+  (m.spec['template'] as { spec: { containers: Container[] } }).spec.containers ?? [];
 
 function servedPaths(): Set<string> {
   const source = read('libs/platform/src/ops.controller.ts');
