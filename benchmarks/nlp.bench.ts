@@ -2,7 +2,7 @@
  * NLP worker scoring path: worker-thread pool scoring batches of realistic review texts with the shipped model.
  *   npm run bench -- nlp [--workers N] [--batch N] [--batches N]
  */
-import { runNlpBenchmark } from '@offerstream/nlp';
+import { runNlpBenchmark } from '@offerstream/nlp/offline';
 
 function flag(argv: string[], name: string): number | undefined {
   const i = argv.indexOf(`--${name}`);

@@ -6,7 +6,7 @@
  *   uplift --train FILE --test FILE [--budget F]      uplift policy (decision service)
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  */
-import { runTextEvaluation } from '@offerstream/nlp';
+import { runTextEvaluation } from '@offerstream/nlp/offline';
 import { runRecsysEvaluation } from '@offerstream/recsys';
 import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift';
 

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { ValidationError } from '@offerstream/core';
 import { initTensorflow } from '@offerstream/core/tensorflow';
 import type { TextClassifier } from './models/text-classifier';
-import { type TextModelManifest, loadTextModel } from './models/text-model.io';
-
-/** The shipped model directory (libs/nlp/model), resolved from this file so it works from any cwd. */
-export const DEFAULT_MODEL_DIR = join(__dirname, '..', 'model');
+import { loadTextModel } from './models/text-model.io';
+import type { TextModelManifest } from './models/text-model.manifest';
+import { DEFAULT_MODEL_DIR } from './model-dir';
 
 export interface DefaultTextModels {
   readonly sentiment: TextClassifier;

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_DIR } from '../default-text-models';
+import { DEFAULT_MODEL_DIR } from '../model-dir';
 import { join } from 'node:path';
 import { TextScoringPool } from '../scoring/text-scoring.pool';
 import { sampleReviews } from './sample-reviews';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { errorMessage } from '@offerstream/core';
 import { type LabelledText, loadTextDataset } from '../data/text-dataset';
 import { stratifiedSplit } from '../data/stratified-split';
-import { DEFAULT_MODEL_DIR } from '../default-text-models';
+import { DEFAULT_MODEL_DIR } from '../model-dir';
 import { classificationMetrics } from '../evaluation/classification-metrics';
 import { formatProgress } from '../evaluation/text-evaluation';
 import { initTensorflow } from '@offerstream/core/tensorflow';

@@ -3,45 +3,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { toFloat16Array, ValidationError } from '@offerstream/core';
+import {
+  readModelJson as readJson,
+  readTextModelManifest,
+  TEXT_MODEL_FORMAT,
+  type TextModelManifest,
+  type TextModelProvenance,
+} from './text-model.manifest';
 import { EmbeddingBagModel } from './embedding-bag.model';
 import { TextClassifier } from './text-classifier';
 import { Vocabulary } from './vocabulary';
-
-export const TEXT_MODEL_FORMAT = 'offerstream-text-model';
-
-export interface TextModelProvenance {
-  /** Semantic version of this trained artifact, bumped when retrained. */
-  readonly version: string;
-  readonly command: string;
-  readonly trainingDataSha256: readonly string[];
-  readonly metrics: Readonly<Record<string, unknown>>;
-  readonly createdAt?: string;
-}
-
-const manifestSchema = z.object({
-  format: z.literal(TEXT_MODEL_FORMAT),
-  formatVersion: z.literal(1),
-  version: z.string().min(1),
-  task: z.string(),
-  labels: z.array(z.string()).min(1),
-  createdAt: z.string(),
-  command: z.string(),
-  trainingDataSha256: z.array(z.string()),
-  metrics: z.record(z.string(), z.unknown()),
-  tokenizer: z.object({ subwordMin: z.number().int(), subwordMax: z.number().int(), subwordBuckets: z.number().int() }),
-  maxTokens: z.number().int().positive(),
-  members: z.number().int().positive(),
-  model: z.object({
-    vocabSize: z.number().int().positive(),
-    embeddingDim: z.number().int().positive(),
-    numClasses: z.number().int().positive(),
-    dropout: z.number(),
-    widePooling: z.enum(['sum', 'sqrt']),
-  }),
-  weightsDtype: z.enum(['float32', 'float16']),
-});
-
-export type TextModelManifest = z.infer<typeof manifestSchema>;
 
 /**
  * Writes manifest.json (provenance), vocab.json, and the tf.io pair model.json + weights.bin through a
@@ -112,28 +83,12 @@ export async function saveTextModel(
   return manifest;
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ValidationError(`cannot read model file ${file}`, { file }, cause);
-  }
-}
-
 const modelJsonSchema = z.object({
   modelTopology: z.record(z.string(), z.unknown()),
   weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(z.unknown()) })).min(1),
 });
 
 /** Reads and validates only the manifest (version, metrics), e.g. for a service that scores on worker threads. */
-export function readTextModelManifest(dir: string): TextModelManifest {
-  const parsed = manifestSchema.safeParse(readJson(join(dir, 'manifest.json')));
-  if (!parsed.success) {
-    throw new ValidationError(`invalid text model manifest in ${dir}: ${parsed.error.message}`, { dir });
-  }
-  return parsed.data;
-}
-
 /** Loads a directory written by `saveTextModel`; tf.io.fromMemory decodes (and de-quantizes) the weights. */
 export async function loadTextModel(dir: string): Promise<{ classifier: TextClassifier; manifest: TextModelManifest }> {
   const manifest = readTextModelManifest(dir);
