@@ -4,7 +4,7 @@
  * --train: LightGCN-format train file (default: the Gowalla sample when present, else generated data of its size);
  * --queries: timed candidate requests (1000); --rank: graph filter rank (64); --n: candidates per request (100).
  */
-import { runGnnServingBenchmark } from '@offerstream/recsys';
+import { runGnnServingBenchmark } from '@offerstream/recsys/offline';
 
 const USAGE = 'usage: npm run bench -- gnn [--train FILE] [--queries N] [--rank N] [--n N]\n';
 

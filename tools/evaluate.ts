@@ -7,8 +7,8 @@
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  */
 import { runTextEvaluation } from '@offerstream/nlp/offline';
-import { runRecsysEvaluation } from '@offerstream/recsys';
-import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift';
+import { runRecsysEvaluation } from '@offerstream/recsys/offline';
+import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift/offline';
 
 // A task resolves to undefined when it printed something else instead (its --help).
 const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {

@@ -1,27 +1,27 @@
+/*
+ * What the GNN worker runs: the interaction log and user-item graph in Redis, model training on a worker thread,
+ * the versioned model store (publisher, training lock and policy) and the serving reader of top-N candidates.
+ * Recommenders, evaluation, datasets and benchmarks are in `@offerstream/recsys/offline`.
+ */
 export * from './sparse/csr-matrix';
 export { InteractionGraph } from './graph/interaction-graph';
 export { normalizedAdjacency, layerAveragedPropagation } from './graph/normalized-adjacency';
-export { parseLightGcnText, readLightGcnFile, alignSplits, type UserItemLists } from './data/lightgcn-format';
-export { rankingMetrics, MetricAccumulator, type RankingMetrics } from './metrics/ranking-metrics';
 export { topK } from './serving/top-k';
 export { recommendFromEmbeddings, foldInUser, type Recommendations } from './serving/embedding-serving';
-export { recommendForUser, propagationScores, type UserQuery, type ArtifactRecommendations } from './serving/artifact-recommend';
-export { randomizedSvd, orthonormalize, type TruncatedSvd, type RandomizedSvdOptions } from './linalg/randomized-eigen';
-export type { ScoringModel, ProgressFn } from './models/scoring-model';
-export { PopularityRecommender } from './models/popularity.recommender';
-export { ItemKnnRecommender, type ItemKnnOptions } from './models/item-knn.recommender';
-export { GraphFilterRecommender, type GraphFilterOptions } from './models/graph-filter.recommender';
-export { tuneGraphFilter, type FilterTuningOptions, type FilterTuningResult } from './models/graph-filter.tuning';
-export { EmbeddingRecommender } from './models/embedding.recommender';
-export { trainLightGcn, type LightGcnOptions, type LightGcnResult, type LightGcnValidation } from './models/lightgcn.trainer';
-export { METHODS, DEFAULT_METHOD, buildModel, type MethodName, type BuiltModel } from './models/method-registry';
-export { evaluateRanking, type EvaluationResult, type EvaluationOptions } from './eval/ranking-evaluation';
-export { carveValidation, type ValidationSplit } from './eval/validation-split';
-export { runRecsysEvaluation } from './eval/recsys-evaluation';
+export {
+  recommendForUser,
+  propagationScores,
+  type UserQuery,
+  type ArtifactRecommendations,
+} from './serving/artifact-recommend';
+export type { ProgressFn } from './models/scoring-model';
 export { trainGraphModel } from './worker/train-graph-model';
-export type { GraphModelArtifact, GraphModelMethod, TrainGraphModelOptions, NormalizedInteractions } from './worker/graph-model.types';
-export { runGnnBenchmark, type GnnBenchmarkOptions, type GnnBenchmarkResult } from './bench/gnn-benchmark';
-export { runGnnServingBenchmark, type GnnServingBenchOptions } from './bench/gnn-serving.benchmark';
+export type {
+  GraphModelArtifact,
+  GraphModelMethod,
+  TrainGraphModelOptions,
+  NormalizedInteractions,
+} from './worker/graph-model.types';
 export { interactionOf, type InteractionRecord, type InteractionWeights } from './graph-store/interaction-record';
 export { InteractionLog, type LoggedInteraction } from './graph-store/interaction.log';
 export { UserItemGraph, type GraphLimits } from './graph-store/user-item.graph';
@@ -29,6 +29,18 @@ export { GraphHistory } from './graph-store/graph-history';
 export { ModelPublisher, type PublishedVersion, type PublishInfo } from './model-store/model.publisher';
 export { TrainingLock } from './model-store/training-lock';
 export { shouldTrain, type TrainingState, type TrainingPolicy } from './model-store/training-policy';
-export { GnnCandidateReader, NoModelError, UnknownUserError, type Candidate, type CandidateResult } from './serving/gnn-candidate.reader';
+export {
+  GnnCandidateReader,
+  NoModelError,
+  UnknownUserError,
+  type Candidate,
+  type CandidateResult,
+} from './serving/gnn-candidate.reader';
 export { VersionGoneError, type ServingModel } from './serving/serving-model';
-export { FeatureStoreHistory, MergedHistory, NO_HISTORY, type UserHistory, type UserHistorySource } from './serving/user-history';
+export {
+  FeatureStoreHistory,
+  MergedHistory,
+  NO_HISTORY,
+  type UserHistory,
+  type UserHistorySource,
+} from './serving/user-history';

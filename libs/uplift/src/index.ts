@@ -1,27 +1,16 @@
-export * from './data/hillstrom-dataset';
-export * from './data/hillstrom-features';
-export * from './model/gradient-boosting';
-export * from './model/uplift-model';
-export * from './model/uplift-learner';
-export * from './model/linear-uplift';
-export * from './evaluation/qini';
-export * from './evaluation/policy-value';
-export * from './evaluation/targeting-policy';
-export * from './evaluation/uplift-evaluation';
+/*
+ * What services run: the incremental-profit (reward) model the decision service fits and serves, the online
+ * bandits, off-policy evaluation and promotion of a refit model, and the intervals of the campaign report.
+ * Research learners, the Hillstrom dataset, Qini and the evaluation commands are in `@offerstream/uplift/offline`.
+ */
 export * from './bandit/linear-thompson.bandit';
 export * from './bandit/incremental-profit';
-export * from './ope/off-policy-estimators';
 export * from './stats/distributions';
 export * from './stats/confidence-intervals';
 export * from './profit/reward-model';
+export * from './ope/off-policy-estimators';
 export * from './ope/ope-decision';
 export * from './ope/cross-fitted-rewards';
 export * from './ope/standard-policies';
 export * from './ope/policy-evaluation';
 export * from './ope/policy-promotion';
-export * from './cli/ope-decision-lines';
-export * from './cli/ope-evaluation';
-export * from './model/linear-uplift-model';
-export * from './model/uplift-candidates';
-export * from './evaluation/policy-gain';
-export * from './evaluation/model-selection';
