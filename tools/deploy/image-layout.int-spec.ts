@@ -77,8 +77,7 @@ describe('the image runtime layout (compiled JavaScript + production dependencie
     expect(dist).toContain(join('apps', 'stream-processor', 'src', 'main.js'));
     expect(dist).toContain(join('tools', 'create-topics.js'));
     expect(dist.some((f) => f.endsWith('.lua'))).toBe(true);
-    // (typescript itself is there: a peer dependency of @swc-node/register, a production dependency for run-ts.)
-    for (const dev of ['jest', '@swc/jest', 'eslint', 'nx', 'prettier', 'kubernetes-models']) {
+    for (const dev of ['typescript', '@swc/core', '@swc-node/register', 'jest', 'eslint', 'nx', 'kubernetes-models']) {
       expect({ dev, present: existsSync(join(app, 'node_modules', dev)) }).toEqual({ dev, present: false });
     }
   });
