@@ -8,18 +8,10 @@ const tag = (s: string): string => `{${s.replace(/[{}]/g, '_')}}`;
 export const RedisKeys = {
   /** Per-partition counters of the stream processor with their offset watermark in the same hash. */
   partitionCounters: (group: string, topic: string, partition: number) => `pc:${tag(`${group}|${topic}|${partition}`)}`,
-  partitionCounterPattern: (group: string, topic: string) => `pc:{${group}|${topic}|*}`,
 
   user: {
+    /** The whole user state (interests, vector, session, cart, RFM, seen and bought, watermarks): one codec blob. */
     profile: (user: string) => `u:${tag(user)}:profile`,
-    vector: (user: string) => `u:${tag(user)}:vec`,
-    recent: (user: string) => `u:${tag(user)}:recent`,
-    session: (user: string) => `u:${tag(user)}:session`,
-    cart: (user: string) => `u:${tag(user)}:cart`,
-    rfm: (user: string) => `u:${tag(user)}:rfm`,
-    seen: (user: string) => `u:${tag(user)}:seen`,
-    purchased: (user: string) => `u:${tag(user)}:bought`,
-    watermark: (user: string) => `u:${tag(user)}:wm`,
     offers: (user: string) => `u:${tag(user)}:offers`,
     segment: (user: string) => `u:${tag(user)}:segment`,
     /** NLP worker: (topic:partition -> offset) watermarks of this user's keys, intent decay clock and half-life. */
@@ -110,14 +102,10 @@ export const RedisKeys = {
     statsOutcome: (id: string, offerId: string) => `c:${tag(`stats:${id}`)}:outcome:${offerId}`,
   },
   decision: {
-    triggerOnce: (triggerId: string) => `d:${tag(triggerId)}:once`,
     offer: (offerId: string) => `d:${tag(offerId)}:offer`,
     /** Set once the offer and its decision record are acknowledged by Kafka (same slot as the offer record). */
     offerPublished: (offerId: string) => `d:${tag(offerId)}:published`,
-    /**
-     * Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps
-     * (`triggerOnce` above lives in the trigger's own slot and cannot join a per-user script on Cluster).
-     */
+    /** Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps. */
     userTriggerOnce: (user: string, triggerId: string) => `d:${tag(user)}:once:${triggerId}`,
     /** Campaign -> assignment (treated/holdout and when), read when the user buys, for incrementality. */
     userCampaigns: (user: string) => `d:${tag(user)}:campaigns`,
