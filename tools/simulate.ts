@@ -5,7 +5,7 @@
  * stdout line is one JSON object.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
@@ -33,7 +33,8 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
                        with reward (realized profit), features (observed), segment (true type), simulation
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
                        --stream-group/--decision-group name their consumer groups (defaults: the services' defaults),
-                       --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes`;
+                       --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes
+  --logs DIR           write each started service's output (info level) to DIR/<service>.log`;
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
 
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       'stream-group': { type: 'string', default: 'offerstream.stream-processor' },
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
       'api-key': { type: 'string' },
+      logs: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
     let metricsUrl = decisionUrl ? `${decisionUrl}/metrics` : undefined;
     let apiKey = values['api-key'] ?? process.env['OFFERSTREAM_API_KEY'];
     if (!decisionUrl) {
-      ctx = await isolatedEnv({ LOG_LEVEL: 'warn' });
+      ctx = await isolatedEnv({ LOG_LEVEL: values.logs ? 'info' : 'warn' });
       topicPrefix = ctx.topicPrefix;
       const base = randomId('sim');
       const ports = {
@@ -141,8 +143,9 @@ async function main(): Promise<void> {
       onDecision: (e) => {
         // One decision record per line with reward and features, as `npm run evaluate -- ope --decisions` reads it.
         if (!e.decision) return;
+        // The policy's own feature vector (as served) when the record has one; the simulator's observation otherwise.
         const { decision, reward, features, userType, ...simulation } = e;
-        out?.write(`${JSON.stringify({ ...decision, reward, features, segment: userType, simulation })}\n`);
+        out?.write(`${JSON.stringify({ ...decision, reward, features: decision.features ?? features, observed: features, segment: userType, simulation })}\n`);
       },
     });
     process.stdout.write(`${totalLine(result)}\n`);
@@ -174,7 +177,14 @@ async function main(): Promise<void> {
     );
   } finally {
     out?.end();
-    for (const s of services.reverse()) await s.stop('SIGTERM');
+    // Started in SIMULATION_SERVICES order; stopped in reverse.
+    const named = services.map((s, i) => [SIMULATION_SERVICES[i] ?? `service-${i}`, s] as const);
+    for (const s of [...services].reverse()) await s.stop('SIGTERM');
+    if (values.logs) {
+      mkdirSync(values.logs, { recursive: true });
+      for (const [name, s] of named) writeFileSync(join(values.logs, `${name}.log`), `${s.output.join('\n')}\n`);
+      say(`service logs in ${values.logs}`);
+    }
     await ctx?.close();
   }
 }

@@ -22,6 +22,12 @@ describe('promotion check', () => {
     expect(r.difference.value).toBeCloseTo(r.candidate.value - r.current.value, 10);
   });
 
+  it('refuses a first model that is reliably worse than making no offers', () => {
+    const r = shouldPromote(heldOut, bad, null);
+    expect(r.promote).toBe(false);
+    expect(r.overNone.upper).toBeLessThan(0);
+  });
+
   it('refuses a candidate worse than the current model', () => {
     const r = shouldPromote(heldOut, bad, good);
     expect(r.promote).toBe(false);
@@ -29,7 +35,7 @@ describe('promotion check', () => {
     expect(r.reason).toMatch(/worse than current/);
   });
 
-  it('promotes a retrain of the same quality only when it is reliably at least as good as no offer', () => {
+  it('promotes a retrain of the same quality when it is not estimated worse than the model in use', () => {
     const retrained = fitRewardModel(simulateDecisionLog(3000, new SeededRandom(23)), { actions });
     const r = shouldPromote(heldOut, retrained, good);
     expect(r.overNone.lower).toBeGreaterThan(0);

@@ -39,8 +39,11 @@ function mean(terms: Float64Array, level: number): EstimateInterval {
  * Should the live trainer replace `current` with `candidate`? Both are judged as greedy policies by doubly
  * robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward model is cross-fitted
  * within `heldOut`, so it favours neither. Rule (docs/ope.md): promote when the lower bound of
- * candidate - current is >= 0, or when candidate - current is >= 0 as a point estimate and the lower bound of
- * candidate - no offer is >= 0 (not worse than the current one and reliably no worse than making no offers).
+ * candidate - current is >= 0, or when candidate - current is >= 0 as a point estimate and candidate - no offer is
+ * not reliably negative (its upper bound >= 0). Demanding a reliably positive gain over no offer before any model
+ * may serve kept the first model out for good on a simulated market: the held-out slice of an early log is too small
+ * to show it, so the policy never left the prior. The serving policy guards the rest: it acts on a learned gain only
+ * after subtracting its standard errors.
  */
 export function shouldPromote(
   heldOut: readonly OpeDecision[],
@@ -65,14 +68,11 @@ export function shouldPromote(
   if (difference.lower >= 0) {
     promote = true;
     reason = 'candidate beats current: lower bound of the difference >= 0';
-  } else if (difference.value >= 0 && overNone.lower >= 0) {
+  } else if (difference.value >= 0 && overNone.upper >= 0) {
     promote = true;
-    reason = 'candidate not worse than current and at least as good as no offer (lower bound over none >= 0)';
+    reason = 'candidate not estimated worse than current, and not reliably worse than no offer (upper bound over none >= 0)';
   } else {
-    reason =
-      difference.value < 0
-        ? 'candidate estimated worse than current'
-        : 'candidate not shown at least as good as no offer';
+    reason = difference.value < 0 ? 'candidate estimated worse than current' : 'candidate reliably worse than no offer';
   }
   return {
     promote,
