@@ -72,9 +72,8 @@ for s in "${SERVICES[@]}"; do
     kill -TERM "$(cat "$PIDS/$s.pid")" 2>/dev/null; sleep 2
   fi
   say "starting $s on :${PORTS[$s]} (log: $LOGS/$s.log)"
-  # The decision service cannot send a key to the GNN worker yet (libs/decision's HTTP candidate source), so the
-  # GNN worker alone runs without keys, on the loopback interface only.
-  if [[ $s == gnn-worker ]]; then svc_auth=(AUTH_MODE=off HTTP_HOST=127.0.0.1); else svc_auth=(); fi
+  # The decision service asks the GNN worker for candidates with the demo key (it has the reader role).
+  if [[ $s == decision-service ]]; then svc_auth=(GNN_CANDIDATES_API_KEY="$DEMO_API_KEY"); else svc_auth=(); fi
   env "${svc_auth[@]}" PORT=${PORTS[$s]} nohup node tools/run-ts.cjs "apps/$s/src/main.ts" >"$LOGS/$s.log" 2>&1 &
   echo $! >"$PIDS/$s.pid"
 done

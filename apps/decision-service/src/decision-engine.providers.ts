@@ -55,7 +55,7 @@ const features: Provider[] = [
       s.GNN_CANDIDATES_URL
         ? new HttpGnnCandidateSource(
             s.GNN_CANDIDATES_URL,
-            { timeoutMs: s.GNN_TIMEOUT_MS, cacheMs: s.GNN_CACHE_MS, onFailure: (reason) => metrics.gnnFailures.inc({ reason }) },
+            { timeoutMs: s.GNN_TIMEOUT_MS, cacheMs: s.GNN_CACHE_MS, ...(s.GNN_CANDIDATES_API_KEY ? { apiKey: s.GNN_CANDIDATES_API_KEY } : {}), onFailure: (reason) => metrics.gnnFailures.inc({ reason }) },
             logger,
           )
         : undefined,

@@ -21,6 +21,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         ITEM_CACHE_MS: envField.int(2_000, 0, 3_600_000),
         /** gnn-worker base URL (e.g. http://gnn-worker:3003); empty means no graph candidates. */
         GNN_CANDIDATES_URL: z.string().url().optional(),
+        /** A key with the gnn-worker's reader role, when the worker checks API keys. */
+        GNN_CANDIDATES_API_KEY: z.string().min(1).optional(),
         GNN_TIMEOUT_MS: envField.int(25, 1, 10_000),
         /** A user's graph candidates are reused this long (one call per user, not per decision). */
         GNN_CACHE_MS: envField.int(30_000, 0, 3_600_000),

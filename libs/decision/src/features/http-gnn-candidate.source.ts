@@ -10,6 +10,8 @@ export type GnnFailure = 'timeout' | 'error' | 'status';
 
 export interface GnnSourceOptions {
   readonly timeoutMs: number;
+  /** Key with the gnn-worker's `reader` role, sent as a bearer token when the worker checks keys. */
+  readonly apiKey?: string;
   /** A user's candidates are reused this long: the graph model changes in minutes, decisions in milliseconds. */
   readonly cacheMs?: number;
   readonly cacheMax?: number;
@@ -65,7 +67,7 @@ export class HttpGnnCandidateSource implements CandidateSource {
     let res: Response;
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      res = await fetch(url, { signal });
+      res = await fetch(url, { signal, ...(this.options.apiKey ? { headers: { authorization: `Bearer ${this.options.apiKey}` } } : {}) });
     } catch (e) {
       this.failed(signal.aborted ? 'timeout' : 'error', e);
       return [];
