@@ -152,4 +152,22 @@ describe('text scorer', () => {
       await pool.close();
     }
   });
+  it('fails a batch that overruns its timeout with a retriable error and replaces the worker', async () => {
+    const pool = await TextScoringPool.start({
+      workers: 1,
+      maxQueue: 4,
+      jobTimeoutMs: 300,
+      sentimentDir: join(dir, 'sentiment'),
+    });
+    try {
+      const huge = Array.from({ length: 200 }, () => corpus.map((r) => r.text)).flat();
+      await expect(pool.score(huge)).rejects.toMatchObject({ code: 'NLP_SCORING_TIMEOUT', retriable: true });
+      const texts = ['terrible broken phone, want a refund'];
+      const [after] = await pool.score(texts);
+      expect(after?.positive).toBe(scorer.scoreBatch(texts)[0]?.positive);
+      expect(pool.size).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
 });

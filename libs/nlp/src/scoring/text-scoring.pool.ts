@@ -8,6 +8,8 @@ export interface TextScoringPoolOptions extends WorkerSetup {
   readonly workers: number;
   /** Batches waiting for a worker beyond this are refused (back-pressure instead of unbounded memory). */
   readonly maxQueue: number;
+  /** A batch a worker has not answered within this is failed (retriable) and the worker replaced. */
+  readonly jobTimeoutMs: number;
 }
 
 /** Scores plus, for texts scored negative, their most negative terms (null for the others). */
@@ -24,12 +26,18 @@ interface Job {
 
 interface Slot {
   readonly worker: Worker;
+  /** Models loaded; until then the slot is only here so that close() can stop it. */
+  ready: boolean;
   job?: Job;
+  timer?: NodeJS.Timeout;
 }
 
 /**
  * Scores text batches on worker threads so model inference never blocks the caller's event loop. Each worker
- * holds its own model copy and takes one batch at a time; waiting batches sit in a bounded FIFO queue.
+ * holds its own model copy and takes one batch at a time; waiting batches sit in a bounded FIFO queue. A worker
+ * that crashes, exits or overruns `jobTimeoutMs` fails its batch with a retriable error and is replaced by a fresh
+ * one, so the pool keeps its size. (piscina replaces crashed workers too but has no job timeout of its own and
+ * cannot start our .ts workers without a loader; the pool is small enough to own.)
  */
 export class TextScoringPool {
   private readonly slots: Slot[] = [];
@@ -42,35 +50,49 @@ export class TextScoringPool {
   private constructor(private readonly options: TextScoringPoolOptions) {}
 
   static async start(options: Partial<TextScoringPoolOptions> & WorkerSetup): Promise<TextScoringPool> {
-    const pool = new TextScoringPool({ workers: 1, maxQueue: 64, ...options });
-    const file = join(__dirname, `text-scoring.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-    const setup: WorkerSetup = {
-      sentimentDir: options.sentimentDir,
-      ...(options.categoryDir ? { categoryDir: options.categoryDir } : {}),
-      ...(options.scorerOptions ? { scorerOptions: options.scorerOptions } : {}),
-    };
+    const pool = new TextScoringPool({ workers: 1, maxQueue: 64, jobTimeoutMs: 30_000, ...options });
     try {
-      await Promise.all(
-        Array.from({ length: Math.max(1, pool.options.workers) }, async () => {
-          const worker = startWorker(file, { workerData: setup });
-          pool.slots.push({ worker });
-          await new Promise<void>((resolve, reject) => {
-            worker.once('message', (hello: WorkerHello) => {
-              if (!hello.ready) return reject(new OfferStreamError('NLP_WORKER_INIT', hello.error));
-              pool.backend = hello.backend;
-              resolve();
-            });
-            worker.once('error', reject);
-          });
-          worker.on('message', (res: WorkerResponse) => pool.onResult(worker, res));
-          worker.on('error', (error) => pool.onWorkerError(worker, error));
-        }),
-      );
+      await Promise.all(Array.from({ length: Math.max(1, pool.options.workers) }, () => pool.spawn()));
     } catch (error) {
       await pool.close();
       throw error;
     }
     return pool;
+  }
+
+  /** Starts one worker and resolves once its models are loaded. */
+  private async spawn(): Promise<void> {
+    const file = join(__dirname, `text-scoring.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+    const setup: WorkerSetup = {
+      sentimentDir: this.options.sentimentDir,
+      ...(this.options.categoryDir ? { categoryDir: this.options.categoryDir } : {}),
+      ...(this.options.scorerOptions ? { scorerOptions: this.options.scorerOptions } : {}),
+    };
+    const worker = startWorker(file, { workerData: setup });
+    const slot: Slot = { worker, ready: false };
+    this.slots.push(slot);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', (hello: WorkerHello) => {
+          if (!hello.ready) return reject(new OfferStreamError('NLP_WORKER_INIT', hello.error));
+          this.backend = hello.backend;
+          resolve();
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new OfferStreamError('NLP_WORKER_INIT', `worker exited with ${code}`)));
+      });
+    } catch (error) {
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      await worker.terminate();
+      throw error;
+    }
+    slot.ready = true;
+    worker.on('message', (res: WorkerResponse) => this.onResult(worker, res));
+    worker.on('error', (error) => this.retire(slot, new TransientError('NLP_WORKER_CRASHED', error.message, error)));
+    worker.on('exit', (code) =>
+      this.retire(slot, new TransientError('NLP_WORKER_CRASHED', `worker exited with ${code}`)),
+    );
+    this.dispatch();
   }
 
   get size(): number {
@@ -109,6 +131,7 @@ export class TextScoringPool {
     for (const job of this.queue.splice(0)) job.reject(new OfferStreamError('NLP_POOL_CLOSED', 'pool closed'));
     await Promise.all(
       this.slots.map(async (s) => {
+        clearTimeout(s.timer);
         s.job?.reject(new OfferStreamError('NLP_POOL_CLOSED', 'pool closed'));
         await s.worker.terminate();
       }),
@@ -118,10 +141,18 @@ export class TextScoringPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.job) continue;
+      if (slot.job || !slot.ready) continue;
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
+      slot.timer = setTimeout(() => {
+        const error = new TransientError(
+          'NLP_SCORING_TIMEOUT',
+          `text scoring took over ${this.options.jobTimeoutMs} ms`,
+        );
+        this.retire(slot, error);
+        void slot.worker.terminate();
+      }, this.options.jobTimeoutMs);
       slot.worker.postMessage(job.request);
     }
   }
@@ -130,22 +161,27 @@ export class TextScoringPool {
     const slot = this.slots.find((s) => s.worker === worker);
     const job = slot?.job;
     if (!slot || !job || job.request.id !== res.id) return;
+    clearTimeout(slot.timer);
     slot.job = undefined;
     if ('error' in res) job.reject(new OfferStreamError('NLP_SCORING_FAILED', res.error));
     else job.resolve({ scores: res.scores, terms: res.terms ?? res.scores.map(() => null) });
     this.dispatch();
   }
 
-  private onWorkerError(worker: Worker, error: Error): void {
-    const slot = this.slots.find((s) => s.worker === worker);
-    slot?.job?.reject(new TransientError('NLP_WORKER_CRASHED', error.message, error));
-    if (slot) slot.job = undefined;
-    // A crashed worker is dropped; the remaining ones keep serving.
-    const idx = this.slots.findIndex((s) => s.worker === worker);
-    if (idx >= 0) this.slots.splice(idx, 1);
-    if (this.slots.length === 0) {
-      for (const job of this.queue.splice(0)) job.reject(new TransientError('NLP_WORKER_CRASHED', 'no workers left'));
-    }
-    this.dispatch();
+  /** Fails the slot's batch, drops the slot and starts a replacement (once per slot; later events are ignored). */
+  private retire(slot: Slot, error: Error): void {
+    const idx = this.slots.indexOf(slot);
+    if (idx < 0) return;
+    this.slots.splice(idx, 1);
+    clearTimeout(slot.timer);
+    slot.job?.reject(error);
+    slot.job = undefined;
+    if (this.closed) return;
+    this.spawn().catch((cause: unknown) => {
+      // Cannot start a worker (the models went missing?): with none left, waiting batches would wait forever.
+      if (this.slots.length > 0) return;
+      const reason = new TransientError('NLP_WORKER_CRASHED', 'no workers left', cause);
+      for (const job of this.queue.splice(0)) job.reject(reason);
+    });
   }
 }
