@@ -3,7 +3,7 @@ import { runTextEvaluation } from '../evaluation/text-evaluation';
 
 runTextEvaluation(process.argv.slice(2)).then(
   (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
   },
   (error: unknown) => {
     process.stderr.write(`evaluate failed: ${errorMessage(error)}\n`);

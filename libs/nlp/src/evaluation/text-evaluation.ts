@@ -1,4 +1,5 @@
-import { ValidationError } from '@offerstream/core';
+import { parseArgs } from 'node:util';
+import { errorMessage, ValidationError } from '@offerstream/core';
 import { type LabelledText, loadTextDataset } from '../data/text-dataset';
 import { stratifiedSplit } from '../data/stratified-split';
 import { NaiveBayesModel } from '../models/naive-bayes.model';
@@ -20,36 +21,54 @@ interface EvaluationArgs {
   readonly members?: number;
 }
 
-function parseArgs(argv: readonly string[]): EvaluationArgs {
+export const TEXT_EVALUATION_USAGE = `usage: npm run evaluate -- sentiment|category --train FILE [--test FILE] [flags]
+  --train FILE      reviews CSV (cat,label,review) or sentence<TAB>label lines
+  --test FILE       held-out file (default: a stratified 20% of --train)
+  --seed N          split and training seed (default 42)
+  --save DIR        write the trained model there
+  --max-vocab N     vocabulary size cap
+  --members N       ensemble size
+  --help            this text`;
+
+function parseFlags(argv: readonly string[]): EvaluationArgs | null {
   const [task, ...rest] = argv;
   if (task !== 'sentiment' && task !== 'category') {
-    throw new ValidationError(
-      `usage: evaluate sentiment|category --train FILE [--test FILE] (got task ${JSON.stringify(task)})`,
-    );
+    throw new ValidationError(`unknown task ${JSON.stringify(task)} (see --help)`, { usage: TEXT_EVALUATION_USAGE });
   }
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const key = rest[i] as string;
-    const value = rest[i + 1];
-    if (!key.startsWith('--') || value === undefined) throw new ValidationError(`bad argument ${JSON.stringify(key)}`);
-    flags.set(key.slice(2), value);
-    i++;
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        train: { type: 'string' },
+        test: { type: 'string' },
+        seed: { type: 'string', default: '42' },
+        save: { type: 'string' },
+        'max-vocab': { type: 'string' },
+        members: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new ValidationError(`${errorMessage(error)} (see --help)`, { usage: TEXT_EVALUATION_USAGE });
   }
-  const train = flags.get('train');
-  if (!train) throw new ValidationError('--train FILE is required');
-  const num = (name: string): number | undefined => {
-    const v = flags.get(name);
+  if (values.help) return null;
+  if (!values.train)
+    throw new ValidationError('--train FILE is required (see --help)', { usage: TEXT_EVALUATION_USAGE });
+  const num = (name: 'seed' | 'max-vocab' | 'members'): number | undefined => {
+    const v = values[name];
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new ValidationError(`--${name} must be a number`);
+    if (!Number.isFinite(n)) throw new ValidationError(`--${name} must be a number`, { usage: TEXT_EVALUATION_USAGE });
     return n;
   };
   return {
     task,
-    train,
-    test: flags.get('test'),
+    train: values.train,
+    test: values.test,
     seed: num('seed') ?? 42,
-    save: flags.get('save'),
+    save: values.save,
     maxVocab: num('max-vocab'),
     members: num('members'),
   };
@@ -78,8 +97,12 @@ export function formatProgress(p: TextTrainingProgress): string {
  * `evaluate sentiment|category --train FILE [--test FILE] [--seed N] [--save DIR]`: trains the TF model and the
  * naive Bayes baseline on the same training rows and scores both on the same test rows.
  */
-export async function runTextEvaluation(argv: string[]): Promise<Record<string, unknown>> {
-  const args = parseArgs(argv);
+export async function runTextEvaluation(argv: string[]): Promise<Record<string, unknown> | undefined> {
+  const args = parseFlags(argv);
+  if (args === null) {
+    process.stdout.write(`${TEXT_EVALUATION_USAGE}\n`);
+    return undefined;
+  }
   const backend = await initTensorflow();
   const trainSet = loadTextDataset(args.train);
   let trainRows: LabelledText[];

@@ -1,4 +1,5 @@
-import { ValidationError } from '@offerstream/core';
+import { parseArgs } from 'node:util';
+import { errorMessage, ValidationError } from '@offerstream/core';
 import { alignSplits, readLightGcnFile } from '../data/lightgcn-format';
 import { InteractionGraph } from '../graph/interaction-graph';
 import { initTensorflow } from '@offerstream/core/tensorflow';
@@ -9,22 +10,59 @@ function log(event: Record<string, unknown>): void {
   process.stderr.write(`[recsys] ${JSON.stringify(event)}\n`);
 }
 
-function parseArgs(argv: readonly string[]): { train: string; test: string; method: MethodName; options: Record<string, string> } {
-  const flags: Record<string, string> = {};
-  const args = argv[0] === 'recsys' ? argv.slice(1) : argv;
-  for (let a = 0; a < args.length; a++) {
-    const key = args[a] ?? '';
-    if (!key.startsWith('--')) throw new ValidationError(`unexpected argument ${key}`, { argv });
-    const value = args[a + 1];
-    if (value === undefined) throw new ValidationError(`flag ${key} needs a value`, { argv });
-    flags[key.slice(2)] = value;
-    a++;
+export const RECSYS_EVALUATION_USAGE = `usage: npm run evaluate -- recsys --train FILE --test FILE [--method NAME] [options]
+  --train, --test   LightGCN-format files (user item item ...)
+  --method          ${METHODS.join(' | ')} (default ${DEFAULT_METHOD})
+  --rank N --alpha X --neighbours N --validation-users N           graph filter and item-kNN
+  --dims N --layers N --epochs N --batch-size N --lr X --time-budget S   LightGCN
+  --help            this text`;
+
+const METHOD_OPTIONS = [
+  'rank',
+  'alpha',
+  'neighbours',
+  'validation-users',
+  'dims',
+  'layers',
+  'epochs',
+  'batch-size',
+  'lr',
+  'time-budget',
+] as const;
+
+function parseFlags(
+  argv: readonly string[],
+): { train: string; test: string; method: MethodName; options: Record<string, string> } | null {
+  const args = argv[0] === 'recsys' ? argv.slice(1) : [...argv];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        train: { type: 'string' },
+        test: { type: 'string' },
+        method: { type: 'string', default: DEFAULT_METHOD },
+        help: { type: 'boolean', default: false },
+        ...Object.fromEntries(METHOD_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+      },
+    }));
+  } catch (error) {
+    throw new ValidationError(`${errorMessage(error)} (see --help)`, { usage: RECSYS_EVALUATION_USAGE });
   }
-  const { train, test, method, ...options } = flags;
-  if (!train || !test) throw new ValidationError('usage: evaluate recsys --train FILE --test FILE [--method NAME]', { argv });
-  const m = method ?? DEFAULT_METHOD;
-  if (!(METHODS as readonly string[]).includes(m)) throw new ValidationError(`unknown method ${m}`, { known: METHODS });
-  return { train, test, method: m as MethodName, options };
+  if (values['help'] === true) return null;
+  const { train, test, method } = values;
+  if (typeof train !== 'string' || typeof test !== 'string') {
+    throw new ValidationError('--train FILE and --test FILE are required (see --help)', {
+      usage: RECSYS_EVALUATION_USAGE,
+    });
+  }
+  if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
+    throw new ValidationError(`unknown method ${String(method)}`, { known: METHODS });
+  }
+  const options: Record<string, string> = {};
+  for (const o of METHOD_OPTIONS) if (typeof values[o] === 'string') options[o] = values[o];
+  return { train, test, method: method as MethodName, options };
 }
 
 /**
@@ -32,8 +70,13 @@ function parseArgs(argv: readonly string[]): { train: string; test: string; meth
  * LightGCN-format train file, ranks all items for each test user (training items excluded) and returns
  * Recall/Precision/NDCG@20 with timings.
  */
-export async function runRecsysEvaluation(argv: string[]): Promise<Record<string, unknown>> {
-  const { train, test, method, options } = parseArgs(argv);
+export async function runRecsysEvaluation(argv: string[]): Promise<Record<string, unknown> | undefined> {
+  const flags = parseFlags(argv);
+  if (flags === null) {
+    process.stdout.write(`${RECSYS_EVALUATION_USAGE}\n`);
+    return undefined;
+  }
+  const { train, test, method, options } = flags;
   const backend = await initTensorflow();
   log({ stage: 'load', train, test, method, backend });
   const [trainLists, testLists] = await Promise.all([readLightGcnFile(train), readLightGcnFile(test)]);
@@ -47,10 +90,16 @@ export async function runRecsysEvaluation(argv: string[]): Promise<Record<string
   const users: number[] = [];
   for (let u = 0; u < split.numUsers; u++) if ((split.testLists[u]?.length ?? 0) > 0) users.push(u);
   const t1 = performance.now();
-  const res = evaluateRanking(built.model, graph, Int32Array.from(users), users.map((u) => new Set(split.testLists[u] ?? [])), {
-    k: 20,
-    onProgress: log,
-  });
+  const res = evaluateRanking(
+    built.model,
+    graph,
+    Int32Array.from(users),
+    users.map((u) => new Set(split.testLists[u] ?? [])),
+    {
+      k: 20,
+      onProgress: log,
+    },
+  );
   const evalSeconds = (performance.now() - t1) / 1000;
   built.dispose?.();
   const round = (x: number): number => Math.round(x * 1e5) / 1e5;
