@@ -7,3 +7,4 @@ export * from './seeded-random';
 export * from './periodic-task';
 export * from './float16';
 export * from './csv';
+export * from './command-line';
