@@ -19,14 +19,14 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import type { Consumer, Producer } from 'kafkajs';
 import { TOPICS, type Offer } from '@offerstream/contracts';
+import { parseCommandFlags, positiveNumberFlag, ValidationError } from '@offerstream/core';
 import { RedisKeys } from '@offerstream/redis';
 import { freePort, isolatedEnv, ServiceProcess, waitFor, waitHttpOk, type IsolatedEnv } from '@offerstream/testing';
 
-function flag(argv: string[], name: string, def: number): number {
-  const i = argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : def;
-}
+const USAGE = `usage: npm run bench -- decision [--rate 100] [--seconds 30] [--warmup-seconds 5] [--kafka-rate 500]
+                                 [--candidates 100] [--concurrency 16] [--env KEY=VALUE ...] [--http-only]
+  --env KEY=VALUE   a setting for the service under test (repeatable)
+  --http-only       skip the Kafka phases`;
 
 const log = (msg: string): void => {
   process.stderr.write(`[decision bench] ${msg}\n`);
@@ -39,7 +39,13 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
-const summary = (v: number[]) => ({ n: v.length, p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)), max: round(Math.max(...v)) });
+const summary = (v: number[]) => ({
+  n: v.length,
+  p50: round(percentile(v, 50)),
+  p95: round(percentile(v, 95)),
+  p99: round(percentile(v, 99)),
+  max: round(Math.max(...v)),
+});
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -47,7 +53,14 @@ function http(port: number, method: string, path: string, body?: unknown): Promi
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -119,7 +132,15 @@ async function seedFeatureStore(ctx: IsolatedEnv): Promise<void> {
   for (let i = 0; i < ITEMS; i++) {
     const id = `item-${i}`;
     const cat = CATEGORIES[i % CATEGORIES.length] as string;
-    p.hset(RedisKeys.item.meta(id), { title: `Item ${i}`, cat: `catalog\u001f${cat}`, price: String(10 + (i % 190)), cur: 'EUR', stock: String(i % 50 === 0 ? 0 : 25), margin: String(0.2 + (i % 5) * 0.1), at: String(Date.now()) });
+    p.hset(RedisKeys.item.meta(id), {
+      title: `Item ${i}`,
+      cat: `catalog\u001f${cat}`,
+      price: String(10 + (i % 190)),
+      cur: 'EUR',
+      stock: String(i % 50 === 0 ? 0 : 25),
+      margin: String(0.2 + (i % 5) * 0.1),
+      at: String(Date.now()),
+    });
     const nbrs: (string | number)[] = [];
     for (let k = 1; k <= 20; k++) nbrs.push(1 / k, `item-${(i * 7 + k * 13) % ITEMS}`);
     p.zadd(RedisKeys.item.neighbours(id), ...nbrs);
@@ -179,26 +200,44 @@ async function kafkaRoundTrip(
   sentAt.clear();
   latencies.length = 0;
   await openLoop(rate, seconds, send);
-  await waitFor(async () => latencies.length >= sentAt.size * 0.98 || undefined, { timeoutMs: 15_000, what: 'round trips' }).catch(() => undefined);
+  await waitFor(async () => latencies.length >= sentAt.size * 0.98 || undefined, {
+    timeoutMs: 15_000,
+    what: 'round trips',
+  }).catch(() => undefined);
   await consumer.disconnect();
   await producer.disconnect();
   return { latencies, produced: sentAt.size };
 }
 
 export default async function decisionBench(argv: string[]): Promise<Record<string, unknown>> {
-  const rate = flag(argv, 'rate', 100);
-  const seconds = flag(argv, 'seconds', 30);
-  const warmup = flag(argv, 'warmup-seconds', 5);
-  const kafkaRate = flag(argv, 'kafka-rate', 500);
-  const candidates = flag(argv, 'candidates', 100);
-  const concurrency = flag(argv, 'concurrency', 16);
-  // `--env KEY=VALUE` (repeatable) passes settings to the service under test.
+  const num = { type: 'string' } as const;
+  const flags = parseCommandFlags(
+    argv,
+    {
+      rate: num,
+      seconds: num,
+      'warmup-seconds': num,
+      'kafka-rate': num,
+      candidates: num,
+      concurrency: num,
+      env: { type: 'string', multiple: true },
+      'http-only': { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
+  if (flags === null) return { usage: USAGE };
+  const rate = positiveNumberFlag(flags.rate, 'rate', 100);
+  const seconds = positiveNumberFlag(flags.seconds, 'seconds', 30);
+  const warmup = positiveNumberFlag(flags['warmup-seconds'], 'warmup-seconds', 5);
+  const kafkaRate = positiveNumberFlag(flags['kafka-rate'], 'kafka-rate', 500);
+  const candidates = positiveNumberFlag(flags.candidates, 'candidates', 100);
+  const concurrency = positiveNumberFlag(flags.concurrency, 'concurrency', 16);
   const serviceEnv: Record<string, string> = {};
-  argv.forEach((a, i) => {
-    const kv = a === '--env' ? argv[i + 1] : undefined;
-    const m = kv === undefined ? null : /^([A-Z0-9_]+)=(.*)$/.exec(kv);
-    if (m?.[1] !== undefined && m[2] !== undefined) serviceEnv[m[1]] = m[2];
-  });
+  for (const kv of flags.env ?? []) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(kv);
+    if (m?.[1] === undefined || m[2] === undefined) throw new ValidationError(`--env wants KEY=VALUE, got ${kv}`);
+    serviceEnv[m[1]] = m[2];
+  }
   const ctx = await isolatedEnv({ DEFAULT_CAMPAIGN: 'false', LOG_LEVEL: 'warn' });
   const port = await freePort();
   let service: ServiceProcess | undefined;
@@ -263,15 +302,33 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       }),
     );
     const decisionsPerS = done / ((performance.now() - t0) / 1000);
-    const cpuMsPerDecision = ((await serviceCpuSeconds(port)) - cpuBefore) * 1000 / done;
+    const cpuMsPerDecision = (((await serviceCpuSeconds(port)) - cpuBefore) * 1000) / done;
 
-    if (argv.includes('--http-only')) {
-      return { http_p99_ms: round(percentile(lat, 99)), http_latency_ms: summary(lat), http_phase_service_gc: gc, raw_http_p99_ms: round(percentile(raw, 99)), decisions_per_s: Math.round(decisionsPerS), service_cpu_ms_per_decision: round(cpuMsPerDecision), load_average_1m: round(loadavg()[0] ?? NaN), serviceEnv };
+    if (flags['http-only']) {
+      return {
+        http_p99_ms: round(percentile(lat, 99)),
+        http_latency_ms: summary(lat),
+        http_phase_service_gc: gc,
+        raw_http_p99_ms: round(percentile(raw, 99)),
+        decisions_per_s: Math.round(decisionsPerS),
+        service_cpu_ms_per_decision: round(cpuMsPerDecision),
+        load_average_1m: round(loadavg()[0] ?? NaN),
+        serviceEnv,
+      };
     }
     const prefix = ctx.topicPrefix;
     log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
     const rawTopic = prefix + TOPICS.nlpSignals.name;
-    const rawKafka = await kafkaRoundTrip(ctx, kafkaRate, seconds, rawTopic, rawTopic, (id) => ({ key: id, value: id }), (v) => v, warmup);
+    const rawKafka = await kafkaRoundTrip(
+      ctx,
+      kafkaRate,
+      seconds,
+      rawTopic,
+      rawTopic,
+      (id) => ({ key: id, value: id }),
+      (v) => v,
+      warmup,
+    );
 
     log(`event to offer: offer_request at ${kafkaRate}/s for ${seconds}s`);
     const e2o = await kafkaRoundTrip(
@@ -298,7 +355,9 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       },
       (v) => {
         const offer = (JSON.parse(v) as { payload: Offer }).payload;
-        return offer.triggerId.startsWith('offer_request:') ? offer.triggerId.slice('offer_request:'.length) : undefined;
+        return offer.triggerId.startsWith('offer_request:')
+          ? offer.triggerId.slice('offer_request:'.length)
+          : undefined;
       },
       warmup,
     );
@@ -309,7 +368,11 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     const rawK99 = percentile(rawKafka.latencies, 99);
     return {
       bench: 'decision',
-      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --warmup-seconds ${warmup} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}${Object.entries(serviceEnv).map(([k, v]) => ` --env ${k}=${v}`).join('')}`,
+      command: `npm run bench -- decision --rate ${rate} --seconds ${seconds} --warmup-seconds ${warmup} --kafka-rate ${kafkaRate} --candidates ${candidates} --concurrency ${concurrency}${Object.entries(
+        serviceEnv,
+      )
+        .map(([k, v]) => ` --env ${k}=${v}`)
+        .join('')}`,
       candidates_per_decision: candidates,
       http_rate_per_s: rate,
       http_p99_ms: round(http99),

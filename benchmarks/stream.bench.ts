@@ -13,7 +13,7 @@ import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import type { Message } from 'kafkajs';
 import { TOPICS, decodeEvent, type CatalogEvent } from '@offerstream/contracts';
-import { createLogger } from '@offerstream/core';
+import { createLogger, parseCommandFlags, positiveNumberFlag } from '@offerstream/core';
 import {
   CatalogWriter,
   ClickstreamWriter,
@@ -25,11 +25,11 @@ import { BatchConsumer, EventProducer } from '@offerstream/kafka';
 import { RedisKeys } from '@offerstream/redis';
 import { generateClickstream, isolatedEnv, randomId, seededRandom, type IsolatedEnv } from '@offerstream/testing';
 
-/** `--cpu-profile FILE`: a V8 CPU profile of the processor phase only (not generation, produce or the ceilings). */
-function profileFlag(argv: string[]): string | undefined {
-  const i = argv.indexOf('--cpu-profile');
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+const USAGE = `usage: npm run bench -- stream [--events N] [--users N] [--items N] [--latency-seconds N] [--cpu-profile FILE]
+  --events N            clickstream events produced up front (1000000)
+  --users N, --items N  population (100000 users, 50000 items)
+  --latency-seconds N   duration of the steady-rate latency phase (10)
+  --cpu-profile FILE    a V8 CPU profile of the processor phase only (not generation, produce or the ceilings)`;
 
 async function startCpuProfile(): Promise<() => Promise<object>> {
   const session = new Session();
@@ -46,15 +46,26 @@ async function startCpuProfile(): Promise<() => Promise<object>> {
   };
 }
 
-function flag(argv: string[], name: string, def: number): number {
-  const i = argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(argv[i + 1]) : def;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 const log = (msg: string): void => void process.stderr.write(`[stream-bench] ${msg}\n`);
 
-const WORDS = ['running', 'shoes', 'wireless', 'headphones', 'phone', 'case', 'shampoo', 'water', 'heater', 'novel', 'cotton', 'shirt', 'leather', 'bag', 'coffee', 'maker'];
+const WORDS = [
+  'running',
+  'shoes',
+  'wireless',
+  'headphones',
+  'phone',
+  'case',
+  'shampoo',
+  'water',
+  'heater',
+  'novel',
+  'cotton',
+  'shirt',
+  'leather',
+  'bag',
+  'coffee',
+  'maker',
+];
 const ZH = ['手机', '洗发水', '耳机', '运动鞋', '咖啡机', '小说'];
 const CATS = ['electronics', 'beauty', 'sport', 'home', 'books', 'fashion', 'kitchen', 'toys'];
 
@@ -100,7 +111,11 @@ async function produceAll(ctx: IsolatedEnv, topic: string, messages: Message[], 
  * consumer of validated events could reach here, whatever it then does with them).
  */
 async function rawConsume(ctx: IsolatedEnv, topic: string, total: number, decode = false): Promise<number> {
-  const consumer = ctx.kafka.consumer({ groupId: randomId('raw'), maxBytesPerPartition: 4 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  const consumer = ctx.kafka.consumer({
+    groupId: randomId('raw'),
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -111,7 +126,9 @@ async function rawConsume(ctx: IsolatedEnv, topic: string, total: number, decode
       partitionsConsumedConcurrently: TOPICS.clickstream.partitions,
       eachBatch: async ({ batch }) => {
         if (first === 0) first = performance.now();
-        if (decode) for (const m of batch.messages) if (!decodeEvent(TOPICS.clickstream, m.value).ok) throw new Error('bench event failed validation');
+        if (decode)
+          for (const m of batch.messages)
+            if (!decodeEvent(TOPICS.clickstream, m.value).ok) throw new Error('bench event failed validation');
         seen += batch.messages.length;
         last = performance.now();
         if (seen >= total) resolve();
@@ -136,7 +153,14 @@ async function startProcessor(ctx: IsolatedEnv, cfg: FeatureStoreConfig, group: 
   await producer.connect();
   const writer = new ClickstreamWriter(ctx.redis, cfg);
   const counters = new EventCounterStore(ctx.redis, group, producer.topicName(TOPICS.clickstream));
-  const p: Processor = { applied: 0, firstAt: 0, lastAt: 0, latencies: [], recordLatency: false, stop: async () => undefined };
+  const p: Processor = {
+    applied: 0,
+    firstAt: 0,
+    lastAt: 0,
+    latencies: [],
+    recordLatency: false,
+    stop: async () => undefined,
+  };
   const consumer = new BatchConsumer({
     kafka: ctx.kafka,
     producer,
@@ -182,7 +206,10 @@ async function applyCatalog(ctx: IsolatedEnv, cfg: FeatureStoreConfig, total: nu
     partitionsConsumedConcurrently: TOPICS.catalog.partitions,
     logger: createLogger('bench', 'warn'),
     handler: async (events, bctx) => {
-      await writer.applyBatch(bctx.partition, events.map((e) => ({ offset: e.offset, event: e.event })));
+      await writer.applyBatch(
+        bctx.partition,
+        events.map((e) => ({ offset: e.offset, event: e.event })),
+      );
       done += events.length;
     },
   });
@@ -199,10 +226,22 @@ const percentile = (a: number[], q: number): number => {
 };
 
 export default async function streamBench(argv: string[]): Promise<Record<string, unknown>> {
-  const events = flag(argv, 'events', 1_000_000);
-  const users = flag(argv, 'users', 100_000);
-  const items = flag(argv, 'items', 50_000);
-  const latencySeconds = flag(argv, 'latency-seconds', 10);
+  const flags = parseCommandFlags(
+    argv,
+    {
+      events: { type: 'string' },
+      users: { type: 'string' },
+      items: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'cpu-profile': { type: 'string' },
+    },
+    USAGE,
+  );
+  if (flags === null) return { usage: USAGE };
+  const events = positiveNumberFlag(flags.events, 'events', 1_000_000);
+  const users = positiveNumberFlag(flags.users, 'users', 100_000);
+  const items = positiveNumberFlag(flags.items, 'items', 50_000);
+  const latencySeconds = positiveNumberFlag(flags['latency-seconds'], 'latency-seconds', 10);
   const cfg = loadFeatureStoreConfig({});
   const ctx = await isolatedEnv();
   const clickTopic = ctx.topicPrefix + TOPICS.clickstream.name;
@@ -235,7 +274,7 @@ export default async function streamBench(argv: string[]): Promise<Record<string
 
     log('processor on the backlog');
     const group = randomId('proc');
-    const profile = profileFlag(argv);
+    const profile = flags['cpu-profile'];
     const profiler = profile ? await startCpuProfile() : undefined;
     const p = await startProcessor(ctx, cfg, group);
     let lastLog = 0;
@@ -263,7 +302,7 @@ export default async function streamBench(argv: string[]): Promise<Record<string
     const tick = 100;
     const perTick = Math.max(1, Math.round((rate * tick) / 1000));
     const target = p.applied + rate * latencySeconds;
-    for (let sent = 0; sent < rate * latencySeconds; ) {
+    for (let sent = 0; sent < rate * latencySeconds;) {
       const started = performance.now();
       const batch: Message[] = [];
       for (let i = 0; i < perTick; i++) {
@@ -292,7 +331,13 @@ export default async function streamBench(argv: string[]): Promise<Record<string
     for (const u of sample) {
       // Every key the store keeps for a user (the alias key exists only for merged anonymous ids).
       for (const key of [RedisKeys.user.profile(u), RedisKeys.alias(u)]) {
-        const m = (await ctx.redis.call('MEMORY', 'USAGE', String(ctx.env['REDIS_KEY_PREFIX']) + key, 'SAMPLES', '0')) as number | null;
+        const m = (await ctx.redis.call(
+          'MEMORY',
+          'USAGE',
+          String(ctx.env['REDIS_KEY_PREFIX']) + key,
+          'SAMPLES',
+          '0',
+        )) as number | null;
         memTotal += m ?? 0;
       }
     }

@@ -33,3 +33,11 @@ export function positiveIntFlag(value: string | undefined, name: string): number
   if (!Number.isInteger(n) || n <= 0) throw new ValidationError(`--${name} must be a positive integer, got ${value}`);
   return n;
 }
+
+/** A flag that must be a positive number; `def` when absent. */
+export function positiveNumberFlag(value: string | undefined, name: string, def: number): number {
+  if (value === undefined) return def;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ValidationError(`--${name} must be a positive number, got ${value}`);
+  return n;
+}
