@@ -16,7 +16,8 @@ export async function trainGraphModel(
   const pairs = Array.from(interactions, ([u, i]) => [u, i] as const);
   if (options.inline === true) return buildGraphArtifact(pairs, options, onProgress);
   return runWorkerTask<GraphModelArtifact, Record<string, unknown>>(
-    join(__dirname, 'graph-model.worker.ts'),
+    // The compiled image runs .js; tests and tools run the TypeScript through swc.
+    join(__dirname, `graph-model.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`),
     { pairs, options },
     { code: 'GRAPH_TRAINING_FAILED', what: 'graph model', onProgress },
   );
