@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { errorMessage } from '@offerstream/core';
+import { errorMessage, parseCommandFlags, positiveIntFlag } from '@offerstream/core';
 import { type LabelledText, loadTextDataset } from '../data/text-dataset';
 import { stratifiedSplit } from '../data/stratified-split';
 import { DEFAULT_MODEL_DIR } from '../model-dir';
@@ -13,25 +13,38 @@ import { trainTextModel } from '../training/train-text-model';
 /**
  * Retrains the shipped models (libs/nlp/model/{sentiment,category}) on the 80% stratified (seed 42) part of the
  * shared review corpora and records held-out metrics on the other 20% in each manifest.
- * Usage: train-default-models.main.ts [--zh FILE] [--en FILE] [--out DIR] [--version X.Y.Z] [--sentiment-only]
- *        [--en-repeat N]
+ * Flags: see USAGE (--help).
  */
 const VERSION = '1.1.0';
 /** Features reserved for the English rows before the (98% Chinese) rest fills the vocabulary by frequency. */
 const EN_VOCAB_QUOTA = 15_000;
 const EN_REPEAT = 4;
 
-async function main(): Promise<Record<string, unknown>> {
+const USAGE = `usage: node tools/run-ts.cjs libs/nlp/src/cli/train-default-models.main.ts [flags]
+  --zh FILE          Chinese reviews CSV (default ../shared/datasets/reviews/online_shopping_10_cats.csv)
+  --en FILE          English sentences TSV (default ../shared/datasets/reviews/amazon_cells_labelled.txt)
+  --out DIR          model directory (default libs/nlp/model)
+  --version X.Y.Z    version written to the manifests (default ${VERSION})
+  --en-repeat N      times the English training rows are repeated (default ${EN_REPEAT})
+  --sentiment-only   skip the category model`;
+
+async function main(): Promise<Record<string, unknown> | undefined> {
   const argv = process.argv.slice(2);
-  const flag = (name: string, fallback: string): string => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : fallback;
-  };
   const shared = resolve(__dirname, '../../../../../shared/datasets/reviews');
-  const zhFile = flag('zh', join(shared, 'online_shopping_10_cats.csv'));
-  const enFile = flag('en', join(shared, 'amazon_cells_labelled.txt'));
-  const out = flag('out', DEFAULT_MODEL_DIR);
-  const version = flag('version', VERSION);
+  const flags = parseCommandFlags(
+    argv,
+    {
+      zh: { type: 'string', default: join(shared, 'online_shopping_10_cats.csv') },
+      en: { type: 'string', default: join(shared, 'amazon_cells_labelled.txt') },
+      out: { type: 'string', default: DEFAULT_MODEL_DIR },
+      version: { type: 'string', default: VERSION },
+      'en-repeat': { type: 'string' },
+      'sentiment-only': { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
+  if (flags === null) return undefined;
+  const { zh: zhFile, en: enFile, out, version } = flags;
   for (const f of [zhFile, enFile]) if (!existsSync(f)) throw new Error(`missing dataset ${f}`);
   const backend = await initTensorflow();
   const zh = loadTextDataset(zhFile);
@@ -55,7 +68,7 @@ async function main(): Promise<Record<string, unknown>> {
 
   const t0 = Date.now();
   // English rows may be repeated so that 800 sentences are not drowned by 50k Chinese reviews in the loss.
-  const enRepeat = Math.max(1, Math.floor(Number(flag('en-repeat', String(EN_REPEAT)))));
+  const enRepeat = positiveIntFlag(flags['en-repeat'], 'en-repeat') ?? EN_REPEAT;
   const enRows = Array.from({ length: enRepeat }, () => enSplit.train).flat();
   const sentRows = [...zhSplit.train, ...enRows];
   const sentiment = await trainTextModel(
@@ -96,7 +109,7 @@ async function main(): Promise<Record<string, unknown>> {
   );
   process.stderr.write(`[nlp] sentiment ${JSON.stringify(sentimentMetrics)}\n`);
 
-  if (argv.includes('--sentiment-only')) return { version, out, sentiment: sentimentMetrics };
+  if (flags['sentiment-only']) return { version, out, sentiment: sentimentMetrics };
   const t1 = Date.now();
   const category = await trainTextModel(
     zhSplit.train.map((r) => r.text),
@@ -126,7 +139,9 @@ async function main(): Promise<Record<string, unknown>> {
 }
 
 main().then(
-  (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+  (result) => {
+    if (result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
+  },
   (error: unknown) => {
     process.stderr.write(`train-default-models failed: ${errorMessage(error)}\n`);
     process.exitCode = 1;
