@@ -5,13 +5,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+const USAGE = 'usage: npm run bench -- <stream|nlp|gnn|decision> [flags]   (npm run bench -- <name> --help: its flags)';
+
 type Bench = (argv: string[]) => Promise<Record<string, unknown>>;
 
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const file = name === undefined ? '' : join(__dirname, `${name}.bench.ts`);
   if (!name || !/^[a-z-]+$/.test(name) || !existsSync(file)) {
-    process.stderr.write('usage: npm run bench -- <stream|nlp|gnn|decision> [flags]\n');
+    process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
   const mod = (await import(file)) as { default: Bench };

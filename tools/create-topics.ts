@@ -17,6 +17,7 @@ import {
   envField,
   errorMessage,
   loadEnvConfig,
+  parseCommandFlags,
   sleep,
   type Logger,
 } from '@offerstream/core';
@@ -32,7 +33,19 @@ interface Options {
   readonly probe: boolean;
 }
 
-function parseOptions(argv: readonly string[]): Options {
+const USAGE = `usage: node tools/run-ts.cjs tools/create-topics.ts [--prefix P] [--wait-ms N] [--probe]
+  --prefix P    topic prefix (default KAFKA_TOPIC_PREFIX)
+  --wait-ms N   how long to wait for the cluster to answer (30000)
+  --probe       only check that the cluster answers a metadata request
+Env: KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS, KAFKA_SSL, KAFKA_SASL_*`;
+
+function parseOptions(argv: readonly string[]): Options | null {
+  const flags = parseCommandFlags(
+    argv,
+    { prefix: { type: 'string' }, 'wait-ms': { type: 'string' }, probe: { type: 'boolean', default: false } },
+    USAGE,
+  );
+  if (flags === null) return null;
   const env = loadEnvConfig({
     KAFKA_BROKERS: envField.list('127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: z.string().default(''),
@@ -42,28 +55,16 @@ function parseOptions(argv: readonly string[]): Options {
   if (env.KAFKA_MIN_INSYNC_REPLICAS > env.KAFKA_REPLICATION_FACTOR) {
     throw new ConfigError('KAFKA_MIN_INSYNC_REPLICAS', 'must not exceed KAFKA_REPLICATION_FACTOR');
   }
-  let prefix = env.KAFKA_TOPIC_PREFIX;
-  let waitMs = 30_000;
-  let probe = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === '--probe') probe = true;
-    else if (flag === '--prefix' && value !== undefined) {
-      prefix = value;
-      i++;
-    } else if (flag === '--wait-ms' && value !== undefined && /^\d+$/.test(value)) {
-      waitMs = Number(value);
-      i++;
-    } else throw new ConfigError('argv', `unknown or incomplete flag ${JSON.stringify(flag)}`);
-  }
+  const waitMs = flags['wait-ms'] ?? '30000';
+  if (!/^\d+$/.test(waitMs))
+    throw new ConfigError('argv', `--wait-ms must be a whole number of milliseconds, got ${waitMs}`);
   return {
     brokers: env.KAFKA_BROKERS,
-    prefix,
+    prefix: flags.prefix ?? env.KAFKA_TOPIC_PREFIX,
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     minInsyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
-    waitMs,
-    probe,
+    waitMs: Number(waitMs),
+    probe: flags.probe,
   };
 }
 
@@ -106,6 +107,7 @@ async function connectWhenReady(admin: Admin, brokers: readonly string[], waitMs
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options === null) return;
   // The services' connection settings (TLS, SASL), with few retries: connectWhenReady does the waiting.
   const kafka = createKafka(
     {

@@ -19,11 +19,18 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   ope: (argv) => runOpeEvaluation(argv),
 };
 
+const usage = (): string =>
+  `usage: npm run evaluate -- <${Object.keys(TASKS).join('|')}> [flags]   (npm run evaluate -- <task> --help: its flags)`;
+
 async function main(): Promise<void> {
   const [task, ...rest] = process.argv.slice(2);
+  if (task === '--help' || task === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
   const run = task === undefined ? undefined : TASKS[task];
   if (!run) {
-    process.stderr.write(`usage: npm run evaluate -- <${Object.keys(TASKS).join('|')}> [flags]\n`);
+    process.stderr.write(`${usage()}\n`);
     process.exit(2);
   }
   const result = await run(rest);
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   process.stderr.write(`evaluate: ${e instanceof Error ? e.message : String(e)}\n`);
   // Errors that mean "fix your input" carry their own exit code (2) so scripts can tell them from crashes.
-  const code = typeof e === 'object' && e !== null && 'exitCode' in e && typeof e.exitCode === 'number' ? e.exitCode : 1;
+  const code =
+    typeof e === 'object' && e !== null && 'exitCode' in e && typeof e.exitCode === 'number' ? e.exitCode : 1;
   process.exit(code);
 });

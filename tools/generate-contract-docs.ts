@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncApiDocument, topicJsonSchemas } from '@offerstream/contracts';
+import { parseCommandFlags } from '@offerstream/core';
 
 export function contractDocFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -16,9 +17,16 @@ export function contractDocFiles(root: string): Map<string, string> {
   return files;
 }
 
-if (process.argv[1] === __filename) {
+const USAGE = `usage: node tools/run-ts.cjs tools/generate-contract-docs.ts [--check]
+  --check   write nothing; exit 1 when a generated file under docs/ differs from the contracts`;
+
+const flags =
+  process.argv[1] === __filename
+    ? parseCommandFlags(process.argv.slice(2), { check: { type: 'boolean', default: false } }, USAGE)
+    : null;
+if (flags !== null) {
   const root = join(__dirname, '..');
-  const check = process.argv.includes('--check');
+  const check = flags.check;
   let stale = 0;
   for (const [file, text] of contractDocFiles(root)) {
     if (check) {

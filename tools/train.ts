@@ -9,11 +9,18 @@ const TASKS: Record<string, (argv: string[]) => Record<string, unknown>> = {
   propensity: (argv) => runPropensityTraining(argv),
 };
 
+const usage = (): string =>
+  `usage: npm run train -- <${Object.keys(TASKS).join('|')}> [flags]   (npm run train -- <task> --help: its flags)`;
+
 function main(): void {
   const [task, ...rest] = process.argv.slice(2);
+  if (task === '--help' || task === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
   const run = task === undefined ? undefined : TASKS[task];
   if (!run) {
-    process.stderr.write(`usage: npm run train -- <${Object.keys(TASKS).join('|')}> [flags]\n`);
+    process.stderr.write(`${usage()}\n`);
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify(run(rest))}\n`);
