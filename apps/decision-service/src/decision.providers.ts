@@ -120,6 +120,8 @@ const stores: Provider[] = [
               heldOutShare: s.PROFIT_HELD_OUT_SHARE,
               lambda: s.PROFIT_LAMBDA,
               maxWeight: s.PROFIT_MAX_WEIGHT,
+              caution: s.POLICY_CAUTION,
+              minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,
             },
             (joined) => appendPropensityExamples(propensity, joined, logger),
             undefined,

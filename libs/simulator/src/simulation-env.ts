@@ -8,7 +8,7 @@ export type SimulationService = (typeof SIMULATION_SERVICES)[number];
 
 /**
  * Compressed time for a simulation: simulated days pass in minutes, so the decision service polls campaigns and its
- * models often, closes a decision's attribution window 30 s after it (the simulator feeds purchases back within
+ * models often, closes a decision's attribution window 15 s after it (the simulator feeds purchases back within
  * seconds), refits the profit and propensity models every few seconds, and the GNN retrains as soon as a round's
  * graph is in. Each service gets its own consumer group (they all read the clickstream and must not split it).
  */
@@ -32,7 +32,7 @@ export function simulationServiceEnv(
       PROFIT_POLL_MS: '500',
       GNN_CANDIDATES_URL: gnnUrl,
       GNN_TIMEOUT_MS: '100',
-      ATTRIBUTION_WINDOW_H: String(30 / 3600),
+      ATTRIBUTION_WINDOW_H: String(15 / 3600),
       LEARNING_SETTLE_MS: '1000',
       PROFIT_REFIT_MS: '5000',
       PROFIT_MIN_NEW: '300',

@@ -115,6 +115,8 @@ describe('learning from every decision in real Redis', () => {
       heldOutShare: 0.25,
       lambda: 1,
       maxWeight: 20,
+      caution: 1,
+      minActionExamples: 100,
     }, undefined, async (input) => refitProfitModel(input));
     expect(await loop.settleOnce()).toBe(4_000);
     const r = await loop.refitOnce();

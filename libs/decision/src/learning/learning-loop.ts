@@ -75,6 +75,8 @@ export class LearningLoop {
         heldOutShare: this.settings.heldOutShare,
         lambda: this.settings.lambda,
         maxWeight: this.settings.maxWeight,
+        caution: this.settings.caution,
+        minActionExamples: this.settings.minActionExamples,
       });
       // Marked whatever the result: an unhelpful refit is not repeated until enough new decisions arrived.
       await this.models.markAttempt(appended);

@@ -6,6 +6,9 @@ export interface ProfitRefitOptions {
   readonly heldOutShare: number;
   readonly lambda: number;
   readonly maxWeight: number;
+  /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
+  readonly caution: number;
+  readonly minActionExamples: number;
 }
 
 export interface ProfitRefitInput extends ProfitRefitOptions {
@@ -47,7 +50,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
   const heldOut = all.slice(cut);
   const opts = { actions, lambda: input.lambda, maxWeight: input.maxWeight };
   const candidate = fitRewardModel(train, opts);
-  const promotion = shouldPromote(heldOut, candidate, input.current);
+  const promotion = shouldPromote(heldOut, candidate, input.current, { caution: input.caution, minExamples: input.minActionExamples });
   return {
     promotion,
     train: train.length,

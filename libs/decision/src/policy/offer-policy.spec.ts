@@ -70,6 +70,14 @@ describe('offer choice by incremental profit', () => {
     expect(chooseOffer(m, [0], actions, target, settings, 1, seededRandom(1)).action.id).toBe('none');
   });
 
+  it('never explores an action the model is sure loses money on', () => {
+    const m = model({ none: 10, pct10: 2, free_shipping: 10.05 }, 500, 0.1);
+    const c = chooseOffer(m, [0], actions, target, { ...settings, exploration: 0.3 }, 0, seededRandom(3));
+    expect(c.probabilities['pct10']).toBe(0);
+    expect(c.probabilities['free_shipping']).toBeCloseTo(0.15, 12);
+    expect(c.probabilities['none']).toBeCloseTo(0.85, 12);
+  });
+
   it('explores uniformly with the exact probability it logs', () => {
     const random = seededRandom(7);
     const counts: Record<string, number> = {};

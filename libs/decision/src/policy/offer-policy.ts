@@ -40,6 +40,9 @@ export interface PolicyChoice {
   readonly greedy: string;
 }
 
+/** Standard errors above its estimate an action's gain may be and still be explored. */
+const EXPLORE_BOUND = 2;
+
 /**
  * Neutral prior: with no evidence an offer is assumed not to change whether the user buys, so it costs its
  * discount whenever they buy anyway. Every paid offer therefore starts below no offer, whatever its type; only
@@ -51,8 +54,10 @@ export function priorIncrementalProfit(action: OfferAction, target: OfferTarget)
 
 /**
  * Picks the action with the highest expected incremental gross profit net of the budget's shadow price, no offer
- * included (it scores 0), with uniform exploration of `exploration` whose probability is exact. A learned estimate
- * must clear `caution` standard errors before it counts as a gain, so thin evidence does not spend money.
+ * included (it scores 0), with uniform exploration of `exploration` over the actions that could still win (no
+ * evidence yet, or an optimistic gain above the shadow cost), whose probability is exact. A learned estimate must
+ * clear `caution` standard errors before it counts as a gain, so thin evidence does not spend money, and exploration
+ * stops paying discounts to users the model is sure an offer does not help.
  */
 export function chooseOffer(
   model: ProfitModel | undefined,
@@ -70,6 +75,7 @@ export function chooseOffer(
   const profits: Record<string, number> = {};
   const learned: Record<string, boolean> = {};
   let greedy: OfferAction = actions.find((a) => a.id === NO_OFFER) ?? first;
+  const plausible: OfferAction[] = greedy.id === NO_OFFER ? [greedy] : [];
   let best = greedy.id === NO_OFFER ? 0 : -Infinity;
   for (const a of actions) {
     if (a.id === NO_OFFER) {
@@ -88,14 +94,18 @@ export function chooseOffer(
       best = score;
       greedy = a;
     }
+    // Worth exploring unless the model is sure it loses: an action without evidence, or one whose optimistic gain
+    // (EXPLORE_BOUND standard errors up) still clears its shadow cost.
+    if (!usable || gain + EXPLORE_BOUND * sd >= shadowPrice * a.cost) plausible.push(a);
   }
+  if (!plausible.includes(greedy)) plausible.push(greedy);
   const probabilities: Record<string, number> = {};
-  const eps = actions.length > 1 ? Math.min(1, Math.max(0, settings.exploration)) : 0;
-  for (const a of actions) probabilities[a.id] = eps / actions.length + (a.id === greedy.id ? 1 - eps : 0);
+  const eps = plausible.length > 1 ? Math.min(1, Math.max(0, settings.exploration)) : 0;
+  for (const a of actions) probabilities[a.id] = (plausible.includes(a) ? eps / plausible.length : 0) + (a.id === greedy.id ? 1 - eps : 0);
   let chosen = greedy;
   if (eps > 0) {
     let u = random();
-    for (const a of actions) {
+    for (const a of plausible) {
       u -= probabilities[a.id] as number;
       if (u < 0) {
         chosen = a;

@@ -18,8 +18,29 @@ export const POLICY_FEATURES = [
   'returning',
   'logPrice',
   'marginRate',
+  ...binNames('views', [1, 3, 6, 11]),
+  ...binNames('cartAdds', [1, 2]),
+  ...binNames('purchases', [1, 2, 4]),
+  ...binNames('recencyDays', [15, 61, 181]),
 ] as const;
-export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v1`;
+export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v2`;
+
+/**
+ * Behaviour does not act on offers monotonically: a shopper who looks a lot may be weighing a price or may never
+ * buy. The counts therefore also enter as indicators of fixed ranges (shop-independent round numbers), so the
+ * per-action linear model can learn a different effect per range instead of one slope.
+ */
+function binNames<P extends string>(name: P, edges: readonly number[]): `${P}:${number}`[] {
+  return [0, ...edges].map((lo) => `${name}:${lo}` as const);
+}
+
+function bins(value: number, edges: readonly number[]): number[] {
+  const out = new Array<number>(edges.length + 1).fill(0);
+  let i = 0;
+  while (i < edges.length && value >= (edges[i] as number)) i++;
+  out[i] = 1;
+  return out;
+}
 
 export function policyFeatures(x: FeatureVector, target: OfferTarget, user: UserFeatures | undefined): number[] {
   const s = user?.session;
@@ -35,6 +56,11 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
     (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0,
     Math.log1p(Math.max(0, target.price)),
     target.price > 0 ? Math.max(-1, Math.min(1, target.margin / target.price)) : 0,
+    ...bins(views, [1, 3, 6, 11]),
+    ...bins(adds, [1, 2]),
+    ...bins(user?.rfm?.frequency ?? 0, [1, 2, 4]),
+    // Never bought reads as the longest recency.
+    ...bins((user?.rfm?.frequency ?? 0) > 0 ? (user?.rfm?.recencyDays ?? 0) : Infinity, [15, 61, 181]),
   );
   return out.map((v) => (Number.isFinite(v) ? v : 0));
 }

@@ -10,6 +10,9 @@ export interface PromotionOptions {
   readonly folds?: number;
   readonly seed?: number;
   readonly level?: number;
+  /** How the models are served (see greedyPolicy): both are judged as the policy that would actually run. */
+  readonly caution?: number;
+  readonly minExamples?: number;
 }
 
 export interface PromotionDecision {
@@ -58,8 +61,9 @@ export function shouldPromote(
     ...new Set([...actionsOf(heldOut), ...Object.keys(candidate.actions), ...Object.keys(current?.actions ?? {})]),
   ];
   const { predictions } = crossFittedRewards(heldOut, { actions, folds: opts.folds ?? 5, seed: opts.seed ?? 1 });
-  const cand = policyTerms(heldOut, greedyPolicy(candidate), predictions).dr;
-  const cur = policyTerms(heldOut, current === null ? nonePolicy : greedyPolicy(current), predictions).dr;
+  const serving = { caution: opts.caution ?? 0, minExamples: opts.minExamples ?? 0 };
+  const cand = policyTerms(heldOut, greedyPolicy(candidate, serving), predictions).dr;
+  const cur = policyTerms(heldOut, current === null ? nonePolicy : greedyPolicy(current, serving), predictions).dr;
   const none = policyTerms(heldOut, nonePolicy, predictions).dr;
   const difference = paired(cand, cur, level);
   const overNone = paired(cand, none, level);

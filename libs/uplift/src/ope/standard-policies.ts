@@ -1,4 +1,4 @@
-import { CONTROL_ACTION, incrementalProfits, type RewardModelSnapshot } from '../profit/reward-model';
+import { CONTROL_ACTION, incrementalProfits, predictRewards, type RewardModelSnapshot } from '../profit/reward-model';
 import type { DecisionPolicy, OpeDecision } from './ope-decision';
 
 /**
@@ -37,11 +37,29 @@ export const crossFittedGreedyPolicy: DecisionPolicy = (d, q) => {
   return argmaxProfit(d, (a) => (q[a] === undefined ? undefined : q[a] - control));
 };
 
-/** Greedy on a fixed reward model (e.g. a candidate for promotion). */
-export function greedyPolicy(model: RewardModelSnapshot): DecisionPolicy {
+/**
+ * Greedy on a fixed reward model (e.g. a candidate for promotion). With `caution` > 0 an action's gain over no offer
+ * counts only after subtracting that many standard errors of it (and an action with fewer than `minExamples`
+ * fitted decisions never beats no offer), which is how the decision service serves a model: promotion judges the
+ * policy that will actually run.
+ */
+export function greedyPolicy(model: RewardModelSnapshot, opts: { caution?: number; minExamples?: number } = {}): DecisionPolicy {
+  const caution = opts.caution ?? 0;
+  const minExamples = opts.minExamples ?? 0;
+  if (caution === 0 && minExamples === 0) {
+    return (d) => {
+      const profits = incrementalProfits(model, d.context);
+      return argmaxProfit(d, (a) => profits[a]);
+    };
+  }
   return (d) => {
-    const profits = incrementalProfits(model, d.context);
-    return argmaxProfit(d, (a) => profits[a]);
+    const r = predictRewards(model, d.context);
+    const none = r[CONTROL_ACTION];
+    return argmaxProfit(d, (a) => {
+      const e = r[a];
+      if (!e || !none || e.n < minExamples || none.n < minExamples) return undefined;
+      return e.mean - none.mean - caution * Math.hypot(e.sd, none.sd);
+    });
   };
 }
 
