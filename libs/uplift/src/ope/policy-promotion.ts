@@ -39,14 +39,12 @@ function mean(terms: Float64Array, level: number): EstimateInterval {
 }
 
 /**
- * Should the live trainer replace `current` with `candidate`? Both are judged as greedy policies by doubly
- * robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward model is cross-fitted
- * within `heldOut`, so it favours neither. Rule (docs/ope.md): promote when the lower bound of
- * candidate - current is >= 0, or when candidate - current is >= 0 as a point estimate and candidate - no offer is
- * not reliably negative (its upper bound >= 0). Demanding a reliably positive gain over no offer before any model
- * may serve kept the first model out for good on a simulated market: the held-out slice of an early log is too small
- * to show it, so the policy never left the prior. The serving policy guards the rest: it acts on a learned gain only
- * after subtracting its standard errors.
+ * Should the live trainer replace `current` with `candidate`? Both are judged, as they would be served (caution,
+ * minimum examples), by doubly robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward
+ * model is cross-fitted within `heldOut`, so it favours neither. Rule (docs/ope.md): non-inferiority — promote
+ * unless candidate - current or candidate - no offer has its upper bound below 0. A stricter rule (promote only on
+ * a point or reliable gain) kept better-trained models out on the market simulator for rounds at a time: on an early
+ * log the held-out differences are noise of either sign.
  */
 export function shouldPromote(
   heldOut: readonly OpeDecision[],
@@ -67,17 +65,13 @@ export function shouldPromote(
   const none = policyTerms(heldOut, nonePolicy, predictions).dr;
   const difference = paired(cand, cur, level);
   const overNone = paired(cand, none, level);
-  let promote = false;
+  // Non-inferiority: a candidate fitted on more of the same log replaces the model in use unless off-policy
+  // evaluation says it is reliably worse than that model, or reliably worse than making no offers.
   let reason: string;
-  if (difference.lower >= 0) {
-    promote = true;
-    reason = 'candidate beats current: lower bound of the difference >= 0';
-  } else if (difference.value >= 0 && overNone.upper >= 0) {
-    promote = true;
-    reason = 'candidate not estimated worse than current, and not reliably worse than no offer (upper bound over none >= 0)';
-  } else {
-    reason = difference.value < 0 ? 'candidate estimated worse than current' : 'candidate reliably worse than no offer';
-  }
+  if (difference.upper < 0) reason = 'candidate reliably worse than current (upper bound of the difference < 0)';
+  else if (overNone.upper < 0) reason = 'candidate reliably worse than no offer (upper bound over none < 0)';
+  else reason = difference.lower >= 0 ? 'candidate beats current (lower bound of the difference >= 0)' : 'candidate not reliably worse than current nor than no offer';
+  const promote = difference.upper >= 0 && overNone.upper >= 0;
   return {
     promote,
     reason,
