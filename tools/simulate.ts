@@ -109,14 +109,12 @@ async function main(): Promise<void> {
         'gnn-worker': await freePort(),
         'decision-service': await freePort(),
       };
-      const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`);
       const auth = simulationAuth();
+      const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`, auth.apiKey);
       apiKey = auth.apiKey;
       for (const s of SIMULATION_SERVICES) {
         say(`starting ${s} on :${ports[s]}`);
-        // The decision service calls the GNN worker with the run's key (it has the reader role).
-        const own = s === 'decision-service' ? { GNN_CANDIDATES_API_KEY: auth.apiKey } : {};
-        services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...auth.env, ...env[s], ...own }, ports[s], 120_000));
+        services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...auth.env, ...env[s] }, ports[s], 120_000));
       }
       streamGroup = env['stream-processor']['CONSUMER_GROUP']!;
       decisionGroup = env['decision-service']['CONSUMER_GROUP']!;

@@ -15,6 +15,7 @@ export type SimulationService = (typeof SIMULATION_SERVICES)[number];
 export function simulationServiceEnv(
   groupBase: string,
   gnnUrl: string,
+  apiKey?: string,
 ): Record<SimulationService, Record<string, string>> {
   return {
     'stream-processor': { CONSUMER_GROUP: `${groupBase}-sp` },
@@ -31,6 +32,8 @@ export function simulationServiceEnv(
       CAMPAIGN_POLL_MS: '200',
       PROFIT_POLL_MS: '500',
       GNN_CANDIDATES_URL: gnnUrl,
+      // The run's key has the GNN worker's reader role.
+      ...(apiKey ? { GNN_CANDIDATES_API_KEY: apiKey } : {}),
       GNN_TIMEOUT_MS: '100',
       ATTRIBUTION_WINDOW_H: String(15 / 3600),
       LEARNING_SETTLE_MS: '1000',

@@ -22,8 +22,8 @@ describe('market simulation against the running services', () => {
       'gnn-worker': await freePort(),
       'decision-service': await freePort(),
     };
-    const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`);
     const auth = simulationAuth();
+    const env = simulationServiceEnv(base, `http://127.0.0.1:${ports['gnn-worker']}`, auth.apiKey);
     for (const s of SIMULATION_SERVICES)
       services.push(await ServiceProcess.startReady(s, { ...ctx.env, ...auth.env, ...env[s] }, ports[s], 90_000));
     const waits = simulationWaits(
