@@ -34,6 +34,7 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
                        --stream-group/--decision-group name their consumer groups (defaults: the services' defaults),
                        --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes
+  --pause-ms MS        real time between rounds (a simulated day: decisions settle, models refit); default 0
   --logs DIR           write each started service's output (info level) to DIR/<service>.log`;
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
       'api-key': { type: 'string' },
       logs: { type: 'string' },
+      'pause-ms': { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       seed,
       decisionUrl,
       apiKey,
+      pauseBetweenRoundsMs: Number(values['pause-ms']),
       kafka,
       topicPrefix,
       waitBeforeRequests: waits.beforeRequests,

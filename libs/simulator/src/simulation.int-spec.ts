@@ -32,8 +32,9 @@ describe('market simulation against the running services', () => {
     );
     result = await runSimulation({
       market: DEFAULT_MARKET,
-      rounds: 4,
-      requests: 300,
+      // Enough traffic for the profit model to be refitted and promoted before the last two rounds.
+      rounds: 6,
+      requests: 800,
       seed: 11,
       decisionUrl: `http://127.0.0.1:${ports['decision-service']}`,
       apiKey: auth.apiKey,
@@ -42,12 +43,14 @@ describe('market simulation against the running services', () => {
       waitBeforeRequests: waits.beforeRequests,
       waitBeforeReport: waits.beforeReport,
       decisionTimeoutMs: 60_000,
+      // A simulated day between rounds: the 15 s attribution window closes and the profit model can be refitted.
+      pauseBetweenRoundsMs: 22_000,
       progress: (m) => process.stderr.write(`${m}\n`),
     });
     process.stderr.write(
       `simulation figures: ${JSON.stringify({ rounds: result.rounds.map((r) => ({ round: r.round, ...r.scores })), report: result.report, truth: result.total.live })}\n`,
     );
-  }, 175_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const s of services.reverse()) await s.stop('SIGKILL');
@@ -55,10 +58,10 @@ describe('market simulation against the running services', () => {
   });
 
   it('decides every request of every round from the real topics', () => {
-    expect(result.rounds).toHaveLength(4);
+    expect(result.rounds).toHaveLength(6);
     for (const r of result.rounds) {
       expect(r.missingDecisions).toBe(0);
-      expect(r.scores.requests).toBe(300);
+      expect(r.scores.requests).toBe(800);
     }
   });
 

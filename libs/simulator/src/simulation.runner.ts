@@ -37,6 +37,11 @@ export interface SimulationOptions {
   /** Groups that must have read outcomes and purchases before the report is read. */
   readonly waitBeforeReport: readonly GroupWait[];
   readonly decisionTimeoutMs?: number;
+  /**
+   * Real time between rounds (the rest of a simulated day): the services settle the round's decisions once their
+   * attribution window closes and may refit before the next round's shoppers arrive. 0 runs rounds back to back.
+   */
+  readonly pauseBetweenRoundsMs?: number;
   readonly progress?: (message: string) => void;
   readonly onRound?: (round: RoundResult) => void;
   readonly onDecision?: (entry: DecisionLogEntry) => void;
@@ -147,6 +152,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       };
       rounds.push(result);
       o.onRound?.(result);
+      if (round < o.rounds && (o.pauseBetweenRoundsMs ?? 0) > 0) {
+        o.progress?.(`round ${round}: pausing ${o.pauseBetweenRoundsMs} ms before the next round`);
+        await new Promise((r) => setTimeout(r, o.pauseBetweenRoundsMs));
+      }
     }
     const report = reportEstimate(lastReport);
     return {
