@@ -13,7 +13,10 @@ const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:util'],
+  },
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:data-access', 'type:contracts', 'type:util'],
@@ -24,7 +27,14 @@ const depConstraints = [
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:data-access', 'type:contracts', 'type:util', 'type:testing'],
+    onlyDependOnLibsWithTags: [
+      'type:domain',
+      'type:platform',
+      'type:data-access',
+      'type:contracts',
+      'type:util',
+      'type:testing',
+    ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:stream', onlyDependOnLibsWithTags: ['scope:stream', 'scope:shared'] },
@@ -36,17 +46,37 @@ const depConstraints = [
   },
   {
     sourceTag: 'scope:tooling',
-    onlyDependOnLibsWithTags: ['scope:tooling', 'scope:decision', 'scope:stream', 'scope:nlp', 'scope:gnn', 'scope:shared'],
+    onlyDependOnLibsWithTags: [
+      'scope:tooling',
+      'scope:decision',
+      'scope:stream',
+      'scope:nlp',
+      'scope:gnn',
+      'scope:shared',
+    ],
   },
 ];
 
 /** Tests may also use the test harness (libs/testing); production code may not. */
 const testDepConstraints = depConstraints.map((c) =>
-  c.sourceTag.startsWith('type:') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c,
+  c.sourceTag.startsWith('type:')
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
 );
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '.stack/**', '.cache/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      '.stack/**',
+      '.cache/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install, local stack up, lint (with module boundaries), typecheck,
 # unit tests, integration tests against the real broker and Redis. Prints `N passed, N failed` at the end
-# (Jest's test counts plus one check each for lint and typecheck) and exits non-zero on any failure.
+# (Jest's test counts plus one check each for lint, typecheck and formatting) and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NX_DAEMON=false KAFKAJS_NO_PARTITIONER_WARNING=1
@@ -40,6 +40,7 @@ gate() { # name, command...: a check outside Jest that counts as one test
 npx nx show projects >/dev/null # builds the project graph that the module-boundary lint rule reads
 gate lint npx eslint --max-warnings=0 apps libs tools benchmarks
 gate typecheck npx tsc -p tsconfig.json --noEmit
+gate format npx prettier --check --log-level warn .
 
 step "unit tests"
 npx jest --ci --selectProjects unit --maxWorkers=2 --json --outputFile="$results/unit.json"

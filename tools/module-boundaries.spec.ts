@@ -16,11 +16,15 @@ async function lintAs(file: string, code: string): Promise<string[]> {
   const path = join(ROOT, file);
   writeFileSync(path, code);
   try {
-    const out = spawnSync(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', path], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false' },
-    });
+    const out = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', path],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false' },
+      },
+    );
     const [result] = JSON.parse(out.stdout) as LintResult[];
     return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
   } finally {

@@ -148,7 +148,9 @@ async function main(): Promise<void> {
         if (!e.decision) return;
         // The policy's own feature vector (as served) when the record has one; the simulator's observation otherwise.
         const { decision, reward, features, userType, ...simulation } = e;
-        out?.write(`${JSON.stringify({ ...decision, reward, features: decision.features ?? features, observed: features, segment: userType, simulation })}\n`);
+        out?.write(
+          `${JSON.stringify({ ...decision, reward, features: decision.features ?? features, observed: features, segment: userType, simulation })}\n`,
+        );
       },
     });
     process.stdout.write(`${totalLine(result)}\n`);

@@ -12,14 +12,22 @@ export interface SessionView {
 }
 
 export function readDigineticaViews(path: string): SessionView[] {
-  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   const header = (lines.shift() ?? '').split(';');
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new ValidationError(`${path}: missing column ${name}`, { header });
     return i;
   };
-  const [s, u, it, tf, d] = ['session_id', 'user_id', 'item_id', 'timeframe', 'eventdate'].map(col) as [number, number, number, number, number];
+  const [s, u, it, tf, d] = ['session_id', 'user_id', 'item_id', 'timeframe', 'eventdate'].map(col) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const views: SessionView[] = [];
   for (const line of lines) {
     if (!line.trim()) continue;
@@ -112,12 +120,21 @@ export function* viewsToEvents(views: readonly SessionView[]): Generator<Clickst
     const roll = hashInt(`end-${v.session}`) % 100;
     const price = syntheticPrice(v.item);
     if (roll < 30) {
-      yield { ...base('demo-synthesizer'), type: 'add_to_cart', payload: { itemId: v.item, quantity: 1, unitPrice: price } };
+      yield {
+        ...base('demo-synthesizer'),
+        type: 'add_to_cart',
+        payload: { itemId: v.item, quantity: 1, unitPrice: price },
+      };
     } else if (roll < 40) {
       yield {
         ...base('demo-synthesizer'),
         type: 'purchase',
-        payload: { orderId: `dg-order-${v.session}`, lines: [{ itemId: v.item, quantity: 1, unitPrice: price }], total: price, currency: 'EUR' },
+        payload: {
+          orderId: `dg-order-${v.session}`,
+          lines: [{ itemId: v.item, quantity: 1, unitPrice: price }],
+          total: price,
+          currency: 'EUR',
+        },
       };
     } else if (roll < 45) {
       const unhappy = roll < 43;
@@ -127,7 +144,9 @@ export function* viewsToEvents(views: readonly SessionView[]): Generator<Clickst
         payload: {
           itemId: v.item,
           rating: unhappy ? 1 : 5,
-          text: unhappy ? 'Arrived broken and support never answered. Very disappointed, want a refund.' : 'Great quality, fast delivery, would buy again.',
+          text: unhappy
+            ? 'Arrived broken and support never answered. Very disappointed, want a refund.'
+            : 'Great quality, fast delivery, would buy again.',
         },
       };
     }

@@ -12,7 +12,16 @@ import { createKafka, EventProducer, loadKafkaEnv } from '@offerstream/kafka';
 import { generateClickstream } from '@offerstream/testing';
 import { readDigineticaViews, syntheticCatalogItem, viewsToEvents } from './diginetica-replay';
 
-const DEFAULT_FILE = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'sessions', 'diginetica_sample_item_views.csv');
+const DEFAULT_FILE = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'datasets',
+  'sessions',
+  'diginetica_sample_item_views.csv',
+);
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,7 +41,11 @@ async function main(): Promise<void> {
   if (file) {
     const views = readDigineticaViews(file);
     const items = [...new Set(views.map((v) => v.item))];
-    log.info('publishing synthetic catalog entries for the sample\'s items', { file, items: items.length, views: views.length });
+    log.info("publishing synthetic catalog entries for the sample's items", {
+      file,
+      items: items.length,
+      views: views.length,
+    });
     for (let i = 0; i < items.length; i += 500) {
       await producer.send(
         TOPICS.catalog,
@@ -43,7 +56,10 @@ async function main(): Promise<void> {
   } else {
     log.info('no clickstream file; replaying generated events');
     const items = Array.from({ length: 500 }, (_, i) => `item-${i}`);
-    await producer.send(TOPICS.catalog, items.map((item) => ({ key: item, event: syntheticCatalogItem(item) })));
+    await producer.send(
+      TOPICS.catalog,
+      items.map((item) => ({ key: item, event: syntheticCatalogItem(item) })),
+    );
     events = generateClickstream(Number.isFinite(limit) ? limit : 20_000, { users: 2000, items: 500, seed: 7 });
   }
 
@@ -57,7 +73,8 @@ async function main(): Promise<void> {
     batch = [];
     const ahead = (sent / rate) * 1000 - (Date.now() - started);
     if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
-    if (sent % 2000 < 100) process.stderr.write(`\rreplayed ${sent} events (${Math.round((sent * 1000) / (Date.now() - started))}/s)`);
+    if (sent % 2000 < 100)
+      process.stderr.write(`\rreplayed ${sent} events (${Math.round((sent * 1000) / (Date.now() - started))}/s)`);
   };
   for (const e of events) {
     if (sent + batch.length >= limit) break;

@@ -76,7 +76,13 @@ describe('CampaignsController alone, on a real Redis', () => {
     await controller.create(spring);
     const report = await controller.report('spring');
     expect(report.campaignId).toBe('spring');
-    expect(report.budget).toMatchObject({ spendLimit: 500, countLimit: 20, reservedSpend: 0, offers: 0, offersMade: 0 });
+    expect(report.budget).toMatchObject({
+      spendLimit: 500,
+      countLimit: 20,
+      reservedSpend: 0,
+      offers: 0,
+      offersMade: 0,
+    });
   });
 
   it('refuses an unknown id and a second campaign under an existing id', async () => {

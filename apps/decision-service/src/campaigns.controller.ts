@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
-import { CampaignCache, CampaignNotFoundError, campaignReport, CampaignStore, type Campaign, type CampaignReport } from '@offerstream/decision';
+import {
+  CampaignCache,
+  CampaignNotFoundError,
+  campaignReport,
+  CampaignStore,
+  type Campaign,
+  type CampaignReport,
+} from '@offerstream/decision';
 import { AuditLog, CurrentCaller, REDIS, Roles, type Caller } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 
@@ -75,7 +82,13 @@ export class CampaignsController {
     return campaignReport(this.redis, c);
   }
 
-  private async changed(caller: Caller | undefined, action: string, id: string, before: Campaign | undefined | null, after: Campaign): Promise<void> {
+  private async changed(
+    caller: Caller | undefined,
+    action: string,
+    id: string,
+    before: Campaign | undefined | null,
+    after: Campaign,
+  ): Promise<void> {
     // `before` is read just ahead of the write: two admins racing on one campaign may see the same `before`, but each
     // entry's `after` is exactly what its write stored.
     await this.audit.record({ actor: caller?.name ?? 'in-process', action, target: id, before: before ?? null, after });

@@ -51,11 +51,20 @@ const features: Provider[] = [
     // Graph candidates are optional: without the URL (or when the worker does not answer) the blend renormalises.
     provide: GNN_CANDIDATES,
     inject: [DECISION_CONFIG, DecisionMetrics, SERVICE_LOGGER],
-    useFactory: ({ service: s }: Config, metrics: DecisionMetrics, logger: Logger): HttpGnnCandidateSource | undefined =>
+    useFactory: (
+      { service: s }: Config,
+      metrics: DecisionMetrics,
+      logger: Logger,
+    ): HttpGnnCandidateSource | undefined =>
       s.GNN_CANDIDATES_URL
         ? new HttpGnnCandidateSource(
             s.GNN_CANDIDATES_URL,
-            { timeoutMs: s.GNN_TIMEOUT_MS, cacheMs: s.GNN_CACHE_MS, ...(s.GNN_CANDIDATES_API_KEY ? { apiKey: s.GNN_CANDIDATES_API_KEY } : {}), onFailure: (reason) => metrics.gnnFailures.inc({ reason }) },
+            {
+              timeoutMs: s.GNN_TIMEOUT_MS,
+              cacheMs: s.GNN_CACHE_MS,
+              ...(s.GNN_CANDIDATES_API_KEY ? { apiKey: s.GNN_CANDIDATES_API_KEY } : {}),
+              onFailure: (reason) => metrics.gnnFailures.inc({ reason }),
+            },
             logger,
           )
         : undefined,
@@ -130,12 +139,19 @@ const triggers: Provider[] = [
   {
     provide: CartAbandonTrigger,
     inject: [REDIS, DECISION_CONFIG],
-    useFactory: (redis: RedisClient, { service: s }: Config) => new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS),
+    useFactory: (redis: RedisClient, { service: s }: Config) =>
+      new CartAbandonTrigger(redis, s.CART_IDLE_MS, s.CART_LEASE_MS),
   },
   {
     provide: ClickstreamTriggers,
     inject: [REDIS, DECISION_CONFIG, CartAbandonTrigger, CampaignLearning, FEATURE_SOURCE],
-    useFactory: (redis: RedisClient, { service: s }: Config, carts: CartAbandonTrigger, learning: CampaignLearning, source: FeatureSource) =>
+    useFactory: (
+      redis: RedisClient,
+      { service: s }: Config,
+      carts: CartAbandonTrigger,
+      learning: CampaignLearning,
+      source: FeatureSource,
+    ) =>
       new ClickstreamTriggers(
         carts,
         new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }),
@@ -151,9 +167,17 @@ const publishing: Provider[] = [
     provide: OfferPublisher,
     inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore],
     useFactory: (producer: EventProducer, logger: Logger, metrics: DecisionMetrics, records: OfferRecordStore) =>
-      new OfferPublisher(producer, logger, (n) => metrics.publishFailures.inc(n), (offers) =>
-        // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
-        records.markPublished(offers).catch((e: unknown) => logger.warn('could not mark offers as published', { error: e, offers: offers.length })),
+      new OfferPublisher(
+        producer,
+        logger,
+        (n) => metrics.publishFailures.inc(n),
+        (offers) =>
+          // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
+          records
+            .markPublished(offers)
+            .catch((e: unknown) =>
+              logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
+            ),
       ),
   },
 ];

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import { isHoldout, POLICY_FEATURES, POLICY_FEATURES_VERSION } from '@offerstream/decision';
-import { freePort, isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import {
+  freePort,
+  isolatedEnv,
+  kcatConsumeAll,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  waitFor,
+  type IsolatedEnv,
+} from '@offerstream/testing';
 import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
 interface DecisionBody {
@@ -33,18 +42,31 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
 
   const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
   const post = async (path: string, body: unknown): Promise<{ status: number; json: unknown }> => {
-    const res = await fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(url(path), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   };
   const decide = async (userId: string, channel: string): Promise<DecisionBody> => {
-    const r = await post('/decisions', { userId, channel, placement: 'home', items: [{ itemId: 'sku-1', price: 100 }] });
+    const r = await post('/decisions', {
+      userId,
+      channel,
+      placement: 'home',
+      items: [{ itemId: 'sku-1', price: 100 }],
+    });
     expect(r.status).toBe(200);
     return r.json as DecisionBody;
   };
   const logged = async (): Promise<DecisionRecord[]> =>
-    (await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.decisions.name)).map((r) => (JSON.parse(r.payload ?? '{}') as { payload: DecisionRecord }).payload);
+    (await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.decisions.name)).map(
+      (r) => (JSON.parse(r.payload ?? '{}') as { payload: DecisionRecord }).payload,
+    );
   const recordOf = (decisionId: string): Promise<DecisionRecord> =>
-    waitFor(async () => (await logged()).find((r) => r.decisionId === decisionId), { what: `decision ${decisionId} on the decisions topic` });
+    waitFor(async () => (await logged()).find((r) => r.decisionId === decisionId), {
+      what: `decision ${decisionId} on the decisions topic`,
+    });
 
   it('logs holdout, no-offer and offer decisions with their reason, action and probability', async () => {
     const created = await post('/campaigns', {
@@ -67,16 +89,35 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
     expect(held.kind).toBe('holdout');
     expect(held.record).toBeUndefined();
     const heldRecord = await recordOf(held.decisionId);
-    expect(heldRecord).toMatchObject({ kind: 'holdout', reason: 'holdout', campaignId: 'logged', action: 'none', probability: 1, trigger: { kind: 'http_decision' } });
+    expect(heldRecord).toMatchObject({
+      kind: 'holdout',
+      reason: 'holdout',
+      campaignId: 'logged',
+      action: 'none',
+      probability: 1,
+      trigger: { kind: 'http_decision' },
+    });
 
     const nobody = await decide('log-nobody', 'no-campaign-here');
-    expect((await recordOf(nobody.decisionId))).toMatchObject({ kind: 'no_offer', reason: 'no_eligible_campaign', action: 'none', probability: 1, candidates: [] });
+    expect(await recordOf(nobody.decisionId)).toMatchObject({
+      kind: 'no_offer',
+      reason: 'no_eligible_campaign',
+      action: 'none',
+      probability: 1,
+      candidates: [],
+    });
 
     const treated = userIn(false);
     const offered = await decide(treated, 'logged');
     expect(offered.kind).toBe('offer');
     const offerRecord = await recordOf(offered.decisionId);
-    expect(offerRecord).toMatchObject({ kind: 'offer', offerId: offered.offer!.offerId, action: 'pct20', probability: offered.offer!.probability, userId: treated });
+    expect(offerRecord).toMatchObject({
+      kind: 'offer',
+      offerId: offered.offer!.offerId,
+      action: 'pct20',
+      probability: offered.offer!.probability,
+      userId: treated,
+    });
     expect(offerRecord.candidates.map((c) => c.action).sort()).toEqual(['none', 'pct20']);
     const none = offerRecord.candidates.find((c) => c.action === 'none')!;
     expect(none.upliftEstimate).toBeCloseTo(0, 9);
@@ -89,7 +130,13 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
     // The cap refuses the same user's next offer: no offer with probability 1, the policy's choice beside it.
     const capped = await decide(treated, 'logged');
     expect(capped.reason).toBe('cap');
-    expect(await recordOf(capped.decisionId)).toMatchObject({ kind: 'no_offer', reason: 'cap', action: 'none', probability: 1, policyAction: 'pct20' });
+    expect(await recordOf(capped.decisionId)).toMatchObject({
+      kind: 'no_offer',
+      reason: 'cap',
+      action: 'none',
+      probability: 1,
+      policyAction: 'pct20',
+    });
   });
 
   it('logs a decision taken from a Kafka offer request under one decision id however often the request is redelivered', async () => {
@@ -110,6 +157,11 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
     const records = (await logged()).filter((r) => r.trigger.id === `offer_request:${eventId}`);
     // Decided before any claim (no campaign), so a redelivery is logged again, but under the same decision id.
     expect(new Set(records.map((r) => r.decisionId)).size).toBe(1);
-    expect(records[0]).toMatchObject({ kind: 'no_offer', reason: 'no_eligible_campaign', trigger: { kind: 'offer_request' }, placement: 'home' });
+    expect(records[0]).toMatchObject({
+      kind: 'no_offer',
+      reason: 'no_eligible_campaign',
+      trigger: { kind: 'offer_request' },
+      placement: 'home',
+    });
   });
 });

@@ -4,7 +4,12 @@ import { loadDecisionServiceConfig } from './decision-service.config';
 describe('decision-service configuration', () => {
   it('takes the propensity refit defaults when nothing is set', () => {
     const s = loadDecisionServiceConfig({}).service;
-    expect(s).toMatchObject({ PROPENSITY_REFIT: true, PROPENSITY_REFIT_MS: 600_000, PROPENSITY_MIN_NEW: 500, PROPENSITY_HELD_OUT_SHARE: 0.2 });
+    expect(s).toMatchObject({
+      PROPENSITY_REFIT: true,
+      PROPENSITY_REFIT_MS: 600_000,
+      PROPENSITY_MIN_NEW: 500,
+      PROPENSITY_HELD_OUT_SHARE: 0.2,
+    });
   });
 
   it.each([

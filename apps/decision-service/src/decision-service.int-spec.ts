@@ -81,12 +81,24 @@ describe.each([
   });
 
   const url = (path: string, instance = 0): string => `http://127.0.0.1:${ports[instance % ports.length]}${path}`;
-  const post = async (path: string, body: unknown, instance = 0): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const res = await fetch(url(path, instance), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = async (
+    path: string,
+    body: unknown,
+    instance = 0,
+  ): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const res = await fetch(url(path, instance), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   const decide = async (body: Record<string, unknown>, instance = 0): Promise<DecisionBody> => {
-    const r = await post('/decisions', { placement: 'home', items: [{ itemId: 'sku-1', price: 100 }], ...body }, instance);
+    const r = await post(
+      '/decisions',
+      { placement: 'home', items: [{ itemId: 'sku-1', price: 100 }], ...body },
+      instance,
+    );
     expect(r.status).toBe(200);
     return r.json as unknown as DecisionBody;
   };
@@ -111,7 +123,9 @@ describe.each([
   };
   const offersTopic = (): string => ctx.topicPrefix + TOPICS.offers.name;
   const offersOnTopic = async (): Promise<Offer[]> =>
-    (await kcatConsumeAll(KAFKA_BROKERS, offersTopic())).map((r) => (JSON.parse(r.payload ?? '{}') as { payload: Offer }).payload);
+    (await kcatConsumeAll(KAFKA_BROKERS, offersTopic())).map(
+      (r) => (JSON.parse(r.payload ?? '{}') as { payload: Offer }).payload,
+    );
 
   it('never overspends a budget when both instances decide concurrently', async () => {
     const id = await campaign('budget', { budget: { spend: 100, count: 10_000 } });
@@ -123,7 +137,9 @@ describe.each([
     expect(offers.length).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(100);
     expect(results.some((d) => d.reason === 'budget_spend_exhausted')).toBe(true);
-    const report = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as { budget: { reservedSpend: number; offers: number } };
+    const report = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as {
+      budget: { reservedSpend: number; offers: number };
+    };
     expect(report.budget.reservedSpend).toBeLessThanOrEqual(100);
     expect(report.budget.offers).toBe(offers.length);
   });
@@ -131,18 +147,41 @@ describe.each([
   it('gives the budget of an expired offer back once, so a new offer can spend it', async () => {
     // One coupon of 20 is the whole spend budget. Coupon arms no other test uses: the expire outcomes below teach
     // the shared bandit that this arm does not convert, which must not change what other tests' campaigns offer.
-    const coupon = (amount: number) => ({ percentDiscounts: [], fixedCoupons: [amount], freeShipping: false, bundle: false, recommendation: false });
+    const coupon = (amount: number) => ({
+      percentDiscounts: [],
+      fixedCoupons: [amount],
+      freeShipping: false,
+      bundle: false,
+      recommendation: false,
+    });
     const id = await campaign('release', { budget: { spend: 20, count: 10 }, offerTypes: coupon(20) });
-    type Report = { budget: { reservedSpend: number; offers: number; releasedSpend: number; releasedOffers: number; lateRedeemedOffers: number } };
+    type Report = {
+      budget: {
+        reservedSpend: number;
+        offers: number;
+        releasedSpend: number;
+        releasedOffers: number;
+        lateRedeemedOffers: number;
+      };
+    };
     const report = async (): Promise<Report> => (await (await fetch(url(`/campaigns/${id}/report`))).json()) as Report;
     const first = await decide({ userId: 'release-1', channel: 'release' }, 0);
     expect(first.kind).toBe('offer');
     const refused = await decide({ userId: 'release-2', channel: 'release' }, 1);
     expect(refused.reason).toBe('budget_spend_exhausted');
 
-    const expire = { key: 'release-1', value: JSON.stringify(envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'expire' })) };
+    const expire = {
+      key: 'release-1',
+      value: JSON.stringify(
+        envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'expire' }),
+      ),
+    };
     // The same outcome redelivered, and sent again as a new event: released once all the same.
-    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [expire, expire, { ...expire, value: expire.value.replace(/"eventId":"[^"]+"/, `"eventId":"${randomUUID()}"`) }]);
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [
+      expire,
+      expire,
+      { ...expire, value: expire.value.replace(/"eventId":"[^"]+"/, `"eventId":"${randomUUID()}"`) },
+    ]);
     const released = await waitFor(async () => {
       const r = await report();
       return r.budget.releasedOffers >= 1 ? r : undefined;
@@ -150,7 +189,11 @@ describe.each([
     expect(released.budget).toMatchObject({ reservedSpend: 0, offers: 0, releasedSpend: 20, releasedOffers: 1 });
 
     // A fresh arm for the new offer, for the same reason (19 also shows the new reservation's own cost is held).
-    const patched = await fetch(url(`/campaigns/${id}`), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offerTypes: coupon(19) }) });
+    const patched = await fetch(url(`/campaigns/${id}`), {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ offerTypes: coupon(19) }),
+    });
     expect(patched.status).toBe(200);
     await new Promise((r) => setTimeout(r, 700));
     const again = await decide({ userId: 'release-3', channel: 'release' }, 1);
@@ -158,7 +201,16 @@ describe.each([
     // A redeem of the released offer arrives late: counted apart, never charged over the limit.
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [
       expire,
-      { key: 'release-1', value: JSON.stringify(envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'redeem', discountCost: 20 })) },
+      {
+        key: 'release-1',
+        value: JSON.stringify(
+          envelope('offer_outcome', 'release-1', {
+            offerId: first.offer!.offerId,
+            outcome: 'redeem',
+            discountCost: 20,
+          }),
+        ),
+      },
     ]);
     const late = await waitFor(async () => {
       const r = await report();
@@ -194,11 +246,18 @@ describe.each([
     expect(first.kind).not.toBe('duplicate');
     expect(again.kind).toBe('duplicate');
 
-    const event = envelope('offer_request', 'once-kafka', { userId: 'once-kafka', placement: 'home', context: { channel: 'once', itemId: 'sku-9' } }, 'dup-event-1');
+    const event = envelope(
+      'offer_request',
+      'once-kafka',
+      { userId: 'once-kafka', placement: 'home', context: { channel: 'once', itemId: 'sku-9' } },
+      'dup-event-1',
+    );
     const line = { key: 'once-kafka', value: JSON.stringify(event) };
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerRequests.name, [line, line, line]);
     // The once-marker holds the offer id, or what was decided instead (none, holdout, cap, ...).
-    const marker = await waitFor(async () => (await ctx.redis.get('d:{once-kafka}:once:offer_request:dup-event-1')) ?? undefined);
+    const marker = await waitFor(
+      async () => (await ctx.redis.get('d:{once-kafka}:once:offer_request:dup-event-1')) ?? undefined,
+    );
     const expected = /^[0-9a-f-]{36}$/.test(marker) ? 1 : 0;
     const offers = await waitFor(async () => {
       const found = (await offersOnTopic()).filter((o) => o.triggerId === 'offer_request:dup-event-1');
@@ -214,12 +273,19 @@ describe.each([
     const n = 600;
     const results: DecisionBody[] = [];
     for (let i = 0; i < n; i += 50) {
-      results.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => decide({ userId: `h-${i + j}`, channel: 'holdout' }, j)))));
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, (_, j) => decide({ userId: `h-${i + j}`, channel: 'holdout' }, j)),
+        )),
+      );
     }
     const share = results.filter((d) => d.kind === 'holdout').length / n;
     expect(share).toBeGreaterThan(0.14);
     expect(share).toBeLessThan(0.26);
-    const report = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as { holdout: { customers: number }; treated: { customers: number } };
+    const report = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as {
+      holdout: { customers: number };
+      treated: { customers: number };
+    };
     expect(report.holdout.customers).toBe(Math.round(share * n));
     expect(report.treated.customers).toBe(n - report.holdout.customers);
 
@@ -228,9 +294,19 @@ describe.each([
     const buyers = [...users.filter((u) => !u.held).slice(0, 30), ...users.filter((u) => u.held).slice(0, 3)];
     const purchases = buyers.map((b) => ({
       key: b.user,
-      value: JSON.stringify(envelope('purchase', b.user, { orderId: `o-${b.user}`, lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: 50 }], total: 50, currency: 'EUR' })),
+      value: JSON.stringify(
+        envelope('purchase', b.user, {
+          orderId: `o-${b.user}`,
+          lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: 50 }],
+          total: 50,
+          currency: 'EUR',
+        }),
+      ),
     }));
-    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [...purchases, ...purchases.slice(0, 5)]);
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [
+      ...purchases,
+      ...purchases.slice(0, 5),
+    ]);
     const after = await waitFor(async () => {
       const r = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as {
         treated: { conversions: number; revenue: number };
@@ -254,7 +330,19 @@ describe.each([
     const offers = decisions.filter((d) => d.kind === 'offer').map((d) => d.offer!);
     expect(offers.length).toBeGreaterThan(0);
     for (const o of offers) {
-      for (const prefix of ['trigger:', 'campaign:', 'action:', 'applies_to:', 'signals:', 'model:propensity@', 'model:profit@', 'score:', 'expected_incremental_profit:', 'probability:', 'estimate:learned']) {
+      for (const prefix of [
+        'trigger:',
+        'campaign:',
+        'action:',
+        'applies_to:',
+        'signals:',
+        'model:propensity@',
+        'model:profit@',
+        'score:',
+        'expected_incremental_profit:',
+        'probability:',
+        'estimate:learned',
+      ]) {
         expect(o.reasonCodes.some((c) => c.startsWith(prefix))).toBe(true);
       }
       expect(o.probability).toBeGreaterThan(0);
@@ -262,10 +350,23 @@ describe.each([
     }
     const offer = offers[0]!;
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [
-      { key: offer.userId, value: JSON.stringify(envelope('offer_outcome', offer.userId, { offerId: offer.offerId, outcome: 'redeem', revenue: 80, discountCost: 20 })) },
+      {
+        key: offer.userId,
+        value: JSON.stringify(
+          envelope('offer_outcome', offer.userId, {
+            offerId: offer.offerId,
+            outcome: 'redeem',
+            revenue: 80,
+            discountCost: 20,
+          }),
+        ),
+      },
     ]);
     const report = await waitFor(async () => {
-      const r = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as { redemptions: number; redeemedSpend: number };
+      const r = (await (await fetch(url(`/campaigns/${id}/report`))).json()) as {
+        redemptions: number;
+        redeemedSpend: number;
+      };
       return r.redemptions === 1 ? r : undefined;
     });
     expect(report.redeemedSpend).toBe(20);
@@ -274,11 +375,22 @@ describe.each([
   });
 
   it('turns an idle cart and a negative review into offers from the clickstream', async () => {
-    await campaign('email', { eligibility: { channels: ['email'] }, offerTypes: { percentDiscounts: [10, 20], serviceRecoveryCoupon: 5 } });
+    await campaign('email', {
+      eligibility: { channels: ['email'] },
+      offerTypes: { percentDiscounts: [10, 20], serviceRecoveryCoupon: 5 },
+    });
     const topic = ctx.topicPrefix + TOPICS.clickstream.name;
     await kcatProduce(KAFKA_BROKERS, topic, [
-      { key: 'cart-user', value: JSON.stringify(envelope('add_to_cart', 'cart-user', { itemId: 'sku-c', quantity: 1, unitPrice: 120 })) },
-      { key: 'review-user', value: JSON.stringify(envelope('review', 'review-user', { itemId: 'sku-r', rating: 1, text: 'broke after a day' })) },
+      {
+        key: 'cart-user',
+        value: JSON.stringify(envelope('add_to_cart', 'cart-user', { itemId: 'sku-c', quantity: 1, unitPrice: 120 })),
+      },
+      {
+        key: 'review-user',
+        value: JSON.stringify(
+          envelope('review', 'review-user', { itemId: 'sku-r', rating: 1, text: 'broke after a day' }),
+        ),
+      },
     ]);
     const offers = await waitFor(
       async () => {
@@ -304,7 +416,11 @@ describe.each([
     expect(badCampaign.status).toBe(400);
     expect(String(badCampaign.json['message'])).toMatch(/budget\.spend/);
     expect((await fetch(url('/campaigns/nope'))).status).toBe(404);
-    const notJson = await fetch(url('/decisions'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":' });
+    const notJson = await fetch(url('/decisions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"userId":',
+    });
     expect(notJson.status).toBe(400);
 
     const topic = ctx.topicPrefix + TOPICS.offerRequests.name;

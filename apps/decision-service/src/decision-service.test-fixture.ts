@@ -34,13 +34,27 @@ export async function publishProfitModel(redis: RedisClient, means: Readonly<Rec
     actions: Object.fromEntries(
       Object.entries({ none: 0, ...means }).map(([action, mean]) => [
         action,
-        { n: 10_000, coefficients: [mean, ...new Array<number>(d).fill(0)], covariance: new Array<number>(p * p).fill(0), noiseVariance: 1 },
+        {
+          n: 10_000,
+          coefficients: [mean, ...new Array<number>(d).fill(0)],
+          covariance: new Array<number>(p * p).fill(0),
+          noiseVariance: 1,
+        },
       ]),
     ),
   };
   const store = new ProfitModelStore(redis, POLICY_FEATURES_VERSION);
   const current = await store.published();
-  const seq = await store.publish({ model, features: POLICY_FEATURES_VERSION, examples: 10_000, promotion: { reason: 'published by a test' }, publishedAt: new Date().toISOString() }, current?.seq ?? 0);
+  const seq = await store.publish(
+    {
+      model,
+      features: POLICY_FEATURES_VERSION,
+      examples: 10_000,
+      promotion: { reason: 'published by a test' },
+      publishedAt: new Date().toISOString(),
+    },
+    current?.seq ?? 0,
+  );
   if (seq === undefined) throw new Error('another model was published concurrently');
   await new Promise((r) => setTimeout(r, 600));
 }
@@ -62,6 +76,7 @@ export async function createCampaign(port: number, body: Record<string, unknown>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (res.status !== 201) throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
   await new Promise((r) => setTimeout(r, 600));
 }

@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
-import { CampaignLearning, ClickstreamTriggers, offerRequestTrigger, type DecisionRequest } from '@offerstream/decision';
+import {
+  CampaignLearning,
+  ClickstreamTriggers,
+  offerRequestTrigger,
+  type DecisionRequest,
+} from '@offerstream/decision';
 import { BatchConsumer, type ConsumedEvent } from '@offerstream/kafka';
 import { CONSUMER_INFRA, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream/platform';
 import type { DecisionServiceConfig } from './decision-service.config';

@@ -40,7 +40,8 @@ export const campaignProviders: Provider[] = [
   {
     provide: CampaignCache,
     inject: [CampaignStore, DECISION_CONFIG, SERVICE_LOGGER],
-    useFactory: (store: CampaignStore, c: Config, logger: Logger) => new CampaignCache(store, c.service.CAMPAIGN_POLL_MS, logger),
+    useFactory: (store: CampaignStore, c: Config, logger: Logger) =>
+      new CampaignCache(store, c.service.CAMPAIGN_POLL_MS, logger),
   },
 ];
 
@@ -64,7 +65,12 @@ const stores: Provider[] = [
     provide: BudgetPacer,
     inject: [REDIS, CampaignCache, DECISION_CONFIG, SERVICE_LOGGER],
     useFactory: (redis: RedisClient, cache: CampaignCache, { service: s }: Config, logger: Logger) =>
-      new BudgetPacer(redis, () => cache.all, { refreshMs: s.PACING_REFRESH_MS, gain: s.PACING_GAIN, maxPrice: s.PACING_MAX_PRICE }, logger),
+      new BudgetPacer(
+        redis,
+        () => cache.all,
+        { refreshMs: s.PACING_REFRESH_MS, gain: s.PACING_GAIN, maxPrice: s.PACING_MAX_PRICE },
+        logger,
+      ),
   },
   {
     provide: ReservationStore,
@@ -81,7 +87,12 @@ const stores: Provider[] = [
     provide: PropensityStore,
     inject: [REDIS, DECISION_CONFIG, SERVICE_LOGGER],
     useFactory: (redis: RedisClient, { service: s }: Config, logger: Logger) =>
-      new PropensityStore(redis, { logMax: s.PROPENSITY_LOG_MAX, markerTtlSeconds: OUTCOME_MARKER_TTL_S }, DEFAULT_PROPENSITY, logger),
+      new PropensityStore(
+        redis,
+        { logMax: s.PROPENSITY_LOG_MAX, markerTtlSeconds: OUTCOME_MARKER_TTL_S },
+        DEFAULT_PROPENSITY,
+        logger,
+      ),
   },
   {
     provide: PROPENSITY_REFIT,
@@ -103,11 +114,21 @@ const stores: Provider[] = [
           )
         : undefined,
   },
-  { provide: OfferRecordStore, inject: [REDIS], useFactory: (redis: RedisClient) => new OfferRecordStore(redis, OFFER_RECORD_TTL_S) },
+  {
+    provide: OfferRecordStore,
+    inject: [REDIS],
+    useFactory: (redis: RedisClient) => new OfferRecordStore(redis, OFFER_RECORD_TTL_S),
+  },
   {
     provide: LEARNING_LOOP,
     inject: [DecisionOutcomeStore, ProfitModelStore, PropensityStore, DECISION_CONFIG, SERVICE_LOGGER],
-    useFactory: (outcomes: DecisionOutcomeStore, models: ProfitModelStore, propensity: PropensityStore, { service: s }: Config, logger: Logger) =>
+    useFactory: (
+      outcomes: DecisionOutcomeStore,
+      models: ProfitModelStore,
+      propensity: PropensityStore,
+      { service: s }: Config,
+      logger: Logger,
+    ) =>
       s.PROFIT_REFIT
         ? new LearningLoop(
             outcomes,
@@ -131,7 +152,15 @@ const stores: Provider[] = [
   },
   {
     provide: CampaignLearning,
-    inject: [REDIS, OfferRecordStore, ReservationStore, DecisionOutcomeStore, FEATURE_SOURCE, DECISION_CONFIG, SERVICE_LOGGER],
+    inject: [
+      REDIS,
+      OfferRecordStore,
+      ReservationStore,
+      DecisionOutcomeStore,
+      FEATURE_SOURCE,
+      DECISION_CONFIG,
+      SERVICE_LOGGER,
+    ],
     useFactory: (
       redis: RedisClient,
       records: OfferRecordStore,
@@ -158,7 +187,11 @@ const stores: Provider[] = [
 ];
 
 /** Settled no-offer decisions are the purchase-propensity model's training examples (see propensityExample). */
-function appendPropensityExamples(propensity: PropensityStore, joined: readonly JoinedDecision[], logger: Logger): void {
+function appendPropensityExamples(
+  propensity: PropensityStore,
+  joined: readonly JoinedDecision[],
+  logger: Logger,
+): void {
   const examples = joined.flatMap((d) => propensityExample(d) ?? []);
   // A lost example only delays the next propensity refit; settlement must not wait for or fail on it.
   Promise.all(examples.map((e) => propensity.append(e))).catch((e: unknown) =>

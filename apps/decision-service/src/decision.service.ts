@@ -26,7 +26,13 @@ export class DecisionService {
     const started = process.hrtime.bigint();
     const d = await this.engine.decide(req);
     this.metrics.observe(req, d, started);
-    if (d.kind !== 'offer') this.logger.debug('decision without offer', { triggerId: d.triggerId, kind: d.kind, reason: d.reason, campaignId: d.campaignId });
+    if (d.kind !== 'offer')
+      this.logger.debug('decision without offer', {
+        triggerId: d.triggerId,
+        kind: d.kind,
+        reason: d.reason,
+        campaignId: d.campaignId,
+      });
     return d;
   }
 
@@ -51,7 +57,13 @@ export class DecisionService {
         const d = await this.decide(reqs[i] as DecisionRequest);
         out[i] = d;
         // The handler is attached at once: a send failing while other decisions run is not an unhandled rejection.
-        if (d.offer || d.record) published.push(this.publisher.publish([d]).then(() => undefined, (e: unknown) => ({ error: e })));
+        if (d.offer || d.record)
+          published.push(
+            this.publisher.publish([d]).then(
+              () => undefined,
+              (e: unknown) => ({ error: e }),
+            ),
+          );
       }
     };
     const decided = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, reqs.length) }, worker));

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
-import { freePort, isolatedEnv, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import {
+  freePort,
+  isolatedEnv,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  waitFor,
+  type IsolatedEnv,
+} from '@offerstream/testing';
 import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 interface DecisionBody {
@@ -19,7 +27,12 @@ const purchase = (userId: string, paid: number) => ({
     producer: 'int-test',
     userId,
     type: 'purchase',
-    payload: { orderId: `order-${userId}`, lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: paid }], total: paid, currency: 'EUR' },
+    payload: {
+      orderId: `order-${userId}`,
+      lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: paid }],
+      total: paid,
+      currency: 'EUR',
+    },
   }),
 });
 
@@ -53,7 +66,12 @@ describe('learning from every decision through real Kafka and Redis', () => {
     services.push(
       ...(await Promise.all([
         ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(a) }, a, 90_000),
-        ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(b), PROFIT_REFIT: 'false', PROPENSITY_REFIT: 'false' }, b, 90_000),
+        ServiceProcess.startReady(
+          'decision-service',
+          { ...ctx.env, PORT: String(b), PROFIT_REFIT: 'false', PROPENSITY_REFIT: 'false' },
+          b,
+          90_000,
+        ),
       ])),
     );
   });
@@ -103,7 +121,9 @@ describe('learning from every decision through real Kafka and Redis', () => {
       timeoutMs: 60_000,
       what: 'every decision to be settled with its reward',
     });
-    const joined = (await ctx.redis.lrange(RedisKeys.decision.learnLog(), 0, -1)).map((j) => JSON.parse(j) as { userId: string; action: string; reward: number });
+    const joined = (await ctx.redis.lrange(RedisKeys.decision.learnLog(), 0, -1)).map(
+      (j) => JSON.parse(j) as { userId: string; action: string; reward: number },
+    );
     const learners = joined.filter((j) => j.userId.startsWith('learn-') && j.userId !== 'learn-probe-0');
     expect(learners).toHaveLength(120);
     // No catalogue here, so the cost of goods is assumed at the default 60% margin of the price paid.
@@ -119,15 +139,25 @@ describe('learning from every decision through real Kafka and Redis', () => {
       what: 'a propensity model refitted from the no-offer decisions',
     });
     // The propensity model learns P(buy | no offer) from no-offer decisions only.
-    expect(Number(await ctx.redis.get(RedisKeys.decision.propensityAppended()))).toBe(joined.filter((j) => j.action === 'none').length);
+    expect(Number(await ctx.redis.get(RedisKeys.decision.propensityAppended()))).toBe(
+      joined.filter((j) => j.action === 'none').length,
+    );
 
     // Instance B never refits: it must have picked both published versions up by polling.
-    const after = await waitFor(async () => {
-      const d = await decide(`learn-probe-${randomUUID()}`, 1);
-      return code(d, 'model:profit@')?.startsWith('model:profit@profit-ridge@fit1-') && code(d, 'model:propensity@')?.includes('@fit1-') ? d : undefined;
-    }, { what: 'instance B to decide with the refitted models' });
+    const after = await waitFor(
+      async () => {
+        const d = await decide(`learn-probe-${randomUUID()}`, 1);
+        return code(d, 'model:profit@')?.startsWith('model:profit@profit-ridge@fit1-') &&
+          code(d, 'model:propensity@')?.includes('@fit1-')
+          ? d
+          : undefined;
+      },
+      { what: 'instance B to decide with the refitted models' },
+    );
     expect(code(after, 'model:profit@')).toMatch(/^model:profit@profit-ridge@fit1-n12\d$/);
-    const model = JSON.parse((await ctx.redis.get(RedisKeys.decision.profitModel()))!) as { promotion: { reason: string } };
+    const model = JSON.parse((await ctx.redis.get(RedisKeys.decision.profitModel()))!) as {
+      promotion: { reason: string };
+    };
     expect(model.promotion.reason).toMatch(/candidate/);
   });
 });

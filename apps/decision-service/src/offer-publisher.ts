@@ -44,7 +44,11 @@ export class OfferPublisher {
   enqueue(decision: Decision): void {
     this.publish([decision]).catch((e: unknown) => {
       this.onFailure(1);
-      this.logger.error('publishing a decision taken over HTTP failed', { error: e, decisionId: decision.decisionId, offerId: decision.offer?.offerId });
+      this.logger.error('publishing a decision taken over HTTP failed', {
+        error: e,
+        decisionId: decision.decisionId,
+        offerId: decision.offer?.offerId,
+      });
     });
   }
 
@@ -92,7 +96,10 @@ export class OfferPublisher {
     await this.producer.sendMany([
       this.producer.encode(
         TOPICS.offers,
-        offers.map((o) => ({ key: o.userId, event: { ...envelope(o.userId, o.triggerId), eventId: o.offerId, type: 'offer' as const, payload: o } })),
+        offers.map((o) => ({
+          key: o.userId,
+          event: { ...envelope(o.userId, o.triggerId), eventId: o.offerId, type: 'offer' as const, payload: o },
+        })),
       ),
       this.producer.encode(
         TOPICS.decisions,

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
-import { freePort, isolatedEnv, kcatConsumeAll, kcatProduce, KAFKA_BROKERS, ServiceProcess, waitFor, type IsolatedEnv } from '@offerstream/testing';
+import {
+  freePort,
+  isolatedEnv,
+  kcatConsumeAll,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  waitFor,
+  type IsolatedEnv,
+} from '@offerstream/testing';
 import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
 
 /**
@@ -45,7 +54,9 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [offers] });
-      await waitFor(async () => !(await admin.listTopics()).includes(offers) || undefined, { what: 'offers topic deleted' });
+      await waitFor(async () => !(await admin.listTopics()).includes(offers) || undefined, {
+        what: 'offers topic deleted',
+      });
 
       // A negative review: a service-recovery trigger from the clickstream, decided without any feature store.
       const review = {
@@ -57,7 +68,9 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
         type: 'review',
         payload: { itemId: 'sku-r', rating: 1, text: 'arrived broken' },
       };
-      await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [{ key: 'recover-user', value: JSON.stringify(review) }]);
+      await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [
+        { key: 'recover-user', value: JSON.stringify(review) },
+      ]);
       // The first attempt decided, claimed the trigger and failed to produce; the consumer is backing off.
       await waitFor(async () => service.output.some((l) => l.includes('KAFKA_PRODUCE_FAILED')) || undefined, {
         timeoutMs: 30_000,
@@ -66,20 +79,33 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
         throw new Error(`${String(e)}\n${service.tail(30)}`);
       });
 
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: offers, numPartitions: TOPICS.offers.partitions, replicationFactor: 1 }] });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: offers, numPartitions: TOPICS.offers.partitions, replicationFactor: 1 }],
+      });
       const mine = async (): Promise<Offer[]> =>
         (await kcatConsumeAll(KAFKA_BROKERS, offers))
           .map((r) => (JSON.parse(r.payload ?? '{}') as { payload: Offer }).payload)
           .filter((o) => o.userId === 'recover-user');
-      const found = await waitFor(async () => ((await mine()).length > 0 ? mine() : undefined), { timeoutMs: 60_000, what: 'the recovered offer' });
+      const found = await waitFor(async () => ((await mine()).length > 0 ? mine() : undefined), {
+        timeoutMs: 60_000,
+        what: 'the recovered offer',
+      });
       await new Promise((r) => setTimeout(r, 1500));
       const all = await mine();
       expect(all).toHaveLength(1);
       expect(all[0]?.offerId).toBe(found[0]?.offerId);
-      expect(all[0]).toMatchObject({ userId: 'recover-user', campaignId: 'recover', trigger: 'service_recovery', offerType: 'coupon' });
+      expect(all[0]).toMatchObject({
+        userId: 'recover-user',
+        campaignId: 'recover',
+        trigger: 'service_recovery',
+        offerType: 'coupon',
+      });
 
       // The campaign reserved budget for exactly that one offer.
-      const report = (await (await fetch(`http://127.0.0.1:${port}/campaigns/recover/report`)).json()) as { budget: { offers: number } };
+      const report = (await (await fetch(`http://127.0.0.1:${port}/campaigns/recover/report`)).json()) as {
+        budget: { offers: number };
+      };
       expect(report.budget.offers).toBe(1);
     } finally {
       await admin.disconnect();

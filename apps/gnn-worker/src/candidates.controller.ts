@@ -10,7 +10,13 @@ import {
 } from '@nestjs/common';
 import { itemId as idSchema } from '@offerstream/contracts';
 import { Roles } from '@offerstream/platform';
-import { NoModelError, UnknownUserError, type CandidateResult, type GnnCandidateReader, type UserItemGraph } from '@offerstream/recsys';
+import {
+  NoModelError,
+  UnknownUserError,
+  type CandidateResult,
+  type GnnCandidateReader,
+  type UserItemGraph,
+} from '@offerstream/recsys';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_GRAPH, GNN_METRICS, GNN_READER } from './gnn-worker.tokens';
@@ -61,7 +67,11 @@ export class CandidatesController {
 
   /** Model state; readiness does not require a model (a fresh deployment has none until its first training). */
   @Get('model')
-  model(): { loaded: LoadedModel | null; training: TrainingStatus; graph: { users: number; edges: number; applied: number } } {
+  model(): {
+    loaded: LoadedModel | null;
+    training: TrainingStatus;
+    graph: { users: number; edges: number; applied: number };
+  } {
     return {
       loaded: this.watcher.loaded(),
       training: this.trainer.status(),

@@ -96,7 +96,12 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
         this.baselined = true;
       }
       const due = shouldTrain(
-        { now: Date.now(), lastTrainedAt: this.lastTrainedAt, newInteractions: this.graph.applied - this.trainedMark, edges: this.graph.numEdges },
+        {
+          now: Date.now(),
+          lastTrainedAt: this.lastTrainedAt,
+          newInteractions: this.graph.applied - this.trainedMark,
+          edges: this.graph.numEdges,
+        },
         { intervalMs: s.GNN_TRAIN_INTERVAL_MS, minNew: s.GNN_TRAIN_MIN_NEW, minEdges: s.GNN_TRAIN_MIN_EDGES },
       );
       if (!due) return;

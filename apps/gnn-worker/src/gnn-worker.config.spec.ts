@@ -4,7 +4,12 @@ import { loadGnnWorkerConfig } from './gnn-worker.config';
 describe('gnn-worker config', () => {
   it('has working defaults: port 3003, graph filter, ten-minute schedule', () => {
     const { service } = loadGnnWorkerConfig({});
-    expect(service).toMatchObject({ PORT: 3003, GNN_METHOD: 'graph-filter', GNN_TRAIN_INTERVAL_MS: 600_000, GNN_USE_FEATURE_STORE: true });
+    expect(service).toMatchObject({
+      PORT: 3003,
+      GNN_METHOD: 'graph-filter',
+      GNN_TRAIN_INTERVAL_MS: 600_000,
+      GNN_USE_FEATURE_STORE: true,
+    });
   });
 
   it('stops on a bad value naming the variable', () => {

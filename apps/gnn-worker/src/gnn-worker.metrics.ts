@@ -57,8 +57,16 @@ export function gnnMetrics(registry: Registry): GnnMetrics {
       help: 'Time this instance last took to write a version to Redis and switch to it',
       registers: [registry],
     }),
-    graphUsers: new Gauge({ name: 'offerstream_gnn_graph_users', help: 'Users in the in-memory graph', registers: [registry] }),
-    graphEdges: new Gauge({ name: 'offerstream_gnn_graph_edges', help: 'User-item edges in the in-memory graph', registers: [registry] }),
+    graphUsers: new Gauge({
+      name: 'offerstream_gnn_graph_users',
+      help: 'Users in the in-memory graph',
+      registers: [registry],
+    }),
+    graphEdges: new Gauge({
+      name: 'offerstream_gnn_graph_edges',
+      help: 'User-item edges in the in-memory graph',
+      registers: [registry],
+    }),
     interactions: new Counter({
       name: 'offerstream_gnn_interactions_total',
       help: 'Interactions consumed, by result (logged, duplicate = replayed offset already in the log)',

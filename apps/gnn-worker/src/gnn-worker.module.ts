@@ -51,7 +51,11 @@ export class GnnWorkerModule {
           useFactory: (redis: RedisClient, producer: EventProducer) =>
             new InteractionLog(redis, producer.topicName(TOPICS.clickstream), s.GNN_LOG_MAX_PER_PARTITION),
         },
-        { provide: GNN_PUBLISHER, inject: [REDIS], useFactory: (redis: RedisClient) => new ModelPublisher(redis, s.GNN_VERSION_GRACE_MS) },
+        {
+          provide: GNN_PUBLISHER,
+          inject: [REDIS],
+          useFactory: (redis: RedisClient) => new ModelPublisher(redis, s.GNN_VERSION_GRACE_MS),
+        },
         {
           provide: GNN_READER,
           inject: [REDIS],

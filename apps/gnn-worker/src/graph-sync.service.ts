@@ -56,7 +56,12 @@ export class GraphSync implements OnApplicationBootstrap, OnApplicationShutdown 
       edges: this.graph.numEdges,
       seconds: Math.round(performance.now() - started) / 1000,
     });
-    this.poll = new PeriodicTask('reading the interaction logs (retried next poll)', this.config.service.GNN_LOG_POLL_MS, () => this.sync(), this.log);
+    this.poll = new PeriodicTask(
+      'reading the interaction logs (retried next poll)',
+      this.config.service.GNN_LOG_POLL_MS,
+      () => this.sync(),
+      this.log,
+    );
     this.poll.start();
   }
 

@@ -2,7 +2,12 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { TOPICS } from '@offerstream/contracts';
 import { BatchConsumer } from '@offerstream/kafka';
 import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
-import { interactionOf, type InteractionLog, type InteractionWeights, type LoggedInteraction } from '@offerstream/recsys';
+import {
+  interactionOf,
+  type InteractionLog,
+  type InteractionWeights,
+  type LoggedInteraction,
+} from '@offerstream/recsys';
 import type { GnnWorkerConfig } from './gnn-worker.config';
 import type { GnnMetrics } from './gnn-worker.metrics';
 import { GNN_CONFIG, GNN_LOG, GNN_METRICS } from './gnn-worker.tokens';
@@ -22,7 +27,11 @@ export class InteractionConsumer implements OnApplicationBootstrap, OnApplicatio
     @Inject(GNN_METRICS) metrics: GnnMetrics,
   ) {
     const s = config.service;
-    const weights: InteractionWeights = { view: s.GNN_WEIGHT_VIEW, cart: s.GNN_WEIGHT_CART, purchase: s.GNN_WEIGHT_PURCHASE };
+    const weights: InteractionWeights = {
+      view: s.GNN_WEIGHT_VIEW,
+      cart: s.GNN_WEIGHT_CART,
+      purchase: s.GNN_WEIGHT_PURCHASE,
+    };
     this.consumer = new BatchConsumer({
       ...infra,
       groupId: s.CONSUMER_GROUP,

@@ -1,6 +1,12 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { generateClickstream, isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
-import { ClickstreamWriter, FeatureStoreReader, loadFeatureStoreConfig, type PartitionEvent, type Rejection } from '@offerstream/feature-store';
+import {
+  ClickstreamWriter,
+  FeatureStoreReader,
+  loadFeatureStoreConfig,
+  type PartitionEvent,
+  type Rejection,
+} from '@offerstream/feature-store';
 
 const cfg = loadFeatureStoreConfig({});
 
@@ -18,8 +24,14 @@ describe('the clickstream writer on a real Redis', () => {
   });
 
   function batch(): { events: PartitionEvent[]; userId: string } {
-    const [good] = [...generateClickstream(1, { users: 1, items: 5, seed: 4, startTime: Date.UTC(2026, 5, 1) })] as [ClickstreamEvent];
-    const late: ClickstreamEvent = { ...good, eventId: 'late', occurredAt: new Date(Date.UTC(2026, 5, 1) - 3_600_000).toISOString() };
+    const [good] = [...generateClickstream(1, { users: 1, items: 5, seed: 4, startTime: Date.UTC(2026, 5, 1) })] as [
+      ClickstreamEvent,
+    ];
+    const late: ClickstreamEvent = {
+      ...good,
+      eventId: 'late',
+      occurredAt: new Date(Date.UTC(2026, 5, 1) - 3_600_000).toISOString(),
+    };
     const events = [good, late].map((event, i) => ({ offset: String(i), event, bytes: JSON.stringify(event).length }));
     return { events, userId: good.userId ?? good.anonymousId ?? '' };
   }

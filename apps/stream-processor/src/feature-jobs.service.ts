@@ -29,7 +29,8 @@ export class FeatureJobsService implements OnApplicationBootstrap, OnApplication
     this.every('content-neighbours', f.neighbourRefreshMs, () => content.refreshDirty(500));
     this.every('segments', Math.min(f.segmentIntervalMs, 60_000), async () => {
       const model = await segments.runIfDue(this.owner);
-      if (model) this.logger.info('user segments trained', { version: model.version, k: model.k, sample: model.sampleSize });
+      if (model)
+        this.logger.info('user segments trained', { version: model.version, k: model.k, sample: model.sampleSize });
     });
   }
 

@@ -51,20 +51,31 @@ function catalog(): CatalogEvent[] {
   }));
 }
 
-const close = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number, tol: number): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 function expectSameUser(id: string, got: UserState | null, want: UserState): void {
   const where = `user ${id}`;
   expect({ where, found: got !== null }).toEqual({ where, found: true });
   if (!got) return;
-  expect({ where, history: got.history, purchased: got.purchased, session: got.session, count: got.eventCount }).toEqual({
+  expect({
+    where,
+    history: got.history,
+    purchased: got.purchased,
+    session: got.session,
+    count: got.eventCount,
+  }).toEqual({
     where,
     history: want.history,
     purchased: want.purchased,
     session: want.session,
     count: want.eventCount,
   });
-  expect({ where, f: got.rfm.frequency, t: got.rfm.lastPurchaseAt }).toEqual({ where, f: want.rfm.frequency, t: want.rfm.lastPurchaseAt });
+  expect({ where, f: got.rfm.frequency, t: got.rfm.lastPurchaseAt }).toEqual({
+    where,
+    f: want.rfm.frequency,
+    t: want.rfm.lastPurchaseAt,
+  });
   expect(close(got.rfm.monetary, want.rfm.monetary, 1e-9)).toBe(true);
   for (const [m1, m2] of [
     [got.categories, want.categories],
@@ -73,11 +84,14 @@ function expectSameUser(id: string, got: UserState | null, want: UserState): voi
     expect([...m1.keys()].sort()).toEqual([...m2.keys()].sort());
     for (const [k, v] of m2) expect({ where, k, ok: close(m1.get(k) ?? NaN, v, 1e-4) }).toEqual({ where, k, ok: true });
   }
-  want.priceBands.forEach((v, i) => expect({ where, i, ok: close(got.priceBands[i] ?? NaN, v, 1e-4) }).toEqual({ where, i, ok: true }));
+  want.priceBands.forEach((v, i) =>
+    expect({ where, i, ok: close(got.priceBands[i] ?? NaN, v, 1e-4) }).toEqual({ where, i, ok: true }),
+  );
   expect(got.vector === null).toBe(want.vector === null);
   if (got.vector && want.vector) {
     let maxDiff = 0;
-    for (let i = 0; i < want.vector.length; i++) maxDiff = Math.max(maxDiff, Math.abs((got.vector[i] ?? 0) - (want.vector[i] ?? 0)));
+    for (let i = 0; i < want.vector.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs((got.vector[i] ?? 0) - (want.vector[i] ?? 0)));
     expect({ where, vectorOk: maxDiff < 2e-2 }).toEqual({ where, vectorOk: true });
   }
 }
@@ -147,20 +161,30 @@ describe.each([
     }
     await producer.disconnect();
     await during();
-    await waitFor(async () => ((await counted()) >= events.length ? true : undefined), { timeoutMs: 90_000, what: 'all events applied' });
+    await waitFor(async () => ((await counted()) >= events.length ? true : undefined), {
+      timeoutMs: 90_000,
+      what: 'all events applied',
+    });
   }
 
   /** Replays the topic (partition, offset order) through the reference model and compares every user and item. */
   async function expectStateEqualsReference(): Promise<void> {
     const records = await kcatConsumeAll(KAFKA_BROKERS, topic(TOPICS.clickstream));
-    const ids = [...new Set(records.flatMap((r) => {
-      const e = JSON.parse(r.payload ?? '{}') as ClickstreamEvent;
-      return e.type === 'product_view' || e.type === 'add_to_cart' || e.type === 'review' || e.type === 'remove_from_cart'
-        ? [e.payload.itemId]
-        : e.type === 'purchase'
-          ? e.payload.lines.map((l) => l.itemId)
-          : [];
-    }))];
+    const ids = [
+      ...new Set(
+        records.flatMap((r) => {
+          const e = JSON.parse(r.payload ?? '{}') as ClickstreamEvent;
+          return e.type === 'product_view' ||
+            e.type === 'add_to_cart' ||
+            e.type === 'review' ||
+            e.type === 'remove_from_cart'
+            ? [e.payload.itemId]
+            : e.type === 'purchase'
+              ? e.payload.lines.map((l) => l.itemId)
+              : [];
+        }),
+      ),
+    ];
     const info = await new ItemInfoCache(ctx.redis, 0, 0).load(ids);
     const ref = new ReferenceFeatureModel(cfg, (id) => info.get(id));
     records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
@@ -184,7 +208,9 @@ describe.each([
       const want = ref.neighbours(item);
       const got = await reader.getNeighbours(item, cfg.neighboursK);
       expect(got.length).toBe(want.length);
-      want.forEach((w, i) => expect({ item, i, ok: close(got[i]?.score ?? NaN, w.score, 1e-6) }).toEqual({ item, i, ok: true }));
+      want.forEach((w, i) =>
+        expect({ item, i, ok: close(got[i]?.score ?? NaN, w.score, 1e-6) }).toEqual({ item, i, ok: true }),
+      );
     }
   }
 
@@ -253,7 +279,10 @@ describe.each([
     expect(reasons.some((r) => /not JSON/.test(r))).toBe(true);
 
     const base = `http://127.0.0.1:${s.port}`;
-    const profile = (await (await fetch(`${base}/users/${key}/profile`)).json()) as { userId: string; recentItems: string[] };
+    const profile = (await (await fetch(`${base}/users/${key}/profile`)).json()) as {
+      userId: string;
+      recentItems: string[];
+    };
     expect(profile.userId).toBe(key);
     const missing = await fetch(`${base}/users/nobody-here/profile`);
     expect(missing.status).toBe(404);

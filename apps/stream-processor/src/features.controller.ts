@@ -35,6 +35,10 @@ export class FeaturesController {
     const items = await this.reader.getItems([id]);
     const item = items.get(id);
     if (!item) throw new NotFoundException(`unknown item ${id}`);
-    return { itemId: id, neighbours: item.neighbours.slice(0, k), contentNeighbours: item.contentNeighbours.slice(0, k) };
+    return {
+      itemId: id,
+      neighbours: item.neighbours.slice(0, k),
+      contentNeighbours: item.contentNeighbours.slice(0, k),
+    };
   }
 }

@@ -23,7 +23,8 @@ describe('stream-processor against real Kafka and Redis', () => {
   let service: ServiceProcess | undefined;
 
   const topic = (): string => h.ctx.topicPrefix + TOPICS.clickstream.name;
-  const store = (): EventCounterStore => new EventCounterStore(h.ctx.redis, String(h.ctx.env['CONSUMER_GROUP']), topic());
+  const store = (): EventCounterStore =>
+    new EventCounterStore(h.ctx.redis, String(h.ctx.env['CONSUMER_GROUP']), topic());
   const start = (): Promise<ServiceProcess> => h.start();
 
   it('counts events produced by kcat, an independent client, in Redis', async () => {
@@ -78,12 +79,13 @@ describe('stream-processor against real Kafka and Redis', () => {
       for (let i = from; i < to; i += 2500) {
         await producer.send({
           topic: topic(),
-          messages: events.slice(i, Math.min(i + 2500, to)).map((e) => ({ key: e.userId ?? null, value: JSON.stringify(e) })),
+          messages: events
+            .slice(i, Math.min(i + 2500, to))
+            .map((e) => ({ key: e.userId ?? null, value: JSON.stringify(e) })),
         });
       }
     };
-    const sum = async (): Promise<number> =>
-      Object.values(await store().totals(PARTITIONS)).reduce((a, b) => a + b, 0);
+    const sum = async (): Promise<number> => Object.values(await store().totals(PARTITIONS)).reduce((a, b) => a + b, 0);
 
     // Each wave is stopped as soon as it has made progress, so the stop lands while batches are in flight.
     const waves = [

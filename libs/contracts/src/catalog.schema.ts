@@ -11,7 +11,12 @@ export const catalogItem = z.object({
   price: money,
   currency,
   cost: money.optional().describe('Unit cost; with price it bounds how deep a discount may go'),
-  marginRate: z.number().min(-1).max(1).optional().describe('Gross margin as a share of price, when cost is not shared'),
+  marginRate: z
+    .number()
+    .min(-1)
+    .max(1)
+    .optional()
+    .describe('Gross margin as a share of price, when cost is not shared'),
   stock: z.number().int().min(0),
   tags: z.array(z.string().max(64)).max(64).default([]),
   language: z.string().max(16).optional(),
@@ -19,7 +24,11 @@ export const catalogItem = z.object({
 export type CatalogItem = z.infer<typeof catalogItem>;
 
 export const itemUpsertEvent = z.object({ ...envelopeShape, type: z.literal('item_upsert'), payload: catalogItem });
-export const itemDeleteEvent = z.object({ ...envelopeShape, type: z.literal('item_delete'), payload: z.object({ itemId }) });
+export const itemDeleteEvent = z.object({
+  ...envelopeShape,
+  type: z.literal('item_delete'),
+  payload: z.object({ itemId }),
+});
 
 export const catalogEvent = z.discriminatedUnion('type', [itemUpsertEvent, itemDeleteEvent]);
 export type CatalogEvent = z.infer<typeof catalogEvent>;

@@ -4,7 +4,10 @@ import { envelopeShape, hasUserKey, itemId, money, currency, USER_KEY_REQUIRED }
 const event = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({ ...envelopeShape, type: z.literal(type), payload });
 
-export const pageViewEvent = event('page_view', z.object({ url: z.string().max(2048), referrer: z.string().max(2048).optional() }));
+export const pageViewEvent = event(
+  'page_view',
+  z.object({ url: z.string().max(2048), referrer: z.string().max(2048).optional() }),
+);
 export const productViewEvent = event(
   'product_view',
   z.object({ itemId, price: money.optional(), categoryPath: z.array(z.string().max(128)).max(8).optional() }),

@@ -29,9 +29,21 @@ describe('event codec', () => {
     ['an empty message', Buffer.alloc(0), /no value/],
     ['bytes that are not JSON', Buffer.from([0xff, 0xfe, 0x00]), /not JSON/],
     ['an unknown event type', Buffer.from(JSON.stringify({ ...envelope(), type: 'teleport', payload: {} })), /schema/],
-    ['an event without any user key', Buffer.from(JSON.stringify({ ...envelope(), userId: undefined, type: 'page_view', payload: { url: '/' } })), /userId or anonymousId/],
-    ['a rating out of range', Buffer.from(JSON.stringify({ ...envelope(), type: 'review', payload: { itemId: 'i', rating: 9, text: 'x' } })), /rating/],
-    ['a future major schema version', Buffer.from(JSON.stringify({ ...envelope(), schemaVersion: '2.0', type: 'page_view', payload: { url: '/' } })), /schemaVersion/],
+    [
+      'an event without any user key',
+      Buffer.from(JSON.stringify({ ...envelope(), userId: undefined, type: 'page_view', payload: { url: '/' } })),
+      /userId or anonymousId/,
+    ],
+    [
+      'a rating out of range',
+      Buffer.from(JSON.stringify({ ...envelope(), type: 'review', payload: { itemId: 'i', rating: 9, text: 'x' } })),
+      /rating/,
+    ],
+    [
+      'a future major schema version',
+      Buffer.from(JSON.stringify({ ...envelope(), schemaVersion: '2.0', type: 'page_view', payload: { url: '/' } })),
+      /schemaVersion/,
+    ],
     ['an oversized message', Buffer.alloc(MAX_EVENT_BYTES + 1, 0x20), /over the/],
   ])('rejects %s with a reason instead of throwing', (_name, value, reason) => {
     const r = decodeEvent(TOPICS.clickstream, value);
@@ -45,7 +57,13 @@ describe('event codec', () => {
 
   it('ignores unknown fields so that additive minor versions stay compatible', () => {
     const value = Buffer.from(
-      JSON.stringify({ ...envelope(), schemaVersion: '1.7', newField: 1, type: 'page_view', payload: { url: '/', extra: true } }),
+      JSON.stringify({
+        ...envelope(),
+        schemaVersion: '1.7',
+        newField: 1,
+        type: 'page_view',
+        payload: { url: '/', extra: true },
+      }),
     );
     expect(decodeEvent(TOPICS.clickstream, value).ok).toBe(true);
   });

@@ -34,12 +34,18 @@ export function decodeEvent<S extends z.ZodType>(
 }
 
 /** Validates before encoding so nothing invalid is ever produced by our own services. */
-export function encodeEvent<S extends z.ZodType>(topic: Pick<TopicSpec<S>, 'name' | 'schema'>, event: z.input<S>): Buffer {
+export function encodeEvent<S extends z.ZodType>(
+  topic: Pick<TopicSpec<S>, 'name' | 'schema'>,
+  event: z.input<S>,
+): Buffer {
   const parsed = topic.schema.safeParse(event);
   if (!parsed.success) {
-    throw new ValidationError(`refusing to produce an invalid event to ${topic.name}: ${parsed.error.issues[0]?.message ?? ''}`, {
-      topic: topic.name,
-    });
+    throw new ValidationError(
+      `refusing to produce an invalid event to ${topic.name}: ${parsed.error.issues[0]?.message ?? ''}`,
+      {
+        topic: topic.name,
+      },
+    );
   }
   return Buffer.from(JSON.stringify(parsed.data));
 }

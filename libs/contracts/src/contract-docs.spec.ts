@@ -16,9 +16,13 @@ describe('exported contract documents', () => {
   it('matches the committed files in docs/ (regenerate with tools/generate-contract-docs.ts)', () => {
     const root = join(__dirname, '..', '..', '..');
     expect(() =>
-      execFileSync(process.execPath, [join(root, 'tools/run-ts.cjs'), join(root, 'tools/generate-contract-docs.ts'), '--check'], {
-        stdio: 'pipe',
-      }),
+      execFileSync(
+        process.execPath,
+        [join(root, 'tools/run-ts.cjs'), join(root, 'tools/generate-contract-docs.ts'), '--check'],
+        {
+          stdio: 'pipe',
+        },
+      ),
     ).not.toThrow();
   });
 });

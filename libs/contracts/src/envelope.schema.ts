@@ -32,4 +32,7 @@ export const USER_KEY_REQUIRED = 'userId or anonymousId is required';
 
 export const money = z.number().finite().min(0).max(1e9);
 export const itemId = id;
-export const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO-4217 currency code').default('EUR');
+export const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'ISO-4217 currency code')
+  .default('EUR');

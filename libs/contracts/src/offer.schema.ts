@@ -28,7 +28,11 @@ export const offer = z.object({
   userId: z.string().min(1).max(128),
   offerType,
   items: z.array(itemId).max(100),
-  value: z.number().min(0).max(1e6).describe('Percent for percent_discount, amount for fixed_discount/coupon, 0 otherwise'),
+  value: z
+    .number()
+    .min(0)
+    .max(1e6)
+    .describe('Percent for percent_discount, amount for fixed_discount/coupon, 0 otherwise'),
   currency,
   expiresAt: z.iso.datetime({ offset: true }),
   campaignId: z.string().min(1).max(128),
@@ -38,13 +42,19 @@ export const offer = z.object({
   appliesTo: z
     .enum(['viewed_item', 'cart', 'order', 'recommended'])
     .optional()
-    .describe('What the offer applies to: the item the user viewed, their cart, their next order, or items recommended to them'),
+    .describe(
+      'What the offer applies to: the item the user viewed, their cart, their next order, or items recommended to them',
+    ),
   reasonCodes: z.array(z.string().max(128)).min(1).max(64),
   modelVersions: z.record(z.string(), z.string()),
   score: z.number().finite(),
   upliftEstimate: z.number().finite(),
   expectedIncrementalProfit: z.number().finite(),
-  probability: z.number().gt(0).max(1).describe('Probability with which the policy chose this offer, for off-policy evaluation'),
+  probability: z
+    .number()
+    .gt(0)
+    .max(1)
+    .describe('Probability with which the policy chose this offer, for off-policy evaluation'),
 });
 export type Offer = z.infer<typeof offer>;
 
@@ -59,7 +69,11 @@ export const offerOutcome = z.object({
   revenue: money.optional().describe('Order value for redeem'),
   discountCost: money.optional().describe('What the redemption cost the shop'),
 });
-export const offerOutcomeEvent = z.object({ ...envelopeShape, type: z.literal('offer_outcome'), payload: offerOutcome });
+export const offerOutcomeEvent = z.object({
+  ...envelopeShape,
+  type: z.literal('offer_outcome'),
+  payload: offerOutcome,
+});
 export type OfferOutcomeEvent = z.infer<typeof offerOutcomeEvent>;
 
 export const offerRequest = z.object({
@@ -68,5 +82,9 @@ export const offerRequest = z.object({
   context: z.record(z.string(), z.union([z.string().max(1024), z.number(), z.boolean()])).default({}),
   maxItems: z.number().int().min(1).max(100).default(10),
 });
-export const offerRequestEvent = z.object({ ...envelopeShape, type: z.literal('offer_request'), payload: offerRequest });
+export const offerRequestEvent = z.object({
+  ...envelopeShape,
+  type: z.literal('offer_request'),
+  payload: offerRequest,
+});
 export type OfferRequestEvent = z.infer<typeof offerRequestEvent>;

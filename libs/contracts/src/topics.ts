@@ -30,7 +30,7 @@ export const TOPICS = {
     name: `offerstream.clickstream.v${CONTRACT_MAJOR}`,
     description: 'Shop clickstream: views, searches, carts, checkouts, purchases and reviews',
     schema: clickstreamEvent,
-    key: 'userId, else anonymousId (all of one visitor\'s events in one partition, in order)',
+    key: "userId, else anonymousId (all of one visitor's events in one partition, in order)",
     partitions: 12,
     retentionMs: 7 * DAY_MS,
     producers: ['shop backends'],
@@ -78,7 +78,8 @@ export const TOPICS = {
   }),
   decisions: spec({
     name: `offerstream.decisions.v${CONTRACT_MAJOR}`,
-    description: 'Every decision (offer, no offer, holdout) with the executed action, its probability and the candidates considered, for offline policy evaluation',
+    description:
+      'Every decision (offer, no offer, holdout) with the executed action, its probability and the candidates considered, for offline policy evaluation',
     schema: decisionEvent,
     key: 'payload.userId',
     partitions: 6,

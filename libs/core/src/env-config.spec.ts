@@ -3,7 +3,12 @@ import { envField, loadEnvConfig } from './env-config';
 import { ConfigError } from './offerstream.error';
 
 describe('environment config', () => {
-  const shape = { PORT: envField.int(3000, 1, 65535), BROKERS: envField.list('a:1'), DEBUG: envField.bool(false), NAME: z.string().min(1) };
+  const shape = {
+    PORT: envField.int(3000, 1, 65535),
+    BROKERS: envField.list('a:1'),
+    DEBUG: envField.bool(false),
+    NAME: z.string().min(1),
+  };
 
   it('applies defaults and coerces strings', () => {
     expect(loadEnvConfig(shape, { PORT: '8080', NAME: 'x', DEBUG: 'yes' })).toEqual({

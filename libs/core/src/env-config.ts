@@ -39,6 +39,11 @@ export const envField = {
     z
       .string()
       .default(def)
-      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      )
       .pipe(z.array(z.string()).min(1)),
 };

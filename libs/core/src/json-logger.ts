@@ -22,7 +22,9 @@ export function createLogger(
   const min = ORDER[level] ?? ORDER.info;
   const log = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, logger: name, msg, ...base, ...serialize(fields) }));
+    write(
+      JSON.stringify({ time: new Date().toISOString(), level: lvl, logger: name, msg, ...base, ...serialize(fields) }),
+    );
   };
   return {
     debug: (m, f) => log('debug', m, f),
@@ -48,7 +50,8 @@ function serializeError(e: Error, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message, stack: e.stack, ...(e as object) };
   const cause: unknown = e.cause;
   if (cause !== undefined) {
-    out['cause'] = cause instanceof Error && depth < 5 ? serializeError(cause, depth + 1) : JSON.stringify(cause) ?? 'undefined';
+    out['cause'] =
+      cause instanceof Error && depth < 5 ? serializeError(cause, depth + 1) : (JSON.stringify(cause) ?? 'undefined');
   }
   return out;
 }

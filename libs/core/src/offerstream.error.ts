@@ -23,7 +23,13 @@ export class OfferStreamError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable, context: this.context };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      retriable: this.retriable,
+      context: this.context,
+    };
   }
 }
 
@@ -56,7 +62,7 @@ export function isRetriable(error: unknown): boolean {
   // kafkajs and ioredis mark their own transient failures; anything else unknown is treated as transient
   // so that a bug in a dependency does not silently dead-letter good events.
   if (typeof error === 'object' && error !== null && 'retriable' in error) {
-    return Boolean((error).retriable);
+    return Boolean(error.retriable);
   }
   return true;
 }

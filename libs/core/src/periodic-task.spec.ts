@@ -25,10 +25,15 @@ describe('a periodic task', () => {
   it('logs a failed run and keeps going', async () => {
     const lines: string[] = [];
     let runs = 0;
-    const task = new PeriodicTask('flaky job', 5, async () => {
-      runs++;
-      if (runs === 1) throw new Error('redis went away');
-    }, createLogger('test', 'warn', {}, (l) => lines.push(l)));
+    const task = new PeriodicTask(
+      'flaky job',
+      5,
+      async () => {
+        runs++;
+        if (runs === 1) throw new Error('redis went away');
+      },
+      createLogger('test', 'warn', {}, (l) => lines.push(l)),
+    );
     task.start();
     await sleep(60);
     await task.stop();

@@ -8,7 +8,9 @@ import { OfferStreamError } from './offerstream.error';
 export function startWorker(file: string, options: WorkerOptions = {}): Worker {
   if (!file.endsWith('.ts')) return new Worker(file, options);
   const bootstrap = [
-    "process.env.SWC_NODE_PROJECT ??= require('node:path').join(" + JSON.stringify(findRepoRoot(file)) + ", 'tsconfig.json');",
+    "process.env.SWC_NODE_PROJECT ??= require('node:path').join(" +
+      JSON.stringify(findRepoRoot(file)) +
+      ", 'tsconfig.json');",
     "require('@swc-node/register');",
     `require(${JSON.stringify(file)});`,
   ].join('\n');
@@ -56,7 +58,8 @@ export function runWorkerTask<R, P = never>(
       reject(new OfferStreamError(opts.code, `${opts.what} worker crashed`, { retriable: true, cause }));
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new OfferStreamError(opts.code, `${opts.what} worker exited with ${code}`, { retriable: true }));
+      if (!settled)
+        reject(new OfferStreamError(opts.code, `${opts.what} worker exited with ${code}`, { retriable: true }));
     });
   });
 }
@@ -72,5 +75,7 @@ export function serveWorkerTask<I, R, P = never>(
   Promise.resolve()
     .then(() => work(workerData as I, (event) => post({ type: 'progress', event })))
     .then((result) => post({ type: 'done', result }, transferOf(result)))
-    .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    .catch((error: unknown) =>
+      post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
 }

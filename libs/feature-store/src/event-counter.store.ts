@@ -22,7 +22,12 @@ export class EventCounterStore {
     const args: string[] = [];
     for (const e of events) args.push(e.offset, e.event.type);
     try {
-      return await runLua<number>(this.redis, 'countEvents', [RedisKeys.partitionCounters(this.group, this.topic, partition)], args);
+      return await runLua<number>(
+        this.redis,
+        'countEvents',
+        [RedisKeys.partitionCounters(this.group, this.topic, partition)],
+        args,
+      );
     } catch (e) {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not apply event counters', e, { partition });
     }

@@ -17,7 +17,8 @@ const priceBands = z
       .refine((a) => a.every((v, i) => i === 0 || v > (a[i - 1] ?? 0)), 'must be increasing numbers'),
   );
 
-const DEFAULT_WEIGHTS = 'product_view=1,add_to_cart=3,remove_from_cart=-1,checkout=0,purchase=5,review=3,search=0,page_view=0';
+const DEFAULT_WEIGHTS =
+  'product_view=1,add_to_cart=3,remove_from_cart=-1,checkout=0,purchase=5,review=3,search=0,page_view=0';
 const eventWeights = z
   .string()
   .default(DEFAULT_WEIGHTS)

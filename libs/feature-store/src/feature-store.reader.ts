@@ -138,7 +138,9 @@ export class FeatureStoreReader {
   }
 
   async getContentNeighbours(itemId: string, k: number): Promise<Neighbour[]> {
-    return pairs(await this.redis.zrevrange(RedisKeys.item.contentNeighbours(itemId), 0, Math.max(0, k - 1), 'WITHSCORES'));
+    return pairs(
+      await this.redis.zrevrange(RedisKeys.item.contentNeighbours(itemId), 0, Math.max(0, k - 1), 'WITHSCORES'),
+    );
   }
 
   async getTrending(k: number): Promise<Neighbour[]> {
@@ -209,7 +211,9 @@ export function toUserProfile(
     purchased: new Set(s.purchased),
     seen: new Set(s.history),
     segment:
-      model && s.vector && s.vector.length === model.dims ? nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector))) : null,
+      model && s.vector && s.vector.length === model.dims
+        ? nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector)))
+        : null,
   };
 }
 

@@ -2,7 +2,15 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { decodeEvent, type TopicSpec } from '@offerstream/contracts';
-import { backoffMs, createLogger, errorCode, isRetriable, type OfferStreamError, sleep, type Logger } from '@offerstream/core';
+import {
+  backoffMs,
+  createLogger,
+  errorCode,
+  isRetriable,
+  type OfferStreamError,
+  sleep,
+  type Logger,
+} from '@offerstream/core';
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { EventProducer } from './event-producer';
@@ -151,7 +159,14 @@ export class BatchConsumer<S extends z.ZodType> {
         isRunning: () => payload.isRunning() && !payload.isStale(),
         deadLetter: async (rejected) => {
           if (rejected.length === 0) return;
-          await this.deadLetter(rejected.map(({ event, error }) => ({ sourceTopic: batch.topic, partition: batch.partition, message: event.message, error })));
+          await this.deadLetter(
+            rejected.map(({ event, error }) => ({
+              sourceTopic: batch.topic,
+              partition: batch.partition,
+              message: event.message,
+              error,
+            })),
+          );
           earlyDead += rejected.length;
         },
       };
@@ -166,7 +181,10 @@ export class BatchConsumer<S extends z.ZodType> {
       ]);
       this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'processed' }, events.length);
       if (dead.length + earlyDead > 0) {
-        this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'dead_lettered' }, dead.length + earlyDead);
+        this.metrics?.events.inc(
+          { topic: batch.topic, group: this.opts.groupId, result: 'dead_lettered' },
+          dead.length + earlyDead,
+        );
       }
       this.metrics?.lag.set(
         { topic: batch.topic, group: this.opts.groupId, partition: String(batch.partition) },

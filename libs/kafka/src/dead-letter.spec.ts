@@ -8,7 +8,14 @@ describe('dead letters', () => {
       {
         sourceTopic: 'shop.clicks',
         partition: 4,
-        message: { key: Buffer.from('user-1'), value, headers: { trace: 'abc' }, offset: '17', timestamp: '1', attributes: 0 },
+        message: {
+          key: Buffer.from('user-1'),
+          value,
+          headers: { trace: 'abc' },
+          offset: '17',
+          timestamp: '1',
+          attributes: 0,
+        },
         error: new ValidationError('schema violation: payload.itemId: required'),
       },
       'group-a',

@@ -29,7 +29,12 @@ export class EventProducer {
   ) {
     // The default (murmur2, Java-compatible) partitioner, named so: keys land where Java producers put them, and
     // kafkajs stops warning at every boot that its default changed in v2.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async connect(): Promise<void> {
@@ -56,7 +61,11 @@ export class EventProducer {
   encode<S extends z.ZodType>(spec: TopicSpec<S>, events: readonly OutgoingEvent<S>[]): TopicBatch {
     return {
       topic: this.topicName(spec),
-      messages: events.map((e) => ({ key: e.key, value: encodeEvent(spec, e.event), headers: { 'content-type': 'application/json', ...e.headers } })),
+      messages: events.map((e) => ({
+        key: e.key,
+        value: encodeEvent(spec, e.event),
+        headers: { 'content-type': 'application/json', ...e.headers },
+      })),
     };
   }
 

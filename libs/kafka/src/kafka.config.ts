@@ -5,16 +5,19 @@ import { ConfigError, envField, loadEnvConfig, type Logger } from '@offerstream/
 
 /** Kafka connection settings, read from the environment and validated at boot. */
 export const kafkaEnvShape = {
-  KAFKA_BROKERS: envField.list('127.0.0.1:9092').pipe(
-    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')),
-  ),
+  KAFKA_BROKERS: envField
+    .list('127.0.0.1:9092')
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))),
   KAFKA_CLIENT_ID: envField.str('offerstream'),
   KAFKA_SSL: envField.bool(false),
   KAFKA_SSL_CA_FILE: z.string().optional(),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore')
+    .default(''),
   /** kafkajs retries of a failed request (exponential backoff from KAFKA_RETRY_INITIAL_MS, capped at 30 s each). */
   KAFKA_RETRIES: envField.int(8, 0, 100),
   KAFKA_RETRY_INITIAL_MS: envField.int(200, 10, 60_000),

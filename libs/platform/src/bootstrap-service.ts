@@ -72,7 +72,8 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
 export function runMain(main: () => Promise<unknown>, name: string): void {
   main().catch((e: unknown) => {
     const logger = createLogger(name);
-    if (e instanceof OfferStreamError) logger.error(`failed to start: ${e.message}`, { code: e.code, context: e.context });
+    if (e instanceof OfferStreamError)
+      logger.error(`failed to start: ${e.message}`, { code: e.code, context: e.context });
     else logger.error(`failed to start: ${errorMessage(e)}`, { error: e });
     process.stderr.write(`${name}: failed to start: ${errorMessage(e)}\n`);
     process.exit(1);

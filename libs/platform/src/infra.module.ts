@@ -68,7 +68,12 @@ export class InfraModule implements OnApplicationShutdown {
         {
           provide: CONSUMER_INFRA,
           inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER],
-          useFactory: (kafka: Kafka, producer: EventProducer, registry: Registry, logger: Logger): ConsumerInfra => ({ kafka, producer, registry, logger }),
+          useFactory: (kafka: Kafka, producer: EventProducer, registry: Registry, logger: Logger): ConsumerInfra => ({
+            kafka,
+            producer,
+            registry,
+            logger,
+          }),
         },
         {
           provide: REDIS,

@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from '@offerstream/core';
@@ -27,9 +34,13 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     const security = loadSecurityConfig(env);
     const keys =
       security.AUTH_MODE === 'keys'
-        ? new ApiKeyStore({ inline: security.API_KEYS, file: security.API_KEYS_FILE, reloadMs: security.API_KEYS_RELOAD_S * 1000 }, logger)
+        ? new ApiKeyStore(
+            { inline: security.API_KEYS, file: security.API_KEYS_FILE, reloadMs: security.API_KEYS_RELOAD_S * 1000 },
+            logger,
+          )
         : undefined;
-    if (!keys) logger.warn('AUTH_MODE=off: every route is open to anyone who reaches the port (local development only)');
+    if (!keys)
+      logger.warn('AUTH_MODE=off: every route is open to anyone who reaches the port (local development only)');
     return {
       module: PlatformModule,
       controllers: [OpsController],

@@ -37,15 +37,23 @@ export function loadLuaScripts(client: Redis | Cluster, dir: string): string[] {
 }
 
 /** Calls a script loaded by loadLuaScripts; typed at the call site by whoever owns the script. */
-export async function runLua<T>(client: Redis | Cluster, name: string, keys: readonly string[], args: readonly LuaArg[]): Promise<T> {
+export async function runLua<T>(
+  client: Redis | Cluster,
+  name: string,
+  keys: readonly string[],
+  args: readonly LuaArg[],
+): Promise<T> {
   const fn = (client as unknown as Record<string, unknown>)[name];
   if (typeof fn !== 'function') throw new Error(`Lua script ${name} is not loaded (see ${basename(__filename)})`);
   const call = fn as (...a: LuaArg[]) => Promise<T>;
-  return variadic.get(client)?.has(name) ? await call.call(client, keys.length, ...keys, ...args) : await call.call(client, ...keys, ...args);
+  return variadic.get(client)?.has(name)
+    ? await call.call(client, keys.length, ...keys, ...args)
+    : await call.call(client, ...keys, ...args);
 }
 
 /** Keys of different slots may share one script call only on a standalone Redis: `standalone` there, 1 on a Cluster. */
-export const keyGroupsPerCall = (client: RedisClient, standalone: number): number => (client.isCluster ? 1 : standalone);
+export const keyGroupsPerCall = (client: RedisClient, standalone: number): number =>
+  client.isCluster ? 1 : standalone;
 
 function camel(kebab: string): string {
   return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -10,7 +10,10 @@ export const redisEnvShape = {
     .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
   /** Comma-separated host:port seeds; when set, the Cluster client is used and REDIS_URL only gives credentials. */
   REDIS_CLUSTER_NODES: z.string().optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]*$/, 'letters, digits, colon, dash, underscore').default('os:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]*$/, 'letters, digits, colon, dash, underscore')
+    .default('os:'),
   REDIS_USERNAME: z.string().optional(),
   REDIS_PASSWORD: z.string().optional(),
   REDIS_TLS_CA_FILE: z.string().optional(),

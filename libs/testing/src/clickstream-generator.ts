@@ -60,7 +60,11 @@ export function* generateClickstream(total: number, opts: GeneratorOptions): Gen
         e = {
           ...base,
           type: 'review',
-          payload: { itemId: pickItem(), rating, text: rating >= 4 ? 'great product, works well' : 'broke after a week, very disappointed' },
+          payload: {
+            itemId: pickItem(),
+            rating,
+            text: rating >= 4 ? 'great product, works well' : 'broke after a week, very disappointed',
+          },
         };
       } else {
         e = { ...base, type: 'page_view', payload: { url: '/home' } };
@@ -71,7 +75,16 @@ export function* generateClickstream(total: number, opts: GeneratorOptions): Gen
   }
 }
 
-const QUERIES = ['running shoes', 'wireless headphones', 'phone case', 'shampoo', 'water heater', '手机', '洗发水', 'novel'];
+const QUERIES = [
+  'running shoes',
+  'wireless headphones',
+  'phone case',
+  'shampoo',
+  'water heater',
+  '手机',
+  '洗发水',
+  'novel',
+];
 
 function zipfCdf(n: number, s: number): Float64Array {
   const cdf = new Float64Array(n);

@@ -4,7 +4,11 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Produces key/value lines with kcat, an independent (librdkafka) client, using Java's murmur2 partitioner. */
-export async function kcatProduce(brokers: string, topic: string, records: { key: string; value: string }[]): Promise<void> {
+export async function kcatProduce(
+  brokers: string,
+  topic: string,
+  records: { key: string; value: string }[],
+): Promise<void> {
   const input = records.map((r) => `${r.key}\t${r.value}`).join('\n') + '\n';
   const child = run('kcat', ['-b', brokers, '-P', '-t', topic, '-K', '\t', '-X', 'topic.partitioner=murmur2_random'], {
     timeout: 30_000,

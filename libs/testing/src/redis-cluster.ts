@@ -12,7 +12,10 @@ export interface RedisClusterHandle {
 }
 
 function cli(port: number, ...args: string[]): string {
-  const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (r.error) throw r.error;
   return `${r.stdout}${r.stderr}`;
 }
@@ -33,9 +36,24 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     spawn(
       'redis-server',
       [
-        '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-        '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000',
-        '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '5000',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--loglevel',
+        'warning',
       ],
       { stdio: 'ignore' },
     ),
@@ -54,11 +72,22 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) await waitFor(async () => cli(port, 'PING').includes('PONG') || undefined, { what: `redis node ${port}` });
-    const created = cli(ports[0] as number, '--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes');
+    for (const port of ports)
+      await waitFor(async () => cli(port, 'PING').includes('PONG') || undefined, { what: `redis node ${port}` });
+    const created = cli(
+      ports[0] as number,
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    );
     if (!created.includes('All 16384 slots covered')) throw new Error(`redis-cli --cluster create failed:\n${created}`);
     for (const port of ports) {
-      await waitFor(async () => cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok') || undefined, { what: `cluster state ok on ${port}` });
+      await waitFor(async () => cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok') || undefined, {
+        what: `cluster state ok on ${port}`,
+      });
     }
   } catch (e) {
     await stop();

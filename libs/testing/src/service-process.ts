@@ -19,16 +19,25 @@ export class ServiceProcess {
   }
 
   static start(app: string, env: NodeJS.ProcessEnv): ServiceProcess {
-    const child = spawn(process.execPath, [join(ROOT, 'tools', 'run-ts.cjs'), join(ROOT, 'apps', app, 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'tools', 'run-ts.cjs'), join(ROOT, 'apps', app, 'src', 'main.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return new ServiceProcess(child);
   }
 
   /** Starts the service and waits for /health/ready; a service that never gets ready fails with its last log lines. */
-  static async startReady(app: string, env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<ServiceProcess> {
+  static async startReady(
+    app: string,
+    env: NodeJS.ProcessEnv,
+    port: number,
+    timeoutMs = 60_000,
+  ): Promise<ServiceProcess> {
     const service = ServiceProcess.start(app, { ...env, PORT: String(port) });
     try {
       await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, timeoutMs);

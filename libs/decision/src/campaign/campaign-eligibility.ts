@@ -24,7 +24,8 @@ export function ineligibility(c: Campaign, ctx: EligibilityContext): string | un
   if (e.hoursUtc.length > 0 && !e.hoursUtc.includes(ctx.now.getUTCHours())) return 'outside_hours';
   if (!e.triggers.includes(ctx.trigger)) return 'trigger';
   if (e.channels.length > 0 && !e.channels.includes(ctx.channel)) return 'channel';
-  if (e.segments.length > 0 && (ctx.user?.segment === undefined || !e.segments.includes(ctx.user.segment))) return 'segment';
+  if (e.segments.length > 0 && (ctx.user?.segment === undefined || !e.segments.includes(ctx.user.segment)))
+    return 'segment';
   if (e.customers !== 'any' && (e.customers === 'returning') !== isReturning(ctx.user)) return 'customer_type';
   return undefined;
 }

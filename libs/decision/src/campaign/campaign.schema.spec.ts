@@ -22,13 +22,22 @@ describe('campaign schema', () => {
     expect(noBudget.success).toBe(false);
     if (!noBudget.success) expect(describeIssues(noBudget.error)).toMatch(/budget/);
     expect(campaignCreate.safeParse({ name: 'x', budget: { spend: 1, count: 1 }, colour: 'red' }).success).toBe(false);
-    const dates = campaignCreate.safeParse({ name: 'x', budget: { spend: 1, count: 1 }, startsAt: '2026-02-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z' });
+    const dates = campaignCreate.safeParse({
+      name: 'x',
+      budget: { spend: 1, count: 1 },
+      startsAt: '2026-02-01T00:00:00Z',
+      endsAt: '2026-01-01T00:00:00Z',
+    });
     expect(dates.success).toBe(false);
     if (!dates.success) expect(describeIssues(dates.error)).toMatch(/endsAt/);
   });
 
   it('merges a partial update, bumps the version and keeps untouched nested fields', () => {
-    const next = mergeCampaign(base(), campaignUpdate.parse({ status: 'paused', caps: { perUser: 1 } }), new Date('2026-01-02T00:00:00Z'));
+    const next = mergeCampaign(
+      base(),
+      campaignUpdate.parse({ status: 'paused', caps: { perUser: 1 } }),
+      new Date('2026-01-02T00:00:00Z'),
+    );
     expect(next.status).toBe('paused');
     expect(next.caps.perUser).toBe(1);
     expect(next.caps.cooldownMinutes).toBe(60);

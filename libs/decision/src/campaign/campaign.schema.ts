@@ -24,13 +24,24 @@ export const campaignBudget = z.object({
 export const campaignCaps = z.object({
   /** Offers of this campaign one user may get per window. */
   perUser: z.number().int().min(1).max(1_000).default(3),
-  windowHours: z.number().min(0.001).max(24 * 90).default(24),
+  windowHours: z
+    .number()
+    .min(0.001)
+    .max(24 * 90)
+    .default(24),
   /** Minimum time between two offers of any campaign to the same user. */
-  cooldownMinutes: z.number().min(0).max(60 * 24 * 30).default(60),
+  cooldownMinutes: z
+    .number()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(60),
 });
 
 export const campaignEligibility = z.object({
-  triggers: z.array(z.enum(TRIGGER_KINDS)).min(1).default([...TRIGGER_KINDS]),
+  triggers: z
+    .array(z.enum(TRIGGER_KINDS))
+    .min(1)
+    .default([...TRIGGER_KINDS]),
   /** Empty means every segment, users without a segment included. */
   segments: z.array(z.string().min(1).max(64)).max(50).default([]),
   customers: z.enum(['any', 'new', 'returning']).default('any'),
@@ -54,13 +65,20 @@ const campaignFields = {
   holdoutShare: z.number().min(0).max(0.9).default(0.1),
   /** A discount may take at most this share of the item's margin (1 = sell at cost, never below). */
   maxMarginShare: z.number().min(0).max(1).default(0.8),
-  offerTtlHours: z.number().min(0.01).max(24 * 90).default(48),
+  offerTtlHours: z
+    .number()
+    .min(0.01)
+    .max(24 * 90)
+    .default(48),
   /**
    * What an offer on a request that names an item applies to: that item (`context`), or items we recommend.
    * Carts (cart abandonment) always get the cart, service recovery the next order (see triggers/*.targeting.ts).
    */
   appliesTo: z.enum(['context', 'recommended']).default('context'),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
 };
 
 const datesInOrder = (c: { startsAt?: string | undefined; endsAt?: string | undefined }): boolean =>
@@ -68,7 +86,13 @@ const datesInOrder = (c: { startsAt?: string | undefined; endsAt?: string | unde
 const DATES_MESSAGE = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
 
 export const campaignCreate = z
-  .object({ id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'id: 1-64 letters, digits, dash, underscore').optional(), ...campaignFields })
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'id: 1-64 letters, digits, dash, underscore')
+      .optional(),
+    ...campaignFields,
+  })
   .strict()
   .refine(datesInOrder, DATES_MESSAGE);
 export type CampaignCreate = z.input<typeof campaignCreate>;

@@ -4,11 +4,22 @@ import { CandidateGenerator } from './candidate-generator';
 describe('candidate generator', () => {
   it('blends neighbours, GNN and trending and never returns excluded items', async () => {
     const fs = new InMemoryFeatureSource();
-    fs.neighbourMap.set('seed', [{ itemId: 'n1', score: 0.9 }, { itemId: 'bought', score: 0.8 }]);
-    fs.trendingItems = [{ itemId: 't1', score: 100 }, { itemId: 'n1', score: 50 }];
+    fs.neighbourMap.set('seed', [
+      { itemId: 'n1', score: 0.9 },
+      { itemId: 'bought', score: 0.8 },
+    ]);
+    fs.trendingItems = [
+      { itemId: 't1', score: 100 },
+      { itemId: 'n1', score: 50 },
+    ];
     const gnn = new InMemoryCandidateSource();
     gnn.byUser.set('u', [{ itemId: 'g1', score: 3 }]);
-    const set = await new CandidateGenerator(fs, gnn).generate({ userId: 'u', seeds: ['seed'], exclude: new Set(['bought']), k: 10 });
+    const set = await new CandidateGenerator(fs, gnn).generate({
+      userId: 'u',
+      seeds: ['seed'],
+      exclude: new Set(['bought']),
+      k: 10,
+    });
     const ids = set.candidates.map((c) => c.itemId);
     expect(ids).not.toContain('bought');
     expect(ids[0]).toBe('n1');
@@ -18,9 +29,17 @@ describe('candidate generator', () => {
 
   it('gives trending full weight for a cold-start user and survives a failing optional source', async () => {
     const fs = new InMemoryFeatureSource();
-    fs.trendingItems = [{ itemId: 't1', score: 10 }, { itemId: 't2', score: 5 }];
+    fs.trendingItems = [
+      { itemId: 't1', score: 10 },
+      { itemId: 't2', score: 5 },
+    ];
     const broken = { name: 'gnn', candidates: () => Promise.reject(new Error('down')) };
-    const set = await new CandidateGenerator(fs, broken).generate({ userId: 'new', seeds: [], exclude: new Set(), k: 5 });
+    const set = await new CandidateGenerator(fs, broken).generate({
+      userId: 'new',
+      seeds: [],
+      exclude: new Set(),
+      k: 5,
+    });
     expect(set.coldStart).toBe(true);
     expect(set.used.trending).toBeCloseTo(1, 9);
     expect(set.candidates[0]).toEqual({ itemId: 't1', blendScore: 1, sources: ['trending'] });

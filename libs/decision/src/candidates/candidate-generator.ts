@@ -64,7 +64,10 @@ export class CandidateGenerator {
       seeds.length > 0 ? this.safe('content', () => this.features.contentNeighbours(seeds, perSource)) : [],
       this.safe('trending', () => this.features.trending(perSource)),
     ]);
-    const requested: ScoredItem[] = (q.requested ?? []).map((itemId, i, all) => ({ itemId, score: 1 - i / (all.length + 1) }));
+    const requested: ScoredItem[] = (q.requested ?? []).map((itemId, i, all) => ({
+      itemId,
+      score: 1 - i / (all.length + 1),
+    }));
     const lists: [CandidateSourceName, ScoredItem[]][] = [
       ['neighbours', neighbours],
       ['gnn', gnn],

@@ -44,7 +44,14 @@ export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
   const { choice } = i;
   const candidates: DecisionCandidate[] = (i.actions ?? []).slice(0, 64).map((a) => {
     const profit = finite(choice?.profits[a.id]);
-    const uplift = profit === undefined ? undefined : a.id === NO_OFFER ? 0 : i.margin !== undefined && i.margin > 0 ? profit / i.margin : undefined;
+    const uplift =
+      profit === undefined
+        ? undefined
+        : a.id === NO_OFFER
+          ? 0
+          : i.margin !== undefined && i.margin > 0
+            ? profit / i.margin
+            : undefined;
     return {
       action: a.id.slice(0, 64),
       offerType: a.offerType,
@@ -66,7 +73,9 @@ export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
     reason: i.reason.slice(0, 128),
     action: (i.action ?? NO_OFFER).slice(0, 64),
     probability: positive(i.probability ?? 1),
-    ...(i.policy ? { policyAction: i.policy.action.slice(0, 64), policyProbability: positive(i.policy.probability) } : {}),
+    ...(i.policy
+      ? { policyAction: i.policy.action.slice(0, 64), policyProbability: positive(i.policy.probability) }
+      : {}),
     candidates,
     reasonCodes: i.reasonCodes.slice(0, 64).map((c) => c.slice(0, 128)),
     modelVersions: { ...i.versions },

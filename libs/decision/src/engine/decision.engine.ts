@@ -53,8 +53,14 @@ export interface DecisionEngineDeps {
 }
 
 /** Exploration share after `examples` joined decisions: falls as 1/sqrt(1 + n/scale), never below the floor. */
-export function explorationRate(s: Pick<DecisionEngineSettings, 'explorationMax' | 'explorationMin' | 'explorationScale'>, examples: number): number {
-  return Math.max(s.explorationMin, s.explorationMax / Math.sqrt(1 + Math.max(0, examples) / Math.max(1, s.explorationScale)));
+export function explorationRate(
+  s: Pick<DecisionEngineSettings, 'explorationMax' | 'explorationMin' | 'explorationScale'>,
+  examples: number,
+): number {
+  return Math.max(
+    s.explorationMin,
+    s.explorationMax / Math.sqrt(1 + Math.max(0, examples) / Math.max(1, s.explorationScale)),
+  );
 }
 
 /**
@@ -83,8 +89,14 @@ export class DecisionEngine {
     const weights = this.propensity();
     const model = this.deps.profit.current;
     const versions = this.versions(weights, model);
-    const modelCodes = [`model:propensity@${weights.version}`.slice(0, 128), `model:profit@${model?.version ?? 'prior'}`.slice(0, 128)];
-    const done = (d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>, extra: { offer?: Offer } = {}): Decision => {
+    const modelCodes = [
+      `model:propensity@${weights.version}`.slice(0, 128),
+      `model:profit@${model?.version ?? 'prior'}`.slice(0, 128),
+    ];
+    const done = (
+      d: Omit<DecisionRecordInput, 'req' | 'now' | 'versions'>,
+      extra: { offer?: Offer } = {},
+    ): Decision => {
       const reasonCodes = [...d.reasonCodes, ...modelCodes.filter((c) => !d.reasonCodes.includes(c))];
       return {
         triggerId: req.triggerId,
@@ -106,7 +118,8 @@ export class DecisionEngine {
     const campaign = this.deps
       .campaigns()
       .find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
-    if (!campaign) return done({ kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] });
+    if (!campaign)
+      return done({ kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] });
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
     const campaignId = campaign.id;
     const holdout = isHoldout(req.userId, campaign.id, campaign.holdoutShare);
@@ -120,31 +133,74 @@ export class DecisionEngine {
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
     const margin = scored?.target.margin;
-    const track = (action: string, propensity: number, available: Readonly<Record<string, number>>, offerId?: string): Promise<boolean> =>
-      features ? this.deps.outcomes.track(this.tracked(req, campaign, user, features, nowMs, { action, propensity, available, holdout, ...(offerId ? { offerId } : {}) })) : Promise.resolve(false);
+    const track = (
+      action: string,
+      propensity: number,
+      available: Readonly<Record<string, number>>,
+      offerId?: string,
+    ): Promise<boolean> =>
+      features
+        ? this.deps.outcomes.track(
+            this.tracked(req, campaign, user, features, nowMs, {
+              action,
+              propensity,
+              available,
+              holdout,
+              ...(offerId ? { offerId } : {}),
+            }),
+          )
+        : Promise.resolve(false);
 
     if (holdout) {
       const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes);
       if (duplicate) return duplicate;
       await track(NO_OFFER, 1, {});
-      return done({ kind: 'holdout', reason: 'holdout', campaignId, ...(features ? { features } : {}), reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`] });
+      return done({
+        kind: 'holdout',
+        reason: 'holdout',
+        campaignId,
+        ...(features ? { features } : {}),
+        reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`],
+      });
     }
-    if (!scored || !features) return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
+    if (!scored || !features)
+      return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
     const { target } = scored;
     const actions = eligibleActions(campaign, target, req.trigger);
-    if (actions.length === 0) return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, features, reasonCodes: codes });
+    if (actions.length === 0)
+      return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, features, reasonCodes: codes });
     const exploration = explorationRate(this.settings, model?.examples ?? 0);
     const price = this.deps.pacing?.price(campaign.id) ?? 0;
-    const choice = chooseOffer(model, features, actions, target, { ...this.settings.policy, exploration }, price, this.random);
+    const choice = chooseOffer(
+      model,
+      features,
+      actions,
+      target,
+      { ...this.settings.policy, exploration },
+      price,
+      this.random,
+    );
     const policy = { action: choice.action.id, probability: choice.probability };
-    const policyCodes = [...codes, `probability:${choice.probability.toFixed(4)}`, `exploration:${exploration.toFixed(3)}`, `shadow_price:${price.toFixed(3)}`];
+    const policyCodes = [
+      ...codes,
+      `probability:${choice.probability.toFixed(4)}`,
+      `exploration:${exploration.toFixed(3)}`,
+      `shadow_price:${price.toFixed(3)}`,
+    ];
     const logged = { choice, actions, features, margin };
 
     if (choice.action.id === NO_OFFER) {
       const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes);
       if (duplicate) return duplicate;
       await track(NO_OFFER, choice.probability, choice.probabilities);
-      return done({ kind: 'no_offer', reason: 'policy_chose_no_offer', campaignId, ...policy, ...logged, reasonCodes: policyCodes });
+      return done({
+        kind: 'no_offer',
+        reason: 'policy_chose_no_offer',
+        campaignId,
+        ...policy,
+        ...logged,
+        reasonCodes: policyCodes,
+      });
     }
 
     const offerId = randomUUID();
@@ -161,9 +217,17 @@ export class DecisionEngine {
     // record (crash in between) is never matched by an outcome. It carries the offer as it will be published, for a
     // redelivered trigger whose first delivery never got the offer out (see claim).
     const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions });
-    const decided = done({ kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId }, { offer });
+    const decided = done(
+      { kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId },
+      { offer },
+    );
     const [budget] = await Promise.all([
-      this.deps.reservations.reserveBudget(campaign, choice.action.cost, offerId, nowMs + campaign.offerTtlHours * 3_600_000),
+      this.deps.reservations.reserveBudget(
+        campaign,
+        choice.action.cost,
+        offerId,
+        nowMs + campaign.offerTtlHours * 3_600_000,
+      ),
       this.deps.records.put(
         {
           offerId,
@@ -184,7 +248,14 @@ export class DecisionEngine {
         this.deps.records.delete(offerId),
         track(NO_OFFER, 1, {}),
       ]);
-      return done({ kind: 'no_offer', reason: `budget_${budget}`, campaignId, policy, ...logged, reasonCodes: policyCodes });
+      return done({
+        kind: 'no_offer',
+        reason: `budget_${budget}`,
+        campaignId,
+        policy,
+        ...logged,
+        reasonCodes: policyCodes,
+      });
     }
     await track(choice.action.id, choice.probability, choice.probabilities, offerId);
     return decided;
@@ -243,9 +314,13 @@ export class DecisionEngine {
       nowMs,
     });
     if (claim.status !== 'duplicate') return { claim };
-    const unpublished = OFFER_ID.test(claim.firstDecision) ? await this.deps.records.unpublished(claim.firstDecision) : undefined;
+    const unpublished = OFFER_ID.test(claim.firstDecision)
+      ? await this.deps.records.unpublished(claim.firstDecision)
+      : undefined;
     const duplicate: Decision = {
-      ...(unpublished ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) } : {}),
+      ...(unpublished
+        ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) }
+        : {}),
       triggerId: req.triggerId,
       userId: req.userId,
       decisionId: decisionIdFor(req.triggerId),
@@ -258,7 +333,12 @@ export class DecisionEngine {
   }
 
   /** What the offer would be about, by the trigger's own targeting (see triggers/*.targeting.ts). */
-  private async target(req: DecisionRequest, campaign: Campaign, user: UserFeatures | undefined, weights: PropensityWeights): Promise<ScoredTarget | undefined> {
+  private async target(
+    req: DecisionRequest,
+    campaign: Campaign,
+    user: UserFeatures | undefined,
+    weights: PropensityWeights,
+  ): Promise<ScoredTarget | undefined> {
     const hints = hintsOf(req);
     return TARGETING[req.trigger]({
       req,
@@ -281,7 +361,11 @@ export class DecisionEngine {
 }
 
 /** Catalogue features, completed by what the trigger said of the item (the catalogue may not know it yet). */
-function merge(itemId: string, f: ItemFeatures | undefined, h: { price?: number; categoryPath?: readonly string[] } | undefined): ItemFeatures {
+function merge(
+  itemId: string,
+  f: ItemFeatures | undefined,
+  h: { price?: number; categoryPath?: readonly string[] } | undefined,
+): ItemFeatures {
   // Most candidates have no hint: reuse the cached object instead of copying it (allocation is GC time).
   if (f && (!h || (f.price !== undefined && f.categoryPath !== undefined))) return f;
   return { itemId, ...f, price: f?.price ?? h?.price, categoryPath: f?.categoryPath ?? h?.categoryPath };

@@ -6,13 +6,35 @@ import { FeatureStoreAdapter } from './feature-store.adapter';
 describe('feature store adapter on the feature store Redis layout', () => {
   const redis = createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: `t${randomBytes(5).toString('hex')}:` }));
   afterAll(async () => {
-    await redis.del(RedisKeys.item.meta('a'), RedisKeys.item.meta('b'), RedisKeys.popularity(), RedisKeys.item.neighbours('a'), RedisKeys.trending());
+    await redis.del(
+      RedisKeys.item.meta('a'),
+      RedisKeys.item.meta('b'),
+      RedisKeys.popularity(),
+      RedisKeys.item.neighbours('a'),
+      RedisKeys.trending(),
+    );
     await redis.quit();
   });
 
   it('reads price, margin, stock and category the same way lean and through getItems, and the neighbour lists', async () => {
-    await redis.hset(RedisKeys.item.meta('a'), { title: 'A', cat: ['home', 'kitchen'].join(CATEGORY_SEPARATOR), price: '40', cur: 'EUR', stock: '0', cost: '30', at: '1' });
-    await redis.hset(RedisKeys.item.meta('b'), { title: 'B', cat: 'garden', price: '10', cur: 'EUR', stock: '3', margin: '0.5', at: '1' });
+    await redis.hset(RedisKeys.item.meta('a'), {
+      title: 'A',
+      cat: ['home', 'kitchen'].join(CATEGORY_SEPARATOR),
+      price: '40',
+      cur: 'EUR',
+      stock: '0',
+      cost: '30',
+      at: '1',
+    });
+    await redis.hset(RedisKeys.item.meta('b'), {
+      title: 'B',
+      cat: 'garden',
+      price: '10',
+      cur: 'EUR',
+      stock: '3',
+      margin: '0.5',
+      at: '1',
+    });
     await redis.zadd(RedisKeys.popularity(), 5, 'a');
     await redis.zadd(RedisKeys.item.neighbours('a'), 0.9, 'b', 0.2, 'c');
     await redis.zadd(RedisKeys.trending(), 3, 'b');

@@ -39,16 +39,36 @@ export class FeatureStoreAdapter implements FeatureSource {
     return out;
   }
 
-  private async leanItems(redis: RedisClient, config: FeatureStoreConfig, itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
-    const rows = await Promise.all(itemIds.map((id) => Promise.all([redis.hgetall(RedisKeys.item.meta(id)), redis.zscore(RedisKeys.popularity(), id)])));
+  private async leanItems(
+    redis: RedisClient,
+    config: FeatureStoreConfig,
+    itemIds: readonly string[],
+  ): Promise<Map<string, ItemFeatures>> {
+    const rows = await Promise.all(
+      itemIds.map((id) =>
+        Promise.all([redis.hgetall(RedisKeys.item.meta(id)), redis.zscore(RedisKeys.popularity(), id)]),
+      ),
+    );
     const now = this.now();
     const out = new Map<string, ItemFeatures>();
     itemIds.forEach((itemId, i) => {
       const [h, pop] = rows[i] ?? [{}, null];
       const meta = parseItemMeta(h);
       if (!meta && pop === null) return;
-      const popularity = pop === null ? 0 : forwardDecayToNow(Number(pop), now, config.decayEpochMs, config.popularityHalfLifeMs);
-      out.set(itemId, toItemFeatures({ itemId, meta, popularity, trending: 0, neighbours: [], contentNeighbours: [], contentVector: null }));
+      const popularity =
+        pop === null ? 0 : forwardDecayToNow(Number(pop), now, config.decayEpochMs, config.popularityHalfLifeMs);
+      out.set(
+        itemId,
+        toItemFeatures({
+          itemId,
+          meta,
+          popularity,
+          trending: 0,
+          neighbours: [],
+          contentNeighbours: [],
+          contentVector: null,
+        }),
+      );
     });
     return out;
   }

@@ -9,7 +9,15 @@ describe('GNN candidates over HTTP', () => {
     server = createServer((req, res) => {
       if (req.url?.startsWith('/users/known/')) {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ version: 'v7', candidates: [{ itemId: 'a', score: 0.9 }, { itemId: 5, score: 1 }] }));
+        res.end(
+          JSON.stringify({
+            version: 'v7',
+            candidates: [
+              { itemId: 'a', score: 0.9 },
+              { itemId: 5, score: 1 },
+            ],
+          }),
+        );
       } else if (req.url?.startsWith('/users/slow/')) {
         setTimeout(() => res.end('{}'), 300);
       } else {
@@ -45,7 +53,9 @@ describe('GNN candidates over HTTP', () => {
     const failures: string[] = [];
     const onFailure = (r: string): number => failures.push(r);
     // A generous timeout for the 503, so a loaded machine cannot turn it into a timeout.
-    expect(await new HttpGnnCandidateSource(base, { timeoutMs: 5_000, onFailure }).candidates('unknown', 10)).toEqual([]);
+    expect(await new HttpGnnCandidateSource(base, { timeoutMs: 5_000, onFailure }).candidates('unknown', 10)).toEqual(
+      [],
+    );
     expect(await new HttpGnnCandidateSource(base, { timeoutMs: 50, onFailure }).candidates('slow', 10)).toEqual([]);
     expect(failures).toEqual(['status', 'timeout']);
   });

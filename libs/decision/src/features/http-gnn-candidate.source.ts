@@ -67,7 +67,10 @@ export class HttpGnnCandidateSource implements CandidateSource {
     let res: Response;
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      res = await fetch(url, { signal, ...(this.options.apiKey ? { headers: { authorization: `Bearer ${this.options.apiKey}` } } : {}) });
+      res = await fetch(url, {
+        signal,
+        ...(this.options.apiKey ? { headers: { authorization: `Bearer ${this.options.apiKey}` } } : {}),
+      });
     } catch (e) {
       this.failed(signal.aborted ? 'timeout' : 'error', e);
       return [];
@@ -81,7 +84,9 @@ export class HttpGnnCandidateSource implements CandidateSource {
     const body = (await res.json()) as GnnAnswer;
     if (typeof body.version === 'string') this.lastVersion = body.version;
     return (body.candidates ?? []).flatMap((c) =>
-      typeof c.itemId === 'string' && typeof c.score === 'number' && Number.isFinite(c.score) ? [{ itemId: c.itemId, score: c.score }] : [],
+      typeof c.itemId === 'string' && typeof c.score === 'number' && Number.isFinite(c.score)
+        ? [{ itemId: c.itemId, score: c.score }]
+        : [],
     );
   }
 
@@ -90,7 +95,11 @@ export class HttpGnnCandidateSource implements CandidateSource {
     this.failures++;
     const now = Date.now();
     if (now - this.lastWarn < (this.options.warnEveryMs ?? 10_000)) return;
-    this.logger?.warn('gnn candidates unavailable; deciding without graph candidates', { reason, failuresSinceLastWarning: this.failures, error });
+    this.logger?.warn('gnn candidates unavailable; deciding without graph candidates', {
+      reason,
+      failuresSinceLastWarning: this.failures,
+      error,
+    });
     this.failures = 0;
     this.lastWarn = now;
   }

@@ -26,11 +26,17 @@ export class InMemoryFeatureSource implements FeatureSource {
   }
 
   async neighbours(itemIds: readonly string[], k: number): Promise<ScoredItem[]> {
-    return mergeLists(itemIds.map((id) => this.neighbourMap.get(id) ?? []), k);
+    return mergeLists(
+      itemIds.map((id) => this.neighbourMap.get(id) ?? []),
+      k,
+    );
   }
 
   async contentNeighbours(itemIds: readonly string[], k: number): Promise<ScoredItem[]> {
-    return mergeLists(itemIds.map((id) => this.contentMap.get(id) ?? []), k);
+    return mergeLists(
+      itemIds.map((id) => this.contentMap.get(id) ?? []),
+      k,
+    );
   }
 
   async trending(k: number): Promise<ScoredItem[]> {

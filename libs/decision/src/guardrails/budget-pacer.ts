@@ -19,7 +19,12 @@ export interface PacingSettings {
  * end date the second half of the budget is priced as it runs out. A price is a pure function of the ledger and
  * the clock, so every instance computes the same one without coordination.
  */
-export function shadowPrice(c: Campaign, spent: number, nowMs: number, s: Pick<PacingSettings, 'gain' | 'maxPrice'>): number {
+export function shadowPrice(
+  c: Campaign,
+  spent: number,
+  nowMs: number,
+  s: Pick<PacingSettings, 'gain' | 'maxPrice'>,
+): number {
   const limit = c.budget.spend;
   if (!(limit > 0)) return 0;
   const used = Math.min(1, Math.max(0, spent / limit));

@@ -39,12 +39,16 @@ describe('guardrails in real Redis with separate clients', () => {
   it('never lets two concurrent deciders overspend a budget in money or in count', async () => {
     const [a, b] = stores();
     const c = make({ budget: { spend: 100, count: 1_000 } });
-    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).reserveBudget(c, 3.33, `o${i}`, Date.now() + 60_000)));
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).reserveBudget(c, 3.33, `o${i}`, Date.now() + 60_000)),
+    );
     expect(results.filter((r) => r === 'reserved')).toHaveLength(30);
     expect(await a.budgetUsed(c.id)).toEqual({ spend: 99.9, count: 30 });
 
     const counted = make({ budget: { spend: 1e6, count: 7 } });
-    const byCount = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserveBudget(counted, 1, `o${i}`, Date.now() + 60_000)));
+    const byCount = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).reserveBudget(counted, 1, `o${i}`, Date.now() + 60_000)),
+    );
     expect(byCount.filter((r) => r === 'reserved')).toHaveLength(7);
     expect(byCount.filter((r) => r === 'count_exhausted')).toHaveLength(93);
   });
@@ -109,7 +113,16 @@ describe('guardrails in real Redis with separate clients', () => {
     const [a, b] = stores();
     const c = make({ budget: { spend: 1, count: 1 }, caps: { perUser: 100, cooldownMinutes: 0 } });
     const claims = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimUser({ userId: 'u1', triggerId: 'same', mode: 'offer', campaign: c, offerId: `o${i}`, nowMs: 1_000 })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).claimUser({
+          userId: 'u1',
+          triggerId: 'same',
+          mode: 'offer',
+          campaign: c,
+          offerId: `o${i}`,
+          nowMs: 1_000,
+        }),
+      ),
     );
     expect(claims.filter((x) => x.status === 'ok')).toHaveLength(1);
     expect(claims.filter((x) => x.status === 'duplicate')).toHaveLength(19);
@@ -118,7 +131,8 @@ describe('guardrails in real Redis with separate clients', () => {
   it('holds the per-user cap within its window and the cooldown across campaigns', async () => {
     const [a] = stores();
     const capped = make({ budget: { spend: 1, count: 1 }, caps: { perUser: 2, windowHours: 1, cooldownMinutes: 0 } });
-    const claim = (c: Campaign, t: string, nowMs: number) => a.claimUser({ userId: 'u2', triggerId: t, mode: 'offer', campaign: c, offerId: t, nowMs });
+    const claim = (c: Campaign, t: string, nowMs: number) =>
+      a.claimUser({ userId: 'u2', triggerId: t, mode: 'offer', campaign: c, offerId: t, nowMs });
     const t0 = Date.now();
     expect((await claim(capped, 't1', t0)).status).toBe('ok');
     expect((await claim(capped, 't2', t0 + 1)).status).toBe('ok');

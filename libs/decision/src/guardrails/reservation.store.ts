@@ -4,9 +4,7 @@ import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstrea
 import type { Campaign } from '../campaign/campaign.schema';
 
 export type UserClaim =
-  | { status: 'ok' }
-  | { status: 'duplicate'; firstDecision: string }
-  | { status: 'cap' | 'cooldown'; detail: string };
+  { status: 'ok' } | { status: 'duplicate'; firstDecision: string } | { status: 'cap' | 'cooldown'; detail: string };
 
 export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted';
 
@@ -77,7 +75,11 @@ export class ReservationStore {
       r = await runLua<[string, string]>(
         this.redis,
         'reserveUser',
-        [RedisKeys.decision.userTriggerOnce(userId, args.triggerId), RedisKeys.user.offers(userId), RedisKeys.decision.userCampaigns(userId)],
+        [
+          RedisKeys.decision.userTriggerOnce(userId, args.triggerId),
+          RedisKeys.user.offers(userId),
+          RedisKeys.decision.userCampaigns(userId),
+        ],
         [
           args.nowMs,
           this.settings.triggerOnceTtlSeconds,
@@ -100,7 +102,13 @@ export class ReservationStore {
     return { status: status === 'cap' ? 'cap' : 'cooldown', detail };
   }
 
-  async releaseUser(userId: string, triggerId: string, campaignId: string, offerId: string, reason: string): Promise<void> {
+  async releaseUser(
+    userId: string,
+    triggerId: string,
+    campaignId: string,
+    offerId: string,
+    reason: string,
+  ): Promise<void> {
     await runLua<number>(
       this.redis,
       'releaseUser',
@@ -116,24 +124,38 @@ export class ReservationStore {
   async reserveBudget(c: Campaign, cost: number, offerId: string, expiresAtMs: number): Promise<BudgetResult> {
     let r: number;
     try {
-      r = await runLua<number>(
-        this.redis,
-        'reserveBudget',
-        budgetKeys(c.id),
-        [toCents(cost), toCents(c.budget.spend), c.budget.count, offerId, expiresAtMs + (this.settings.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS)],
-      );
+      r = await runLua<number>(this.redis, 'reserveBudget', budgetKeys(c.id), [
+        toCents(cost),
+        toCents(c.budget.spend),
+        c.budget.count,
+        offerId,
+        expiresAtMs + (this.settings.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS),
+      ]);
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'budget reservation failed', e, { campaignId: c.id });
     }
-    if (r === -2) throw new OfferStreamError('OFFER_ID_REUSED', 'offer id already holds a budget reservation', { context: { campaignId: c.id, offerId } });
+    if (r === -2)
+      throw new OfferStreamError('OFFER_ID_REUSED', 'offer id already holds a budget reservation', {
+        context: { campaignId: c.id, offerId },
+      });
     return r === 1 ? 'reserved' : r === 0 ? 'spend_exhausted' : 'count_exhausted';
   }
 
   /** Applies an offer's terminal outcome to its reservation; repeats and unknown offers change nothing. */
-  async settleBudget(campaignId: string, offerId: string, outcome: 'redeem' | 'dismiss' | 'expire', nowMs: number): Promise<BudgetSettlement> {
+  async settleBudget(
+    campaignId: string,
+    offerId: string,
+    outcome: 'redeem' | 'dismiss' | 'expire',
+    nowMs: number,
+  ): Promise<BudgetSettlement> {
     let r: number;
     try {
-      r = await runLua<number>(this.redis, 'settleBudget', budgetKeys(campaignId), [offerId, outcome, nowMs, this.retentionMs]);
+      r = await runLua<number>(this.redis, 'settleBudget', budgetKeys(campaignId), [
+        offerId,
+        outcome,
+        nowMs,
+        this.retentionMs,
+      ]);
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'budget settlement failed', e, { campaignId, offerId });
     }
@@ -144,7 +166,11 @@ export class ReservationStore {
   async releaseDue(campaignId: string, nowMs: number, max = 500): Promise<number> {
     let released = 0;
     for (;;) {
-      const [n, seen] = await runLua<[number, number]>(this.redis, 'releaseDueBudget', budgetKeys(campaignId), [nowMs, this.retentionMs, max]);
+      const [n, seen] = await runLua<[number, number]>(this.redis, 'releaseDueBudget', budgetKeys(campaignId), [
+        nowMs,
+        this.retentionMs,
+        max,
+      ]);
       released += n;
       if (seen < max) return released;
     }
@@ -173,7 +199,13 @@ export class ReservationStore {
   }
 }
 
-const SETTLEMENTS: Record<number, BudgetSettlement> = { 1: 'redeemed', 2: 'released', 3: 'redeemed_after_release', 0: 'unknown_offer', [-1]: 'already_settled' };
+const SETTLEMENTS: Record<number, BudgetSettlement> = {
+  1: 'redeemed',
+  2: 'released',
+  3: 'redeemed_after_release',
+  0: 'unknown_offer',
+  [-1]: 'already_settled',
+};
 
 const budgetKeys = (campaignId: string): string[] => [
   RedisKeys.campaign.budget(campaignId),

@@ -1,4 +1,11 @@
-import { evaluatePolicies, incrementalConversionInterval, standardPolicies, welchInterval, type Interval, type PolicyEvaluation } from '@offerstream/uplift';
+import {
+  evaluatePolicies,
+  incrementalConversionInterval,
+  standardPolicies,
+  welchInterval,
+  type Interval,
+  type PolicyEvaluation,
+} from '@offerstream/uplift';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import type { Campaign } from '../campaign/campaign.schema';
 import { budgetLedger } from '../guardrails/reservation.store';
@@ -94,38 +101,64 @@ function group(h: Record<string, string>, g: 'T' | 'H'): GroupFigures & { revenu
   };
 }
 
-const scale = (i: Interval, k: number): Interval => ({ estimate: i.estimate * k, lower: i.lower * k, upper: i.upper * k, level: i.level });
+const scale = (i: Interval, k: number): Interval => ({
+  estimate: i.estimate * k,
+  lower: i.lower * k,
+  upper: i.upper * k,
+  level: i.level,
+});
 
 /** Joined decisions of the campaign an off-policy estimate is made from (the newest). */
 const OPE_MAX_DECISIONS = 20_000;
 const OPE_MIN_DECISIONS = 50;
 
 function offPolicy(joined: readonly JoinedDecision[], campaignId: string): PolicyEvaluation | null {
-  const mine = joined.filter((d) => d.campaignId === campaignId && !d.holdout).slice(-OPE_MAX_DECISIONS).map(opeDecision);
+  const mine = joined
+    .filter((d) => d.campaignId === campaignId && !d.holdout)
+    .slice(-OPE_MAX_DECISIONS)
+    .map(opeDecision);
   if (mine.length < OPE_MIN_DECISIONS) return null;
   const actions = [...new Set(mine.flatMap((d) => d.available))];
   return evaluatePolicies(mine, standardPolicies(actions));
 }
 
 /** Campaign figures with incrementality against the holdout and confidence intervals from libs/uplift. */
-export async function campaignReport(redis: RedisClient, c: Campaign, joined: readonly JoinedDecision[] = []): Promise<CampaignReport> {
+export async function campaignReport(
+  redis: RedisClient,
+  c: Campaign,
+  joined: readonly JoinedDecision[] = [],
+): Promise<CampaignReport> {
   const [h, b] = await Promise.all([redis.hgetall(RedisKeys.campaign.stats(c.id)), budgetLedger(redis, c.id)]);
   const { revenueSq: sqT, profitSq: psT, ...treated } = group(h, 'T');
   const { revenueSq: sqH, profitSq: psH, ...holdout } = group(h, 'H');
   const outcomes: Record<string, number> = {};
   for (const [k, v] of Object.entries(h)) if (k.startsWith('outcome:')) outcomes[k.slice(8)] = Number(v);
   const both = treated.customers > 0 && holdout.customers > 0;
-  const rate = both ? incrementalConversionInterval({ conversions: treated.conversions, customers: treated.customers }, { conversions: holdout.conversions, customers: holdout.customers }) : null;
+  const rate = both
+    ? incrementalConversionInterval(
+        { conversions: treated.conversions, customers: treated.customers },
+        { conversions: holdout.conversions, customers: holdout.customers },
+      )
+    : null;
   const summary = (n: number, sum: number, sq: number) => {
     const mean = n > 0 ? sum / n : 0;
     return { n, mean, variance: n > 1 ? Math.max(0, (sq - n * mean * mean) / (n - 1)) : 0 };
   };
-  const revenue = treated.customers >= 2 && holdout.customers >= 2 ? welchInterval(summary(treated.customers, treated.revenue, sqT), summary(holdout.customers, holdout.revenue, sqH)) : null;
+  const revenue =
+    treated.customers >= 2 && holdout.customers >= 2
+      ? welchInterval(
+          summary(treated.customers, treated.revenue, sqT),
+          summary(holdout.customers, holdout.revenue, sqH),
+        )
+      : null;
   const redeemedSpend = num(h, 'redeemSpend');
   const incrementalRevenue = revenue ? scale(revenue, treated.customers) : null;
   const profit =
     treated.customers >= 2 && holdout.customers >= 2
-      ? welchInterval(summary(treated.customers, treated.grossProfit, psT), summary(holdout.customers, holdout.grossProfit, psH))
+      ? welchInterval(
+          summary(treated.customers, treated.grossProfit, psT),
+          summary(holdout.customers, holdout.grossProfit, psH),
+        )
       : null;
   const attributed = treated.revenue + holdout.revenue;
   return {
@@ -155,7 +188,9 @@ export async function campaignReport(redis: RedisClient, c: Campaign, joined: re
     holdout,
     incrementalConversionRate: rate,
     incrementalConversions: rate ? scale(rate, treated.customers) : null,
-    incrementalRevenuePerCustomer: revenue ? { estimate: revenue.estimate, lower: revenue.lower, upper: revenue.upper, level: revenue.level } : null,
+    incrementalRevenuePerCustomer: revenue
+      ? { estimate: revenue.estimate, lower: revenue.lower, upper: revenue.upper, level: revenue.level }
+      : null,
     incrementalRevenue,
     incrementalGrossProfit: profit ? scale(profit, treated.customers) : null,
     costCoverage: attributed > 0 ? 1 - (treated.revenueWithoutCost + holdout.revenueWithoutCost) / attributed : null,

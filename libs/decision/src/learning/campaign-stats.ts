@@ -44,7 +44,11 @@ export class CampaignLearning {
     // crash between the two steps cannot skip it on redelivery (the counter would then say 'repeat').
     if (p.outcome === 'redeem' || p.outcome === 'dismiss' || p.outcome === 'expire') {
       const settled = await this.reservations.settleBudget(campaignId, p.offerId, p.outcome, Date.now());
-      if (settled === 'redeemed_after_release') this.logger?.warn('redeem of an offer whose budget was already released; not charged', { offerId: p.offerId, campaignId });
+      if (settled === 'redeemed_after_release')
+        this.logger?.warn('redeem of an offer whose budget was already released; not charged', {
+          offerId: p.offerId,
+          campaignId,
+        });
     }
     let r: number;
     try {
@@ -67,12 +71,20 @@ export class CampaignLearning {
   async purchase(userId: string, p: PurchaseEvent['payload'], nowMs: number): Promise<OrderProfit> {
     const [items, record] = await Promise.all([
       this.items(p.lines.map((l) => l.itemId)).catch((e: unknown) => {
-        this.logger?.warn('item costs unavailable; pricing the order at the default margin', { error: e, orderId: p.orderId });
+        this.logger?.warn('item costs unavailable; pricing the order at the default margin', {
+          error: e,
+          orderId: p.orderId,
+        });
         return new Map<string, ItemFeatures>();
       }),
       p.offerId ? this.records.get(p.offerId) : Promise.resolve(undefined),
     ]);
-    const profit = orderProfit(p, items, this.settings.defaultMarginRate, record ? { action: record.action, cost: record.cost } : undefined);
+    const profit = orderProfit(
+      p,
+      items,
+      this.settings.defaultMarginRate,
+      record ? { action: record.action, cost: record.cost } : undefined,
+    );
     const assignments = await this.redis.hgetall(RedisKeys.decision.userCampaigns(userId));
     await Promise.all([
       this.outcomes.purchase(userId, p.orderId, profit.grossProfit, nowMs),
@@ -87,7 +99,15 @@ export class CampaignLearning {
             RedisKeys.campaign.statsOrder(campaignId, p.orderId),
             RedisKeys.campaign.statsProfit(campaignId),
           ],
-          [userId, profit.revenue, nowMs, this.settings.attributionWindowMs, this.settings.markerTtlSeconds, profit.grossProfit, profit.revenueWithoutCost],
+          [
+            userId,
+            profit.revenue,
+            nowMs,
+            this.settings.attributionWindowMs,
+            this.settings.markerTtlSeconds,
+            profit.grossProfit,
+            profit.revenueWithoutCost,
+          ],
         ),
       ),
     ]);

@@ -72,7 +72,9 @@ export class DecisionOutcomeStore {
       ]);
       return r === 1;
     } catch (e) {
-      throw new TransientError('REDIS_SCRIPT_FAILED', 'tracking a decision for learning failed', e, { decisionId: d.decisionId });
+      throw new TransientError('REDIS_SCRIPT_FAILED', 'tracking a decision for learning failed', e, {
+        decisionId: d.decisionId,
+      });
     }
   }
 
@@ -82,7 +84,12 @@ export class DecisionOutcomeStore {
       const r = await runLua<number>(
         this.redis,
         'joinPurchase',
-        [RedisKeys.decision.learnLatest(), RedisKeys.decision.learnDue(), RedisKeys.decision.learnReward(), RedisKeys.decision.learnOrder(orderId)],
+        [
+          RedisKeys.decision.learnLatest(),
+          RedisKeys.decision.learnDue(),
+          RedisKeys.decision.learnReward(),
+          RedisKeys.decision.learnOrder(orderId),
+        ],
         [userId, grossProfit, nowMs, this.settings.markerTtlSeconds],
       );
       return r === 1;

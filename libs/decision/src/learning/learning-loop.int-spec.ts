@@ -60,7 +60,14 @@ describe('learning from every decision in real Redis', () => {
 
   it('rewards a decision with the gross profit bought in its window, once per order, and no offer with 0 when nothing is bought', async () => {
     const t0 = Date.now();
-    const base = { campaignId: 'c', propensity: 0.9, features: [1, 2], available: { none: 0.9, pct10: 0.1 }, holdout: false, decidedAt: t0 };
+    const base = {
+      campaignId: 'c',
+      propensity: 0.9,
+      features: [1, 2],
+      available: { none: 0.9, pct10: 0.1 },
+      holdout: false,
+      decidedAt: t0,
+    };
     expect(await store.track({ ...base, decisionId: 'a', userId: 'ua', action: 'pct10', offerId: 'o1' })).toBe(true);
     expect(await store.track({ ...base, decisionId: 'a', userId: 'ua', action: 'pct10' })).toBe(false);
     expect(await store.track({ ...base, decisionId: 'b', userId: 'ub', action: 'none' })).toBe(true);
@@ -79,9 +86,17 @@ describe('learning from every decision in real Redis', () => {
     expect(await store.pending()).toBe(0);
   });
 
-  it('credits a purchase to the user\'s latest decision only', async () => {
+  it("credits a purchase to the user's latest decision only", async () => {
     const t0 = Date.now();
-    const base = { userId: 'uc', campaignId: 'c', propensity: 1, features: [0, 0], available: {}, holdout: true, action: 'none' };
+    const base = {
+      userId: 'uc',
+      campaignId: 'c',
+      propensity: 1,
+      features: [0, 0],
+      available: {},
+      holdout: true,
+      action: 'none',
+    };
     await store.track({ ...base, decisionId: 'old', decidedAt: t0 });
     await store.track({ ...base, decisionId: 'new', decidedAt: t0 + 5 });
     await store.purchase('uc', 'order-4', 9, t0 + 10);
@@ -91,11 +106,22 @@ describe('learning from every decision in real Redis', () => {
 
   it('prices an order at gross profit: paid total minus cost of goods minus the free shipping the shop bore', () => {
     const items = new Map([['i1', { itemId: 'i1', price: 100, marginRate: 0.3 }]]);
-    const order = { orderId: 'o', currency: 'EUR', total: 90, lines: [{ itemId: 'i1', quantity: 1, unitPrice: 90 }, { itemId: 'i2', quantity: 2, unitPrice: 5 }] };
+    const order = {
+      orderId: 'o',
+      currency: 'EUR',
+      total: 90,
+      lines: [
+        { itemId: 'i1', quantity: 1, unitPrice: 90 },
+        { itemId: 'i2', quantity: 2, unitPrice: 5 },
+      ],
+    };
     const plain = orderProfit({ ...order, total: 100 }, items, 0.5);
     expect(plain.grossProfit).toBeCloseTo(100 - 70 - 5, 10);
     expect(plain.revenueWithoutCost).toBe(10);
-    expect(orderProfit(order, items, 0.5, { action: 'free_shipping', cost: 4.9 }).grossProfit).toBeCloseTo(90 - 70 - 5 - 4.9, 10);
+    expect(orderProfit(order, items, 0.5, { action: 'free_shipping', cost: 4.9 }).grossProfit).toBeCloseTo(
+      90 - 70 - 5 - 4.9,
+      10,
+    );
     expect(orderProfit(order, items, 0.5, { action: 'pct10', cost: 10 }).grossProfit).toBeCloseTo(90 - 75, 10);
   });
 
@@ -107,17 +133,23 @@ describe('learning from every decision in real Redis', () => {
       if (reward > 0) await store.purchase(d.userId, `order-${d.decisionId}`, reward, t0 + 1);
     }
     const models = new ProfitModelStore(redis, 'layout-test');
-    const loop = new LearningLoop(store, models, {
-      settleMs: 60_000,
-      refitMs: 60_000,
-      minNewDecisions: 1_000,
-      lockMs: 60_000,
-      heldOutShare: 0.25,
-      lambda: 1,
-      maxWeight: 20,
-      caution: 1,
-      minActionExamples: 100,
-    }, undefined, async (input) => refitProfitModel(input));
+    const loop = new LearningLoop(
+      store,
+      models,
+      {
+        settleMs: 60_000,
+        refitMs: 60_000,
+        minNewDecisions: 1_000,
+        lockMs: 60_000,
+        heldOutShare: 0.25,
+        lambda: 1,
+        maxWeight: 20,
+        caution: 1,
+        minActionExamples: 100,
+      },
+      undefined,
+      async (input) => refitProfitModel(input),
+    );
     expect(await loop.settleOnce()).toBe(4_000);
     const r = await loop.refitOnce();
     expect(r.outcome).toBe('published');

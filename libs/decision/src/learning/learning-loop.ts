@@ -64,7 +64,8 @@ export class LearningLoop {
   /** One refit attempt; exposed so that tests and operators can run it on demand. */
   async refitOnce(): Promise<{ outcome: ProfitRefitOutcome; result?: ProfitRefitResult; seq?: number }> {
     const appended = await this.outcomes.appended();
-    if (appended - (await this.models.attempted()) < this.settings.minNewDecisions) return { outcome: 'too_few_decisions' };
+    if (appended - (await this.models.attempted()) < this.settings.minNewDecisions)
+      return { outcome: 'too_few_decisions' };
     if (!(await this.models.lock(this.token, this.settings.lockMs))) return { outcome: 'locked_elsewhere' };
     try {
       const current = await this.models.published();
@@ -81,7 +82,14 @@ export class LearningLoop {
       // Marked whatever the result: an unhelpful refit is not repeated until enough new decisions arrived.
       await this.models.markAttempt(appended);
       const p = result.promotion;
-      const figures = { train: result.train, heldOut: result.heldOut, reason: p.reason, candidate: p.candidate, current: p.current, overNone: p.overNone };
+      const figures = {
+        train: result.train,
+        heldOut: result.heldOut,
+        reason: p.reason,
+        candidate: p.candidate,
+        current: p.current,
+        overNone: p.overNone,
+      };
       if (!result.model) {
         this.logger?.info('profit model refit not promoted', figures);
         return { outcome: 'not_better', result };

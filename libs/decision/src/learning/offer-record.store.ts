@@ -25,7 +25,12 @@ export class OfferRecordStore {
   ) {}
 
   async put(r: OfferRecord, offerTtlSeconds: number): Promise<void> {
-    await this.redis.set(RedisKeys.decision.offer(r.offerId), JSON.stringify(r), 'EX', Math.ceil(offerTtlSeconds + this.ttlSeconds));
+    await this.redis.set(
+      RedisKeys.decision.offer(r.offerId),
+      JSON.stringify(r),
+      'EX',
+      Math.ceil(offerTtlSeconds + this.ttlSeconds),
+    );
   }
 
   async delete(offerId: string): Promise<void> {
@@ -50,7 +55,10 @@ export class OfferRecordStore {
 
   /** The offer of a claimed trigger if it was never acknowledged as published (both keys in the offer's slot). */
   async unpublished(offerId: string): Promise<OfferRecord['published']> {
-    const [raw, done] = await this.redis.mget(RedisKeys.decision.offer(offerId), RedisKeys.decision.offerPublished(offerId));
+    const [raw, done] = await this.redis.mget(
+      RedisKeys.decision.offer(offerId),
+      RedisKeys.decision.offerPublished(offerId),
+    );
     if (raw === null || raw === undefined || done !== null) return undefined;
     return (JSON.parse(raw) as OfferRecord).published;
   }

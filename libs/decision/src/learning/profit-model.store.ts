@@ -17,7 +17,11 @@ export interface PublishedProfitModel {
 
 /** The snapshot as the policy calls it. */
 export function profitModel(p: PublishedProfitModel): ProfitModel & { readonly examples: number } {
-  return { version: `profit-ridge@fit${p.seq}-n${p.examples}`, examples: p.examples, predict: (x) => predictRewards(p.model, x) };
+  return {
+    version: `profit-ridge@fit${p.seq}-n${p.examples}`,
+    examples: p.examples,
+    predict: (x) => predictRewards(p.model, x),
+  };
 }
 
 /**
@@ -60,7 +64,10 @@ export class ProfitModelStore {
     if (!p) return false;
     this.seen = p.seq;
     if (p.features !== this.featureLayout) {
-      this.logger?.warn('published profit model has another feature layout; not served', { published: p.features, expected: this.featureLayout });
+      this.logger?.warn('published profit model has another feature layout; not served', {
+        published: p.features,
+        expected: this.featureLayout,
+      });
       return false;
     }
     this.model = profitModel(p);
@@ -82,7 +89,12 @@ export class ProfitModelStore {
   /** Publishes if `expectedSeq` is still the latest; the new sequence number, or undefined if another came first. */
   async publish(p: Omit<PublishedProfitModel, 'seq'>, expectedSeq: number): Promise<number | undefined> {
     const json = JSON.stringify({ seq: '@SEQ@', ...p }).replace('"seq":"@SEQ@"', '"seq":@SEQ@');
-    const r = await runLua<number>(this.redis, 'publishModel', [RedisKeys.decision.profitModel(), RedisKeys.decision.profitVersion()], [expectedSeq, json]);
+    const r = await runLua<number>(
+      this.redis,
+      'publishModel',
+      [RedisKeys.decision.profitModel(), RedisKeys.decision.profitVersion()],
+      [expectedSeq, json],
+    );
     return r < 0 ? undefined : r;
   }
 

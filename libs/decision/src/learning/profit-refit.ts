@@ -1,4 +1,10 @@
-import { fitRewardModel, shouldPromote, type OpeDecision, type PromotionDecision, type RewardModelSnapshot } from '@offerstream/uplift';
+import {
+  fitRewardModel,
+  shouldPromote,
+  type OpeDecision,
+  type PromotionDecision,
+  type RewardModelSnapshot,
+} from '@offerstream/uplift';
 import type { JoinedDecision } from './decision-outcome.store';
 
 export interface ProfitRefitOptions {
@@ -50,7 +56,10 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
   const heldOut = all.slice(cut);
   const opts = { actions, lambda: input.lambda, maxWeight: input.maxWeight };
   const candidate = fitRewardModel(train, opts);
-  const promotion = shouldPromote(heldOut, candidate, input.current, { caution: input.caution, minExamples: input.minActionExamples });
+  const promotion = shouldPromote(heldOut, candidate, input.current, {
+    caution: input.caution,
+    minExamples: input.minActionExamples,
+  });
   return {
     promotion,
     train: train.length,

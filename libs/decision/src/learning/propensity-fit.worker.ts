@@ -8,4 +8,6 @@ interface Input {
   readonly epochs: number;
 }
 
-serveWorkerTask<Input, PropensityWeights>((input) => fitPropensity(input.rows, input.labels, input.prior, { epochs: input.epochs, learningRate: 1 }));
+serveWorkerTask<Input, PropensityWeights>((input) =>
+  fitPropensity(input.rows, input.labels, input.prior, { epochs: input.epochs, learningRate: 1 }),
+);

@@ -54,14 +54,26 @@ export class PropensityRefitJob {
       const result = await refitPropensity(examples, current, this.settings, this.fit);
       // Marked whatever the result: an unhelpful refit is not repeated until enough new examples arrived.
       await this.store.markAttempt(appended);
-      const figures = { train: result.train, heldOut: result.heldOut, heldOutLogLoss: result.heldOutLogLoss, currentLogLoss: result.currentLogLoss, current: current.version };
+      const figures = {
+        train: result.train,
+        heldOut: result.heldOut,
+        heldOutLogLoss: result.heldOutLogLoss,
+        currentLogLoss: result.currentLogLoss,
+        current: current.version,
+      };
       if (!result.publish) {
         this.logger?.info('propensity refit not better than the current model; not published', figures);
         return { outcome: 'not_better', result };
       }
       const { bias, weights, segmentLift } = result.candidate;
       const published = await this.store.publish(
-        { weights: { bias, weights, segmentLift }, examples: examples.length, heldOutLogLoss: result.heldOutLogLoss, previousLogLoss: result.currentLogLoss, publishedAt: new Date().toISOString() },
+        {
+          weights: { bias, weights, segmentLift },
+          examples: examples.length,
+          heldOutLogLoss: result.heldOutLogLoss,
+          previousLogLoss: result.currentLogLoss,
+          publishedAt: new Date().toISOString(),
+        },
         seq,
       );
       if (published === undefined) return { outcome: 'superseded', result };
@@ -72,7 +84,6 @@ export class PropensityRefitJob {
       await this.store.unlock(this.token);
     }
   }
-
 }
 
 /** Fits in a worker thread: a refit over the whole log must not stall the decisions of this instance. */

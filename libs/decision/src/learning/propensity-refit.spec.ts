@@ -37,14 +37,22 @@ describe('propensity refit decision', () => {
     expect(same.heldOutLogLoss).toBeCloseTo(same.currentLogLoss, 12);
     expect(same.publish).toBe(false);
     // A candidate that is worse (here: a fit that shifts every score up) is never published.
-    const worse = await refitPropensity(examples, first.candidate, opts, async (...a) => ({ ...(await fitInline(...a)), bias: 2 }));
+    const worse = await refitPropensity(examples, first.candidate, opts, async (...a) => ({
+      ...(await fitInline(...a)),
+      bias: 2,
+    }));
     expect(worse.heldOutLogLoss).toBeGreaterThan(worse.currentLogLoss);
     expect(worse.publish).toBe(false);
   });
 
   it('publishes nothing when the held-out slice is empty', async () => {
     const r = await refitPropensity(plantedExamples(50, 3), DEFAULT_PROPENSITY, opts, fitInline);
-    const none = await refitPropensity(plantedExamples(50, 3), DEFAULT_PROPENSITY, { ...opts, heldOutShare: 0 }, fitInline);
+    const none = await refitPropensity(
+      plantedExamples(50, 3),
+      DEFAULT_PROPENSITY,
+      { ...opts, heldOutShare: 0 },
+      fitInline,
+    );
     expect(r.heldOut).toBeGreaterThan(0);
     expect(none.heldOut).toBe(0);
     expect(none.publish).toBe(false);
@@ -64,7 +72,11 @@ describe('propensity training metrics', () => {
     const input = join(dir, 'examples.jsonl');
     const out = join(dir, 'weights.json');
     const lines = plantedExamples(2000, 4).map((e, i) =>
-      JSON.stringify(i % 2 ? { features: e.features, label: e.label } : { features: PROPENSITY_FEATURES.map((f) => e.features[f]), label: e.label === 1 }),
+      JSON.stringify(
+        i % 2
+          ? { features: e.features, label: e.label }
+          : { features: PROPENSITY_FEATURES.map((f) => e.features[f]), label: e.label === 1 },
+      ),
     );
     writeFileSync(input, [...lines, 'not json', '{"features":{},"label":"maybe"}'].join('\n'));
     const r = runPropensityTraining(['--input', input, '--out', out, '--epochs', '200'], () => undefined) as {
@@ -79,6 +91,8 @@ describe('propensity training metrics', () => {
     expect(r.fitted.logLoss).toBeLessThan(r.prior.logLoss);
     expect(r.fitted.auc).toBeGreaterThan(0.65);
     expect(r.improved).toBe(true);
-    expect((JSON.parse(readFileSync(out, 'utf8')) as { weights: { affinity: number } }).weights.affinity).toBeGreaterThan(1.5);
+    expect(
+      (JSON.parse(readFileSync(out, 'utf8')) as { weights: { affinity: number } }).weights.affinity,
+    ).toBeGreaterThan(1.5);
   });
 });

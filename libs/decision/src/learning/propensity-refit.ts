@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { fitPropensity, purchaseProbability, type FeatureVector, type PropensityWeights } from '../policy/propensity.model';
+import {
+  fitPropensity,
+  purchaseProbability,
+  type FeatureVector,
+  type PropensityWeights,
+} from '../policy/propensity.model';
 import type { TrainingExample } from '../policy/propensity.store';
 
 /** Options of one refit; `fit` may run elsewhere (a worker thread in the service). */
@@ -13,7 +18,12 @@ export interface RefitOptions {
   readonly minGain?: number;
 }
 
-export type PropensityFit = (rows: FeatureVector[], labels: number[], prior: PropensityWeights, epochs: number) => Promise<PropensityWeights>;
+export type PropensityFit = (
+  rows: FeatureVector[],
+  labels: number[],
+  prior: PropensityWeights,
+  epochs: number,
+) => Promise<PropensityWeights>;
 
 export interface RefitResult {
   readonly candidate: PropensityWeights;
@@ -45,14 +55,15 @@ export function rocAuc(scores: readonly number[], labels: readonly number[]): nu
   const order = scores.map((s, i) => [s, labels[i] === 1 ? 1 : 0] as const).sort((a, b) => a[0] - b[0]);
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]![0] === order[i]![0]) j++;
     const midRank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) if (order[k]![1] === 1) {
-      pos++;
-      rankSum += midRank;
-    }
+    for (let k = i; k < j; k++)
+      if (order[k]![1] === 1) {
+        pos++;
+        rankSum += midRank;
+      }
     i = j;
   }
   const neg = order.length - pos;
@@ -68,7 +79,10 @@ export function isHeldOut(key: string, share: number): boolean {
   return createHash('sha1').update(key).digest().readUInt32BE(0) / 2 ** 32 < share;
 }
 
-export function splitExamples(examples: readonly TrainingExample[], share: number): { train: TrainingExample[]; heldOut: TrainingExample[] } {
+export function splitExamples(
+  examples: readonly TrainingExample[],
+  share: number,
+): { train: TrainingExample[]; heldOut: TrainingExample[] } {
   const train: TrainingExample[] = [];
   const heldOut: TrainingExample[] = [];
   examples.forEach((e, i) => (isHeldOut(e.offerId || `#${i}`, share) ? heldOut : train).push(e));
@@ -99,11 +113,18 @@ export async function refitPropensity(
     heldOut: heldOut.length,
     heldOutLogLoss,
     currentLogLoss,
-    heldOutAuc: rocAuc(rows.map((x) => purchaseProbability(x, candidate)), labels),
-    currentAuc: rocAuc(rows.map((x) => purchaseProbability(x, current)), labels),
+    heldOutAuc: rocAuc(
+      rows.map((x) => purchaseProbability(x, candidate)),
+      labels,
+    ),
+    currentAuc: rocAuc(
+      rows.map((x) => purchaseProbability(x, current)),
+      labels,
+    ),
     publish: train.length > 0 && heldOut.length > 0 && heldOutLogLoss < currentLogLoss - (opts.minGain ?? 1e-6),
   };
 }
 
 /** The same fit in the calling thread (tests and the training command). */
-export const fitInline: PropensityFit = (rows, labels, prior, epochs) => Promise.resolve(fitPropensity(rows, labels, prior, { epochs, learningRate: 1 }));
+export const fitInline: PropensityFit = (rows, labels, prior, epochs) =>
+  Promise.resolve(fitPropensity(rows, labels, prior, { epochs, learningRate: 1 }));

@@ -1,6 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ValidationError } from '@offerstream/core';
-import { DEFAULT_PROPENSITY, fitPropensity, purchaseProbability, type PropensityWeights } from '../policy/propensity.model';
+import {
+  DEFAULT_PROPENSITY,
+  fitPropensity,
+  purchaseProbability,
+  type PropensityWeights,
+} from '../policy/propensity.model';
 import { parseExample, type TrainingExample } from '../policy/propensity.store';
 import { logLoss, rocAuc, splitExamples } from './propensity-refit';
 
@@ -9,7 +14,10 @@ import { logLoss, rocAuc, splitExamples } from './propensity-refit';
  * propensity from an exported JSONL of examples (`{"features": {...} | [...], "label": 0|1, "offerId"?}`, the
  * format of the service's training log) and reports log loss and AUC on a held-out part, against the prior.
  */
-export function runPropensityTraining(argv: readonly string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Record<string, unknown> {
+export function runPropensityTraining(
+  argv: readonly string[],
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Record<string, unknown> {
   const flags = parseFlags(argv);
   const input = flags.get('input');
   if (input === undefined) throw new ValidationError('--input FILE is required');
@@ -18,7 +26,9 @@ export function runPropensityTraining(argv: readonly string[], log: (line: strin
   if (!(share > 0 && share < 1)) throw new ValidationError('--held-out must be between 0 and 1');
   if (!(Number.isInteger(epochs) && epochs > 0)) throw new ValidationError('--epochs must be a positive integer');
 
-  const lines = readFileSync(input, 'utf8').split('\n').filter((l) => l.trim().length > 0);
+  const lines = readFileSync(input, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0);
   const examples: TrainingExample[] = [];
   lines.forEach((l, i) => {
     const e = parseExample(l);
@@ -27,7 +37,8 @@ export function runPropensityTraining(argv: readonly string[], log: (line: strin
   });
   log(`read ${examples.length} examples (${lines.length - examples.length} lines skipped) from ${input}`);
   const { train, heldOut } = splitExamples(examples, share);
-  if (train.length === 0 || heldOut.length === 0) throw new ValidationError(`too few examples to hold out a part: ${examples.length}`);
+  if (train.length === 0 || heldOut.length === 0)
+    throw new ValidationError(`too few examples to hold out a part: ${examples.length}`);
   log(`fitting on ${train.length}, holding out ${heldOut.length}, ${epochs} epochs`);
   const fitted: PropensityWeights = fitPropensity(
     train.map((e) => e.features),
@@ -37,7 +48,13 @@ export function runPropensityTraining(argv: readonly string[], log: (line: strin
   );
   const rows = heldOut.map((e) => e.features);
   const labels = heldOut.map((e) => e.label);
-  const score = (w: PropensityWeights) => ({ logLoss: logLoss(w, rows, labels), auc: rocAuc(rows.map((x) => purchaseProbability(x, w)), labels) });
+  const score = (w: PropensityWeights) => ({
+    logLoss: logLoss(w, rows, labels),
+    auc: rocAuc(
+      rows.map((x) => purchaseProbability(x, w)),
+      labels,
+    ),
+  });
   const fittedScore = score(fitted);
   const priorScore = score(DEFAULT_PROPENSITY);
   const out = flags.get('out');
@@ -64,7 +81,8 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)$/.exec(argv[i] ?? '');
     const value = argv[i + 1];
-    if (!m?.[1] || value === undefined) throw new ValidationError(`unknown or incomplete flag ${JSON.stringify(argv[i])}`);
+    if (!m?.[1] || value === undefined)
+      throw new ValidationError(`unknown or incomplete flag ${JSON.stringify(argv[i])}`);
     flags.set(m[1], value);
     i++;
   }

@@ -39,7 +39,16 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
     // Service recovery: an apology coupon, never an upsell; still bounded by the margin when it is known.
     const amount = target.margin > 0 ? Math.min(o.serviceRecoveryCoupon, allowance) : o.serviceRecoveryCoupon;
     if (!(amount > 0)) return [];
-    return [{ id: `coupon${round2(amount)}`, offerType: 'coupon', value: round2(amount), cost: round2(amount), extraMargin: 0, items: [] }];
+    return [
+      {
+        id: `coupon${round2(amount)}`,
+        offerType: 'coupon',
+        value: round2(amount),
+        cost: round2(amount),
+        extraMargin: 0,
+        items: [],
+      },
+    ];
   }
   const actions: OfferAction[] = [{ id: NO_OFFER, offerType: 'none', value: 0, cost: 0, extraMargin: 0, items: [] }];
   if (target.items.length === 0 || !(target.price > 0)) return actions;
@@ -48,16 +57,37 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
   for (const pct of o.percentDiscounts) {
     const cost = round2((target.price * pct) / 100);
     if (cost <= allowance) {
-      actions.push({ id: `pct${pct}`, offerType: 'percent_discount', value: pct, cost, extraMargin: 0, items: discountItems });
+      actions.push({
+        id: `pct${pct}`,
+        offerType: 'percent_discount',
+        value: pct,
+        cost,
+        extraMargin: 0,
+        items: discountItems,
+      });
     }
   }
   for (const amount of o.fixedCoupons) {
     if (amount <= allowance && amount < target.price) {
-      actions.push({ id: `fixed${amount}`, offerType: 'fixed_discount', value: amount, cost: amount, extraMargin: 0, items: discountItems });
+      actions.push({
+        id: `fixed${amount}`,
+        offerType: 'fixed_discount',
+        value: amount,
+        cost: amount,
+        extraMargin: 0,
+        items: discountItems,
+      });
     }
   }
   if (o.freeShipping && o.shippingCost <= allowance) {
-    actions.push({ id: 'free_shipping', offerType: 'free_shipping', value: 0, cost: o.shippingCost, extraMargin: 0, items: discountItems });
+    actions.push({
+      id: 'free_shipping',
+      offerType: 'free_shipping',
+      value: 0,
+      cost: o.shippingCost,
+      extraMargin: 0,
+      items: discountItems,
+    });
   }
   const comp = target.companion;
   if (o.bundle && comp && !cartLike) {
@@ -74,7 +104,14 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
     }
   }
   if (o.recommendation && !cartLike) {
-    actions.push({ id: 'recommendation', offerType: 'recommendation', value: 0, cost: 0, extraMargin: 0, items: target.items });
+    actions.push({
+      id: 'recommendation',
+      offerType: 'recommendation',
+      value: 0,
+      cost: 0,
+      extraMargin: 0,
+      items: target.items,
+    });
   }
   return actions;
 }

@@ -11,7 +11,13 @@ const camp = (extra: Record<string, unknown> = {}) =>
     updatedAt: '2026-01-01T00:00:00Z',
   });
 
-const target: OfferTarget = { items: ['a', 'b'], price: 100, margin: 24, baseProbability: 0.05, companion: { itemId: 'b', price: 50, margin: 10 } };
+const target: OfferTarget = {
+  items: ['a', 'b'],
+  price: 100,
+  margin: 24,
+  baseProbability: 0.05,
+  companion: { itemId: 'b', price: 50, margin: 10 },
+};
 
 describe('eligible offer actions', () => {
   it('offers none, discounts within the margin, free shipping, bundle and a plain recommendation', () => {
@@ -37,7 +43,11 @@ describe('eligible offer actions', () => {
 
 describe('offer choice by incremental profit', () => {
   const settings = { exploration: 0, minActionExamples: 50, caution: 1 };
-  const actions = eligibleActions(camp({ offerTypes: { bundle: false, recommendation: false } }), target, 'offer_request');
+  const actions = eligibleActions(
+    camp({ offerTypes: { bundle: false, recommendation: false } }),
+    target,
+    'offer_request',
+  );
   const model = (means: Record<string, number>, n = 500, sd = 0.1): ProfitModel => ({
     version: 'test',
     predict: () => Object.fromEntries(Object.entries(means).map(([a, mean]) => [a, { mean, sd, n }])),
@@ -47,19 +57,33 @@ describe('offer choice by incremental profit', () => {
     const c = chooseOffer(undefined, [0], actions, target, settings, 0, seededRandom(1));
     expect(c.action.id).toBe('none');
     expect(c.probability).toBe(1);
-    for (const a of actions) if (a.id !== 'none') expect(c.profits[a.id]).toBeCloseTo(-a.cost * target.baseProbability, 10);
+    for (const a of actions)
+      if (a.id !== 'none') expect(c.profits[a.id]).toBeCloseTo(-a.cost * target.baseProbability, 10);
   });
 
   it('picks the action whose learned gain over no offer is largest once it clears its uncertainty', () => {
-    const c = chooseOffer(model({ none: 2, pct10: 4, free_shipping: 2.5 }), [0], actions, target, settings, 0, seededRandom(1));
+    const c = chooseOffer(
+      model({ none: 2, pct10: 4, free_shipping: 2.5 }),
+      [0],
+      actions,
+      target,
+      settings,
+      0,
+      seededRandom(1),
+    );
     expect(c.action.id).toBe('pct10');
     expect(c.expectedIncrementalProfit).toBeCloseTo(2, 10);
     expect(c.learned['pct10']).toBe(true);
   });
 
   it('does not trust a gain smaller than its standard error, nor an action with too few joined decisions', () => {
-    expect(chooseOffer(model({ none: 2, pct10: 2.1 }, 500, 0.5), [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('none');
-    expect(chooseOffer(model({ none: 2, pct10: 9 }, 10), [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('none');
+    expect(
+      chooseOffer(model({ none: 2, pct10: 2.1 }, 500, 0.5), [0], actions, target, settings, 0, seededRandom(1)).action
+        .id,
+    ).toBe('none');
+    expect(
+      chooseOffer(model({ none: 2, pct10: 9 }, 10), [0], actions, target, settings, 0, seededRandom(1)).action.id,
+    ).toBe('none');
   });
 
   it('demands more profit per unit of cost as the shadow price of the budget rises', () => {

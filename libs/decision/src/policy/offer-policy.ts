@@ -84,7 +84,11 @@ export function chooseOffer(
       continue;
     }
     const e = est?.[a.id];
-    const usable = e !== undefined && none !== undefined && e.n >= settings.minActionExamples && none.n >= settings.minActionExamples;
+    const usable =
+      e !== undefined &&
+      none !== undefined &&
+      e.n >= settings.minActionExamples &&
+      none.n >= settings.minActionExamples;
     const gain = usable ? e.mean - none.mean : priorIncrementalProfit(a, target);
     const sd = usable ? Math.hypot(e.sd, none.sd) : 0;
     profits[a.id] = gain;
@@ -101,7 +105,8 @@ export function chooseOffer(
   if (!plausible.includes(greedy)) plausible.push(greedy);
   const probabilities: Record<string, number> = {};
   const eps = plausible.length > 1 ? Math.min(1, Math.max(0, settings.exploration)) : 0;
-  for (const a of actions) probabilities[a.id] = (plausible.includes(a) ? eps / plausible.length : 0) + (a.id === greedy.id ? 1 - eps : 0);
+  for (const a of actions)
+    probabilities[a.id] = (plausible.includes(a) ? eps / plausible.length : 0) + (a.id === greedy.id ? 1 - eps : 0);
   let chosen = greedy;
   if (eps > 0) {
     let u = random();

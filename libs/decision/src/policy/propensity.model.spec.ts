@@ -1,4 +1,12 @@
-import { DEFAULT_PROPENSITY, fitPropensity, PROPENSITY_FEATURES, propensityFeatures, purchaseProbability, sigmoid, type FeatureVector } from './propensity.model';
+import {
+  DEFAULT_PROPENSITY,
+  fitPropensity,
+  PROPENSITY_FEATURES,
+  propensityFeatures,
+  purchaseProbability,
+  sigmoid,
+  type FeatureVector,
+} from './propensity.model';
 
 describe('purchase propensity', () => {
   it('scores a cold-start visitor at the base rate with no signals claimed', () => {
@@ -11,7 +19,12 @@ describe('purchase propensity', () => {
     const item = { itemId: 'i', price: 40, categoryPath: ['shoes'], sentiment: 0.9 };
     const cold = purchaseProbability(propensityFeatures({ user: undefined, item, blendScore: 0.5, inCart: false }).x);
     const warm = propensityFeatures({
-      user: { userId: 'u', categoryAffinity: { shoes: 1 }, session: { views: 10, cartAdds: 1, searches: 2 }, priceBand: { median: 40, spread: 10 } },
+      user: {
+        userId: 'u',
+        categoryAffinity: { shoes: 1 },
+        session: { views: 10, cartAdds: 1, searches: 2 },
+        priceBand: { median: 40, spread: 10 },
+      },
       item,
       blendScore: 0.5,
       inCart: true,
@@ -22,7 +35,7 @@ describe('purchase propensity', () => {
 
   it('refits towards planted weights from logged outcomes', () => {
     let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const rows: FeatureVector[] = [];
     const labels: number[] = [];
     for (let i = 0; i < 3000; i++) {

@@ -72,7 +72,10 @@ function lookupCategory(
 }
 
 /** Maps raw signals to bounded model inputs; a missing signal becomes 0 and is listed in `missing`. */
-export function propensityFeatures(ctx: PropensityContext, weights: PropensityWeights = DEFAULT_PROPENSITY): {
+export function propensityFeatures(
+  ctx: PropensityContext,
+  weights: PropensityWeights = DEFAULT_PROPENSITY,
+): {
   x: FeatureVector;
   present: PropensityFeature[];
 } {
@@ -187,6 +190,9 @@ export function fitPropensity(
       w[j] = (w[j] as number) - lr * ((g[j] as number) / n + l2 * ((w[j] as number) - prev));
     });
   }
-  const weights = Object.fromEntries(PROPENSITY_FEATURES.map((f, j) => [f, w[j] as number])) as Record<PropensityFeature, number>;
+  const weights = Object.fromEntries(PROPENSITY_FEATURES.map((f, j) => [f, w[j] as number])) as Record<
+    PropensityFeature,
+    number
+  >;
   return { version: opts.version ?? `${prior.version}+fit${n}`, bias: b, weights, segmentLift: prior.segmentLift };
 }

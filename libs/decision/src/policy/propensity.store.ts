@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { PeriodicTask, TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
-import { DEFAULT_PROPENSITY, PROPENSITY_FEATURES, type FeatureVector, type PropensityWeights } from './propensity.model';
+import {
+  DEFAULT_PROPENSITY,
+  PROPENSITY_FEATURES,
+  type FeatureVector,
+  type PropensityWeights,
+} from './propensity.model';
 
 /** One logged example: the offered item's features at decision time and whether the offer led to a purchase signal. */
 export interface TrainingExample {
@@ -65,7 +70,10 @@ export class PropensityStore {
     if (!published) return false;
     this.model = published.weights;
     this.seen = published.seq;
-    this.logger?.info('propensity model loaded', { version: published.weights.version, heldOutLogLoss: published.heldOutLogLoss });
+    this.logger?.info('propensity model loaded', {
+      version: published.weights.version,
+      heldOutLogLoss: published.heldOutLogLoss,
+    });
     return true;
   }
 
@@ -91,18 +99,27 @@ export class PropensityStore {
       const r = await runLua<number>(
         this.redis,
         'appendTrainingExample',
-        [RedisKeys.decision.propensityLabelled(e.offerId), RedisKeys.decision.propensityLog(), RedisKeys.decision.propensityAppended()],
+        [
+          RedisKeys.decision.propensityLabelled(e.offerId),
+          RedisKeys.decision.propensityLog(),
+          RedisKeys.decision.propensityAppended(),
+        ],
         [JSON.stringify(e), e.label, this.settings.markerTtlSeconds, this.settings.logMax],
       );
       return r === 1;
     } catch (err) {
-      throw new TransientError('REDIS_SCRIPT_FAILED', 'appending a propensity training example failed', err, { offerId: e.offerId });
+      throw new TransientError('REDIS_SCRIPT_FAILED', 'appending a propensity training example failed', err, {
+        offerId: e.offerId,
+      });
     }
   }
 
   /** Examples ever appended, and the count at the last refit attempt. */
   async counters(): Promise<{ appended: number; atLastAttempt: number }> {
-    const [a, b] = await Promise.all([this.redis.get(RedisKeys.decision.propensityAppended()), this.redis.get(RedisKeys.decision.propensityAttempt())]);
+    const [a, b] = await Promise.all([
+      this.redis.get(RedisKeys.decision.propensityAppended()),
+      this.redis.get(RedisKeys.decision.propensityAttempt()),
+    ]);
     return { appended: Number(a ?? 0), atLastAttempt: Number(b ?? 0) };
   }
 
@@ -121,10 +138,22 @@ export class PropensityStore {
   }
 
   /** Publishes if `expectedSeq` is still the latest; returns the new sequence number, or undefined if it was not. */
-  async publish(p: Omit<PublishedPropensity, 'seq' | 'weights'> & { weights: Omit<PropensityWeights, 'version'> }, expectedSeq: number): Promise<number | undefined> {
-    const model = { ...p, seq: '@SEQ@', weights: { ...p.weights, version: `${PROPENSITY_VERSION_PREFIX}@SEQ@-n${p.examples}` } };
+  async publish(
+    p: Omit<PublishedPropensity, 'seq' | 'weights'> & { weights: Omit<PropensityWeights, 'version'> },
+    expectedSeq: number,
+  ): Promise<number | undefined> {
+    const model = {
+      ...p,
+      seq: '@SEQ@',
+      weights: { ...p.weights, version: `${PROPENSITY_VERSION_PREFIX}@SEQ@-n${p.examples}` },
+    };
     const json = JSON.stringify(model).replace('"seq":"@SEQ@"', '"seq":@SEQ@');
-    const r = await runLua<number>(this.redis, 'publishModel', [RedisKeys.decision.propensityModel(), RedisKeys.decision.propensityVersion()], [expectedSeq, json]);
+    const r = await runLua<number>(
+      this.redis,
+      'publishModel',
+      [RedisKeys.decision.propensityModel(), RedisKeys.decision.propensityVersion()],
+      [expectedSeq, json],
+    );
     return r < 0 ? undefined : r;
   }
 
@@ -157,9 +186,18 @@ export function parseExample(line: string): TrainingExample | undefined {
   if (y === undefined) return undefined;
   const x = {} as FeatureVector;
   for (const [j, f] of PROPENSITY_FEATURES.entries()) {
-    const v = Array.isArray(features) ? (features as unknown[])[j] : typeof features === 'object' && features !== null ? (features as Record<string, unknown>)[f] : undefined;
+    const v = Array.isArray(features)
+      ? (features as unknown[])[j]
+      : typeof features === 'object' && features !== null
+        ? (features as Record<string, unknown>)[f]
+        : undefined;
     x[f] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
   }
   if (!Array.isArray(features) && (typeof features !== 'object' || features === null)) return undefined;
-  return { offerId: typeof offerId === 'string' ? offerId : '', features: x, label: y, at: typeof at === 'string' ? at : '' };
+  return {
+    offerId: typeof offerId === 'string' ? offerId : '',
+    features: x,
+    label: y,
+    at: typeof at === 'string' ? at : '',
+  };
 }

@@ -1,4 +1,9 @@
-import { propensityFeatures, purchaseProbability, type FeatureVector, type PropensityFeature } from '../policy/propensity.model';
+import {
+  propensityFeatures,
+  purchaseProbability,
+  type FeatureVector,
+  type PropensityFeature,
+} from '../policy/propensity.model';
 import { excludedItems, marginRate, type ScoredTarget, type TargetingContext } from './targeting';
 
 /** An abandoned cart: the offer applies to the whole cart, priced line by line. */

@@ -27,7 +27,14 @@ export class CartAbandonTrigger {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
-  async add(userId: string, itemId: string, quantity: number, unitPrice: number | undefined, eventId: string, nowMs: number): Promise<void> {
+  async add(
+    userId: string,
+    itemId: string,
+    quantity: number,
+    unitPrice: number | undefined,
+    eventId: string,
+    nowMs: number,
+  ): Promise<void> {
     await this.track(userId, 'add', itemId, quantity, unitPrice, eventId, nowMs);
   }
 
@@ -40,7 +47,12 @@ export class CartAbandonTrigger {
   }
 
   async claimDue(nowMs: number, limit: number): Promise<DueCart[]> {
-    const flat = await runLua<string[]>(this.redis, 'claimDueCarts', [RedisKeys.decision.pendingCarts(), RedisKeys.decision.pendingCartItems()], [nowMs, this.leaseMs, limit]);
+    const flat = await runLua<string[]>(
+      this.redis,
+      'claimDueCarts',
+      [RedisKeys.decision.pendingCarts(), RedisKeys.decision.pendingCartItems()],
+      [nowMs, this.leaseMs, limit],
+    );
     const out: DueCart[] = [];
     for (let i = 0; i + 2 < flat.length; i += 3) {
       const userId = flat[i] as string;
@@ -51,7 +63,11 @@ export class CartAbandonTrigger {
         continue;
       }
       const cart = JSON.parse(raw) as StoredCart;
-      const lines = Object.entries(cart.items).map(([itemId, l]) => ({ itemId, quantity: l.q, ...(l.p !== undefined ? { price: l.p } : {}) }));
+      const lines = Object.entries(cart.items).map(([itemId, l]) => ({
+        itemId,
+        quantity: l.q,
+        ...(l.p !== undefined ? { price: l.p } : {}),
+      }));
       out.push({
         leaseScore,
         request: {
@@ -69,14 +85,27 @@ export class CartAbandonTrigger {
   }
 
   async ack(userId: string, leaseScore: string): Promise<void> {
-    await runLua<number>(this.redis, 'ackCart', [RedisKeys.decision.pendingCarts(), RedisKeys.decision.pendingCartItems()], [userId, leaseScore]);
+    await runLua<number>(
+      this.redis,
+      'ackCart',
+      [RedisKeys.decision.pendingCarts(), RedisKeys.decision.pendingCartItems()],
+      [userId, leaseScore],
+    );
   }
 
   async pending(): Promise<number> {
     return this.redis.zcard(RedisKeys.decision.pendingCarts());
   }
 
-  private async track(userId: string, op: string, itemId: string, q: number, price: number | undefined, eventId: string, nowMs: number): Promise<void> {
+  private async track(
+    userId: string,
+    op: string,
+    itemId: string,
+    q: number,
+    price: number | undefined,
+    eventId: string,
+    nowMs: number,
+  ): Promise<void> {
     try {
       await runLua<number>(
         this.redis,

@@ -19,10 +19,21 @@ export class CategoryBrowseTrigger {
     private readonly settings: CategoryBrowseSettings,
   ) {}
 
-  async view(userId: string, itemId: string, category: string | undefined, price: number | undefined, categoryPath: readonly string[] | undefined, nowMs: number): Promise<DecisionRequest | undefined> {
+  async view(
+    userId: string,
+    itemId: string,
+    category: string | undefined,
+    price: number | undefined,
+    categoryPath: readonly string[] | undefined,
+    nowMs: number,
+  ): Promise<DecisionRequest | undefined> {
     if (category === undefined) return undefined;
     const key = RedisKeys.decision.userBrowse(userId);
-    const [[, count]] = (await this.redis.multi().hincrby(key, category, 1).pexpire(key, this.settings.windowMs).exec()) as [[unknown, number], unknown];
+    const [[, count]] = (await this.redis
+      .multi()
+      .hincrby(key, category, 1)
+      .pexpire(key, this.settings.windowMs)
+      .exec()) as [[unknown, number], unknown];
     if (count !== this.settings.views) return undefined;
     const day = new Date(nowMs).toISOString().slice(0, 10);
     return {

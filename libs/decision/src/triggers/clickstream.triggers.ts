@@ -33,7 +33,14 @@ export class ClickstreamTriggers {
         return [];
       case 'product_view': {
         const path = e.payload.categoryPath ?? (await this.categoryOf(e.payload.itemId).catch(() => undefined));
-        const r = await this.browse.view(userId, e.payload.itemId, path?.[path.length - 1], e.payload.price, path, nowMs);
+        const r = await this.browse.view(
+          userId,
+          e.payload.itemId,
+          path?.[path.length - 1],
+          e.payload.price,
+          path,
+          nowMs,
+        );
         return r ? [r] : [];
       }
       case 'purchase':

@@ -14,7 +14,13 @@ export const httpDecisionBody = z
     channel: z.string().min(1).max(32).default('site'),
     /** Items the page is about (the product being viewed, the cart). */
     items: z
-      .array(z.object({ itemId: id, price: z.number().min(0).max(1e9).optional(), categoryPath: z.array(z.string().max(128)).max(8).optional() }))
+      .array(
+        z.object({
+          itemId: id,
+          price: z.number().min(0).max(1e9).optional(),
+          categoryPath: z.array(z.string().max(128)).max(8).optional(),
+        }),
+      )
       .max(100)
       .default([]),
     /** Candidate items to choose among, e.g. the placement's product list. */

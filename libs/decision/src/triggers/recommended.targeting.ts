@@ -1,6 +1,11 @@
 import type { Candidate } from '../candidates/candidate-generator';
 import type { ItemFeatures } from '../features/feature-source.port';
-import { propensityFeatures, purchaseProbability, type FeatureVector, type PropensityFeature } from '../policy/propensity.model';
+import {
+  propensityFeatures,
+  purchaseProbability,
+  type FeatureVector,
+  type PropensityFeature,
+} from '../policy/propensity.model';
 import { excludedItems, marginRate, type ScoredTarget, type TargetingContext } from './targeting';
 
 interface Ranked {
@@ -63,7 +68,9 @@ export async function recommendedTargeting(ctx: TargetingContext): Promise<Score
       price: main.f.price ?? 0,
       margin: main.margin,
       baseProbability: main.p,
-      ...(second && (second.f.price ?? 0) > 0 ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } } : {}),
+      ...(second && (second.f.price ?? 0) > 0
+        ? { companion: { itemId: second.c.itemId, price: second.f.price ?? 0, margin: second.margin } }
+        : {}),
     },
     appliesTo: 'recommended',
     x: main.x,

@@ -6,9 +6,17 @@ export async function serviceRecoveryTargeting(ctx: TargetingContext): Promise<S
   const reviewed = ctx.req.seeds[0];
   const item = reviewed ? (await ctx.items([reviewed.itemId])).get(reviewed.itemId) : undefined;
   const price = item?.price ?? 0;
-  const { x, present } = propensityFeatures({ user: ctx.user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false }, ctx.weights);
+  const { x, present } = propensityFeatures(
+    { user: ctx.user, item: item ?? { itemId: 'none' }, blendScore: 0, inCart: false },
+    ctx.weights,
+  );
   return {
-    target: { items: [], price, margin: price * marginRate(item, ctx.settings), baseProbability: purchaseProbability(x, ctx.weights) },
+    target: {
+      items: [],
+      price,
+      margin: price * marginRate(item, ctx.settings),
+      baseProbability: purchaseProbability(x, ctx.weights),
+    },
     appliesTo: 'order',
     x,
     present,

@@ -12,7 +12,11 @@ const now = new Date('2026-03-01T12:00:00Z');
 
 describe('event triggers', () => {
   it('turns only reviews rated 2 or less into service recovery, excluding the reviewed item', () => {
-    const review = (rating: number): ReviewEvent => ({ ...env, type: 'review', payload: { itemId: 'i', rating, text: 'x' } });
+    const review = (rating: number): ReviewEvent => ({
+      ...env,
+      type: 'review',
+      payload: { itemId: 'i', rating, text: 'x' },
+    });
     expect(serviceRecoveryTrigger(review(3), 'u', now)).toBeUndefined();
     const r = serviceRecoveryTrigger(review(2), 'u', now)!;
     expect(r.trigger).toBe('service_recovery');
@@ -20,7 +24,11 @@ describe('event triggers', () => {
   });
 
   it('keys post-purchase cross-sell on the order, so a redelivered purchase is the same trigger', () => {
-    const p: PurchaseEvent = { ...env, type: 'purchase', payload: { orderId: 'o1', lines: [{ itemId: 'a', quantity: 1, unitPrice: 9 }], total: 9, currency: 'EUR' } };
+    const p: PurchaseEvent = {
+      ...env,
+      type: 'purchase',
+      payload: { orderId: 'o1', lines: [{ itemId: 'a', quantity: 1, unitPrice: 9 }], total: 9, currency: 'EUR' },
+    };
     const a = postPurchaseTrigger(p, 'u', now);
     const b = postPurchaseTrigger({ ...p, eventId: randomUUID() }, 'u', now);
     expect(a.triggerId).toBe(b.triggerId);
@@ -28,7 +36,11 @@ describe('event triggers', () => {
   });
 
   it('keys offer requests on the event id and reads the channel from the context', () => {
-    const e: OfferRequestEvent = { ...env, type: 'offer_request', payload: { userId: 'u', placement: 'home', context: { channel: 'app' }, maxItems: 4 } };
+    const e: OfferRequestEvent = {
+      ...env,
+      type: 'offer_request',
+      payload: { userId: 'u', placement: 'home', context: { channel: 'app' }, maxItems: 4 },
+    };
     const r = offerRequestTrigger(e, now);
     expect(r.triggerId).toBe('offer_request:e1');
     expect(r.channel).toBe('app');
@@ -44,7 +56,12 @@ describe('event triggers', () => {
 
 describe('campaign eligibility', () => {
   const make = (extra: Record<string, unknown>) =>
-    campaign.parse({ ...campaignCreate.parse({ id: 'c', name: 'c', budget: { spend: 1, count: 1 }, ...extra }), version: 1, createdAt: env.occurredAt, updatedAt: env.occurredAt });
+    campaign.parse({
+      ...campaignCreate.parse({ id: 'c', name: 'c', budget: { spend: 1, count: 1 }, ...extra }),
+      version: 1,
+      createdAt: env.occurredAt,
+      updatedAt: env.occurredAt,
+    });
   const ctx = { trigger: 'http_decision' as const, channel: 'site', user: undefined, now };
 
   it('applies status, dates, hours, triggers, channels, segments and new-versus-returning', () => {
@@ -56,7 +73,9 @@ describe('campaign eligibility', () => {
     expect(ineligibility(make({ eligibility: { triggers: ['cart_abandon'] } }), ctx)).toBe('trigger');
     expect(ineligibility(make({ eligibility: { channels: ['email'] } }), ctx)).toBe('channel');
     expect(ineligibility(make({ eligibility: { segments: ['vip'] } }), ctx)).toBe('segment');
-    expect(ineligibility(make({ eligibility: { segments: ['vip'] } }), { ...ctx, user: { userId: 'u', segment: 'vip' } })).toBeUndefined();
+    expect(
+      ineligibility(make({ eligibility: { segments: ['vip'] } }), { ...ctx, user: { userId: 'u', segment: 'vip' } }),
+    ).toBeUndefined();
     expect(ineligibility(make({ eligibility: { customers: 'returning' } }), ctx)).toBe('customer_type');
     expect(ineligibility(make({ eligibility: { customers: 'new' } }), ctx)).toBeUndefined();
   });

@@ -15,7 +15,12 @@ export async function viewedItemTargeting(ctx: TargetingContext): Promise<Scored
   if (!f || !(price > 0) || f.stock === 0 || excludedItems(ctx).has(seed.itemId)) return recommendedTargeting(ctx);
   const { x, present } = propensityFeatures({ user: ctx.user, item: f, blendScore: 1, inCart: false }, ctx.weights);
   return {
-    target: { items: [seed.itemId], price, margin: price * marginRate(f, ctx.settings), baseProbability: purchaseProbability(x, ctx.weights) },
+    target: {
+      items: [seed.itemId],
+      price,
+      margin: price * marginRate(f, ctx.settings),
+      baseProbability: purchaseProbability(x, ctx.weights),
+    },
     appliesTo: 'viewed_item',
     x,
     present,

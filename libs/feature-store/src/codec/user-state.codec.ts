@@ -68,7 +68,9 @@ export function versionToken(version: number): Buffer {
 
 export function encodeUserState(s: UserState): Buffer {
   const w = new BinaryWriter(256 + (s.vector ? s.vector.length * 2 : 0) + s.history.length * 16);
-  w.bytes(versionToken(s.version)).u8(FORMAT).u8(s.anonymous ? 1 : 0);
+  w.bytes(versionToken(s.version))
+    .u8(FORMAT)
+    .u8(s.anonymous ? 1 : 0);
   w.uvarint(s.watermarks.size);
   for (const [p, o] of s.watermarks) w.uvarint(p).uvarint(o);
   w.f64(s.updatedAt).f64(s.firstSeenAt).uvarint(s.eventCount);
@@ -116,7 +118,13 @@ export function decodeUserState(buf: Buffer): UserState {
   }
   const history = readStrings(r);
   const purchased = readStrings(r);
-  const session: SessionState = { id: r.str(), startedAt: r.f64(), lastActivityAt: r.f64(), items: readStrings(r), cart: [] };
+  const session: SessionState = {
+    id: r.str(),
+    startedAt: r.f64(),
+    lastActivityAt: r.f64(),
+    items: readStrings(r),
+    cart: [],
+  };
   for (let n = r.uvarint(); n > 0; n--) session.cart.push([r.str(), r.uvarint()]);
   const rfm = { lastPurchaseAt: r.f64(), frequency: r.uvarint(), monetary: r.f64() };
   const merged = readStrings(r);

@@ -76,7 +76,12 @@ function signs(bucket: number, dims: number): Int8Array {
  * Hashed TF-IDF projected to `dims` by a fixed random sign matrix (Johnson-Lindenstrauss keeps cosines
  * roughly), L2-normalised. `df(bucket)` gives document frequencies, `docs` the number of documents.
  */
-export function contentVector(counts: Map<number, number>, df: (bucket: number) => number, docs: number, dims: number): Float32Array {
+export function contentVector(
+  counts: Map<number, number>,
+  df: (bucket: number) => number,
+  docs: number,
+  dims: number,
+): Float32Array {
   const v = new Float32Array(dims);
   for (const [b, c] of counts) {
     const w = (1 + Math.log(c)) * idf(df(b), docs);

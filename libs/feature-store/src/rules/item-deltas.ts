@@ -20,9 +20,18 @@ export interface ItemDeltas {
 export const emptyItemDeltas = (): ItemDeltas => ({ popularity: [], trending: [], cooc: new Map() });
 
 /** Turns a user's positive interactions into item-side increments, all in forward-decay units. */
-export function addItemDeltas(d: ItemDeltas, offset: number, touches: readonly ItemTouch[], cfg: FeatureStoreConfig): void {
+export function addItemDeltas(
+  d: ItemDeltas,
+  offset: number,
+  touches: readonly ItemTouch[],
+  cfg: FeatureStoreConfig,
+): void {
   for (const t of touches) {
-    d.popularity.push([offset, t.itemId, forwardDecayWeight(t.weight, t.time, cfg.decayEpochMs, cfg.popularityHalfLifeMs)]);
+    d.popularity.push([
+      offset,
+      t.itemId,
+      forwardDecayWeight(t.weight, t.time, cfg.decayEpochMs, cfg.popularityHalfLifeMs),
+    ]);
     d.trending.push([offset, t.itemId, forwardDecayWeight(t.weight, t.time, cfg.decayEpochMs, cfg.trendingHalfLifeMs)]);
     const c = forwardDecayWeight(t.weight, t.time, cfg.decayEpochMs, cfg.coocHalfLifeMs);
     group(d, t.itemId, offset).n += c;

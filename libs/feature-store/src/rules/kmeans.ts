@@ -22,7 +22,11 @@ export interface KMeansResult {
  * Lloyd's k-means with k-means++ seeding over plain typed arrays (a few thousand 64-dim vectors take
  * milliseconds); deterministic for a given seed. Empty clusters are re-seeded from the farthest point.
  */
-export function kmeans(points: readonly Float32Array[], k: number, opts: { seed?: number; maxIter?: number } = {}): KMeansResult {
+export function kmeans(
+  points: readonly Float32Array[],
+  k: number,
+  opts: { seed?: number; maxIter?: number } = {},
+): KMeansResult {
   const n = points.length;
   if (n === 0) throw new Error('k-means needs at least one point');
   const dims = points[0]?.length ?? 0;

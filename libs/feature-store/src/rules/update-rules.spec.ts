@@ -13,7 +13,12 @@ const cfg = defaultFeatureStoreConfig();
 const T0 = Date.UTC(2026, 5, 1);
 const HOUR = 3_600_000;
 let seq = 0;
-const ev = (type: string, payload: Record<string, unknown>, at: number, extra: Record<string, unknown> = {}): ClickstreamEvent =>
+const ev = (
+  type: string,
+  payload: Record<string, unknown>,
+  at: number,
+  extra: Record<string, unknown> = {},
+): ClickstreamEvent =>
   ({
     eventId: `e${seq++}`,
     schemaVersion: '1.0',
@@ -26,9 +31,20 @@ const ev = (type: string, payload: Record<string, unknown>, at: number, extra: R
     ...extra,
   }) as ClickstreamEvent;
 
-const shoes: ItemInfo = { category: 'shoes', brand: 'acme', price: 60, vector: Float32Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 0)) };
-const hats: ItemInfo = { category: 'hats', brand: 'zed', price: 15, vector: Float32Array.from({ length: 64 }, (_, i) => (i === 1 ? 1 : 0)) };
-const info = (id: string): ItemInfo | undefined => (id.startsWith('shoe') ? shoes : id.startsWith('hat') ? hats : undefined);
+const shoes: ItemInfo = {
+  category: 'shoes',
+  brand: 'acme',
+  price: 60,
+  vector: Float32Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 0)),
+};
+const hats: ItemInfo = {
+  category: 'hats',
+  brand: 'zed',
+  price: 15,
+  vector: Float32Array.from({ length: 64 }, (_, i) => (i === 1 ? 1 : 0)),
+};
+const info = (id: string): ItemInfo | undefined =>
+  id.startsWith('shoe') ? shoes : id.startsWith('hat') ? hats : undefined;
 
 describe('decay', () => {
   it('halves a weight after one half-life and forward decay agrees with direct decay', () => {
@@ -46,10 +62,24 @@ describe('user profile rules', () => {
     applyUserEvent(s, ev('add_to_cart', { itemId: 'shoe-1', quantity: 1 }, T0 + 1000), 0, 2, info, cfg);
     const v = s.categories.get('hats') ?? 0;
     expect(s.categories.get('shoes')).toBeGreaterThan(v);
-    applyUserEvent(s, ev('purchase', { orderId: 'o', lines: [{ itemId: 'shoe-2', quantity: 1, unitPrice: 60 }], total: 60, currency: 'EUR' }, T0 + cfg.interestHalfLifeMs), 0, 3, info, cfg);
+    applyUserEvent(
+      s,
+      ev(
+        'purchase',
+        { orderId: 'o', lines: [{ itemId: 'shoe-2', quantity: 1, unitPrice: 60 }], total: 60, currency: 'EUR' },
+        T0 + cfg.interestHalfLifeMs,
+      ),
+      0,
+      3,
+      info,
+      cfg,
+    );
     // The view decayed by one half-life, the purchase added 5 on top of the decayed cart.
     expect(s.categories.get('hats')).toBeCloseTo(0.5, 5);
-    expect(s.categories.get('shoes')).toBeCloseTo(3 * decayFactor(cfg.interestHalfLifeMs - 1000, cfg.interestHalfLifeMs) + 5, 5);
+    expect(s.categories.get('shoes')).toBeCloseTo(
+      3 * decayFactor(cfg.interestHalfLifeMs - 1000, cfg.interestHalfLifeMs) + 5,
+      5,
+    );
     expect(s.rfm).toEqual({ lastPurchaseAt: T0 + cfg.interestHalfLifeMs, frequency: 1, monetary: 60 });
     expect(s.purchased).toEqual(['shoe-2']);
     expect(s.history.slice(0, 3)).toEqual(['shoe-2', 'shoe-1', 'hat-1']);
@@ -87,7 +117,14 @@ describe('user profile rules', () => {
   it('merges an anonymous profile once', () => {
     const u = emptyUserState(cfg.priceBands.length + 1, false);
     const a = emptyUserState(cfg.priceBands.length + 1, true);
-    applyUserEvent(a, ev('product_view', { itemId: 'hat-1' }, T0, { userId: undefined, anonymousId: 'a1' }), 1, 1, info, cfg);
+    applyUserEvent(
+      a,
+      ev('product_view', { itemId: 'hat-1' }, T0, { userId: undefined, anonymousId: 'a1' }),
+      1,
+      1,
+      info,
+      cfg,
+    );
     applyUserEvent(u, ev('product_view', { itemId: 'shoe-1' }, T0), 0, 1, info, cfg);
     mergeUserStates(u, a, 'a1', cfg);
     mergeUserStates(u, a, 'a1', cfg);
@@ -109,7 +146,7 @@ describe('user profile rules', () => {
 });
 
 describe('item-side rules', () => {
-  it('pairs an item with the user\'s previous items in both directions', () => {
+  it("pairs an item with the user's previous items in both directions", () => {
     const d = emptyItemDeltas();
     addItemDeltas(d, 7, [{ itemId: 'b', weight: 1, time: cfg.decayEpochMs, partners: ['a'] }], cfg);
     expect(d.cooc.get('b')).toEqual([{ offset: 7, n: 1, partners: [['a', 1]] }]);
@@ -121,7 +158,14 @@ describe('item-side rules', () => {
     expect(coocCosine(2, 4, 1)).toBeCloseTo(1, 12);
     expect(coocCosine(1, 4, 4)).toBeCloseTo(0.25, 12);
     expect(cosine(Float32Array.from([1, 0]), Float32Array.from([1, 1]))).toBeCloseTo(Math.SQRT1_2, 6);
-    const top = topK([{ itemId: 'b', score: 1 }, { itemId: 'a', score: 1 }, { itemId: 'c', score: 2 }], 2);
+    const top = topK(
+      [
+        { itemId: 'b', score: 1 },
+        { itemId: 'a', score: 1 },
+        { itemId: 'c', score: 2 },
+      ],
+      2,
+    );
     expect(top.map((t) => t.itemId)).toEqual(['c', 'a']);
   });
 });
@@ -133,7 +177,11 @@ describe('content vectors', () => {
 
   it('makes items with shared rare words closer than unrelated ones', () => {
     const docs = [
-      { title: 'trail running shoes', description: 'lightweight running shoes for trail', categoryPath: ['sport', 'shoes'] },
+      {
+        title: 'trail running shoes',
+        description: 'lightweight running shoes for trail',
+        categoryPath: ['sport', 'shoes'],
+      },
       { title: 'road running shoes', description: 'cushioned running shoes', categoryPath: ['sport', 'shoes'] },
       { title: '无线蓝牙耳机', description: '降噪耳机', categoryPath: ['数码'] },
     ];
@@ -148,7 +196,11 @@ describe('content vectors', () => {
 describe('k-means', () => {
   it('recovers planted clusters and assigns new points to the nearest centroid', () => {
     const rnd = seededRandom(3);
-    const centres = [[5, 0], [0, 5], [-5, -5]];
+    const centres = [
+      [5, 0],
+      [0, 5],
+      [-5, -5],
+    ];
     const points: Float32Array[] = [];
     for (let i = 0; i < 300; i++) {
       const c = centres[i % 3]!;

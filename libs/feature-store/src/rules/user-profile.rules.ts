@@ -65,7 +65,8 @@ export function applyUserEvent(
   s.anonymous = e.userId === undefined;
 
   const sess = s.session;
-  const newSession = (e.sessionId !== undefined && e.sessionId !== sess.id) || t - sess.lastActivityAt > cfg.sessionGapMs;
+  const newSession =
+    (e.sessionId !== undefined && e.sessionId !== sess.id) || t - sess.lastActivityAt > cfg.sessionGapMs;
   if (newSession && t >= sess.lastActivityAt) {
     s.session = { id: e.sessionId ?? `t${t}`, startedAt: t, lastActivityAt: t, items: [], cart: [] };
   } else {
@@ -102,7 +103,11 @@ export function applyUserEvent(
     }
     case 'review':
       // A negative review counts against the item's category and brand: rating 5 -> +w, 3 -> 0, 1 -> -w.
-      touches.push({ itemId: e.payload.itemId, weight: ((W.review ?? 0) * (e.payload.rating - 3)) / 2, price: undefined });
+      touches.push({
+        itemId: e.payload.itemId,
+        weight: ((W.review ?? 0) * (e.payload.rating - 3)) / 2,
+        price: undefined,
+      });
       break;
     case 'search':
     case 'page_view':
@@ -124,7 +129,12 @@ export function applyUserEvent(
     }
     if (w > 0 && it?.vector && it.vector.length === cfg.vectorDims) updateVector(s, it.vector, w);
     if (touch.weight > 0) {
-      out.push({ itemId: touch.itemId, weight: touch.weight, time: t, partners: partnersOf(s.history, touch.itemId, cfg.coocWindow) });
+      out.push({
+        itemId: touch.itemId,
+        weight: touch.weight,
+        time: t,
+        partners: partnersOf(s.history, touch.itemId, cfg.coocWindow),
+      });
     }
     s.history = moveToFront(s.history, touch.itemId, cfg.seenMax);
     s.session.items = moveToFront(s.session.items, touch.itemId, cfg.sessionItemsMax);
@@ -135,7 +145,12 @@ export function applyUserEvent(
 }
 
 /** Folds an anonymous visitor's state into the user's, once (the anonymous id is remembered in `merged`). */
-export function mergeUserStates(target: UserState, anon: UserState, anonymousId: string, cfg: FeatureStoreConfig): void {
+export function mergeUserStates(
+  target: UserState,
+  anon: UserState,
+  anonymousId: string,
+  cfg: FeatureStoreConfig,
+): void {
   if (target.merged.includes(anonymousId) || anon.eventCount === 0) return;
   const T = Math.max(target.updatedAt, anon.updatedAt);
   if (target.eventCount > 0) decayStateTo(target, T, cfg);

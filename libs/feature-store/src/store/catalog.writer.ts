@@ -35,8 +35,12 @@ export class CatalogWriter {
 
   private async apply(partition: number, events: readonly CatalogPartitionEvent[]): Promise<void> {
     const upserts = events.filter((e) => e.event.type === 'item_upsert');
-    const exists = await Promise.all(upserts.map((e) => this.redis.exists(RedisKeys.item.meta(e.event.payload.itemId))));
-    const counts = upserts.map((e) => (e.event.type === 'item_upsert' ? termCounts(e.event.payload) : new Map<number, number>()));
+    const exists = await Promise.all(
+      upserts.map((e) => this.redis.exists(RedisKeys.item.meta(e.event.payload.itemId))),
+    );
+    const counts = upserts.map((e) =>
+      e.event.type === 'item_upsert' ? termCounts(e.event.payload) : new Map<number, number>(),
+    );
     // Only items new to the store add to document frequencies (a re-upsert does not count twice).
     const seenInBatch = new Set<string>();
     const dfArgs: (string | number)[] = [String(partition)];
@@ -52,7 +56,8 @@ export class CatalogWriter {
       batchDocs++;
     });
     const allBuckets = [...new Set(counts.flatMap((c) => [...c.keys()]))];
-    const dfRaw = allBuckets.length > 0 ? await this.redis.hmget(RedisKeys.contentIndex(), 'N', ...allBuckets.map(String)) : ['0'];
+    const dfRaw =
+      allBuckets.length > 0 ? await this.redis.hmget(RedisKeys.contentIndex(), 'N', ...allBuckets.map(String)) : ['0'];
     const docsBefore = Number(dfRaw[0] ?? 0);
     const df = new Map<number, number>();
     allBuckets.forEach((b, i) => df.set(b, Number(dfRaw[i + 1] ?? 0)));

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { TransientError, ValidationError } from '@offerstream/core';
 import { keyGroupsPerCall, loadLuaScripts, RedisKeys, runLua, type LuaArg, type RedisClient } from '@offerstream/redis';
-import { decodeUserState, emptyUserState, encodeUserState, versionToken, type UserState } from '../codec/user-state.codec';
+import {
+  decodeUserState,
+  emptyUserState,
+  encodeUserState,
+  versionToken,
+  type UserState,
+} from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { addItemDeltas, emptyItemDeltas, type ItemDeltas } from '../rules/item-deltas';
 import { applyUserEvent, mergeUserStates, type ItemInfo } from '../rules/user-profile.rules';
@@ -79,7 +85,11 @@ export class ClickstreamWriter {
     return this.items;
   }
 
-  async applyBatch(partition: number, events: readonly PartitionEvent[], beforeWrite?: BeforeWrite): Promise<BatchStats> {
+  async applyBatch(
+    partition: number,
+    events: readonly PartitionEvent[],
+    beforeWrite?: BeforeWrite,
+  ): Promise<BatchStats> {
     const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0 };
     const byUser = new Map<string, UserWork>();
     const itemIds = new Set<string>();
@@ -88,7 +98,9 @@ export class ClickstreamWriter {
       if (pe.bytes > this.cfg.maxEventBytes) {
         stats.rejected.push({
           index,
-          error: new ValidationError(`event is ${pe.bytes} bytes, over FS_MAX_EVENT_BYTES=${this.cfg.maxEventBytes}`, { kind: 'OVERSIZE' }),
+          error: new ValidationError(`event is ${pe.bytes} bytes, over FS_MAX_EVENT_BYTES=${this.cfg.maxEventBytes}`, {
+            kind: 'OVERSIZE',
+          }),
         });
         return;
       }
@@ -101,7 +113,8 @@ export class ClickstreamWriter {
       }
       w.events.push({ index, offset: Number(pe.offset), event: e });
       for (const id of itemsOf(e)) itemIds.add(id);
-      if (e.userId !== undefined && e.anonymousId !== undefined && e.anonymousId !== e.userId) merges.set(e.anonymousId, e.userId);
+      if (e.userId !== undefined && e.anonymousId !== undefined && e.anonymousId !== e.userId)
+        merges.set(e.anonymousId, e.userId);
     });
     const users = [...byUser.values()];
     stats.users = users.length;
@@ -154,7 +167,9 @@ export class ClickstreamWriter {
     stats: BatchStats,
   ): Computed {
     const first = u.events[0]?.event;
-    const state = u.blob ? decodeUserState(u.blob) : emptyUserState(this.cfg.priceBands.length + 1, first?.userId === undefined);
+    const state = u.blob
+      ? decodeUserState(u.blob)
+      : emptyUserState(this.cfg.priceBands.length + 1, first?.userId === undefined);
     const expected: Buffer | '' = u.blob ? versionToken(state.version) : '';
     const wm = state.watermarks.get(partition) ?? -1;
     let changed = false;
@@ -205,7 +220,9 @@ export class ClickstreamWriter {
     let pending = users.map((_, i) => i).filter((i) => computed[i]?.changed);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > MAX_CAS_ATTEMPTS) {
-        throw new TransientError('USER_STATE_CONTENDED', `user state kept changing under us`, undefined, { users: pending.length });
+        throw new TransientError('USER_STATE_CONTENDED', `user state kept changing under us`, undefined, {
+          users: pending.length,
+        });
       }
       const ok = await this.cas(pending.map((i) => ({ key: users[i]?.key ?? '', c: computed[i] as Computed })));
       const lost: number[] = [];
@@ -252,8 +269,16 @@ export class ClickstreamWriter {
     for (let i = 0; i < writes.length; i += chunk) {
       const part = writes.slice(i, i + chunk);
       const args: LuaArg[] = [];
-      for (const { c } of part) args.push(c.expected, encodeUserState(c.state), c.state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs);
-      calls.push(runLua<number[]>(this.redis, 'putUserStates', part.map((w) => RedisKeys.user.profile(w.key)), args));
+      for (const { c } of part)
+        args.push(c.expected, encodeUserState(c.state), c.state.anonymous ? this.cfg.anonTtlMs : this.cfg.userTtlMs);
+      calls.push(
+        runLua<number[]>(
+          this.redis,
+          'putUserStates',
+          part.map((w) => RedisKeys.user.profile(w.key)),
+          args,
+        ),
+      );
     }
     const results = await Promise.all(calls).catch((e: unknown) => {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { users: writes.length });

@@ -31,11 +31,19 @@ export class ItemAggregatesWriter {
       this.ranking(partition, first, last, RedisKeys.trending(), RedisKeys.trendingWatermarks(), d.trending),
       this.cooc(partition, first, last, d.cooc),
     ];
-    if (d.cooc.size > 0) calls.push(this.redis.sadd(RedisKeys.neighbourDirty(), ...d.cooc.keys()).then(() => undefined));
+    if (d.cooc.size > 0)
+      calls.push(this.redis.sadd(RedisKeys.neighbourDirty(), ...d.cooc.keys()).then(() => undefined));
     await Promise.all(calls);
   }
 
-  private async ranking(p: number, first: number, last: number, key: string, wmKey: string, triples: readonly [number, string, number][]): Promise<void> {
+  private async ranking(
+    p: number,
+    first: number,
+    last: number,
+    key: string,
+    wmKey: string,
+    triples: readonly [number, string, number][],
+  ): Promise<void> {
     let from = first;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const sums = new Map<string, number>();

@@ -45,10 +45,12 @@ export async function runGnnBenchmark(opts: GnnBenchmarkOptions = {}): Promise<G
     if (q >= 20) times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  const pct = (p: number): number => Math.round((times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0) * 1000) / 1000;
+  const pct = (p: number): number =>
+    Math.round((times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0) * 1000) / 1000;
   let refresh: number | null = null;
   if (opts.skipRefresh !== true) {
-    const pairs = opts.trainPath !== undefined ? await pairsFromFile(opts.trainPath) : generatedPairs(29858, 40981, 810128);
+    const pairs =
+      opts.trainPath !== undefined ? await pairsFromFile(opts.trainPath) : generatedPairs(29858, 40981, 810128);
     const t0 = performance.now();
     await trainGraphModel(pairs, { method: opts.method ?? 'graph-filter' }, opts.onProgress);
     refresh = Math.round((performance.now() - t0) / 100) / 10;

@@ -73,8 +73,17 @@ export async function runGnnServingBenchmark(opts: GnnServingBenchOptions = {}):
       const t2 = performance.now();
       recommendForUser(artifact, { userIndex: u }, topN);
       const t3 = performance.now();
-      const hist = artifact.normalized?.indices.subarray(artifact.normalized.indptr[u], artifact.normalized.indptr[u + 1]);
-      recommendFromEmbeddings(artifact.userEmb.subarray(u * dims, (u + 1) * dims), artifact.itemEmb, dims, topN, new Set(hist));
+      const hist = artifact.normalized?.indices.subarray(
+        artifact.normalized.indptr[u],
+        artifact.normalized.indptr[u + 1],
+      );
+      recommendFromEmbeddings(
+        artifact.userEmb.subarray(u * dims, (u + 1) * dims),
+        artifact.itemEmb,
+        dims,
+        topN,
+        new Set(hist),
+      );
       const t4 = performance.now();
       if (k >= 50) {
         served.push(t2 - t1);

@@ -35,7 +35,10 @@ export async function readLightGcnFile(path: string): Promise<UserItemLists> {
 }
 
 /** Dense per-user arrays covering both splits so that ids line up between train and test. */
-export function alignSplits(train: UserItemLists, test: UserItemLists): {
+export function alignSplits(
+  train: UserItemLists,
+  test: UserItemLists,
+): {
   numUsers: number;
   numItems: number;
   trainLists: number[][];

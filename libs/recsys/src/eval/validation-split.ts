@@ -13,7 +13,12 @@ export interface ValidationSplit {
  * rather than tuned to a test split: for a random sample of users with at least two items, `fraction` of
  * their items (at least one, never all) are held out; all other edges stay in training.
  */
-export function carveValidation(graph: InteractionGraph, fraction: number, maxUsers: number, seed: number): ValidationSplit {
+export function carveValidation(
+  graph: InteractionGraph,
+  fraction: number,
+  maxUsers: number,
+  seed: number,
+): ValidationSplit {
   const rng = seededRandom(seed);
   const eligible: number[] = [];
   for (let u = 0; u < graph.numUsers; u++) if (graph.itemsOf(u).length >= 2) eligible.push(u);
@@ -37,6 +42,10 @@ export function carveValidation(graph: InteractionGraph, fraction: number, maxUs
       cols.push(i);
     }
   }
-  const train = new InteractionGraph(graph.userIds, graph.itemIds, csrFromCoo(graph.numUsers, graph.numItems, rows, cols));
+  const train = new InteractionGraph(
+    graph.userIds,
+    graph.itemIds,
+    csrFromCoo(graph.numUsers, graph.numItems, rows, cols),
+  );
   return { train, users: chosen, heldOut: Array.from(chosen, (u) => held.get(u) ?? new Set<number>()) };
 }

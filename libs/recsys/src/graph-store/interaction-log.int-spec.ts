@@ -35,7 +35,13 @@ describe('interaction log on real Redis', () => {
       graph.add(r);
     };
     expect(await reader.readNew(2, 2, collect)).toBe(5);
-    expect(seen.map((r) => `${r.user}:${r.items.join(',')}:${r.weight}`)).toEqual(['u1:a:1', 'u1:b:3', 'u2:a:1', 'u2:c:1', 'u3:a:5']);
+    expect(seen.map((r) => `${r.user}:${r.items.join(',')}:${r.weight}`)).toEqual([
+      'u1:a:1',
+      'u1:b:3',
+      'u2:a:1',
+      'u2:c:1',
+      'u3:a:5',
+    ]);
     expect(graph.numEdges).toBe(5);
     expect(graph.itemsOf('u2')).toEqual(['c', 'a']);
 

@@ -29,7 +29,12 @@ export class InteractionLog {
     if (entries.length === 0) return 0;
     const args: (string | number)[] = [this.maxLenPerPartition];
     for (const e of entries) args.push(String(e.offset + 1), encodeInteraction(e.record));
-    const before = await runLua<number>(this.redis, 'appendInteractions', [RedisKeys.gnn.interactionLog(this.topic, partition)], args);
+    const before = await runLua<number>(
+      this.redis,
+      'appendInteractions',
+      [RedisKeys.gnn.interactionLog(this.topic, partition)],
+      args,
+    );
     return entries.filter((e) => e.offset + 1 > before).length;
   }
 

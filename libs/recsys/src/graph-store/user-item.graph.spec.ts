@@ -15,7 +15,9 @@ describe('interaction records', () => {
       weight: 1,
       ts: Date.parse(base.occurredAt) / 1000,
     });
-    expect(interactionOf({ ...base, type: 'add_to_cart', payload: { itemId: 'a', quantity: 2 } }, weights)?.weight).toBe(3);
+    expect(
+      interactionOf({ ...base, type: 'add_to_cart', payload: { itemId: 'a', quantity: 2 } }, weights)?.weight,
+    ).toBe(3);
     const purchase: ClickstreamEvent = {
       ...base,
       type: 'purchase',
@@ -36,7 +38,9 @@ describe('interaction records', () => {
 
   it('uses the anonymous id when there is no user id', () => {
     const { userId: _drop, ...anon } = base;
-    expect(interactionOf({ ...anon, anonymousId: 'anon-1', type: 'product_view', payload: { itemId: 'a' } }, weights)?.user).toBe('anon-1');
+    expect(
+      interactionOf({ ...anon, anonymousId: 'anon-1', type: 'product_view', payload: { itemId: 'a' } }, weights)?.user,
+    ).toBe('anon-1');
   });
 
   it('round-trips through the compact log encoding, ids with spaces and colons included', () => {

@@ -36,7 +36,9 @@ describe('randomized SVD', () => {
     let norm = 0;
     for (let r = 0; r < rows; r++) {
       const proj = new Float64Array(rank);
-      for (let k = 0; k < rank; k++) for (let c = 0; c < cols; c++) proj[k] = (proj[k] ?? 0) + (dense[r * cols + c] ?? 0) * (svd.v[c * rank + k] ?? 0);
+      for (let k = 0; k < rank; k++)
+        for (let c = 0; c < cols; c++)
+          proj[k] = (proj[k] ?? 0) + (dense[r * cols + c] ?? 0) * (svd.v[c * rank + k] ?? 0);
       for (let c = 0; c < cols; c++) {
         let rec = 0;
         for (let k = 0; k < rank; k++) rec += (proj[k] ?? 0) * (svd.v[c * rank + k] ?? 0);

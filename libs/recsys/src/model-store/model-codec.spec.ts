@@ -8,7 +8,11 @@ describe('model codec', () => {
   });
 
   it('round-trips a CSR matrix and rejects a truncated one', () => {
-    const m = { indptr: Int32Array.of(0, 2, 3), indices: Int32Array.of(1, 4, 0), values: Float32Array.of(0.5, 0.25, 1) };
+    const m = {
+      indptr: Int32Array.of(0, 2, 3),
+      indices: Int32Array.of(1, 4, 0),
+      values: Float32Array.of(0.5, 0.25, 1),
+    };
     const blob = encodeCsr(2, m);
     const { rows, m: back } = decodeCsr(blob);
     expect(rows).toBe(2);

@@ -53,7 +53,8 @@ export function encodeUserRow(vector: Float32Array, history: ArrayLike<number>):
 }
 
 export function decodeUserRow(buf: Buffer, dims: number): { vector: Float32Array; history: Int32Array } {
-  if (buf.byteLength < 4 * dims || buf.byteLength % 4 !== 0) throw new Error(`user row of ${buf.byteLength} bytes for ${dims} dims`);
+  if (buf.byteLength < 4 * dims || buf.byteLength % 4 !== 0)
+    throw new Error(`user row of ${buf.byteLength} bytes for ${dims} dims`);
   return {
     vector: new Float32Array(aligned(buf, 0, 4 * dims)),
     history: new Int32Array(aligned(buf, 4 * dims)),

@@ -52,14 +52,19 @@ export class ModelPublisher {
       this.redis.set(RedisKeys.gnn.foldIn(version), toBuffer(artifact.foldInEmb)),
     ];
     if (artifact.normalized !== null) {
-      writes.push(this.redis.set(RedisKeys.gnn.normalized(version), encodeCsr(artifact.userIds.length, artifact.normalized)));
+      writes.push(
+        this.redis.set(RedisKeys.gnn.normalized(version), encodeCsr(artifact.userIds.length, artifact.normalized)),
+      );
     }
     await Promise.all(writes);
     const usersKey = RedisKeys.gnn.userEmbedding(version);
     for (let s = 0; s < artifact.userIds.length; s += USER_CHUNK) {
       const fields: (string | Buffer)[] = [];
       for (let u = s; u < Math.min(s + USER_CHUNK, artifact.userIds.length); u++) {
-        fields.push(artifact.userIds[u] ?? '', encodeUserRow(artifact.userEmb.subarray(u * dims, (u + 1) * dims), histories[u] ?? []));
+        fields.push(
+          artifact.userIds[u] ?? '',
+          encodeUserRow(artifact.userEmb.subarray(u * dims, (u + 1) * dims), histories[u] ?? []),
+        );
       }
       await this.redis.hset(usersKey, ...fields);
     }

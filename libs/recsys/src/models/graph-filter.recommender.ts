@@ -182,7 +182,10 @@ export class GraphFilterRecommender implements ScoringModel {
 
   /** factors (B x rank) times (D^{1/2} V)ᵀ added into out (B x items). */
   addLowRank(factors: Float32Array, rows: number, out: Float32Array): void {
-    this.rightTensor ??= tf.tensor2d(transposeDense(this.itemRight, this.numItems, this.rank), [this.rank, this.numItems]);
+    this.rightTensor ??= tf.tensor2d(transposeDense(this.itemRight, this.numItems, this.rank), [
+      this.rank,
+      this.numItems,
+    ]);
     const right = this.rightTensor;
     const t = tf.tidy(() => tf.matMul(tf.tensor2d(factors, [rows, this.rank]), right));
     const prod = readFloat32(t);

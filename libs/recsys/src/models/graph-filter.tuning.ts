@@ -28,8 +28,17 @@ const DEFAULT_SHARPEN = [0, 0.1, 0.25, 0.5, 1, 1.5, 2.5] as const;
  * by the same rule. Every grid point is a linear combination of four per-user score vectors (s P and the
  * low-rank part with Σ⁰, Σ², Σ⁴ weights), so the grid costs one scoring pass plus cheap re-ranking.
  */
-export function tuneGraphFilter(graph: InteractionGraph, options: FilterTuningOptions = {}, onProgress?: ProgressFn): FilterTuningResult {
-  const split = carveValidation(graph, options.holdoutFraction ?? 0.2, options.validationUsers ?? 1500, (options.seed ?? 7) + 1);
+export function tuneGraphFilter(
+  graph: InteractionGraph,
+  options: FilterTuningOptions = {},
+  onProgress?: ProgressFn,
+): FilterTuningResult {
+  const split = carveValidation(
+    graph,
+    options.holdoutFraction ?? 0.2,
+    options.validationUsers ?? 1500,
+    (options.seed ?? 7) + 1,
+  );
   const model = GraphFilterRecommender.fit(split.train, options);
   const ideal = options.idealWeights ?? DEFAULT_IDEAL;
   const sharpen = options.sharpenTimes ?? DEFAULT_SHARPEN;
@@ -62,7 +71,8 @@ export function tuneGraphFilter(graph: InteractionGraph, options: FilterTuningOp
       grid.forEach((g, gi) => {
         const { idealWeight: beta, sharpen: t } = g;
         for (let i = 0; i < n; i++) {
-          row[i] = (base[off + i] ?? 0) + beta * (l0[off + i] ?? 0) - t * ((l4[off + i] ?? 0) + beta * (l2[off + i] ?? 0));
+          row[i] =
+            (base[off + i] ?? 0) + beta * (l0[off + i] ?? 0) - t * ((l4[off + i] ?? 0) + beta * (l2[off + i] ?? 0));
         }
         for (const i of seen) row[i] = Number.NEGATIVE_INFINITY;
         accs[gi]?.add(rankingMetrics(topK(row, 20), relevant, 20));

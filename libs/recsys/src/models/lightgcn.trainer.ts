@@ -102,7 +102,11 @@ export async function trainLightGcn(
       scatter(ns, nu, gn ?? new Float32Array(0));
       const full = layerAveragedPropagation(adj, g, d, layers);
       const regScale = l2 / us.length;
-      for (const [idx, shift] of [[us, 0], [ps, nu], [ns, nu]] as const) {
+      for (const [idx, shift] of [
+        [us, 0],
+        [ps, nu],
+        [ns, nu],
+      ] as const) {
         for (const x of idx) {
           const base = (x + shift) * d;
           for (let c = 0; c < d; c++) full[base + c] = (full[base + c] ?? 0) + regScale * (egoData[base + c] ?? 0);
@@ -116,7 +120,13 @@ export async function trainLightGcn(
       grads.forEach((t) => t.dispose());
       if (Date.now() - lastBatchReport > 30000) {
         lastBatchReport = Date.now();
-        onProgress?.({ stage: 'lightgcn-batch', epoch: epoch + 1, batch: b + 1, of: batchesPerEpoch, loss: lossSum / (b + 1) });
+        onProgress?.({
+          stage: 'lightgcn-batch',
+          epoch: epoch + 1,
+          batch: b + 1,
+          of: batchesPerEpoch,
+          loss: lossSum / (b + 1),
+        });
       }
     }
     epoch++;
@@ -126,7 +136,14 @@ export async function trainLightGcn(
     const elapsed = (Date.now() - started) / 1000;
     const perEpoch = elapsed / epoch;
     const remaining = Math.min(maxEpochs - epoch, Math.max(0, Math.floor((budgetMs / 1000 - elapsed) / perEpoch) + 1));
-    onProgress?.({ stage: 'lightgcn', epoch, loss, val_recall20: valRecall, elapsed_s: Math.round(elapsed), eta_s: Math.round(remaining * perEpoch) });
+    onProgress?.({
+      stage: 'lightgcn',
+      epoch,
+      loss,
+      val_recall20: valRecall,
+      elapsed_s: Math.round(elapsed),
+      eta_s: Math.round(remaining * perEpoch),
+    });
   }
   optimizer.dispose();
   ego.dispose();
@@ -141,7 +158,12 @@ export async function trainLightGcn(
 }
 
 /** Uniform edges (user, positive) with a uniformly drawn item the user has not interacted with. */
-function sampleTriples(graph: InteractionGraph, edgeUsers: Int32Array, size: number, rng: Rng): [Int32Array, Int32Array, Int32Array] {
+function sampleTriples(
+  graph: InteractionGraph,
+  edgeUsers: Int32Array,
+  size: number,
+  rng: Rng,
+): [Int32Array, Int32Array, Int32Array] {
   const us = new Int32Array(size);
   const ps = new Int32Array(size);
   const ns = new Int32Array(size);
@@ -175,7 +197,14 @@ function sortedHas(row: Int32Array, x: number): boolean {
   return false;
 }
 
-function validationRecall(prop: Float32Array, nu: number, ni: number, d: number, graph: InteractionGraph, val: LightGcnValidation): number {
+function validationRecall(
+  prop: Float32Array,
+  nu: number,
+  ni: number,
+  d: number,
+  graph: InteractionGraph,
+  val: LightGcnValidation,
+): number {
   const model = new EmbeddingRecommender('lightgcn', prop.subarray(0, nu * d), prop.subarray(nu * d), d);
   const acc = new MetricAccumulator();
   const block = 256;

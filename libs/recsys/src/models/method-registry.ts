@@ -45,9 +45,18 @@ export async function buildModel(
       return { model: m, info: { rank: m.rank, ideal_weight: m.idealWeight }, dispose: () => m.dispose() };
     }
     case 'graph-filter': {
-      const tuned = tuneGraphFilter(graph, { rank, validationUsers: num(options, 'validation-users', 1500), onProgress }, onProgress);
+      const tuned = tuneGraphFilter(
+        graph,
+        { rank, validationUsers: num(options, 'validation-users', 1500), onProgress },
+        onProgress,
+      );
       onProgress({ stage: 'tuned', ...tuned, grid: undefined });
-      const m = GraphFilterRecommender.fit(graph, { rank, idealWeight: tuned.idealWeight, sharpen: tuned.sharpen, onProgress });
+      const m = GraphFilterRecommender.fit(graph, {
+        rank,
+        idealWeight: tuned.idealWeight,
+        sharpen: tuned.sharpen,
+        onProgress,
+      });
       return {
         model: m,
         info: {

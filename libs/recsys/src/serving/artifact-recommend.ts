@@ -33,7 +33,8 @@ export function recommendForUser(artifact: GraphModelArtifact, query: UserQuery,
     userVector = artifact.userEmb.slice(query.userIndex * dims, (query.userIndex + 1) * dims);
     const norm = artifact.normalized;
     if (norm !== null) {
-      for (let p = norm.indptr[query.userIndex] ?? 0; p < (norm.indptr[query.userIndex + 1] ?? 0); p++) history.add(norm.indices[p] ?? 0);
+      for (let p = norm.indptr[query.userIndex] ?? 0; p < (norm.indptr[query.userIndex + 1] ?? 0); p++)
+        history.add(norm.indices[p] ?? 0);
     }
   } else if (history.size > 0) {
     userVector = foldInUser(artifact.foldInEmb, dims, Array.from(history), artifact.foldInMode);
@@ -49,7 +50,12 @@ export function recommendForUser(artifact: GraphModelArtifact, query: UserQuery,
 }
 
 /** s R̃ᵀR̃ for a binary history s: two sparse products through the user side, never an item-item matrix. */
-export function propagationScores(norm: NormalizedInteractions, numUsers: number, numItems: number, history: readonly number[]): Float32Array {
+export function propagationScores(
+  norm: NormalizedInteractions,
+  numUsers: number,
+  numItems: number,
+  history: readonly number[],
+): Float32Array {
   let t = transposes.get(norm);
   if (t === undefined) {
     t = transposeCsr({ rows: numUsers, cols: numItems, ...norm });

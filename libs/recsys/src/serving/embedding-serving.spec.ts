@@ -8,8 +8,14 @@ describe('embedding serving', () => {
   const user = Float32Array.of(0.3, -1, 0.7);
 
   it('returns the same top-N as a full sort, best first', () => {
-    const scores = Array.from({ length: items }, (_, i) => user.reduce((s, u, c) => s + u * (itemEmb[i * dims + c] ?? 0), 0));
-    const want = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 10).map(([, i]) => i);
+    const scores = Array.from({ length: items }, (_, i) =>
+      user.reduce((s, u, c) => s + u * (itemEmb[i * dims + c] ?? 0), 0),
+    );
+    const want = scores
+      .map((s, i) => [s, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 10)
+      .map(([, i]) => i);
     expect(Array.from(recommendFromEmbeddings(user, itemEmb, dims, 10).items)).toEqual(want);
   });
 
@@ -23,7 +29,8 @@ describe('embedding serving', () => {
 
   it('folds a new user in as the mean of their items', () => {
     const v = foldInUser(itemEmb, dims, [2, 4]);
-    for (let c = 0; c < dims; c++) expect(v[c]).toBeCloseTo(((itemEmb[2 * dims + c] ?? 0) + (itemEmb[4 * dims + c] ?? 0)) / 2);
+    for (let c = 0; c < dims; c++)
+      expect(v[c]).toBeCloseTo(((itemEmb[2 * dims + c] ?? 0) + (itemEmb[4 * dims + c] ?? 0)) / 2);
   });
 
   it('skips non-finite scores in top-k', () => {

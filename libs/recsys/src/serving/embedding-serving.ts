@@ -22,7 +22,11 @@ export function recommendFromEmbeddings(
   extraScores?: Float32Array,
 ): Recommendations {
   if (userVector.length !== dims || itemEmb.length % dims !== 0) {
-    throw new ValidationError('embedding sizes do not match dims', { dims, user: userVector.length, items: itemEmb.length });
+    throw new ValidationError('embedding sizes do not match dims', {
+      dims,
+      user: userVector.length,
+      items: itemEmb.length,
+    });
   }
   const numItems = itemEmb.length / dims;
   // One scratch buffer per process: serving is single-threaded per worker and this avoids a 160 KB

@@ -100,7 +100,9 @@ export class GnnCandidateReader {
     }
     const exclude = new Set([...basis, ...toIndex(hist.exclude)]);
     const extra =
-      model.normalized !== null ? propagationScores(model.normalized, model.numUsers, model.itemIds.length, basis) : undefined;
+      model.normalized !== null
+        ? propagationScores(model.normalized, model.numUsers, model.itemIds.length, basis)
+        : undefined;
     const rec = recommendFromEmbeddings(vector, model.itemEmb, model.dims, n, exclude, extra);
     return {
       userId,

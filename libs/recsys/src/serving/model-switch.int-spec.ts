@@ -55,7 +55,10 @@ describe('model version switch', () => {
     const publisher = new ModelPublisher(ctx.redis, 150);
     const versions = new Map<string, GraphModelArtifact>();
     const first = randomVersion(1);
-    versions.set((await publisher.publish(first.artifact, { pairs: first.pairs, trainSeconds: 0 })).version, first.artifact);
+    versions.set(
+      (await publisher.publish(first.artifact, { pairs: first.pairs, trainSeconds: 0 })).version,
+      first.artifact,
+    );
 
     let publishing = true;
     const answers: CandidateResult[] = [];
@@ -67,7 +70,10 @@ describe('model version switch', () => {
     const readers = Array.from({ length: 4 }, (_, id) => reader(id));
     for (let s = 2; s <= 7; s++) {
       const next = randomVersion(s);
-      versions.set((await publisher.publish(next.artifact, { pairs: next.pairs, trainSeconds: 0 })).version, next.artifact);
+      versions.set(
+        (await publisher.publish(next.artifact, { pairs: next.pairs, trainSeconds: 0 })).version,
+        next.artifact,
+      );
       await new Promise((r) => setTimeout(r, 120));
     }
     publishing = false;

@@ -24,7 +24,10 @@ export interface ServingModel {
 /** The version's keys are gone (deleted after its grace period) or were never completely written. */
 export class VersionGoneError extends OfferStreamError {
   constructor(version: string) {
-    super('GNN_VERSION_GONE', `model version ${version} is no longer in Redis`, { retriable: true, context: { version } });
+    super('GNN_VERSION_GONE', `model version ${version} is no longer in Redis`, {
+      retriable: true,
+      context: { version },
+    });
   }
 }
 
@@ -36,7 +39,8 @@ export async function loadServingModel(redis: RedisClient, version: string): Pro
     redis.getBuffer(RedisKeys.gnn.foldIn(version)),
     redis.getBuffer(RedisKeys.gnn.normalized(version)),
   ]);
-  if (meta['dims'] === undefined || ids === null || items === null || foldIn === null) throw new VersionGoneError(version);
+  if (meta['dims'] === undefined || ids === null || items === null || foldIn === null)
+    throw new VersionGoneError(version);
   if (meta['normalized'] === '1' && norm === null) throw new VersionGoneError(version);
   const dims = Number(meta['dims']);
   const itemIds = ids.split('\n');

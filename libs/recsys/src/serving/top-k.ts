@@ -9,7 +9,8 @@ export function topK(
   offset = 0,
   length = scores.length - offset,
 ): Int32Array {
-  const excluded = exclude === undefined ? null : exclude instanceof Set ? exclude : new Set(Array.from(exclude as ArrayLike<number>));
+  const excluded =
+    exclude === undefined ? null : exclude instanceof Set ? exclude : new Set(Array.from(exclude as ArrayLike<number>));
   const heapIdx = new Int32Array(k);
   const heapVal = new Float64Array(k);
   let size = 0;

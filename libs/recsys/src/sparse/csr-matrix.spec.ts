@@ -2,7 +2,10 @@ import { csrFromCoo, csrToDense, scaleCsr, spmmDense, transposeCsr } from './csr
 
 function denseMul(a: Float64Array, rows: number, inner: number, x: Float32Array, m: number): Float64Array {
   const out = new Float64Array(rows * m);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < inner; k++) for (let j = 0; j < m; j++) out[r * m + j] = (out[r * m + j] ?? 0) + (a[r * inner + k] ?? 0) * (x[k * m + j] ?? 0);
+  for (let r = 0; r < rows; r++)
+    for (let k = 0; k < inner; k++)
+      for (let j = 0; j < m; j++)
+        out[r * m + j] = (out[r * m + j] ?? 0) + (a[r * inner + k] ?? 0) * (x[k * m + j] ?? 0);
   return out;
 }
 

@@ -121,7 +121,8 @@ export function rowSums(a: CsrMatrix): Float64Array {
 
 /** A (rows x cols) times dense X (cols x m, row-major) into out (rows x m, row-major). */
 export function spmmDense(a: CsrMatrix, x: Float32Array, m: number, out?: Float32Array): Float32Array {
-  if (x.length !== a.cols * m) throw new ValidationError('dense operand has wrong size', { expected: a.cols * m, got: x.length });
+  if (x.length !== a.cols * m)
+    throw new ValidationError('dense operand has wrong size', { expected: a.cols * m, got: x.length });
   const y = out ?? new Float32Array(a.rows * m);
   y.fill(0);
   const { indptr, indices, values } = a;

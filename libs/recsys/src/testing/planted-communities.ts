@@ -11,7 +11,13 @@ export interface PlantedData {
  * Users in `communities` groups interact mostly with their group's items (plus a popularity-skewed share of
  * random items); a fifth of each user's edges is held out. Test data for recovering held-out edges.
  */
-export function plantedCommunities(numUsers = 300, numItems = 200, communities = 5, perUser = 15, seed = 1): PlantedData {
+export function plantedCommunities(
+  numUsers = 300,
+  numItems = 200,
+  communities = 5,
+  perUser = 15,
+  seed = 1,
+): PlantedData {
   const rng = seededRandom(seed);
   const lists: number[][] = [];
   const held: Set<number>[] = [];

@@ -44,7 +44,12 @@ export async function buildGraphArtifact(
   }
   const rank = Math.min(options.rank ?? 256, graph.numItems, graph.numUsers);
   const tuned = tuneGraphFilter(graph, { rank }, onProgress);
-  const model = GraphFilterRecommender.fit(graph, { rank, idealWeight: tuned.idealWeight, sharpen: tuned.sharpen, onProgress });
+  const model = GraphFilterRecommender.fit(graph, {
+    rank,
+    idealWeight: tuned.idealWeight,
+    sharpen: tuned.sharpen,
+    onProgress,
+  });
   const histories = Array.from({ length: graph.numUsers }, (_, u) => graph.itemsOf(u));
   const userEmb = model.userFactors(histories);
   const foldInEmb = model.userFactors(Array.from({ length: graph.numItems }, (_, i) => [i]));

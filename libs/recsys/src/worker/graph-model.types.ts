@@ -41,4 +41,3 @@ export interface GraphModelArtifact {
   readonly normalized: NormalizedInteractions | null;
   readonly metrics: Record<string, number>;
 }
-

@@ -5,7 +5,8 @@ import { trainGraphModel } from './train-graph-model';
 describe('trainGraphModel', () => {
   const data = plantedCommunities(120, 80, 4, 12, 3);
   const pairs: [string, string][] = [];
-  for (let u = 0; u < data.train.numUsers; u++) for (const i of data.train.itemsOf(u)) pairs.push([`user-${u}`, `item-${i}`]);
+  for (let u = 0; u < data.train.numUsers; u++)
+    for (const i of data.train.itemsOf(u)) pairs.push([`user-${u}`, `item-${i}`]);
 
   it('trains the served graph filter in a worker thread and reports progress', async () => {
     const events: Record<string, unknown>[] = [];
@@ -25,7 +26,9 @@ describe('trainGraphModel', () => {
 
   it('trains LightGCN in a worker thread with epoch progress', async () => {
     const events: Record<string, unknown>[] = [];
-    const artifact = await trainGraphModel(pairs, { method: 'lightgcn', dims: 16, epochs: 3, batchSize: 256 }, (e) => events.push(e));
+    const artifact = await trainGraphModel(pairs, { method: 'lightgcn', dims: 16, epochs: 3, batchSize: 256 }, (e) =>
+      events.push(e),
+    );
     expect(artifact.dims).toBe(16);
     expect(events.filter((e) => e['stage'] === 'lightgcn').map((e) => e['epoch'])).toEqual([1, 2, 3]);
     const rec = recommendForUser(artifact, { recentItems: [0, 1, 2] }, 5);

@@ -18,18 +18,26 @@ export interface IncrementalProfitInput {
  */
 export function expectedIncrementalProfit(input: IncrementalProfitInput): Record<string, number> {
   const base = input.purchaseProbability[input.controlAction];
-  if (base === undefined) throw new ValidationError('purchase probability of the control action is missing', { controlAction: input.controlAction });
+  if (base === undefined)
+    throw new ValidationError('purchase probability of the control action is missing', {
+      controlAction: input.controlAction,
+    });
   const out: Record<string, number> = {};
   for (const [action, p] of Object.entries(input.purchaseProbability)) {
-    if (!(p >= 0 && p <= 1)) throw new ValidationError(`purchase probability of ${action} must be in [0, 1]`, { action, p });
-    const cost = action === input.controlAction ? 0 : input.discountCost[action] ?? 0;
+    if (!(p >= 0 && p <= 1))
+      throw new ValidationError(`purchase probability of ${action} must be in [0, 1]`, { action, p });
+    const cost = action === input.controlAction ? 0 : (input.discountCost[action] ?? 0);
     out[action] = p * (input.margin - cost) - base * input.margin;
   }
   return out;
 }
 
 /** Picks the action with the highest expected incremental profit; the control wins unless an offer pays. */
-export function chooseByIncrementalProfit(input: IncrementalProfitInput): { action: string; expectedIncrementalProfit: number; profits: Record<string, number> } {
+export function chooseByIncrementalProfit(input: IncrementalProfitInput): {
+  action: string;
+  expectedIncrementalProfit: number;
+  profits: Record<string, number>;
+} {
   const profits = expectedIncrementalProfit(input);
   let action = input.controlAction;
   let best = 0;

@@ -69,9 +69,11 @@ export class LinearThompsonBandit {
   constructor(options: Partial<LinearThompsonOptions> & { dimension: number }, rngState?: number) {
     this.options = { ...DEFAULT_THOMPSON_OPTIONS, ...options };
     const o = this.options;
-    if (!Number.isInteger(o.dimension) || o.dimension < 1) throw new ValidationError('bandit dimension must be a positive integer');
+    if (!Number.isInteger(o.dimension) || o.dimension < 1)
+      throw new ValidationError('bandit dimension must be a positive integer');
     if (!(o.lambda > 0)) throw new ValidationError('bandit lambda must be > 0');
-    if (!(o.epsilon > 0 && o.epsilon <= 1)) throw new ValidationError('bandit epsilon must be in (0, 1] so logged probabilities stay > 0');
+    if (!(o.epsilon > 0 && o.epsilon <= 1))
+      throw new ValidationError('bandit epsilon must be in (0, 1] so logged probabilities stay > 0');
     if (!(o.draws >= 1)) throw new ValidationError('bandit draws must be >= 1');
     this.rng = new SeededRandom(rngState ?? o.seed);
   }
@@ -136,12 +138,17 @@ export class LinearThompsonBandit {
   }
 
   /** Selection probabilities over the eligible actions under the executed policy (see class comment). */
-  selectionProbabilities(context: readonly number[], eligibleActions: readonly string[], valueFn: ValueFn = (_a, r) => r): {
+  selectionProbabilities(
+    context: readonly number[],
+    eligibleActions: readonly string[],
+    valueFn: ValueFn = (_a, r) => r,
+  ): {
     probabilities: Record<string, number>;
     scores: Record<string, number>;
   } {
     if (eligibleActions.length === 0) throw new ValidationError('no eligible actions to choose from');
-    if (new Set(eligibleActions).size !== eligibleActions.length) throw new ValidationError('eligible actions must be distinct');
+    if (new Set(eligibleActions).size !== eligibleActions.length)
+      throw new ValidationError('eligible actions must be distinct');
     const x = this.withBias(context);
     const post = eligibleActions.map((a) => this.posterior(a, x));
     const wins = new Float64Array(eligibleActions.length);
@@ -168,7 +175,11 @@ export class LinearThompsonBandit {
     return { probabilities, scores };
   }
 
-  choose(context: readonly number[], eligibleActions: readonly string[], valueFn: ValueFn = (_a, r) => r): BanditChoice {
+  choose(
+    context: readonly number[],
+    eligibleActions: readonly string[],
+    valueFn: ValueFn = (_a, r) => r,
+  ): BanditChoice {
     const { probabilities, scores } = this.selectionProbabilities(context, eligibleActions, valueFn);
     const u = this.rng.next();
     let acc = 0;
@@ -225,11 +236,13 @@ export class LinearThompsonBandit {
 
   /** Restores a bandit; A^-1 is recomputed from A so rounding from many rank-one updates does not persist. */
   static fromJSON(json: SerializedLinearThompson): LinearThompsonBandit {
-    if (json.kind !== 'linear-thompson' || json.version !== 1) throw new ValidationError('not a serialized linear Thompson bandit');
+    if (json.kind !== 'linear-thompson' || json.version !== 1)
+      throw new ValidationError('not a serialized linear Thompson bandit');
     const bandit = new LinearThompsonBandit(json.options, json.rngState);
     const d = json.options.dimension + 1;
     for (const [name, s] of Object.entries(json.arms)) {
-      if (s.a.length !== d * d || s.b.length !== d) throw new ValidationError(`bandit arm ${name} has the wrong dimension`);
+      if (s.a.length !== d * d || s.b.length !== d)
+        throw new ValidationError(`bandit arm ${name} has the wrong dimension`);
       const rows = Array.from({ length: d }, (_, i) => s.a.slice(i * d, (i + 1) * d));
       const inv = inverse(new Matrix(rows));
       bandit.arms.set(name, {

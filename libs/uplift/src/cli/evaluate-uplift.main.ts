@@ -5,6 +5,6 @@ runUpliftEvaluation(process.argv.slice(2))
     process.stdout.write(`${JSON.stringify(result)}\n`);
   })
   .catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

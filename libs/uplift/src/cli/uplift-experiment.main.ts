@@ -29,23 +29,52 @@ function main(): void {
   const budget = Number(values.budget);
   const folds = Number(values.folds);
   const rows = loadHillstromCsv(file);
-  const candidates = upliftCandidates({ actions: HILLSTROM_ACTIONS, controlAction: 'none', featureNames: HILLSTROM_FEATURE_NAMES, target: 'visit' });
+  const candidates = upliftCandidates({
+    actions: HILLSTROM_ACTIONS,
+    controlAction: 'none',
+    featureNames: HILLSTROM_FEATURE_NAMES,
+    target: 'visit',
+  });
   const lines: { seed: number; chosen: string; gain: number; perArmGain: number }[] = [];
   for (const seed of seeds) {
     const started = Date.now();
     const { train, test } = splitByArm(rows, 0.3, seed);
-    const r = selectAndTest(train, test, candidates, { budget, folds, seed, bootstrap: 200, model: values.model ?? null });
+    const r = selectAndTest(train, test, candidates, {
+      budget,
+      folds,
+      seed,
+      bootstrap: 200,
+      model: values.model ?? null,
+    });
     const gain = r.test['gain_vs_random_visit'] as number;
     const perArmGain = r.reference ? (r.reference['gain_vs_random_visit'] as number) : gain;
-    const folded = 'candidates' in r.selection ? r.selection.candidates.map((c) => ({ name: c.name, folds: c.folds.map((g) => Math.round(g * 1e4) / 1e4), mean: c.mean, se: c.se })) : null;
-    const line = { seed, chosen: r.chosen, gain, ci90: r.test['gain_vs_random_visit_bootstrap_90ci'], perArmGain, folds: folded, seconds: (Date.now() - started) / 1000 };
+    const folded =
+      'candidates' in r.selection
+        ? r.selection.candidates.map((c) => ({
+            name: c.name,
+            folds: c.folds.map((g) => Math.round(g * 1e4) / 1e4),
+            mean: c.mean,
+            se: c.se,
+          }))
+        : null;
+    const line = {
+      seed,
+      chosen: r.chosen,
+      gain,
+      ci90: r.test['gain_vs_random_visit_bootstrap_90ci'],
+      perArmGain,
+      folds: folded,
+      seconds: (Date.now() - started) / 1000,
+    };
     lines.push({ seed, chosen: r.chosen, gain, perArmGain });
     process.stderr.write(`${JSON.stringify(line)}\n`);
   }
   const mean = (v: number[]): number => Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 1e4) / 1e4;
   const chosen: Record<string, number> = {};
   for (const l of lines) chosen[l.chosen] = (chosen[l.chosen] ?? 0) + 1;
-  process.stdout.write(`${JSON.stringify({ budget, seeds, chosen, mean_gain: mean(lines.map((l) => l.gain)), mean_per_arm_lr_gain: mean(lines.map((l) => l.perArmGain)) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ budget, seeds, chosen, mean_gain: mean(lines.map((l) => l.gain)), mean_per_arm_lr_gain: mean(lines.map((l) => l.perArmGain)) })}\n`,
+  );
 }
 
 main();

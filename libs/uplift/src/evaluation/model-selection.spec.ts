@@ -12,7 +12,13 @@ const FAST_BLEND: CandidateSetup['blended'] = {
   effectWeight: 0,
   linearWeight: 0,
   sharedParams: { ...DEFAULT_LEARNER_OPTIONS.sharedParams, maxTrees: 25, learningRate: 0.3, patience: 10 },
-  armParams: { ...DEFAULT_LEARNER_OPTIONS.armParams, maxTrees: 25, learningRate: 0.3, patience: 10, minChildWeight: 20 },
+  armParams: {
+    ...DEFAULT_LEARNER_OPTIONS.armParams,
+    maxTrees: 25,
+    learningRate: 0.3,
+    patience: 10,
+    minChildWeight: 20,
+  },
 };
 
 function score(name: string, folds: number[]): CandidateScore {
@@ -35,7 +41,16 @@ function hillstromRows(n: number, seed: number, world: World): HillstromRecord[]
     const recency = 1 + rng.int(12);
     const action = actions[rng.int(3)] as (typeof actions)[number];
     const responsive = segment === 3 || segment === 4;
-    const lift = action === 'none' ? 0 : world === 'recency' ? (0.3 * (12 - recency)) / 11 : responsive ? (action === 'womens' ? 0.35 : 0.2) : 0.05;
+    const lift =
+      action === 'none'
+        ? 0
+        : world === 'recency'
+          ? (0.3 * (12 - recency)) / 11
+          : responsive
+            ? action === 'womens'
+              ? 0.35
+              : 0.2
+            : 0.05;
     const visit = rng.next() < 0.1 + lift ? 1 : 0;
     return {
       recency,
@@ -63,7 +78,11 @@ function linearWorld(n: number, seed: number): { x: number[][]; action: number[]
   for (let i = 0; i < n; i++) {
     const row = [rng.next() * 2 - 1, rng.next() * 2 - 1, rng.next()];
     const a = rng.int(3);
-    const logit = -1.5 + 0.5 * (row[1] as number) + (a === 1 ? 0.6 + 0.9 * (row[0] as number) : 0) + (a === 2 ? 0.4 - 0.6 * (row[0] as number) : 0);
+    const logit =
+      -1.5 +
+      0.5 * (row[1] as number) +
+      (a === 1 ? 0.6 + 0.9 * (row[0] as number) : 0) +
+      (a === 2 ? 0.4 - 0.6 * (row[0] as number) : 0);
     x.push(row);
     action.push(a);
     y.push(rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0);
@@ -71,24 +90,39 @@ function linearWorld(n: number, seed: number): { x: number[][]; action: number[]
   return { x, action, y };
 }
 
-const HILLSTROM_SETUP: CandidateSetup = { actions: ['none', 'mens', 'womens'], controlAction: 'none', featureNames: HILLSTROM_FEATURE_NAMES, target: 'visit', blended: FAST_BLEND };
+const HILLSTROM_SETUP: CandidateSetup = {
+  actions: ['none', 'mens', 'womens'],
+  controlAction: 'none',
+  featureNames: HILLSTROM_FEATURE_NAMES,
+  target: 'visit',
+  blended: FAST_BLEND,
+};
 const OPTIONS = { actions: ['none', 'mens', 'womens'], controlAction: 'none', folds: 5, seed: 7, budget: 0.3 };
 
 describe('the selection rule', () => {
   it('keeps the simplest model when the complex one wins on the mean but on only 3 of 5 folds', () => {
-    const choice = chooseRobustlyBetter([score('simple', [1.0, 1.0, 1.0, 1.0, 1.0]), score('complex', [1.6, 1.6, 1.6, 0.9, 0.9])]);
+    const choice = chooseRobustlyBetter([
+      score('simple', [1.0, 1.0, 1.0, 1.0, 1.0]),
+      score('complex', [1.6, 1.6, 1.6, 0.9, 0.9]),
+    ]);
     expect(choice.chosen).toBe('simple');
     expect(choice.comparisons[0]).toMatchObject({ foldWins: 3, winsNeeded: 4, accepted: false });
   });
 
   it('keeps the simplest model when the complex one wins every fold by less than its fold standard error', () => {
-    const choice = chooseRobustlyBetter([score('simple', [1.0, 1.1, 0.9, 1.0, 1.0]), score('complex', [1.02, 1.12, 0.92, 1.02, 1.01])]);
+    const choice = chooseRobustlyBetter([
+      score('simple', [1.0, 1.1, 0.9, 1.0, 1.0]),
+      score('complex', [1.02, 1.12, 0.92, 1.02, 1.01]),
+    ]);
     expect(choice.comparisons[0]?.foldWins).toBe(5);
     expect(choice.chosen).toBe('simple');
   });
 
   it('takes the complex model when it wins on 4 of 5 folds by more than its fold standard error', () => {
-    const choice = chooseRobustlyBetter([score('simple', [1.0, 1.0, 1.0, 1.0, 1.0]), score('complex', [1.3, 1.25, 1.35, 0.98, 1.3])]);
+    const choice = chooseRobustlyBetter([
+      score('simple', [1.0, 1.0, 1.0, 1.0, 1.0]),
+      score('complex', [1.3, 1.25, 1.35, 0.98, 1.3]),
+    ]);
     expect(choice.chosen).toBe('complex');
     expect(choice.reason).toMatch(/4 of 5 folds/);
   });
@@ -107,7 +141,13 @@ describe('the selection rule', () => {
 describe('selectUpliftModel on seeded synthetic experiments', () => {
   it('picks the per-arm logistic regression when uplift is linear in the features', () => {
     const data = linearWorld(3000, 3);
-    const candidates = upliftCandidates({ actions: ['none', 'a', 'b'], controlAction: 'none', featureNames: ['x0', 'x1', 'x2'], target: 'y', blended: FAST_BLEND });
+    const candidates = upliftCandidates({
+      actions: ['none', 'a', 'b'],
+      controlAction: 'none',
+      featureNames: ['x0', 'x1', 'x2'],
+      target: 'y',
+      blended: FAST_BLEND,
+    });
     const selection = selectUpliftModel(data, candidates, { ...OPTIONS, actions: ['none', 'a', 'b'] });
     expect(selection.candidates.map((c) => c.folds.length)).toEqual([5, 5, 5]);
     expect(selection.candidates[0]?.mean).toBeGreaterThan(1.1);

@@ -11,10 +11,10 @@ import { bestArmByRate, gainFromWeights, gainWeights, loggedPropensity } from '.
  */
 export const SELECTION_RULE =
   'K-fold cross-validation inside the training data only (folds stratified by arm, seeded); each candidate is fitted on K-1 folds ' +
-  'and scored on the held-out fold by the bar\'s metric (gain in incremental outcome over random targeting with the best arm at the ' +
+  "and scored on the held-out fold by the bar's metric (gain in incremental outcome over random targeting with the best arm at the " +
   'budget, SNIPS on the randomized rows, best arm taken from the fitting folds). Candidates are ordered simplest first and the ' +
   'simplest is the default; going up in complexity, a candidate replaces the current choice only if its mean fold gain exceeds the ' +
-  'current choice\'s by more than its own fold-to-fold standard error (sd of its K fold gains / sqrt(K)) AND it beats the current ' +
+  "current choice's by more than its own fold-to-fold standard error (sd of its K fold gains / sqrt(K)) AND it beats the current " +
   'choice on at least ceil(0.8 K) folds (4 of 5).';
 
 export interface SelectionOptions {
@@ -73,7 +73,11 @@ function subset(data: UpliftTrainingData, rows: readonly number[]): UpliftTraini
 }
 
 /** Held-out fold gains of every candidate; every candidate sees the same folds, so fold scores are paired. */
-export function crossValidateCandidates(data: UpliftTrainingData, candidates: readonly UpliftCandidate[], options: SelectionOptions): CandidateScore[] {
+export function crossValidateCandidates(
+  data: UpliftTrainingData,
+  candidates: readonly UpliftCandidate[],
+  options: SelectionOptions,
+): CandidateScore[] {
   const k = options.folds;
   if (!(Number.isInteger(k) && k >= 2)) throw new ValidationError('folds must be an integer >= 2', { folds: k });
   const control = options.actions.indexOf(options.controlAction);
@@ -114,7 +118,11 @@ export function crossValidateCandidates(data: UpliftTrainingData, candidates: re
 }
 
 /** Applies SELECTION_RULE to fold scores listed simplest first. */
-export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chosen: string; reason: string; comparisons: SelectionComparison[] } {
+export function chooseRobustlyBetter(scores: readonly CandidateScore[]): {
+  chosen: string;
+  reason: string;
+  comparisons: SelectionComparison[];
+} {
   const first = scores[0];
   if (!first) throw new ValidationError('model selection needs at least one candidate');
   let current = first;
@@ -126,7 +134,16 @@ export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chose
     const foldWins = next.folds.filter((g, f) => g > (current.folds[f] as number)).length;
     const meanDiff = next.mean - current.mean;
     const accepted = meanDiff > next.se && foldWins >= winsNeeded;
-    comparisons.push({ candidate: next.name, against: current.name, meanDiff, candidateSe: next.se, foldWins, folds: k, winsNeeded, accepted });
+    comparisons.push({
+      candidate: next.name,
+      against: current.name,
+      meanDiff,
+      candidateSe: next.se,
+      foldWins,
+      folds: k,
+      winsNeeded,
+      accepted,
+    });
     if (accepted) {
       reason = `${next.name} beat ${current.name} by ${meanDiff.toFixed(4)} on the mean (> its fold SE ${next.se.toFixed(4)}) and on ${foldWins} of ${k} folds`;
       current = next;
@@ -134,7 +151,10 @@ export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chose
   }
   if (current === first && comparisons.length > 0) {
     const why = comparisons
-      .map((c) => `${c.candidate}: mean ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} vs its SE ${c.candidateSe.toFixed(4)}, won ${c.foldWins} of ${c.folds} folds, ${c.winsNeeded} needed`)
+      .map(
+        (c) =>
+          `${c.candidate}: mean ${c.meanDiff >= 0 ? '+' : ''}${c.meanDiff.toFixed(4)} vs its SE ${c.candidateSe.toFixed(4)}, won ${c.foldWins} of ${c.folds} folds, ${c.winsNeeded} needed`,
+      )
       .join('; ');
     reason = `${first.name} kept, the simplest candidate: no more complex one beat it robustly (${why})`;
   }
@@ -142,8 +162,21 @@ export function chooseRobustlyBetter(scores: readonly CandidateScore[]): { chose
 }
 
 /** Cross-validates the candidates on the training data (the only data this function receives) and applies the rule. */
-export function selectUpliftModel(data: UpliftTrainingData, candidates: readonly UpliftCandidate[], options: SelectionOptions): ModelSelection {
+export function selectUpliftModel(
+  data: UpliftTrainingData,
+  candidates: readonly UpliftCandidate[],
+  options: SelectionOptions,
+): ModelSelection {
   const scores = crossValidateCandidates(data, candidates, options);
   const { chosen, reason, comparisons } = chooseRobustlyBetter(scores);
-  return { rule: SELECTION_RULE, folds: options.folds, seed: options.seed, budget: options.budget, candidates: scores, comparisons, chosen, reason };
+  return {
+    rule: SELECTION_RULE,
+    folds: options.folds,
+    seed: options.seed,
+    budget: options.budget,
+    candidates: scores,
+    comparisons,
+    chosen,
+    reason,
+  };
 }

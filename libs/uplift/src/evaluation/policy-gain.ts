@@ -44,12 +44,18 @@ export function gainFromWeights(w: GainWeights, y: ArrayLike<number>, idx?: Arra
 export function loggedPropensity(logged: ArrayLike<number>, actionCount: number): number[] {
   const counts = new Array<number>(actionCount).fill(0);
   for (let i = 0; i < logged.length; i++) counts[logged[i] as number] = (counts[logged[i] as number] as number) + 1;
-  if (counts.some((c) => c === 0)) throw new ValidationError('every action needs logged rows to value a policy', { counts });
+  if (counts.some((c) => c === 0))
+    throw new ValidationError('every action needs logged rows to value a policy', { counts });
   return counts.map((c) => c / logged.length);
 }
 
 /** The treatment with the highest response rate on `rows` (training rows only, so the baseline never sees the scored rows). */
-export function bestArmByRate(action: ArrayLike<number>, y: ArrayLike<number>, treatments: readonly number[], rows?: readonly number[]): number {
+export function bestArmByRate(
+  action: ArrayLike<number>,
+  y: ArrayLike<number>,
+  treatments: readonly number[],
+  rows?: readonly number[],
+): number {
   const sum = new Map<number, number>();
   const count = new Map<number, number>();
   const m = rows ? rows.length : action.length;

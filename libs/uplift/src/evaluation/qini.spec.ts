@@ -22,7 +22,13 @@ describe('qini', () => {
   it('normalizes against the perfect curve: the perfect ordering scores 1, the reversed one below 0', () => {
     const perfectScore = y.map((v, i) => (t[i] === 1 ? v : -v));
     expect(qiniAucScore(y, perfectScore, t)).toBeCloseTo(1, 12);
-    expect(qiniAucScore(y, perfectScore.map((s) => -s), t)).toBeLessThan(0);
+    expect(
+      qiniAucScore(
+        y,
+        perfectScore.map((s) => -s),
+        t,
+      ),
+    ).toBeLessThan(0);
     // Hand: model area = 0.5+1+1.5+1.5 = 4.5, random = 4*1/2 = 2; perfect curve (1,1)(1,1)(0,0)(0,1):
     // the two treated responders tie: points (0,0) (2,2) (3,2) (4,1) -> area 2+2+1.5 = 5.5. (4.5 - 2) / (5.5 - 2) = 0.714285...
     expect(perfectQiniCurve(y, t)).toEqual({ x: [0, 2, 3, 4], y: [0, 2, 2, 1] });

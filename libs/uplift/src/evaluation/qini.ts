@@ -15,7 +15,11 @@ export interface QiniCurve {
   readonly y: number[];
 }
 
-export function qiniCurve(outcome: ArrayLike<number>, uplift: ArrayLike<number>, treated: ArrayLike<number>): QiniCurve {
+export function qiniCurve(
+  outcome: ArrayLike<number>,
+  uplift: ArrayLike<number>,
+  treated: ArrayLike<number>,
+): QiniCurve {
   const n = outcome.length;
   const order = Array.from({ length: n }, (_, i) => i);
   // Stable descending sort, as numpy's mergesort then reversed; the reversal only reorders ties, which
@@ -61,7 +65,11 @@ export function perfectQiniCurve(outcome: ArrayLike<number>, treated: ArrayLike<
   return qiniCurve(outcome, score, treated);
 }
 
-export function qiniAucScore(outcome: ArrayLike<number>, uplift: ArrayLike<number>, treated: ArrayLike<number>): number {
+export function qiniAucScore(
+  outcome: ArrayLike<number>,
+  uplift: ArrayLike<number>,
+  treated: ArrayLike<number>,
+): number {
   const actual = qiniCurve(outcome, uplift, treated);
   const perfect = perfectQiniCurve(outcome, treated);
   const endX = perfect.x[perfect.x.length - 1] as number;
@@ -76,7 +84,12 @@ export function qiniAucScore(outcome: ArrayLike<number>, uplift: ArrayLike<numbe
  * Uplift among the top fraction of rows by score: mean outcome of treated minus control rows within it
  * (scikit-uplift `uplift_at_k`, strategy 'overall').
  */
-export function upliftAtK(outcome: ArrayLike<number>, uplift: ArrayLike<number>, treated: ArrayLike<number>, fraction: number): number {
+export function upliftAtK(
+  outcome: ArrayLike<number>,
+  uplift: ArrayLike<number>,
+  treated: ArrayLike<number>,
+  fraction: number,
+): number {
   const n = outcome.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (uplift[b] as number) - (uplift[a] as number));
   const k = Math.ceil(n * fraction);

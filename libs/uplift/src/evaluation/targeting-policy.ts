@@ -22,7 +22,9 @@ export function budgetedAssignment(
       }
     }
   });
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (bestUplift[b] as number) - (bestUplift[a] as number));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (bestUplift[b] as number) - (bestUplift[a] as number),
+  );
   const capacity = Math.floor(Math.min(1, Math.max(0, budget)) * n + 1e-9);
   const assignment = new Int32Array(n).fill(controlAction);
   for (let r = 0; r < capacity; r++) {

@@ -82,12 +82,20 @@ export function evaluateOnTest(
     }
     const dist = [0, 0, 0];
     for (const row of policy) for (let a = 0; a < 3; a++) dist[a] = (dist[a] as number) + (row[a] as number) / n;
-    entry['action_share'] = { none: round(dist[0] as number, 4), mens: round(dist[1] as number, 4), womens: round(dist[2] as number, 4) };
+    entry['action_share'] = {
+      none: round(dist[0] as number, 4),
+      mens: round(dist[1] as number, 4),
+      womens: round(dist[2] as number, 4),
+    };
     report[name] = entry;
   }
 
   const visit = outcomes.visit;
-  const gainWeightsOf = { learned: weights['learned'] as Float64Array, random: weights['random_best_arm_budget'] as Float64Array, none: weights['all_none'] as Float64Array };
+  const gainWeightsOf = {
+    learned: weights['learned'] as Float64Array,
+    random: weights['random_best_arm_budget'] as Float64Array,
+    none: weights['all_none'] as Float64Array,
+  };
   const gainOf = (idx?: Int32Array): TargetingGain => gainFromWeights(gainWeightsOf, visit, idx);
   const point = gainOf();
   const rng = new SeededRandom(seed + 7);
@@ -116,7 +124,11 @@ export function evaluateOnTest(
   const womensArm = arm(WOMENS, upliftWomens);
 
   return {
-    test_propensity: { none: round(propensity[0] as number), mens: round(propensity[1] as number), womens: round(propensity[2] as number) },
+    test_propensity: {
+      none: round(propensity[0] as number),
+      mens: round(propensity[1] as number),
+      womens: round(propensity[2] as number),
+    },
     best_single_arm_on_train: bestName,
     policies: report,
     incremental_visit_per_customer: {
@@ -125,7 +137,10 @@ export function evaluateOnTest(
     },
     gain_vs_random_visit: round(point.gain, 4),
     gain_vs_random_visit_bootstrap_90ci: bootstrap > 0 ? [round(q(0.05), 4), round(q(0.95), 4)] : null,
-    qini_visit: { mens: round(qiniAucScore(mensArm.y, mensArm.s, mensArm.t), 5), womens: round(qiniAucScore(womensArm.y, womensArm.s, womensArm.t), 5) },
+    qini_visit: {
+      mens: round(qiniAucScore(mensArm.y, mensArm.s, mensArm.t), 5),
+      womens: round(qiniAucScore(womensArm.y, womensArm.s, womensArm.t), 5),
+    },
     uplift_at_30_visit: {
       mens: round(upliftAtK(mensArm.y, mensArm.s, mensArm.t, 0.3), 5),
       womens: round(upliftAtK(womensArm.y, womensArm.s, womensArm.t, 0.3), 5),

@@ -75,14 +75,18 @@ function parseFlags(argv: readonly string[]): EvaluationFlags | null {
   try {
     parsed = parseWith(args);
   } catch (error) {
-    throw new ValidationError(`${error instanceof Error ? error.message : String(error)} (see --help)`, { usage: UPLIFT_EVALUATION_USAGE });
+    throw new ValidationError(`${error instanceof Error ? error.message : String(error)} (see --help)`, {
+      usage: UPLIFT_EVALUATION_USAGE,
+    });
   }
   const { values } = parsed;
   if (values.help) return null;
   const num = (name: keyof typeof values, lo: number, hi: number, integer = false): number => {
     const v = Number(values[name]);
     if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-      throw new ValidationError(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`, { usage: UPLIFT_EVALUATION_USAGE });
+      throw new ValidationError(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`, {
+        usage: UPLIFT_EVALUATION_USAGE,
+      });
     }
     return v;
   };
@@ -106,7 +110,11 @@ function parseFlags(argv: readonly string[]): EvaluationFlags | null {
 }
 
 /** Stratified by logged action so both halves keep the experiment's 1/3 design. */
-export function splitByArm(rows: readonly HillstromRecord[], testFraction: number, seed: number): { train: HillstromRecord[]; test: HillstromRecord[] } {
+export function splitByArm(
+  rows: readonly HillstromRecord[],
+  testFraction: number,
+  seed: number,
+): { train: HillstromRecord[]; test: HillstromRecord[] } {
   const rng = new SeededRandom(seed);
   const train: HillstromRecord[] = [];
   const test: HillstromRecord[] = [];
@@ -120,7 +128,11 @@ export function splitByArm(rows: readonly HillstromRecord[], testFraction: numbe
 }
 
 export function hillstromTrainingData(rows: readonly HillstromRecord[]): UpliftTrainingData {
-  return { x: rows.map(encodeHillstromCustomer), action: rows.map((r) => HILLSTROM_ACTIONS.indexOf(r.action)), y: rows.map((r) => r.visit) };
+  return {
+    x: rows.map(encodeHillstromCustomer),
+    action: rows.map((r) => HILLSTROM_ACTIONS.indexOf(r.action)),
+    y: rows.map((r) => r.visit),
+  };
 }
 
 export interface SelectAndTestOptions {
@@ -172,12 +184,16 @@ export function selectAndTest(
     chosen = selected.chosen;
   }
   const candidate = candidates.find((c) => c.name === chosen);
-  if (!candidate) throw new ValidationError(`no candidate named ${chosen}`, { candidates: candidates.map((c) => c.name) });
+  if (!candidate)
+    throw new ValidationError(`no candidate named ${chosen}`, { candidates: candidates.map((c) => c.name) });
   options.log?.(`chosen ${chosen}; refitting on all ${train.length} training rows`);
   const model = candidate.train(data, options.seed);
   const result = evaluateOnTest(model, train, test, options.budget, options.bootstrap, options.seed);
   const simplest = candidates[0];
-  const reference = simplest && simplest.name !== chosen ? evaluateOnTest(simplest.train(data, options.seed), train, test, options.budget, options.bootstrap, options.seed) : null;
+  const reference =
+    simplest && simplest.name !== chosen
+      ? evaluateOnTest(simplest.train(data, options.seed), train, test, options.budget, options.bootstrap, options.seed)
+      : null;
   return { selection, chosen, model, test: result, reference };
 }
 

@@ -29,7 +29,12 @@ describe('fitBoostedTrees', () => {
   });
 
   it('stops early on validation loss and keeps the best prefix', () => {
-    const fit = fitBoostedTrees(data(1500, 3), { maxTrees: 400, learningRate: 0.3, maxDepth: 3, minChildWeight: 1, lambda: 0 }, data(1500, 4), 30);
+    const fit = fitBoostedTrees(
+      data(1500, 3),
+      { maxTrees: 400, learningRate: 0.3, maxDepth: 3, minChildWeight: 1, lambda: 0 },
+      data(1500, 4),
+      30,
+    );
     expect(fit.bestTrees).toBeLessThan(400);
     expect(fit.model.trees).toHaveLength(fit.bestTrees);
     expect(fit.validationLoss.length).toBeLessThanOrEqual(fit.bestTrees + 30);
@@ -41,7 +46,10 @@ describe('fitBoostedTrees', () => {
     const x = Array.from({ length: 2000 }, () => [rng.next()]);
     const init = x.map((r) => 3 * (r[0] as number));
     const y = x.map((r) => 3 * (r[0] as number) + ((r[0] as number) > 0.5 ? 1 : 0));
-    const { model } = fitBoostedTrees({ x, y, initMargin: init }, { loss: 'squared', maxTrees: 100, learningRate: 0.2, lambda: 0, minChildWeight: 5 });
+    const { model } = fitBoostedTrees(
+      { x, y, initMargin: init },
+      { loss: 'squared', maxTrees: 100, learningRate: 0.2, lambda: 0, minChildWeight: 5 },
+    );
     expect(model.base).toBe(0);
     expect(model.margin([0.9])).toBeCloseTo(1, 1);
     expect(model.margin([0.1])).toBeCloseTo(0, 1);

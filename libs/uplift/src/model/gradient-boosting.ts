@@ -97,7 +97,8 @@ export class BoostedTrees {
 export function averageBoostedTrees(models: readonly BoostedTrees[], weights?: readonly number[]): BoostedTrees {
   const first = models[0];
   if (!first) throw new ValidationError('cannot average zero models');
-  if (models.some((m) => m.loss !== first.loss)) throw new ValidationError('cannot average models with different losses');
+  if (models.some((m) => m.loss !== first.loss))
+    throw new ValidationError('cannot average models with different losses');
   const w = weights ?? models.map(() => 1 / models.length);
   let base = 0;
   const trees: SerializedTree[] = [];
@@ -118,7 +119,8 @@ function evalTree(tree: SerializedTree, x: readonly number[]): number {
   for (;;) {
     const f = tree.feature[node] as number;
     if (f < 0) return tree.value[node] as number;
-    node = (x[f] as number) <= (tree.threshold[node] as number) ? (tree.left[node] as number) : (tree.right[node] as number);
+    node =
+      (x[f] as number) <= (tree.threshold[node] as number) ? (tree.left[node] as number) : (tree.right[node] as number);
   }
 }
 
@@ -163,7 +165,8 @@ export function fitBoostedTrees(
   const trees: SerializedTree[] = [];
   const validationLoss: number[] = [];
   const vMargin = validation ? new Float64Array(validation.x.length).fill(base) : null;
-  if (validation?.initMargin && vMargin) for (let i = 0; i < vMargin.length; i++) vMargin[i] = validation.initMargin[i] as number;
+  if (validation?.initMargin && vMargin)
+    for (let i = 0; i < vMargin.length; i++) vMargin[i] = validation.initMargin[i] as number;
   let initialValidationLoss = NaN;
   if (validation && vMargin) {
     let loss = 0;
@@ -266,7 +269,14 @@ class TreeGrower {
     return { tree, bins };
   }
 
-  private node(tree: SerializedTree, bins: number[], rows: Int32Array, grad: Float64Array, hess: Float64Array, depth: number): number {
+  private node(
+    tree: SerializedTree,
+    bins: number[],
+    rows: Int32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+    depth: number,
+  ): number {
     const id = tree.feature.length;
     let G = 0;
     let H = 0;

@@ -13,7 +13,16 @@ describe('LinearUpliftModel', () => {
     action.push(a);
     y.push(rng.next() < 0.1 + (a === 1 ? 0.3 * (row[0] as number) : 0) ? 1 : 0);
   }
-  const model = trainLinearUpliftModel({ x, action, y }, { actions: ['none', 'mail'], controlAction: 'none', featureNames: ['f0', 'f1'], target: 'visit', params: PER_ARM_LINEAR_PARAMS });
+  const model = trainLinearUpliftModel(
+    { x, action, y },
+    {
+      actions: ['none', 'mail'],
+      controlAction: 'none',
+      featureNames: ['f0', 'f1'],
+      target: 'visit',
+      params: PER_ARM_LINEAR_PARAMS,
+    },
+  );
 
   it('reports uplift as the treated response minus the control response', () => {
     const r = model.predictResponse([0.9, 0.5]);
@@ -24,7 +33,9 @@ describe('LinearUpliftModel', () => {
   });
 
   it('round-trips through JSON and rejects a vector of another layout', () => {
-    const restored = new LinearUpliftModel(JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<LinearUpliftModel['toJSON']>);
+    const restored = new LinearUpliftModel(
+      JSON.parse(JSON.stringify(model.toJSON())) as ReturnType<LinearUpliftModel['toJSON']>,
+    );
     expect(restored.predictUplift([0.4, 0.2])).toEqual(model.predictUplift([0.4, 0.2]));
     expect(() => model.predictUplift([0.4])).toThrow(/expects 2/);
   });

@@ -1,5 +1,11 @@
 import { ValidationError } from '@offerstream/core';
-import { DEFAULT_LINEAR_PARAMS, fitLinearUplift, LinearUplift, type LinearUpliftParams, type SerializedLinearUplift } from './linear-uplift';
+import {
+  DEFAULT_LINEAR_PARAMS,
+  fitLinearUplift,
+  LinearUplift,
+  type LinearUpliftParams,
+  type SerializedLinearUplift,
+} from './linear-uplift';
 import type { UpliftTrainingData } from './uplift-learner';
 import type { UpliftModel } from './uplift-model';
 
@@ -27,7 +33,10 @@ export interface LinearUpliftOptions {
 export const PER_ARM_LINEAR_PARAMS: LinearUpliftParams = { lambdaShared: 1, lambdaArm: 1, perArm: true };
 
 /** LR with arm interactions: shared slopes plus per-arm deviations shrunk toward them, squared recency/history. */
-export const ARM_INTERACTION_LINEAR_PARAMS: LinearUpliftParams = { ...DEFAULT_LINEAR_PARAMS, squared: ['recency', 'log_history'] };
+export const ARM_INTERACTION_LINEAR_PARAMS: LinearUpliftParams = {
+  ...DEFAULT_LINEAR_PARAMS,
+  squared: ['recency', 'log_history'],
+};
 
 export class LinearUpliftModel implements UpliftModel {
   private readonly linear: LinearUplift;
@@ -38,8 +47,10 @@ export class LinearUpliftModel implements UpliftModel {
       throw new ValidationError('unsupported linear uplift model format', { kind: json.kind, version: json.version });
     }
     this.control = json.actions.indexOf(json.controlAction);
-    if (this.control < 0) throw new ValidationError('control action is not one of the actions', { controlAction: json.controlAction });
-    if (json.linear.weights.length !== json.actions.length) throw new ValidationError('linear uplift model has a weight row per action');
+    if (this.control < 0)
+      throw new ValidationError('control action is not one of the actions', { controlAction: json.controlAction });
+    if (json.linear.weights.length !== json.actions.length)
+      throw new ValidationError('linear uplift model has a weight row per action');
     this.linear = new LinearUplift(json.linear);
   }
 
@@ -55,7 +66,9 @@ export class LinearUpliftModel implements UpliftModel {
 
   private check(x: readonly number[]): void {
     if (x.length !== this.json.featureNames.length) {
-      throw new ValidationError(`feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`);
+      throw new ValidationError(
+        `feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`,
+      );
     }
   }
 
@@ -80,7 +93,14 @@ export class LinearUpliftModel implements UpliftModel {
 }
 
 export function trainLinearUpliftModel(data: UpliftTrainingData, options: LinearUpliftOptions): LinearUpliftModel {
-  const linear = fitLinearUplift(data.x, data.action, data.y, options.actions.length, options.params, options.featureNames);
+  const linear = fitLinearUplift(
+    data.x,
+    data.action,
+    data.y,
+    options.actions.length,
+    options.params,
+    options.featureNames,
+  );
   return new LinearUpliftModel({
     kind: 'offerstream-linear-uplift',
     version: 1,

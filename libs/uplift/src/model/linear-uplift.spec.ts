@@ -31,7 +31,8 @@ describe('fitLinearUplift', () => {
     expect(at(0, 2)).toBeGreaterThan(0.3); // true 0.5
     expect(at(0, 2)).toBeLessThan(0.7);
     // x1 matters to every arm alike, so the shared slope carries it.
-    for (const a of [0, 1, 2]) expect(model.margin([0, 1, 0.5], a) - model.margin([0, -1, 0.5], a)).toBeGreaterThan(1.2);
+    for (const a of [0, 1, 2])
+      expect(model.margin([0, 1, 0.5], a) - model.margin([0, -1, 0.5], a)).toBeGreaterThan(1.2);
   });
 
   it('shrinks the arm deviations toward the shared slope as lambdaArm grows', () => {
@@ -59,12 +60,16 @@ describe('fitLinearUplift', () => {
       action.push(a);
       y.push(rng.next() < p ? 1 : 0);
     }
-    const curved = fitLinearUplift(x, action, y, 2, { lambdaShared: 1, lambdaArm: 1, squared: ['v', 'missing'] }, ['v']);
+    const curved = fitLinearUplift(x, action, y, 2, { lambdaShared: 1, lambdaArm: 1, squared: ['v', 'missing'] }, [
+      'v',
+    ]);
     expect(curved.toJSON().squared).toEqual([0]);
     const uplift = (m: LinearUplift, v: number): number => m.predict([v], 1) - m.predict([v], 0);
     expect(uplift(curved, 0.95)).toBeGreaterThan(uplift(curved, 0) + 0.15);
     expect(uplift(curved, -0.95)).toBeGreaterThan(uplift(curved, 0) + 0.15);
-    const restored = new LinearUplift(JSON.parse(JSON.stringify(curved.toJSON())) as ReturnType<LinearUplift['toJSON']>);
+    const restored = new LinearUplift(
+      JSON.parse(JSON.stringify(curved.toJSON())) as ReturnType<LinearUplift['toJSON']>,
+    );
     expect(restored.predict([0.3], 1)).toBe(curved.predict([0.3], 1));
   });
 
@@ -74,10 +79,12 @@ describe('fitLinearUplift', () => {
     const full = fitLinearUplift(data.x, data.action, data.y, 3, { lambdaShared: 1, lambdaArm: 1 });
     expect(half.margin([0.5, 0.5, 0.5], 1)).not.toBe(full.margin([0.5, 0.5, 0.5], 1));
     const onlyArm0 = data.action.map((a, i) => (a === 0 ? i : -1)).filter((i) => i >= 0);
-    expect(() => fitLinearUplift(data.x, data.action, data.y, 3, { lambdaShared: 1, lambdaArm: 1 }, [], onlyArm0)).toThrow(/every action/);
+    expect(() =>
+      fitLinearUplift(data.x, data.action, data.y, 3, { lambdaShared: 1, lambdaArm: 1 }, [], onlyArm0),
+    ).toThrow(/every action/);
   });
 
-  it('in per-arm mode fits every arm on its own rows, so one arm\'s outcomes never move another arm\'s predictions', () => {
+  it("in per-arm mode fits every arm on its own rows, so one arm's outcomes never move another arm's predictions", () => {
     const params = { lambdaShared: 1, lambdaArm: 1, perArm: true };
     const base = fitLinearUplift(data.x, data.action, data.y, 3, params);
     const flippedArm2 = data.y.map((y, i) => (data.action[i] === 2 ? 1 - y : y));

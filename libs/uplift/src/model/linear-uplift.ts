@@ -54,7 +54,8 @@ export class LinearUplift {
     if (!w) throw new ValidationError(`linear uplift model has no action ${action}`);
     const x = expand(raw, this.json.squared);
     let s = this.json.intercept[action] as number;
-    for (let j = 0; j < w.length; j++) s += (w[j] as number) * (((x[j] as number) - (this.json.mean[j] as number)) / (this.json.scale[j] as number));
+    for (let j = 0; j < w.length; j++)
+      s += (w[j] as number) * (((x[j] as number) - (this.json.mean[j] as number)) / (this.json.scale[j] as number));
     return s;
   }
 
@@ -119,10 +120,18 @@ export function fitLinearUplift(
   const d = (x[idx[0] as number] as number[]).length;
   const mean = new Array<number>(d).fill(0);
   const scale = new Array<number>(d).fill(0);
-  for (const i of idx) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + ((x[i] as number[])[j] as number) / idx.length;
-  for (const i of idx) for (let j = 0; j < d; j++) scale[j] = (scale[j] as number) + (((x[i] as number[])[j] as number) - (mean[j] as number)) ** 2 / idx.length;
+  for (const i of idx)
+    for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + ((x[i] as number[])[j] as number) / idx.length;
+  for (const i of idx)
+    for (let j = 0; j < d; j++)
+      scale[j] = (scale[j] as number) + (((x[i] as number[])[j] as number) - (mean[j] as number)) ** 2 / idx.length;
   for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j] as number) || 1;
-  const z = idx.map((i) => Float64Array.from({ length: d }, (_, j) => (((x[i] as number[])[j] as number) - (mean[j] as number)) / (scale[j] as number)));
+  const z = idx.map((i) =>
+    Float64Array.from(
+      { length: d },
+      (_, j) => (((x[i] as number[])[j] as number) - (mean[j] as number)) / (scale[j] as number),
+    ),
+  );
 
   // Layout: [b_0 .. b_{A-1}] [beta (d)] [gamma_0 (d)] ... [gamma_{A-1} (d)].
   const A = actionCount;
@@ -175,7 +184,8 @@ export function fitLinearUplift(
         grad[ck] = (grad[ck] as number) + g * vk;
         const wv = w * vk;
         const row = ck * m;
-        for (let l = 0; l < cols.length; l++) hess[row + (cols[l] as number)] = (hess[row + (cols[l] as number)] as number) + wv * (vals[l] as number);
+        for (let l = 0; l < cols.length; l++)
+          hess[row + (cols[l] as number)] = (hess[row + (cols[l] as number)] as number) + wv * (vals[l] as number);
       }
     }
     for (let k = 0; k < m; k++) {
@@ -192,6 +202,8 @@ export function fitLinearUplift(
     if (change < 1e-7) break;
   }
   const intercept = Array.from({ length: A }, (_, a) => theta[a] as number);
-  const weights = Array.from({ length: A }, (_, a) => Array.from({ length: d }, (_, j) => (theta[A + j] as number) + (theta[A + d + a * d + j] as number)));
+  const weights = Array.from({ length: A }, (_, a) =>
+    Array.from({ length: d }, (_, j) => (theta[A + j] as number) + (theta[A + d + a * d + j] as number)),
+  );
   return new LinearUplift({ kind: 'linear-uplift', squared, mean, scale, intercept, weights });
 }

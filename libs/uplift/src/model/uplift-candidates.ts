@@ -1,5 +1,10 @@
 import { ARM_INTERACTION_LINEAR_PARAMS, PER_ARM_LINEAR_PARAMS, trainLinearUpliftModel } from './linear-uplift-model';
-import { DEFAULT_LEARNER_OPTIONS, trainUpliftModel, type UpliftLearnerOptions, type UpliftTrainingData } from './uplift-learner';
+import {
+  DEFAULT_LEARNER_OPTIONS,
+  trainUpliftModel,
+  type UpliftLearnerOptions,
+  type UpliftTrainingData,
+} from './uplift-learner';
 import type { UpliftModel } from './uplift-model';
 
 /** One learner that model selection may choose; candidates are listed simplest first. */
@@ -28,7 +33,12 @@ export type UpliftCandidateName = (typeof UPLIFT_CANDIDATE_NAMES)[number];
  * gradient-boosted trees with that LR.
  */
 export function upliftCandidates(setup: CandidateSetup): UpliftCandidate[] {
-  const base = { actions: setup.actions, controlAction: setup.controlAction, featureNames: setup.featureNames, target: setup.target };
+  const base = {
+    actions: setup.actions,
+    controlAction: setup.controlAction,
+    featureNames: setup.featureNames,
+    target: setup.target,
+  };
   return [
     {
       name: 'per-arm-lr',
@@ -37,7 +47,8 @@ export function upliftCandidates(setup: CandidateSetup): UpliftCandidate[] {
     },
     {
       name: 'arm-interaction-lr',
-      description: 'ridge logistic regression with shared slopes and per-arm deviations (stronger ridge), squared recency and log history',
+      description:
+        'ridge logistic regression with shared slopes and per-arm deviations (stronger ridge), squared recency and log history',
       train: (data) => trainLinearUpliftModel(data, { ...base, params: ARM_INTERACTION_LINEAR_PARAMS }),
     },
     {
@@ -45,7 +56,13 @@ export function upliftCandidates(setup: CandidateSetup): UpliftCandidate[] {
       description:
         'stacked T-learner + DR-learner on own gradient-boosted trees (tree counts by inner 5-fold CV), uplift averaged 50/50 with the arm-interaction LR',
       train: (data, seed) =>
-        trainUpliftModel(data, { ...DEFAULT_LEARNER_OPTIONS, ...base, ...setup.blended, seed, ...(setup.log ? { log: setup.log } : {}) }),
+        trainUpliftModel(data, {
+          ...DEFAULT_LEARNER_OPTIONS,
+          ...base,
+          ...setup.blended,
+          seed,
+          ...(setup.log ? { log: setup.log } : {}),
+        }),
     },
   ];
 }

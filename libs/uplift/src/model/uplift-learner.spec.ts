@@ -51,7 +51,8 @@ describe('trainUpliftModel', () => {
     test.x.forEach((row, i) => {
       const t = truth(row);
       learned += (t[assignment[i] as number] as number) - (t[0] as number);
-      for (let a = 1; a < 3; a++) avgEffect[a] = (avgEffect[a] as number) + ((t[a] as number) - (t[0] as number)) / test.x.length;
+      for (let a = 1; a < 3; a++)
+        avgEffect[a] = (avgEffect[a] as number) + ((t[a] as number) - (t[0] as number)) / test.x.length;
     });
     const random = 0.3 * Math.max(avgEffect[1] as number, avgEffect[2] as number) * test.x.length;
     // The oracle reaches about 2.9x here; random targeting is 1x by definition.
@@ -157,7 +158,9 @@ describe('trainUpliftModel', () => {
     const restored = StackedUpliftModel.fromJSON(JSON.parse(JSON.stringify(json)) as SerializedUpliftModel);
     expect(restored.predictUplift([0.5, 1, 0.5])).toEqual(bagged.predictUplift([0.5, 1, 0.5]));
     // Offer A works only when x1 = 1 (true gap 0.2; small bags with few trees shrink it, but not away).
-    expect(bagged.predictUplift([0.5, 1, 0.5])['offerA']).toBeGreaterThan((bagged.predictUplift([0.5, 0, 0.5])['offerA'] as number) + 0.03);
+    expect(bagged.predictUplift([0.5, 1, 0.5])['offerA']).toBeGreaterThan(
+      (bagged.predictUplift([0.5, 0, 0.5])['offerA'] as number) + 0.03,
+    );
     expect(() => trainUpliftModel(small, { ...options, bagFraction: 0 })).toThrow(/bagFraction/);
   });
 });

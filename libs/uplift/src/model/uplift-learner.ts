@@ -1,6 +1,13 @@
 import { ValidationError, SeededRandom } from '@offerstream/core';
 import { stratifiedFolds } from './cross-fitting';
-import { averageBoostedTrees, BoostedTrees, fitBoostedTrees, sigmoid, type BoostingParams, type SerializedBoostedModel } from './gradient-boosting';
+import {
+  averageBoostedTrees,
+  BoostedTrees,
+  fitBoostedTrees,
+  sigmoid,
+  type BoostingParams,
+  type SerializedBoostedModel,
+} from './gradient-boosting';
 import { DEFAULT_LINEAR_PARAMS, fitLinearUplift, type LinearUpliftParams } from './linear-uplift';
 import { StackedUpliftModel, type SerializedUpliftModel } from './uplift-model';
 
@@ -43,12 +50,39 @@ export interface UpliftLearnerOptions {
   readonly log?: (message: string) => void;
 }
 
-export const DEFAULT_LEARNER_OPTIONS: Omit<UpliftLearnerOptions, 'actions' | 'controlAction' | 'featureNames' | 'target'> = {
+export const DEFAULT_LEARNER_OPTIONS: Omit<
+  UpliftLearnerOptions,
+  'actions' | 'controlAction' | 'featureNames' | 'target'
+> = {
   folds: 5,
   seed: 42,
-  sharedParams: { loss: 'logistic', maxTrees: 400, learningRate: 0.05, maxDepth: 3, minChildWeight: 30, lambda: 10, subsample: 0.8 },
-  armParams: { loss: 'logistic', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 30, lambda: 10, subsample: 0.8 },
-  effectParams: { loss: 'squared', maxTrees: 300, learningRate: 0.03, maxDepth: 2, minChildWeight: 800, lambda: 50, subsample: 0.8 },
+  sharedParams: {
+    loss: 'logistic',
+    maxTrees: 400,
+    learningRate: 0.05,
+    maxDepth: 3,
+    minChildWeight: 30,
+    lambda: 10,
+    subsample: 0.8,
+  },
+  armParams: {
+    loss: 'logistic',
+    maxTrees: 300,
+    learningRate: 0.03,
+    maxDepth: 2,
+    minChildWeight: 30,
+    lambda: 10,
+    subsample: 0.8,
+  },
+  effectParams: {
+    loss: 'squared',
+    maxTrees: 300,
+    learningRate: 0.03,
+    maxDepth: 2,
+    minChildWeight: 800,
+    lambda: 50,
+    subsample: 0.8,
+  },
   effectWeight: 0.5,
   linearWeight: 0.5,
   linearParams: { ...DEFAULT_LINEAR_PARAMS, squared: ['recency', 'log_history'] },
@@ -90,9 +124,15 @@ function crossFitBoosted(
   let best = 0;
   for (let f = 0; f < k; f++) {
     const fit = fitBoostedTrees(
-      pick(rows.filter((i) => fold[i] !== f), cvInit),
+      pick(
+        rows.filter((i) => fold[i] !== f),
+        cvInit,
+      ),
       { ...params, seed: (params.seed ?? 1) + f },
-      pick(rows.filter((i) => fold[i] === f), cvInit),
+      pick(
+        rows.filter((i) => fold[i] === f),
+        cvInit,
+      ),
       params.patience ?? 80,
     );
     foldModels.push(fit.model);
@@ -114,7 +154,9 @@ function crossFitBoosted(
     oof[i] = (foldModels[fold[i] as number] as BoostedTrees).truncate(bestTrees).margin(x[i] as number[]);
   }
   const final = fitBoostedTrees(pick(rows, finalInit), { ...params, maxTrees: bestTrees });
-  const model = foldAverage ? averageBoostedTrees([...foldModels.map((m) => m.truncate(bestTrees)), final.model]) : final.model;
+  const model = foldAverage
+    ? averageBoostedTrees([...foldModels.map((m) => m.truncate(bestTrees)), final.model])
+    : final.model;
   return { bestTrees, oof, model };
 }
 
@@ -228,14 +270,20 @@ function bagRows(action: ArrayLike<number>, fraction: number, seed: number): num
   return out.sort((a, b) => a - b);
 }
 
-function averageJson(models: readonly SerializedUpliftModel[], trainRows: number, options: UpliftLearnerOptions): SerializedUpliftModel {
+function averageJson(
+  models: readonly SerializedUpliftModel[],
+  trainRows: number,
+  options: UpliftLearnerOptions,
+): SerializedUpliftModel {
   const first = models[0] as SerializedUpliftModel;
   const mean = (pick: (m: SerializedUpliftModel) => SerializedBoostedModel | undefined): SerializedBoostedModel =>
     averageBoostedTrees(models.map((m) => BoostedTrees.fromJSON(pick(m) as SerializedBoostedModel))).toJSON();
   const treated = first.actions.filter((a) => a !== first.controlAction && first.effect[a]);
   return {
     ...first,
-    armOffset: Object.fromEntries(first.actions.map((a) => [a, models.reduce((s, m) => s + (m.armOffset[a] as number), 0) / models.length])),
+    armOffset: Object.fromEntries(
+      first.actions.map((a) => [a, models.reduce((s, m) => s + (m.armOffset[a] as number), 0) / models.length]),
+    ),
     shared: mean((m) => m.shared),
     armCorrection: Object.fromEntries(first.actions.map((a) => [a, mean((m) => m.armCorrection[a])])),
     effect: Object.fromEntries(treated.map((a) => [a, mean((m) => m.effect[a])])),
@@ -262,9 +310,21 @@ export function trainUpliftModel(data: UpliftTrainingData, options: UpliftLearne
   if (!(weight >= 0 && weight <= 1)) throw new ValidationError('linearWeight must be in [0, 1]', { weight });
   const trees = trainTrees(data, options);
   if (weight === 0) return new StackedUpliftModel(trees);
-  const linear = fitLinearUplift(data.x, data.action, data.y, options.actions.length, options.linearParams ?? DEFAULT_LINEAR_PARAMS, options.featureNames);
+  const linear = fitLinearUplift(
+    data.x,
+    data.action,
+    data.y,
+    options.actions.length,
+    options.linearParams ?? DEFAULT_LINEAR_PARAMS,
+    options.featureNames,
+  );
   options.log?.(`linear arm-interaction model blended at weight ${weight}`);
-  return new StackedUpliftModel({ ...trees, linear: linear.toJSON(), linearWeight: weight, metadata: { ...trees.metadata, linearWeight: weight } });
+  return new StackedUpliftModel({
+    ...trees,
+    linear: linear.toJSON(),
+    linearWeight: weight,
+    metadata: { ...trees.metadata, linearWeight: weight },
+  });
 }
 
 /**
@@ -281,7 +341,8 @@ function trainTrees(data: UpliftTrainingData, options: UpliftLearnerOptions): Se
   const members: SerializedUpliftModel[] = [];
   for (let b = 0; b < bags; b++) {
     const seed = options.seed + 7919 * b;
-    const rows = fraction < 1 ? bagRows(data.action, fraction, seed + 1) : Array.from({ length: data.x.length }, (_, i) => i);
+    const rows =
+      fraction < 1 ? bagRows(data.action, fraction, seed + 1) : Array.from({ length: data.x.length }, (_, i) => i);
     log(`bag ${b + 1}/${bags}: ${rows.length} rows`);
     const sub: UpliftTrainingData = {
       x: rows.map((i) => data.x[i] as number[]),

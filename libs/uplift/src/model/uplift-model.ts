@@ -59,7 +59,8 @@ export class StackedUpliftModel implements UpliftModel {
     this.linear = json.linear && (json.linearWeight ?? 0) > 0 ? new LinearUplift(json.linear) : null;
     for (const a of json.actions) {
       const c = json.armCorrection[a];
-      if (!c || typeof json.armOffset[a] !== 'number') throw new ValidationError(`uplift model has no response model for action ${a}`);
+      if (!c || typeof json.armOffset[a] !== 'number')
+        throw new ValidationError(`uplift model has no response model for action ${a}`);
       this.correction.set(a, BoostedTrees.fromJSON(c));
       const e = json.effect[a];
       if (a !== json.controlAction && e) this.effect.set(a, BoostedTrees.fromJSON(e));
@@ -82,7 +83,9 @@ export class StackedUpliftModel implements UpliftModel {
 
   private check(x: readonly number[]): void {
     if (x.length !== this.json.featureNames.length) {
-      throw new ValidationError(`feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`);
+      throw new ValidationError(
+        `feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`,
+      );
     }
   }
 
@@ -90,7 +93,9 @@ export class StackedUpliftModel implements UpliftModel {
     const shared = this.shared.margin(x);
     const out: Record<string, number> = {};
     for (const a of this.json.actions) {
-      out[a] = sigmoid((this.json.armOffset[a] as number) + shared + (this.correction.get(a) as BoostedTrees).margin(x));
+      out[a] = sigmoid(
+        (this.json.armOffset[a] as number) + shared + (this.correction.get(a) as BoostedTrees).margin(x),
+      );
     }
     return out;
   }

@@ -1,5 +1,11 @@
 import { SeededRandom } from '@offerstream/core';
-import { doublyRobustEstimate, ipsEstimate, snipsEstimate, type LoggedDecision, type TargetPolicy } from './off-policy-estimators';
+import {
+  doublyRobustEstimate,
+  ipsEstimate,
+  snipsEstimate,
+  type LoggedDecision,
+  type TargetPolicy,
+} from './off-policy-estimators';
 
 const ACTIONS = ['a', 'b', 'c'];
 
@@ -56,10 +62,12 @@ describe('off-policy estimators', () => {
     const logs = simulateLogs(40000, new SeededRandom(13));
     const snips = snipsEstimate(logs, target);
     expect(Math.abs(snips.value - TRUE_VALUE)).toBeLessThan(3 * snips.standardError + 1e-3);
-    const biasedModel = (context: readonly number[], action: string): number => rewardProbability(context[0] as number, action) + 0.1;
+    const biasedModel = (context: readonly number[], action: string): number =>
+      rewardProbability(context[0] as number, action) + 0.1;
     const dr = doublyRobustEstimate(logs, target, biasedModel, ACTIONS);
     expect(Math.abs(dr.value - TRUE_VALUE)).toBeLessThan(3 * dr.standardError + 1e-3);
-    const exactModel = (context: readonly number[], action: string): number => rewardProbability(context[0] as number, action);
+    const exactModel = (context: readonly number[], action: string): number =>
+      rewardProbability(context[0] as number, action);
     const drExact = doublyRobustEstimate(logs, target, exactModel, ACTIONS);
     expect(drExact.standardError).toBeLessThan(ipsEstimate(logs, target).standardError);
   });

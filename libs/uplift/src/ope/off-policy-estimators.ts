@@ -74,7 +74,12 @@ export function snipsEstimate(logs: readonly LoggedDecision[], policy: TargetPol
   logs.forEach((d, i) => {
     v += ((w[i] as number) * (d.reward - value)) ** 2;
   });
-  return { value, standardError: sw === 0 ? 0 : Math.sqrt(v) / sw, n: logs.length, effectiveSampleSize: effectiveSampleSize(w) };
+  return {
+    value,
+    standardError: sw === 0 ? 0 : Math.sqrt(v) / sw,
+    n: logs.length,
+    effectiveSampleSize: effectiveSampleSize(w),
+  };
 }
 
 /**

@@ -70,7 +70,11 @@ export function shouldPromote(
   let reason: string;
   if (difference.upper < 0) reason = 'candidate reliably worse than current (upper bound of the difference < 0)';
   else if (overNone.upper < 0) reason = 'candidate reliably worse than no offer (upper bound over none < 0)';
-  else reason = difference.lower >= 0 ? 'candidate beats current (lower bound of the difference >= 0)' : 'candidate not reliably worse than current nor than no offer';
+  else
+    reason =
+      difference.lower >= 0
+        ? 'candidate beats current (lower bound of the difference >= 0)'
+        : 'candidate not reliably worse than current nor than no offer';
   const promote = difference.upper >= 0 && overNone.upper >= 0;
   return {
     promote,

@@ -43,7 +43,10 @@ export const crossFittedGreedyPolicy: DecisionPolicy = (d, q) => {
  * fitted decisions never beats no offer), which is how the decision service serves a model: promotion judges the
  * policy that will actually run.
  */
-export function greedyPolicy(model: RewardModelSnapshot, opts: { caution?: number; minExamples?: number } = {}): DecisionPolicy {
+export function greedyPolicy(
+  model: RewardModelSnapshot,
+  opts: { caution?: number; minExamples?: number } = {},
+): DecisionPolicy {
   const caution = opts.caution ?? 0;
   const minExamples = opts.minExamples ?? 0;
   if (caution === 0 && minExamples === 0) {

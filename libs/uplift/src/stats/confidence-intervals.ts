@@ -83,9 +83,14 @@ export function summarize(values: ArrayLike<number>): SampleSummary {
 }
 
 /** Welch interval for mean1 - mean2 with Welch-Satterthwaite degrees of freedom (unequal variances). */
-export function welchInterval(group1: SampleSummary, group2: SampleSummary, level = 0.95): Interval & { readonly df: number } {
+export function welchInterval(
+  group1: SampleSummary,
+  group2: SampleSummary,
+  level = 0.95,
+): Interval & { readonly df: number } {
   checkLevel(level);
-  if (group1.n < 2 || group2.n < 2) throw new ValidationError('welchInterval needs at least two observations per group');
+  if (group1.n < 2 || group2.n < 2)
+    throw new ValidationError('welchInterval needs at least two observations per group');
   const v1 = group1.variance / group1.n;
   const v2 = group2.variance / group2.n;
   const se = Math.sqrt(v1 + v2);
@@ -102,10 +107,20 @@ export function incrementalConversionInterval(
   holdout: { conversions: number; customers: number },
   level = 0.95,
 ): Interval {
-  return proportionDifferenceInterval(treated.conversions, treated.customers, holdout.conversions, holdout.customers, level);
+  return proportionDifferenceInterval(
+    treated.conversions,
+    treated.customers,
+    holdout.conversions,
+    holdout.customers,
+    level,
+  );
 }
 
 /** Incremental revenue per customer of a treated group over its holdout (Welch on per-customer revenue). */
-export function incrementalRevenueInterval(treatedRevenue: ArrayLike<number>, holdoutRevenue: ArrayLike<number>, level = 0.95): Interval & { readonly df: number } {
+export function incrementalRevenueInterval(
+  treatedRevenue: ArrayLike<number>,
+  holdoutRevenue: ArrayLike<number>,
+  level = 0.95,
+): Interval & { readonly df: number } {
   return welchInterval(summarize(treatedRevenue), summarize(holdoutRevenue), level);
 }
