@@ -27,12 +27,16 @@ const NOBODY = 65_534;
 /** Production dependencies for the current lock file, installed once and reused (npm ci takes ~35 s here). */
 function productionModules(): string {
   const lock = readFileSync(join(ROOT, 'package-lock.json'));
-  const cache = join(ROOT, '.cache', 'image-layout');
+  // Under the system temp folder, not the checkout: the unprivileged user must traverse every parent directory, and a
+  // checkout may sit below a private one (a CI clone in a mode-700 temp dir did, and every require failed).
+  const cache = join(tmpdir(), 'offerstream-image-layout');
   const dir = join(cache, createHash('sha1').update(lock).digest('hex').slice(0, 12));
   if (!existsSync(join(dir, 'node_modules', '.package-lock.json'))) {
     // One lock file's worth at a time (~390 MB): older installs are dropped.
     rmSync(cache, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(cache, 0o755);
+    chmodSync(dir, 0o755);
     copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     copyFileSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
     execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
