@@ -7,7 +7,7 @@ import {
   type SerializedLinearUplift,
 } from './linear-uplift';
 import type { UpliftTrainingData } from './uplift-learner';
-import type { UpliftModel } from './uplift-model';
+import { UpliftModelBase, type UpliftModel } from './uplift-model';
 
 /** A logistic-regression uplift model on its own (no trees): responses and uplift both come from it. */
 export interface SerializedLinearUpliftModel {
@@ -38,11 +38,12 @@ export const ARM_INTERACTION_LINEAR_PARAMS: LinearUpliftParams = {
   squared: ['recency', 'log_history'],
 };
 
-export class LinearUpliftModel implements UpliftModel {
+export class LinearUpliftModel extends UpliftModelBase<SerializedLinearUpliftModel> implements UpliftModel {
   private readonly linear: LinearUplift;
   private readonly control: number;
 
-  constructor(private readonly json: SerializedLinearUpliftModel) {
+  constructor(json: SerializedLinearUpliftModel) {
+    super(json);
     if (json.kind !== 'offerstream-linear-uplift' || json.version !== 1) {
       throw new ValidationError('unsupported linear uplift model format', { kind: json.kind, version: json.version });
     }
@@ -52,24 +53,6 @@ export class LinearUpliftModel implements UpliftModel {
     if (json.linear.weights.length !== json.actions.length)
       throw new ValidationError('linear uplift model has a weight row per action');
     this.linear = new LinearUplift(json.linear);
-  }
-
-  get actions(): readonly string[] {
-    return this.json.actions;
-  }
-  get controlAction(): string {
-    return this.json.controlAction;
-  }
-  get featureNames(): readonly string[] {
-    return this.json.featureNames;
-  }
-
-  private check(x: readonly number[]): void {
-    if (x.length !== this.json.featureNames.length) {
-      throw new ValidationError(
-        `feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`,
-      );
-    }
   }
 
   predictResponse(x: readonly number[]): Record<string, number> {

@@ -42,13 +42,44 @@ export interface SerializedUpliftModel {
   readonly metadata: Record<string, unknown>;
 }
 
-export class StackedUpliftModel implements UpliftModel {
+/** What every uplift model's JSON names: its actions, the control among them, and the features it reads. */
+interface ActionSchema {
+  readonly actions: readonly string[];
+  readonly controlAction: string;
+  readonly featureNames: readonly string[];
+}
+
+/** The accessors and input check every uplift model shares, read from its serialized form. */
+export abstract class UpliftModelBase<J extends ActionSchema> {
+  protected constructor(protected readonly json: J) {}
+
+  get actions(): readonly string[] {
+    return this.json.actions;
+  }
+  get controlAction(): string {
+    return this.json.controlAction;
+  }
+  get featureNames(): readonly string[] {
+    return this.json.featureNames;
+  }
+
+  protected check(x: readonly number[]): void {
+    if (x.length !== this.json.featureNames.length) {
+      throw new ValidationError(
+        `feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`,
+      );
+    }
+  }
+}
+
+export class StackedUpliftModel extends UpliftModelBase<SerializedUpliftModel> implements UpliftModel {
   private readonly shared: BoostedTrees;
   private readonly correction = new Map<string, BoostedTrees>();
   private readonly effect = new Map<string, BoostedTrees>();
   private readonly linear: LinearUplift | null;
 
-  constructor(private readonly json: SerializedUpliftModel) {
+  constructor(json: SerializedUpliftModel) {
+    super(json);
     if (json.kind !== 'offerstream-uplift' || json.version !== 1) {
       throw new ValidationError('unsupported uplift model format', { kind: json.kind, version: json.version });
     }
@@ -69,24 +100,6 @@ export class StackedUpliftModel implements UpliftModel {
 
   static fromJSON(json: SerializedUpliftModel): StackedUpliftModel {
     return new StackedUpliftModel(json);
-  }
-
-  get actions(): readonly string[] {
-    return this.json.actions;
-  }
-  get controlAction(): string {
-    return this.json.controlAction;
-  }
-  get featureNames(): readonly string[] {
-    return this.json.featureNames;
-  }
-
-  private check(x: readonly number[]): void {
-    if (x.length !== this.json.featureNames.length) {
-      throw new ValidationError(
-        `feature vector has ${x.length} values, model expects ${this.json.featureNames.length}`,
-      );
-    }
   }
 
   private responses(x: readonly number[]): Record<string, number> {
