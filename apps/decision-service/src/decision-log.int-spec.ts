@@ -11,16 +11,7 @@ import {
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
-
-interface DecisionBody {
-  decisionId: string;
-  kind: 'offer' | 'holdout' | 'no_offer' | 'duplicate';
-  reason: string;
-  offer?: Offer;
-  probability?: number;
-  record?: unknown;
-}
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
 
 /** The decisions topic as offline policy evaluation reads it: every decision, not only offers. */
 describe('decision log on the decisions topic, against real Kafka and Redis', () => {

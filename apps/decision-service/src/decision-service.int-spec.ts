@@ -14,15 +14,7 @@ import {
   type RedisClusterHandle,
 } from '@offerstream/testing';
 import { RedisKeys } from '@offerstream/redis';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
-
-interface DecisionBody {
-  kind: 'offer' | 'holdout' | 'no_offer' | 'duplicate';
-  reason: string;
-  offer?: Offer;
-  reasonCodes: string[];
-  probability?: number;
-}
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
 
 const envelope = (type: string, userId: string, payload: Record<string, unknown>, eventId: string = randomUUID()) => ({
   eventId,

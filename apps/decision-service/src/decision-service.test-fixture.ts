@@ -1,4 +1,5 @@
 import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
+import type { Offer } from '@offerstream/contracts';
 import type { RedisClient } from '@offerstream/redis';
 import { REWARD_MODEL_VERSION, type RewardModelSnapshot } from '@offerstream/uplift';
 
@@ -79,4 +80,15 @@ export async function createCampaign(port: number, body: Record<string, unknown>
   if (res.status !== 201)
     throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
   await new Promise((r) => setTimeout(r, 600));
+}
+
+/** The body of a `POST /decisions` answer, as the suites read it. */
+export interface DecisionBody {
+  decisionId: string;
+  kind: 'offer' | 'holdout' | 'no_offer' | 'duplicate';
+  reason: string;
+  offer?: Offer;
+  reasonCodes: string[];
+  probability?: number;
+  record?: unknown;
 }

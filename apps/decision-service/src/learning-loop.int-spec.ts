@@ -10,13 +10,7 @@ import {
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { createCampaign, GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
-
-interface DecisionBody {
-  kind: string;
-  offer?: Offer;
-  reasonCodes: string[];
-}
+import { createCampaign, GREEDY_SERVICE_ENV, type DecisionBody } from './decision-service.test-fixture';
 
 const purchase = (userId: string, paid: number) => ({
   key: userId,
