@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
+import { TOPICS, type DecisionRecord } from '@offerstream/contracts';
 import { isHoldout, POLICY_FEATURES, POLICY_FEATURES_VERSION } from '@offerstream/decision';
 import {
   freePort,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type Offer } from '@offerstream/contracts';
+import { TOPICS } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import {
   freePort,
