@@ -14,3 +14,4 @@ export * from './security/http-error.filter';
 export * from './security/secure-headers';
 export * from './security/security.config';
 export * from './security/token-bucket';
+export * from './metrics/http-metrics.middleware';

@@ -2,7 +2,10 @@ import {
   Global,
   Inject,
   Module,
+  RequestMethod,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -10,6 +13,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from '@offerstream/core';
 import { HealthRegistry } from './health.registry';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { OpsController } from './ops.controller';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
 import { AccessGuard, API_KEY_STORE, SECURITY_CONFIG } from './security/access.guard';
@@ -24,7 +28,7 @@ import { loadSecurityConfig } from './security/security.config';
  */
 @Global()
 @Module({})
-export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PlatformModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(API_KEY_STORE) private readonly keys: ApiKeyStore | undefined) {}
 
   static forService(serviceName: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): DynamicModule {
@@ -55,6 +59,11 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       ],
       exports: [METRICS_REGISTRY, HEALTH_REGISTRY, SERVICE_LOGGER, SECURITY_CONFIG],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // Every path, matched or not, so refused and unknown requests show in the error rate too.
+    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   onApplicationBootstrap(): void {
