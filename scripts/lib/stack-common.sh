@@ -140,6 +140,17 @@ ensure_redis_binaries() {
   command -v redis-server >/dev/null 2>&1 || die "redis-server still missing after apt-get install"
 }
 
+# The alert rules in deploy/prometheus are checked and unit-tested with promtool (`promtool check rules`,
+# `promtool test rules`); Debian ships it in the prometheus package (the server is installed but not started).
+ensure_promtool() {
+  if command -v promtool >/dev/null 2>&1; then
+    log "promtool present: $(command -v promtool)"
+    return 0
+  fi
+  apt_install prometheus
+  command -v promtool >/dev/null 2>&1 || die "promtool still missing after apt-get install prometheus"
+}
+
 write_env_file() {
   mkdir -p "$STACK_DIR"
   cat >"$STACK_ENV_FILE.tmp" <<ENV
