@@ -10,6 +10,7 @@ export class DecisionMetrics {
   private readonly seconds: Histogram<'trigger'>;
   readonly publishFailures: Counter;
   readonly gnnFailures: Counter<'reason'>;
+  private readonly errors: Counter<'trigger'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.decisions = new Counter({
@@ -36,6 +37,16 @@ export class DecisionMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    this.errors = new Counter({
+      name: 'offerstream_decision_errors_total',
+      help: 'Decisions that failed with an error (Redis down, a bug) instead of an offer or a no-offer, by trigger',
+      labelNames: ['trigger'],
+      registers: [registry],
+    });
+  }
+
+  failed(req: DecisionRequest): void {
+    this.errors.inc({ trigger: req.trigger });
   }
 
   observe(req: DecisionRequest, d: Decision, startedNs: bigint): void {

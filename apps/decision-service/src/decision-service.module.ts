@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import { InfraModule, PlatformModule } from '@offerstream/platform';
 import { BudgetSweeper } from './budget-sweeper';
+import { CampaignMetrics } from './campaign-metrics';
 import { CampaignsController } from './campaigns.controller';
 import { CartScheduler } from './cart-scheduler';
 import { DashboardController } from './dashboard.controller';
@@ -28,6 +29,7 @@ export class DecisionServiceModule {
         DecisionConsumers,
         CartScheduler,
         BudgetSweeper,
+        CampaignMetrics,
       ],
     };
   }

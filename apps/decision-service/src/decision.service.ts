@@ -24,7 +24,13 @@ export class DecisionService {
 
   async decide(req: DecisionRequest): Promise<Decision> {
     const started = process.hrtime.bigint();
-    const d = await this.engine.decide(req);
+    let d: Decision;
+    try {
+      d = await this.engine.decide(req);
+    } catch (e) {
+      this.metrics.failed(req);
+      throw e;
+    }
     this.metrics.observe(req, d, started);
     if (d.kind !== 'offer')
       this.logger.debug('decision without offer', {
