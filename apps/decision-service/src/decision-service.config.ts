@@ -64,6 +64,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BUDGET_RELEASE_GRACE_MS: envField.int(3_600_000, 0, 30 * 86_400_000),
         /** How often each instance releases the reservations whose window has passed. */
         BUDGET_SWEEP_MS: envField.int(10_000, 100, 3_600_000),
+        /** Offers recorded but not acknowledged by Kafka this long are published by the outbox sweep. */
+        OUTBOX_GRACE_MS: envField.int(30_000, 1_000, 86_400_000),
         /** Learned purchase propensity: refit interval, new outcome examples needed, log size, held-out share, epochs. */
         PROPENSITY_REFIT: envField.bool(true),
         PROPENSITY_REFIT_MS: envField.int(600_000, 1_000, 7 * 86_400_000),

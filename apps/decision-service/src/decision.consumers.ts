@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
-import type { Logger } from '@offerstream/core';
+import { TOPICS, type ClickstreamEvent, type OfferOutcomeEvent } from '@offerstream/contracts';
+import { OfferStreamError, type Logger } from '@offerstream/core';
 import {
   CampaignLearning,
   ClickstreamTriggers,
@@ -12,6 +12,17 @@ import { CONSUMER_INFRA, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_CONFIG } from './decision-service.tokens';
 import { DecisionService } from './decision.service';
+
+function outcomeRefused(r: 'unknown_offer' | 'campaign_mismatch', e: OfferOutcomeEvent): OfferStreamError {
+  const { offerId, campaignId } = e.payload;
+  return r === 'unknown_offer'
+    ? new OfferStreamError('UNKNOWN_OFFER', `outcome for offer ${offerId}, which no decision made (or long expired)`, {
+        context: { offerId, campaignId },
+      })
+    : new OfferStreamError('OFFER_CAMPAIGN_MISMATCH', `outcome names campaign ${campaignId ?? ''}, not the offer's`, {
+        context: { offerId, campaignId },
+      });
+}
 
 /**
  * The three consumers of the service. Each batch's work (trigger state, decisions, offers produced, figures
@@ -55,7 +66,15 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
         groupId: `${s.CONSUMER_GROUP}.offer-outcomes`,
         topic: TOPICS.offerOutcomes,
         handler: async (events) => {
-          for (const e of events) await learning.outcome(e.event);
+          // Outcomes of offers this system never made, or naming another campaign than the offer's, are not
+          // counted: they go to the DLQ with the reason, for whoever sends them to look at.
+          const rejected = [];
+          for (const e of events) {
+            const r = await learning.outcome(e.event);
+            if (r === 'unknown_offer' || r === 'campaign_mismatch')
+              rejected.push({ event: e, error: outcomeRefused(r, e.event) });
+          }
+          return { rejected };
         },
       }),
     ];

@@ -92,6 +92,15 @@ export const RedisKeys = {
     budgetOffers: (id: string) => `c:${tag(`budget:${id}`)}:offers`,
     /** When each reservation is released if no outcome settles it first (then when its settled entry is forgotten). */
     budgetReleaseAt: (id: string) => `c:${tag(`budget:${id}`)}:release`,
+    /**
+     * The budget limits and pause state the reservation script reads (hash: version, spendCents, count, status,
+     * endsAtMs), mirrored from the definition on every change, so a change binds every instance at once.
+     */
+    budgetLimits: (id: string) => `c:${tag(`budget:${id}`)}:limits`,
+    /** An offer's record, written by the same script as its reservation (one slot: never one without the other). */
+    budgetOfferRecord: (id: string, offerId: string) => `c:${tag(`budget:${id}`)}:offer:${offerId}`,
+    /** Offers recorded and not yet acknowledged by Kafka (zset by creation ms): the outbox a sweeper publishes. */
+    budgetOutbox: (id: string) => `c:${tag(`budget:${id}`)}:outbox`,
     stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,
     /** Per-user assignment, revenue and order dedup of a campaign, in the slot of its figures. */
     statsMembers: (id: string) => `c:${tag(`stats:${id}`)}:members`,
@@ -100,11 +109,14 @@ export const RedisKeys = {
     statsProfit: (id: string) => `c:${tag(`stats:${id}`)}:profit`,
     statsOrder: (id: string, orderId: string) => `c:${tag(`stats:${id}`)}:order:${orderId}`,
     statsOutcome: (id: string, offerId: string) => `c:${tag(`stats:${id}`)}:outcome:${offerId}`,
+    /** Sampled report figures over time (hash: bucket start ms -> JSON), read by the console's charts. */
+    statsSeries: (id: string) => `c:${tag(`stats:${id}`)}:series`,
+    /** Offers made, counted by offer type, trigger and placement (hash), for the console's breakdowns. */
+    statsMix: (id: string) => `c:${tag(`stats:${id}`)}:mix`,
   },
   decision: {
-    offer: (offerId: string) => `d:${tag(offerId)}:offer`,
-    /** Set once the offer and its decision record are acknowledged by Kafka (same slot as the offer record). */
-    offerPublished: (offerId: string) => `d:${tag(offerId)}:published`,
+    /** Offer id -> its campaign, for events that name only the offer (its record lives in the campaign's slot). */
+    offerCampaign: (offerId: string) => `d:${tag(offerId)}:campaign`,
     /** Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps. */
     userTriggerOnce: (user: string, triggerId: string) => `d:${tag(user)}:once:${triggerId}`,
     /** Campaign -> assignment (treated/holdout and when), read when the user buys, for incrementality. */
@@ -141,5 +153,7 @@ export const RedisKeys = {
     profitVersion: () => 'd:{profit}:version',
     profitAttempt: () => 'd:{profit}:attempt',
     profitLock: () => 'd:{profit}:lock',
+    /** The latest published offers, newest first (list, bounded), for the console's live feed. */
+    offerFeed: () => 'd:{feed}:offers',
   },
 } as const;

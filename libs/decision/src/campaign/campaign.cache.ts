@@ -5,7 +5,8 @@ import type { CampaignStore } from './campaign.store';
 /**
  * The campaigns a running instance decides with. It polls the store's change counter (one GET per interval)
  * and reloads everything when it moved, so edits made through any instance apply everywhere within one
- * interval and without a restart.
+ * interval and without a restart. Budget limits and pause state do not wait for it: the reservation script reads
+ * them from Redis on every offer.
  */
 export class CampaignCache {
   private campaigns: Campaign[] = [];
@@ -29,7 +30,10 @@ export class CampaignCache {
   async refresh(force = false): Promise<void> {
     const counter = await this.store.changeCounter();
     if (!force && counter === this.seen) return;
-    this.campaigns = await this.store.list();
+    const campaigns = await this.store.list();
+    // Repairs a limits mirror lost between a definition write and its mirror (no-op when already current).
+    await Promise.all(campaigns.map((c) => this.store.mirrorLimits(c)));
+    this.campaigns = campaigns;
     this.seen = counter;
     this.logger?.info('campaigns loaded', { count: this.campaigns.length, version: counter });
   }

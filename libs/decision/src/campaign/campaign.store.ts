@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { OfferStreamError, TransientError, ValidationError } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { toCents } from '../guardrails/reservation.store';
 import {
   campaign as campaignSchema,
   campaignCreate,
@@ -26,7 +27,7 @@ export class CampaignConflictError extends OfferStreamError {
 /**
  * Campaign definitions in Redis (one JSON string each, an index set and a change counter, all in the
  * `{campaigns}` slot). Writes are compare-and-set on the stored version, so two operators editing at once
- * cannot silently overwrite each other.
+ * cannot silently overwrite each other. Budget limits and pause state are mirrored into each budget's own slot.
  */
 export class CampaignStore {
   constructor(
@@ -98,6 +99,32 @@ export class CampaignStore {
     if (r === -1) throw new CampaignConflictError(c.id, `campaign ${c.id} already exists`);
     if (r === -2) throw new CampaignConflictError(c.id, `campaign ${c.id} was changed concurrently; retry`);
     if (r === -3) throw new CampaignNotFoundError(c.id);
+    // Before the API answers: the change binds every instance's next reservation (a failure here is repaired by
+    // every instance's cache when it loads the new definition, see CampaignCache).
+    await this.mirrorLimits(c);
+  }
+
+  /**
+   * Mirrors the campaign's budget limits and pause state into its budget slot, where the reservation script reads
+   * them atomically (see reserve-offer-6.lua); only a newer definition version replaces what is there.
+   */
+  async mirrorLimits(c: Campaign): Promise<void> {
+    try {
+      await runLua<number>(
+        this.redis,
+        'putBudgetLimits',
+        [RedisKeys.campaign.budgetLimits(c.id)],
+        [
+          c.version,
+          toCents(c.budget.spend),
+          c.budget.count,
+          c.status,
+          c.endsAt === undefined ? 0 : Date.parse(c.endsAt),
+        ],
+      );
+    } catch (e) {
+      throw new TransientError('REDIS_WRITE_FAILED', `could not mirror the budget limits of campaign ${c.id}`, e);
+    }
   }
 }
 

@@ -212,40 +212,44 @@ export class DecisionEngine {
       await track(NO_OFFER, 1, {});
       return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, ...logged, reasonCodes: policyCodes });
     }
-    // The offer record is written while the budget is reserved (one round trip less). If the budget refuses, the
-    // record is removed again; it is keyed by a fresh offer id that no offer event ever carried, so even a left-over
-    // record (crash in between) is never matched by an outcome. It carries the offer as it will be published, for a
-    // redelivered trigger whose first delivery never got the offer out (see claim).
+    // The offer record is written by the budget reservation script, in the same atomic step (one slot): there is
+    // never a record, so never an offer that recovery could republish, without its reservation. It carries the
+    // offer as it will be published, for a redelivered trigger or the outbox sweeper if Kafka never acknowledges it.
     const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions });
     const decided = done(
       { kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId },
       { offer },
     );
+    const offerTtlS = campaign.offerTtlHours * 3600;
+    const record = this.deps.records.toWrite(
+      {
+        offerId,
+        userId: req.userId,
+        campaignId: campaign.id,
+        action: choice.action.id,
+        cost: choice.action.cost,
+        probability: choice.probability,
+        createdAt: now.toISOString(),
+        published: { offer, ...(decided.record ? { record: decided.record } : {}) },
+      },
+      offerTtlS,
+    );
+    // The offer -> campaign index goes beside it (same round trip); an index left without a reservation points to
+    // no record and changes nothing.
     const [budget] = await Promise.all([
       this.deps.reservations.reserveBudget(
         campaign,
         choice.action.cost,
         offerId,
-        nowMs + campaign.offerTtlHours * 3_600_000,
+        nowMs + offerTtlS * 1000,
+        record,
+        nowMs,
       ),
-      this.deps.records.put(
-        {
-          offerId,
-          userId: req.userId,
-          campaignId: campaign.id,
-          action: choice.action.id,
-          cost: choice.action.cost,
-          probability: choice.probability,
-          createdAt: now.toISOString(),
-          published: { offer, ...(decided.record ? { record: decided.record } : {}) },
-        },
-        campaign.offerTtlHours * 3600,
-      ),
+      this.deps.records.index(offerId, campaign.id, offerTtlS),
     ]);
     if (budget !== 'reserved') {
       await Promise.all([
         this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
-        this.deps.records.delete(offerId),
         track(NO_OFFER, 1, {}),
       ]);
       return done({
@@ -315,7 +319,7 @@ export class DecisionEngine {
     });
     if (claim.status !== 'duplicate') return { claim };
     const unpublished = OFFER_ID.test(claim.firstDecision)
-      ? await this.deps.records.unpublished(claim.firstDecision)
+      ? await this.deps.records.unpublished(claim.firstDecision, claim.firstCampaign ?? campaign.id)
       : undefined;
     const duplicate: Decision = {
       ...(unpublished

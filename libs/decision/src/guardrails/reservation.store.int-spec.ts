@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
 import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
+import { CampaignStore } from '../campaign/campaign.store';
 import { CartAbandonTrigger } from '../triggers/cart-abandon.trigger';
 import { ReservationStore } from './reservation.store';
 
@@ -107,6 +108,52 @@ describe('guardrails in real Redis with separate clients', () => {
     // An expire outcome arriving after the sweep released the offer changes nothing.
     expect(await a.settleBudget(c.id, 'w1', 'expire', t0 + 3_000)).toBe('already_settled');
     expect((await a.ledger(c.id)).releasedCount).toBe(2);
+  });
+
+  it('applies a budget cut or a pause made through one instance to the next reservation of every other', async () => {
+    const [a, b] = stores();
+    const ra = client();
+    clients.push(ra);
+    const admin = new CampaignStore(ra);
+    const created = await admin.create({
+      id: `c${randomBytes(3).toString('hex')}`,
+      name: 'live',
+      budget: { spend: 100, count: 100 },
+    });
+    // Instance b keeps deciding with the definition it cached at creation; only Redis knows of the changes.
+    const stale = created;
+    const later = Date.now() + 60_000;
+    expect(await b.reserveBudget(stale, 10, 'l1', later)).toBe('reserved');
+    await admin.update(created.id, { budget: { spend: 15 } });
+    expect(await b.reserveBudget(stale, 10, 'l2', later)).toBe('spend_exhausted');
+    expect(await b.reserveBudget(stale, 5, 'l3', later)).toBe('reserved');
+    await admin.update(created.id, { budget: { spend: 1_000, count: 2 } });
+    expect(await b.reserveBudget(stale, 1, 'l4', later)).toBe('count_exhausted');
+    await admin.update(created.id, { budget: { count: 100 } });
+    await admin.setStatus(created.id, 'paused');
+    expect(await a.reserveBudget(stale, 1, 'l5', later)).toBe('paused');
+    expect(await b.reserveBudget(stale, 1, 'l6', later)).toBe('paused');
+    await admin.setStatus(created.id, 'active');
+    expect(await b.reserveBudget(stale, 1, 'l7', later)).toBe('reserved');
+    await admin.update(created.id, { endsAt: new Date(Date.now() - 1_000).toISOString() });
+    expect(await b.reserveBudget(stale, 1, 'l8', later)).toBe('ended');
+    expect((await a.ledger(created.id)).made).toBe(3);
+  });
+
+  it('never lets an older definition overwrite the limits a newer one mirrored', async () => {
+    const [a] = stores();
+    const ra = client();
+    clients.push(ra);
+    const admin = new CampaignStore(ra);
+    const v1 = await admin.create({
+      id: `c${randomBytes(3).toString('hex')}`,
+      name: 'v',
+      budget: { spend: 100, count: 100 },
+    });
+    await admin.update(v1.id, { budget: { spend: 1 } });
+    // A cache repairing the mirror from the definition it loaded before the update.
+    await admin.mirrorLimits(v1);
+    expect(await a.reserveBudget(v1, 5, 'm1', Date.now() + 60_000)).toBe('spend_exhausted');
   });
 
   it('claims a trigger once however many deciders race for it', async () => {

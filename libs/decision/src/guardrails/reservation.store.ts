@@ -4,9 +4,20 @@ import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstrea
 import type { Campaign } from '../campaign/campaign.schema';
 
 export type UserClaim =
-  { status: 'ok' } | { status: 'duplicate'; firstDecision: string } | { status: 'cap' | 'cooldown'; detail: string };
+  | { status: 'ok' }
+  /** `firstDecision` is the first delivery's offer id (with `firstCampaign`) or what it decided instead. */
+  | { status: 'duplicate'; firstDecision: string; firstCampaign?: string }
+  | { status: 'cap' | 'cooldown'; detail: string };
 
-export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted';
+/** `paused` and `ended` are the campaign's state in Redis at the moment of reserving (another instance's change). */
+export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted' | 'paused' | 'ended';
+
+/** The offer record written in the same atomic step as the reservation (see reserve-offer-6.lua). */
+export interface RecordToWrite {
+  /** The serialized OfferRecord. */
+  readonly json: string;
+  readonly ttlSeconds: number;
+}
 
 /** What a terminal outcome did to the offer's reservation (see settle-budget-3.lua). */
 export type BudgetSettlement = 'redeemed' | 'released' | 'redeemed_after_release' | 'unknown_offer' | 'already_settled';
@@ -45,9 +56,10 @@ const DEFAULT_SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once, caps,
- * cooldown, assignment) and the campaign budget's. The user is claimed first; if the budget then refuses,
- * the cap entry is compensated, and the once-marker keeps the reason. Between the two steps a crash can
- * leave a cap entry without an offer (errs towards fewer offers, never more spend).
+ * cooldown, assignment) and the campaign budget's, which also holds the offer's record and the outbox, so that
+ * reservation and record are one step. The user is claimed first; if the budget then refuses, the cap entry is
+ * compensated, and the once-marker keeps the reason. Between the two steps a crash can leave a cap entry without an
+ * offer (errs towards fewer offers, never more spend); it can never leave an offer without a reservation.
  *
  * Budget reservations are per offer and end in one of two ways, each at most once: redeemed (the spend stays)
  * or released (spend and count go back to the budget) on dismiss, expire, or when the redemption window
@@ -98,7 +110,12 @@ export class ReservationStore {
     }
     const [status, detail] = r;
     if (status === 'ok') return { status: 'ok' };
-    if (status === 'duplicate') return { status, firstDecision: detail };
+    if (status === 'duplicate') {
+      const at = detail.indexOf('@');
+      return at < 0
+        ? { status, firstDecision: detail }
+        : { status, firstDecision: detail.slice(0, at), firstCampaign: detail.slice(at + 1) };
+    }
     return { status: status === 'cap' ? 'cap' : 'cooldown', detail };
   }
 
@@ -118,19 +135,42 @@ export class ReservationStore {
   }
 
   /**
-   * Reserves the offer's cost against the campaign budget; released automatically once `expiresAtMs` plus the
-   * grace has passed, unless an outcome settles it first.
+   * Reserves the offer's cost against the campaign budget, under the limits and pause state stored in Redis, and
+   * writes the offer's record (and puts it in the outbox) in the same script: either both exist or neither. The
+   * reservation is released automatically once `expiresAtMs` plus the grace has passed, unless an outcome settles it
+   * first. `nowMs` is the decision's clock (campaign end); the outbox is ordered by the wall clock.
    */
-  async reserveBudget(c: Campaign, cost: number, offerId: string, expiresAtMs: number): Promise<BudgetResult> {
+  async reserveBudget(
+    c: Campaign,
+    cost: number,
+    offerId: string,
+    expiresAtMs: number,
+    record?: RecordToWrite,
+    nowMs = Date.now(),
+  ): Promise<BudgetResult> {
     let r: number;
     try {
-      r = await runLua<number>(this.redis, 'reserveBudget', budgetKeys(c.id), [
-        toCents(cost),
-        toCents(c.budget.spend),
-        c.budget.count,
-        offerId,
-        expiresAtMs + (this.settings.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS),
-      ]);
+      r = await runLua<number>(
+        this.redis,
+        'reserveOffer',
+        [
+          ...budgetKeys(c.id),
+          RedisKeys.campaign.budgetLimits(c.id),
+          RedisKeys.campaign.budgetOfferRecord(c.id, offerId),
+          RedisKeys.campaign.budgetOutbox(c.id),
+        ],
+        [
+          toCents(cost),
+          toCents(c.budget.spend),
+          c.budget.count,
+          offerId,
+          expiresAtMs + (this.settings.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS),
+          nowMs,
+          record?.json ?? '',
+          Math.max(1, Math.ceil(record?.ttlSeconds ?? 1)),
+          Date.now(),
+        ],
+      );
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'budget reservation failed', e, { campaignId: c.id });
     }
@@ -138,7 +178,18 @@ export class ReservationStore {
       throw new OfferStreamError('OFFER_ID_REUSED', 'offer id already holds a budget reservation', {
         context: { campaignId: c.id, offerId },
       });
-    return r === 1 ? 'reserved' : r === 0 ? 'spend_exhausted' : 'count_exhausted';
+    return RESERVATIONS[r] ?? 'spend_exhausted';
+  }
+
+  /** Per-offer reservation states of a campaign (R open, D redeemed, X released, L redeemed after release). */
+  async reservations(campaignId: string): Promise<Map<string, { state: string; cents: number }>> {
+    const h = await this.redis.hgetall(RedisKeys.campaign.budgetOffers(campaignId));
+    const out = new Map<string, { state: string; cents: number }>();
+    for (const [offerId, v] of Object.entries(h)) {
+      const [state = '', cents = '0'] = v.split('|');
+      out.set(offerId, { state, cents: Number(cents) });
+    }
+    return out;
   }
 
   /** Applies an offer's terminal outcome to its reservation; repeats and unknown offers change nothing. */
@@ -198,6 +249,14 @@ export class ReservationStore {
     return this.settings.settledRetentionMs ?? DEFAULT_SETTLED_RETENTION_MS;
   }
 }
+
+const RESERVATIONS: Record<number, BudgetResult> = {
+  1: 'reserved',
+  0: 'spend_exhausted',
+  [-1]: 'count_exhausted',
+  [-3]: 'paused',
+  [-4]: 'ended',
+};
 
 const SETTLEMENTS: Record<number, BudgetSettlement> = {
   1: 'redeemed',

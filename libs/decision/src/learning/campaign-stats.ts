@@ -35,11 +35,20 @@ export class CampaignLearning {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
-  async outcome(e: OfferOutcomeEvent): Promise<'counted' | 'repeat' | 'unknown_offer'> {
+  /**
+   * Counts an offer's outcome and settles its reservation. An outcome must match an offer this system made: its
+   * record (kept for the offer's life plus OFFER_RECORD_TTL) is found under the campaign the event names, or through
+   * the offer index when it names none. Anything else (an offer id nobody made, a campaign other than the offer's)
+   * is refused so the consumer dead-letters it; counting it would credit funnels and budgets with what never happened.
+   */
+  async outcome(e: OfferOutcomeEvent): Promise<'counted' | 'repeat' | 'unknown_offer' | 'campaign_mismatch'> {
     const p = e.payload;
-    const record = await this.records.get(p.offerId);
-    const campaignId = p.campaignId ?? record?.campaignId;
-    if (!campaignId) return 'unknown_offer';
+    const record = await this.records.get(p.offerId, p.campaignId);
+    if (!record) {
+      const indexed = p.campaignId === undefined ? undefined : await this.records.campaignOf(p.offerId);
+      return indexed !== undefined && indexed !== p.campaignId ? 'campaign_mismatch' : 'unknown_offer';
+    }
+    const campaignId = record.campaignId;
     // Settled on every delivery, before the once-per-outcome counter: the settlement is idempotent by itself, so a
     // crash between the two steps cannot skip it on redelivery (the counter would then say 'repeat').
     if (p.outcome === 'redeem' || p.outcome === 'dismiss' || p.outcome === 'expire') {
@@ -56,7 +65,7 @@ export class CampaignLearning {
         this.redis,
         'recordOutcome',
         [RedisKeys.campaign.statsOutcome(campaignId, p.offerId), RedisKeys.campaign.stats(campaignId)],
-        [p.outcome, p.revenue ?? 0, p.discountCost ?? record?.cost ?? 0, this.settings.markerTtlSeconds],
+        [p.outcome, p.revenue ?? 0, p.discountCost ?? record.cost, this.settings.markerTtlSeconds],
       );
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'outcome recording failed', e, { offerId: p.offerId });

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { DecisionRecord, Offer } from '@offerstream/contracts';
-import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import type { RecordToWrite } from '../guardrails/reservation.store';
 
 /** What the learning loop needs to know about an offer when its outcome arrives. */
 export interface OfferRecord {
@@ -13,53 +15,102 @@ export interface OfferRecord {
   /**
    * The offer event and decision record as they are published. Kept until the offer expires so that a trigger
    * redelivered before they were acknowledged (produce failed and the batch is retried, or the process died in
-   * between) publishes the same offer instead of being dropped as a duplicate of a decision nobody saw.
+   * between), or the outbox sweeper, publishes the same offer instead of losing it.
    */
   readonly published?: { readonly offer: Offer; readonly record?: DecisionRecord };
 }
 
+/**
+ * Offer records. A record is written only by the budget reservation script, in the campaign budget's slot, together
+ * with the reservation and an outbox entry (see reserve-offer-6.lua): a record, so a publishable offer, never exists
+ * without its reservation. Kafka's acknowledgement takes the offer out of the outbox; what stays there is published
+ * again by the redelivered trigger or by the outbox sweeper. Events that name only the offer (purchases, outcomes
+ * without a campaign) find its campaign through a small offer -> campaign index.
+ */
 export class OfferRecordStore {
   constructor(
     private readonly redis: RedisClient,
+    /** How long a record outlives its offer (outcomes may arrive after it expired). */
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+  }
 
-  async put(r: OfferRecord, offerTtlSeconds: number): Promise<void> {
+  /** The record as the reservation script writes it (ReservationStore.reserveBudget). */
+  toWrite(r: OfferRecord, offerTtlSeconds: number): RecordToWrite {
+    return { json: JSON.stringify(r), ttlSeconds: Math.ceil(offerTtlSeconds + this.ttlSeconds) };
+  }
+
+  /** Remembers the offer's campaign for events that carry only the offer id; sent beside the reservation. */
+  async index(offerId: string, campaignId: string, offerTtlSeconds: number): Promise<void> {
     await this.redis.set(
-      RedisKeys.decision.offer(r.offerId),
-      JSON.stringify(r),
+      RedisKeys.decision.offerCampaign(offerId),
+      campaignId,
       'EX',
       Math.ceil(offerTtlSeconds + this.ttlSeconds),
     );
   }
 
-  async delete(offerId: string): Promise<void> {
-    await this.redis.del(RedisKeys.decision.offer(offerId));
+  /** The campaign an offer was made for, from the index (undefined when unknown or expired). */
+  async campaignOf(offerId: string): Promise<string | undefined> {
+    return (await this.redis.get(RedisKeys.decision.offerCampaign(offerId))) ?? undefined;
   }
 
-  async get(offerId: string): Promise<OfferRecord | undefined> {
-    const raw = await this.redis.get(RedisKeys.decision.offer(offerId));
+  /** The offer's record; without the campaign, it is looked up in the index first. */
+  async get(offerId: string, campaignId?: string): Promise<OfferRecord | undefined> {
+    const c = campaignId ?? (await this.campaignOf(offerId));
+    if (c === undefined) return undefined;
+    const raw = await this.redis.get(RedisKeys.campaign.budgetOfferRecord(c, offerId));
     return raw === null ? undefined : (JSON.parse(raw) as OfferRecord);
   }
 
-  /** Marks offers as acknowledged by Kafka; a redelivered trigger then has nothing to publish again. */
-  async markPublished(offers: readonly Pick<Offer, 'offerId' | 'expiresAt'>[], nowMs = Date.now()): Promise<void> {
-    await Promise.all(
-      offers.map((o) => {
-        // Lives as long as the offer record it guards (offer lifetime plus the record's extra time).
-        const ttl = Math.max(1, Math.ceil((Date.parse(o.expiresAt) - nowMs) / 1000)) + this.ttlSeconds;
-        return this.redis.set(RedisKeys.decision.offerPublished(o.offerId), '1', 'EX', ttl);
-      }),
-    );
+  /** Takes offers acknowledged by Kafka out of their campaigns' outboxes. */
+  async markPublished(offers: readonly Pick<Offer, 'offerId' | 'campaignId'>[]): Promise<void> {
+    const byCampaign = new Map<string, string[]>();
+    for (const o of offers) byCampaign.set(o.campaignId, [...(byCampaign.get(o.campaignId) ?? []), o.offerId]);
+    await Promise.all([...byCampaign].map(([c, ids]) => this.redis.zrem(RedisKeys.campaign.budgetOutbox(c), ...ids)));
   }
 
-  /** The offer of a claimed trigger if it was never acknowledged as published (both keys in the offer's slot). */
-  async unpublished(offerId: string): Promise<OfferRecord['published']> {
-    const [raw, done] = await this.redis.mget(
-      RedisKeys.decision.offer(offerId),
-      RedisKeys.decision.offerPublished(offerId),
+  /** The offer of a claimed trigger if it is still in the outbox (never acknowledged); one script in one slot. */
+  async unpublished(offerId: string, campaignId: string): Promise<OfferRecord['published']> {
+    const raw = await runLua<string | null>(
+      this.redis,
+      'unpublishedOffer',
+      [RedisKeys.campaign.budgetOutbox(campaignId), RedisKeys.campaign.budgetOfferRecord(campaignId, offerId)],
+      [offerId],
     );
-    if (raw === null || raw === undefined || done !== null) return undefined;
-    return (JSON.parse(raw) as OfferRecord).published;
+    return raw === null ? undefined : (JSON.parse(raw) as OfferRecord).published;
+  }
+
+  /**
+   * Outbox entries recorded before `beforeMs` (oldest first) with their records. Entries whose record is gone
+   * (expired) come back with `record` undefined, for the sweeper to drop.
+   */
+  async outbox(
+    campaignId: string,
+    beforeMs: number,
+    max: number,
+  ): Promise<{ offerId: string; record: OfferRecord | undefined }[]> {
+    const ids = await this.redis.zrangebyscore(
+      RedisKeys.campaign.budgetOutbox(campaignId),
+      '-inf',
+      beforeMs,
+      'LIMIT',
+      0,
+      max,
+    );
+    if (ids.length === 0) return [];
+    const raws = await Promise.all(
+      ids.map((id) => this.redis.get(RedisKeys.campaign.budgetOfferRecord(campaignId, id))),
+    );
+    return ids.map((offerId, i) => {
+      const raw = raws[i];
+      return { offerId, record: raw === null || raw === undefined ? undefined : (JSON.parse(raw) as OfferRecord) };
+    });
+  }
+
+  /** Drops outbox entries that must not be published any more (record expired, offer expired). */
+  async dropFromOutbox(campaignId: string, offerIds: readonly string[]): Promise<void> {
+    if (offerIds.length > 0) await this.redis.zrem(RedisKeys.campaign.budgetOutbox(campaignId), ...offerIds);
   }
 }

@@ -4,11 +4,13 @@
 -- ARGV[1] now ms, ARGV[2] once TTL s, ARGV[3] mode (offer | holdout | none), ARGV[4] campaign id,
 -- ARGV[5] offer id, ARGV[6] per-user cap, ARGV[7] cap window ms, ARGV[8] cooldown ms, ARGV[9] group (T | H),
 -- ARGV[10] history TTL ms
--- Returns {status, detail}: ok | duplicate (detail = what the first delivery decided) | cap | cooldown
+-- Returns {status, detail}: ok | duplicate (detail = what the first delivery decided: offer@campaign, holdout,
+-- none, or why no offer was made) | cap | cooldown
 local now = tonumber(ARGV[1])
 local mode = ARGV[3]
 local campaign = ARGV[4]
-local marker = mode == 'offer' and ARGV[5] or mode
+-- An offer's marker names its campaign too: the offer's record lives in that campaign's budget slot.
+local marker = mode == 'offer' and (ARGV[5] .. '@' .. campaign) or mode
 if not redis.call('SET', KEYS[1], marker, 'NX', 'EX', tonumber(ARGV[2])) then
   return {'duplicate', redis.call('GET', KEYS[1]) or ''}
 end
