@@ -49,6 +49,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_LOG_MAX: envField.int(50_000, 100, 5_000_000),
         PROFIT_HELD_OUT_SHARE: envField.num(0.25, 0.05, 0.5),
         PROFIT_LAMBDA: envField.num(1, 0.000001, 1e6),
+        PROFIT_OFFER_LAMBDA: envField.num(20, 0.000001, 1e6),
         PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */

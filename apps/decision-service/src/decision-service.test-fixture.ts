@@ -1,7 +1,7 @@
 import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
 import type { Offer } from '@offerstream/contracts';
 import type { RedisClient } from '@offerstream/redis';
-import { REWARD_MODEL_VERSION, type RewardModelSnapshot } from '@offerstream/uplift';
+import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from '@offerstream/uplift';
 
 /**
  * Shared by the service's integration suites (kept out of the spec files so each suite states only what it tests).
@@ -18,28 +18,33 @@ export const GREEDY_SERVICE_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * Publishes an incremental-profit model that knows each listed action's expected profit exactly (constant in the
- * features, well-supported), as if learned from many joined decisions; unlisted actions fall back to the neutral
- * prior and are never chosen over no offer. Instances pick it up within PROFIT_POLL_MS.
+ * Publishes a conversion model that knows each listed action's purchase probability exactly (constant in the
+ * features, well-supported), as if learned from many joined decisions; unlisted actions keep no offer's probability
+ * (the neutral prior) and so never beat no offer. Instances pick it up within PROFIT_POLL_MS.
  */
-export async function publishProfitModel(redis: RedisClient, means: Readonly<Record<string, number>>): Promise<void> {
+export async function publishProfitModel(
+  redis: RedisClient,
+  conversions: Readonly<Record<string, number>>,
+): Promise<void> {
   const d = POLICY_FEATURES.length;
   const p = d + 1;
-  const model: RewardModelSnapshot = {
-    version: REWARD_MODEL_VERSION,
+  const logit = (q: number): number => Math.log(q / (1 - q));
+  const model: ConversionModelSnapshot = {
+    version: CONVERSION_MODEL_VERSION,
     lambda: 1,
+    offerLambda: 20,
     maxWeight: 20,
     featureMean: new Array<number>(d).fill(0),
     featureScale: new Array<number>(d).fill(1),
-    baseline: 0,
+    extraPerPurchase: 0,
     actions: Object.fromEntries(
-      Object.entries({ none: 0, ...means }).map(([action, mean]) => [
+      Object.entries({ none: NO_OFFER_CONVERSION, ...conversions }).map(([action, q]) => [
         action,
         {
           n: 10_000,
-          coefficients: [mean, ...new Array<number>(d).fill(0)],
+          conversions: Math.round(10_000 * q),
+          coefficients: [logit(q), ...new Array<number>(d).fill(0)],
           covariance: new Array<number>(p * p).fill(0),
-          noiseVariance: 1,
         },
       ]),
     ),
@@ -60,14 +65,20 @@ export async function publishProfitModel(redis: RedisClient, means: Readonly<Rec
   await new Promise((r) => setTimeout(r, 600));
 }
 
-/** Every offer pays: deeper discounts more, so a greedy policy always offers the deepest one it may. */
+const NO_OFFER_CONVERSION = 0.05;
+
+/**
+ * Purchase probability under each offer: every offer pays at any margin, and the deeper discount pays more than the
+ * shallower or free shipping (0.99 x 80% beats 0.5 x 90% of the price, and 0.6 x the margin), so a greedy policy
+ * offers the deepest discount it may.
+ */
 export const OFFERS_PAY: Readonly<Record<string, number>> = {
-  pct10: 100,
-  pct20: 120,
-  fixed19: 110,
-  fixed20: 110,
-  free_shipping: 90,
-  coupon5: 50,
+  pct10: 0.5,
+  pct20: 0.99,
+  fixed19: 0.9,
+  fixed20: 0.9,
+  free_shipping: 0.6,
+  coupon5: 0.6,
 };
 
 /** Creates a campaign over HTTP and waits a few polls so that every instance decides with it. */

@@ -149,7 +149,7 @@ describe('learning from every decision through real Kafka and Redis', () => {
       { what: 'instance B to decide with the refitted models' },
     );
     // Refits start once PROFIT_MIN_NEW decisions are joined, so the first may see only part of the 121.
-    expect(code(after, 'model:profit@')).toMatch(/^model:profit@profit-ridge@fit\d+-n\d+$/);
+    expect(code(after, 'model:profit@')).toMatch(/^model:profit@profit-conversion@fit\d+-n\d+$/);
     const model = JSON.parse((await ctx.redis.get(RedisKeys.decision.profitModel()))!) as {
       promotion: { reason: string };
     };

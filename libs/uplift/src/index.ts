@@ -8,6 +8,7 @@ export * from './bandit/incremental-profit';
 export * from './stats/distributions';
 export * from './stats/confidence-intervals';
 export * from './profit/reward-model';
+export * from './profit/conversion-model';
 export * from './ope/off-policy-estimators';
 export * from './ope/ope-decision';
 export * from './ope/cross-fitted-rewards';

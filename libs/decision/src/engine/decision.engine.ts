@@ -10,7 +10,13 @@ import type { ReservationStore } from '../guardrails/reservation.store';
 import type { DecisionOutcomeStore, TrackedDecision } from '../learning/decision-outcome.store';
 import type { OfferRecordStore } from '../learning/offer-record.store';
 import { eligibleActions, NO_OFFER } from '../policy/offer-actions';
-import { chooseOffer, type PolicyChoice, type PolicySettings, type ProfitModel } from '../policy/offer-policy';
+import {
+  chooseOffer,
+  purchaseValues,
+  type PolicyChoice,
+  type PolicySettings,
+  type ProfitModel,
+} from '../policy/offer-policy';
 import { policyFeatures } from '../policy/policy-features';
 import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity.model';
 import { TARGETING } from '../triggers/targeting-by-trigger';
@@ -132,6 +138,7 @@ export class DecisionEngine {
       this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
+    const values = scored ? purchaseValues(eligibleActions(campaign, scored.target, req.trigger), scored.target) : {};
     const margin = scored?.target.margin;
     const track = (
       action: string,
@@ -145,6 +152,7 @@ export class DecisionEngine {
               action,
               propensity,
               available,
+              values,
               holdout,
               ...(offerId ? { offerId } : {}),
             }),
@@ -271,7 +279,7 @@ export class DecisionEngine {
     user: UserFeatures | undefined,
     features: readonly number[],
     nowMs: number,
-    d: Pick<TrackedDecision, 'action' | 'propensity' | 'available' | 'holdout' | 'offerId'>,
+    d: Pick<TrackedDecision, 'action' | 'propensity' | 'available' | 'values' | 'holdout' | 'offerId'>,
   ): TrackedDecision {
     return {
       decisionId: decisionIdFor(req.triggerId),

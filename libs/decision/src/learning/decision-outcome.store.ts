@@ -17,6 +17,8 @@ export interface TrackedDecision {
   readonly features: readonly number[];
   /** Actions that were available, with the probability the policy gave each (for off-policy evaluation). */
   readonly available: Readonly<Record<string, number>>;
+  /** Gross profit one purchase earns under each eligible action, as priced when deciding (the conversion model's values). */
+  readonly values?: Readonly<Record<string, number>>;
   readonly holdout: boolean;
   readonly segment?: string;
   readonly offerId?: string;
@@ -26,6 +28,8 @@ export interface TrackedDecision {
 /** A tracked decision whose attribution window has closed: `reward` is the gross profit of what the user bought. */
 export interface JoinedDecision extends TrackedDecision {
   readonly reward: number;
+  /** Whether any purchase was credited to it (absent on records settled before the field existed). */
+  readonly converted?: boolean;
 }
 
 export interface DecisionOutcomeSettings {

@@ -33,6 +33,7 @@ function decisions(n: number, seed: number, t0: number): { d: TrackedDecision; r
         propensity: 0.5,
         features: [persuadable, random()],
         available: { none: 0.5, pct10: 0.5 },
+        values: { none: 30, pct10: 20 },
         holdout: false,
         decidedAt: t0,
       },
@@ -143,6 +144,7 @@ describe('learning from every decision in real Redis', () => {
         lockMs: 60_000,
         heldOutShare: 0.25,
         lambda: 1,
+        offerLambda: 20,
         maxWeight: 20,
         caution: 1,
         minActionExamples: 100,
@@ -156,7 +158,7 @@ describe('learning from every decision in real Redis', () => {
     const model = models.current;
     if (!model) throw new Error('no model served after publication');
     const gain = (x: number[]): number => {
-      const p = model.predict(x);
+      const p = model.predict(x, { none: 30, pct10: 20 });
       return (p['pct10']?.mean ?? 0) - (p['none']?.mean ?? 0);
     };
     // Truth: +0.6*20 - 0.2*30 = +6 for persuadables, 0.3*20 - 0.3*30 = -3 for the others.

@@ -75,6 +75,7 @@ export class LearningLoop {
         current: current?.model ?? null,
         heldOutShare: this.settings.heldOutShare,
         lambda: this.settings.lambda,
+        offerLambda: this.settings.offerLambda,
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

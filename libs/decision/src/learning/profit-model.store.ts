@@ -1,13 +1,18 @@
 import { join } from 'node:path';
 import { PeriodicTask, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
-import { predictRewards, rewardModelFromJSON, type RewardModelSnapshot } from '@offerstream/uplift';
+import {
+  CONVERSION_MODEL_VERSION,
+  conversionModelFromJSON,
+  predictProfits,
+  type ConversionModelSnapshot,
+} from '@offerstream/uplift';
 import type { ProfitModel } from '../policy/offer-policy';
 
 /** A published incremental-profit model with the evidence it was promoted on. */
 export interface PublishedProfitModel {
   readonly seq: number;
-  readonly model: RewardModelSnapshot;
+  readonly model: ConversionModelSnapshot;
   /** Feature layout the model was trained on (POLICY_FEATURES_VERSION); a different layout is never served. */
   readonly features: string;
   readonly examples: number;
@@ -18,9 +23,9 @@ export interface PublishedProfitModel {
 /** The snapshot as the policy calls it. */
 export function profitModel(p: PublishedProfitModel): ProfitModel & { readonly examples: number } {
   return {
-    version: `profit-ridge@fit${p.seq}-n${p.examples}`,
+    version: `profit-conversion@fit${p.seq}-n${p.examples}`,
     examples: p.examples,
-    predict: (x) => predictRewards(p.model, x),
+    predict: (x, values) => predictProfits(p.model, x, values),
   };
 }
 
@@ -50,11 +55,16 @@ export class ProfitModelStore {
     return this.seen;
   }
 
-  async published(): Promise<PublishedProfitModel | undefined> {
+  async published(): Promise<
+    (Omit<PublishedProfitModel, 'model'> & { readonly model: ConversionModelSnapshot | null }) | undefined
+  > {
     const raw = await this.redis.get(RedisKeys.decision.profitModel());
     if (raw === null) return undefined;
     const p = JSON.parse(raw) as PublishedProfitModel;
-    return { ...p, model: rewardModelFromJSON(p.model) };
+    // A model of another format (published before an upgrade) is not an error: it is not served, and the next refit
+    // replaces it.
+    if ((p.model as { version?: unknown } | null)?.version !== CONVERSION_MODEL_VERSION) return { ...p, model: null };
+    return { ...p, model: conversionModelFromJSON(p.model) };
   }
 
   async refresh(): Promise<boolean> {
@@ -63,14 +73,14 @@ export class ProfitModelStore {
     const p = await this.published();
     if (!p) return false;
     this.seen = p.seq;
-    if (p.features !== this.featureLayout) {
-      this.logger?.warn('published profit model has another feature layout; not served', {
+    if (p.features !== this.featureLayout || p.model === null) {
+      this.logger?.warn('published profit model has another feature layout or format; not served', {
         published: p.features,
         expected: this.featureLayout,
       });
       return false;
     }
-    this.model = profitModel(p);
+    this.model = profitModel({ ...p, model: p.model });
     this.logger?.info('profit model loaded', { version: this.model.version, promotion: p.promotion });
     return true;
   }

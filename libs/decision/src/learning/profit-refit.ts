@@ -1,9 +1,11 @@
+import { ValidationError } from '@offerstream/core';
 import {
-  fitRewardModel,
+  conversionScorer,
+  fitConversionModel,
   shouldPromote,
+  type ConversionModelSnapshot,
   type OpeDecision,
   type PromotionDecision,
-  type RewardModelSnapshot,
 } from '@offerstream/uplift';
 import type { JoinedDecision } from './decision-outcome.store';
 
@@ -11,6 +13,8 @@ export interface ProfitRefitOptions {
   /** Newest share of the joined decisions held out for the promotion check. */
   readonly heldOutShare: number;
   readonly lambda: number;
+  /** Prior precision of an offer's conversion coefficients around no offer's (the neutral prior's strength). */
+  readonly offerLambda: number;
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -19,13 +23,13 @@ export interface ProfitRefitOptions {
 
 export interface ProfitRefitInput extends ProfitRefitOptions {
   readonly decisions: readonly JoinedDecision[];
-  readonly current: RewardModelSnapshot | null;
+  readonly current: ConversionModelSnapshot | null;
 }
 
 export interface ProfitRefitResult {
   readonly promotion: PromotionDecision;
   /** Fitted on every decision once the candidate fitted without the held-out ones passed the check. */
-  readonly model?: RewardModelSnapshot;
+  readonly model?: ConversionModelSnapshot;
   readonly train: number;
   readonly heldOut: number;
 }
@@ -37,6 +41,8 @@ export function opeDecision(d: JoinedDecision): OpeDecision {
     action: d.action,
     propensity: d.propensity,
     reward: d.reward,
+    ...(d.values !== undefined ? { values: d.values } : {}),
+    ...(d.converted !== undefined ? { converted: d.converted } : {}),
     available: Object.keys(d.available).length > 0 ? Object.keys(d.available) : [d.action],
     ...(Object.keys(d.available).length > 0 && !d.holdout ? { loggingProbabilities: d.available } : {}),
     ...(d.segment !== undefined ? { segment: d.segment } : {}),
@@ -49,14 +55,18 @@ export function opeDecision(d: JoinedDecision): OpeDecision {
  * candidate that passes is refitted on everything and returned for publication.
  */
 export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
-  const all = input.decisions.map(opeDecision);
+  // Records from before decisions carried their values cannot train the conversion model.
+  const all = input.decisions.map(opeDecision).filter((d) => d.values !== undefined && d.converted !== undefined);
+  if (all.length < 10)
+    throw new ValidationError('profit refit needs at least 10 joined decisions with values', { usable: all.length });
   const actions = [...new Set(['none', ...all.flatMap((d) => d.available)])];
   const cut = Math.max(1, Math.floor(all.length * (1 - input.heldOutShare)));
   const train = all.slice(0, cut);
   const heldOut = all.slice(cut);
-  const opts = { actions, lambda: input.lambda, maxWeight: input.maxWeight };
-  const candidate = fitRewardModel(train, opts);
-  const promotion = shouldPromote(heldOut, candidate, input.current, {
+  const opts = { actions, lambda: input.lambda, offerLambda: input.offerLambda, maxWeight: input.maxWeight };
+  const candidate = fitConversionModel(train, opts);
+  const current = input.current === null ? null : conversionScorer(input.current);
+  const promotion = shouldPromote(heldOut, conversionScorer(candidate), current, {
     caution: input.caution,
     minExamples: input.minActionExamples,
   });
@@ -64,6 +74,6 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     promotion,
     train: train.length,
     heldOut: heldOut.length,
-    ...(promotion.promote ? { model: fitRewardModel(all, opts) } : {}),
+    ...(promotion.promote ? { model: fitConversionModel(all, opts) } : {}),
   };
 }

@@ -12,5 +12,10 @@ export function propensityExample(d: JoinedDecision): TrainingExample | undefine
   if (d.action !== 'none') return undefined;
   const x = {} as FeatureVector;
   PROPENSITY_FEATURES.forEach((f, j) => (x[f] = d.features[j] ?? 0));
-  return { offerId: d.decisionId, features: x, label: d.reward > 0 ? 1 : 0, at: new Date(d.decidedAt).toISOString() };
+  return {
+    offerId: d.decisionId,
+    features: x,
+    label: (d.converted ?? d.reward > 0) ? 1 : 0,
+    at: new Date(d.decidedAt).toISOString(),
+  };
 }

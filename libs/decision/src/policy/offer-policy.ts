@@ -12,7 +12,8 @@ export interface ActionEstimate {
 
 export interface ProfitModel {
   readonly version: string;
-  predict(x: readonly number[]): Readonly<Record<string, ActionEstimate>>;
+  /** Estimates of the actions in `values` (what one purchase earns under each, as priced for this decision). */
+  predict(x: readonly number[], values: Readonly<Record<string, number>>): Readonly<Record<string, ActionEstimate>>;
 }
 
 export interface PolicySettings {
@@ -38,6 +39,13 @@ export interface PolicyChoice {
   readonly uplift: number;
   /** The action the policy would take without exploration, and whether this choice was an exploration draw. */
   readonly greedy: string;
+}
+
+/** What one purchase earns under each action: the target's margin (and a bundle's extra) less the offer's cost. */
+export function purchaseValues(actions: readonly OfferAction[], target: OfferTarget): Record<string, number> {
+  return Object.fromEntries(
+    actions.map((a) => [a.id, Math.round((target.margin + a.extraMargin - a.cost) * 100) / 100]),
+  );
 }
 
 /** Standard errors above its estimate an action's gain may be and still be explored. */
@@ -70,7 +78,7 @@ export function chooseOffer(
 ): PolicyChoice {
   const first = actions[0];
   if (!first) throw new Error('chooseOffer needs at least one action');
-  const est = model?.predict(features);
+  const est = model?.predict(features, purchaseValues(actions, target));
   const none = est?.[NO_OFFER];
   const profits: Record<string, number> = {};
   const learned: Record<string, boolean> = {};

@@ -1,7 +1,9 @@
 import { ValidationError } from '@offerstream/core';
 import { stratifiedFolds } from '../model/cross-fitting';
-import { fitRewardModel, predictRewards } from '../profit/reward-model';
+import { fitConversionModel } from '../profit/conversion-model';
+import { fitRewardModel } from '../profit/reward-model';
 import type { OpeDecision } from './ope-decision';
+import { conversionScorer, ridgeScorer, type ActionScorer } from './standard-policies';
 
 export interface CrossFitOptions {
   readonly actions: readonly string[];
@@ -21,7 +23,9 @@ export interface CrossFittedRewards {
 /**
  * Out-of-fold reward predictions: k models, each fitted on k - 1 folds and asked only about the held-out
  * fold, so no decision is ever scored by a model that saw its reward (a model would otherwise absorb its
- * own noise and the doubly robust correction would shrink toward zero). Folds are balanced per logged action.
+ * own noise and the doubly robust correction would shrink toward zero). Folds are balanced per logged action. Logs
+ * whose every decision carries its values and conversion get the conversion model (the one the decision service
+ * serves); others the per-action ridge on the reward.
  */
 export function crossFittedRewards(decisions: readonly OpeDecision[], opts: CrossFitOptions): CrossFittedRewards {
   const k = opts.folds;
@@ -37,19 +41,23 @@ export function crossFittedRewards(decisions: readonly OpeDecision[], opts: Cros
   );
   const predictions = new Array<Record<string, number>>(decisions.length);
   for (let f = 0; f < k; f++) {
-    const model = fitRewardModel(
-      decisions.filter((_, i) => fold[i] !== f),
-      {
-        actions: opts.actions,
-        ...(opts.lambda === undefined ? {} : { lambda: opts.lambda }),
-        ...(opts.maxWeight === undefined ? {} : { maxWeight: opts.maxWeight }),
-      },
-    );
+    const train = decisions.filter((_, i) => fold[i] !== f);
+    const score = fitScorer(train, opts);
     decisions.forEach((d, i) => {
       if (fold[i] !== f) return;
-      const p = predictRewards(model, d.context);
-      predictions[i] = Object.fromEntries(Object.entries(p).map(([a, r]) => [a, r.mean]));
+      predictions[i] = Object.fromEntries(Object.entries(score(d)).map(([a, r]) => [a, r.mean]));
     });
   }
   return { fold, predictions };
+}
+
+function fitScorer(train: readonly OpeDecision[], opts: CrossFitOptions): ActionScorer {
+  const settings = {
+    actions: opts.actions,
+    ...(opts.lambda === undefined ? {} : { lambda: opts.lambda }),
+    ...(opts.maxWeight === undefined ? {} : { maxWeight: opts.maxWeight }),
+  };
+  return train.every((d) => d.values !== undefined && d.converted !== undefined)
+    ? conversionScorer(fitConversionModel(train, settings))
+    : ridgeScorer(fitRewardModel(train, settings));
 }

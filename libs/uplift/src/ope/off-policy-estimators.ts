@@ -6,6 +6,13 @@ export interface LoggedDecision {
   readonly action: string;
   readonly propensity: number;
   readonly reward: number;
+  /**
+   * Gross profit one purchase earns under each available action, as priced when deciding (margin of what the offer
+   * applies to, minus the offer's cost). Present on the decision service's records; the conversion model needs it.
+   */
+  readonly values?: Readonly<Record<string, number>>;
+  /** Whether a purchase was joined to the decision in its window (the conversion model's label). */
+  readonly converted?: boolean;
 }
 
 /** Probability the evaluated policy gives each action in this context (missing actions count as 0). */

@@ -1,6 +1,7 @@
 import { fitRewardModel } from '../profit/reward-model';
 import { SeededRandom } from '@offerstream/core';
 import { shouldPromote } from './policy-promotion';
+import { ridgeScorer } from './standard-policies';
 import { SIMULATED_ACTIONS, simulateDecisionLog } from './simulated-decision-log';
 
 const actions = [...SIMULATED_ACTIONS];
@@ -16,20 +17,20 @@ describe('promotion check', () => {
   );
 
   it('promotes a model that beats no offer when there is no current model', () => {
-    const r = shouldPromote(heldOut, good, null);
+    const r = shouldPromote(heldOut, ridgeScorer(good), null);
     expect(r.promote).toBe(true);
     expect(r.difference.lower).toBeGreaterThan(0);
     expect(r.difference.value).toBeCloseTo(r.candidate.value - r.current.value, 10);
   });
 
   it('refuses a first model that is reliably worse than making no offers', () => {
-    const r = shouldPromote(heldOut, bad, null);
+    const r = shouldPromote(heldOut, ridgeScorer(bad), null);
     expect(r.promote).toBe(false);
     expect(r.overNone.upper).toBeLessThan(0);
   });
 
   it('refuses a candidate worse than the current model', () => {
-    const r = shouldPromote(heldOut, bad, good);
+    const r = shouldPromote(heldOut, ridgeScorer(bad), ridgeScorer(good));
     expect(r.promote).toBe(false);
     expect(r.difference.upper).toBeLessThan(0);
     expect(r.reason).toMatch(/worse than current/);
@@ -37,7 +38,7 @@ describe('promotion check', () => {
 
   it('promotes a retrain of the same quality when it is not estimated worse than the model in use', () => {
     const retrained = fitRewardModel(simulateDecisionLog(3000, new SeededRandom(23)), { actions });
-    const r = shouldPromote(heldOut, retrained, good);
+    const r = shouldPromote(heldOut, ridgeScorer(retrained), ridgeScorer(good));
     expect(r.overNone.lower).toBeGreaterThan(0);
     // Non-inferiority: a retrain of the same quality is not reliably worse than the model in use.
     expect(r.difference.upper).toBeGreaterThanOrEqual(0);

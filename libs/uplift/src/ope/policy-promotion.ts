@@ -1,10 +1,9 @@
 import { ValidationError } from '@offerstream/core';
 import { summarize } from '../stats/confidence-intervals';
-import type { RewardModelSnapshot } from '../profit/reward-model';
 import { crossFittedRewards } from './cross-fitted-rewards';
 import type { OpeDecision } from './ope-decision';
 import { actionsOf, normalInterval, policyTerms, type EstimateInterval } from './policy-evaluation';
-import { greedyPolicy, nonePolicy } from './standard-policies';
+import { greedyPolicy, nonePolicy, type ActionScorer } from './standard-policies';
 
 export interface PromotionOptions {
   readonly folds?: number;
@@ -48,16 +47,14 @@ function mean(terms: Float64Array, level: number): EstimateInterval {
  */
 export function shouldPromote(
   heldOut: readonly OpeDecision[],
-  candidate: RewardModelSnapshot,
-  current: RewardModelSnapshot | null,
+  candidate: ActionScorer,
+  current: ActionScorer | null,
   opts: PromotionOptions = {},
 ): PromotionDecision {
   const level = opts.level ?? 0.95;
   if (heldOut.length < 2)
     throw new ValidationError('promotion check needs at least two held-out decisions', { n: heldOut.length });
-  const actions = [
-    ...new Set([...actionsOf(heldOut), ...Object.keys(candidate.actions), ...Object.keys(current?.actions ?? {})]),
-  ];
+  const actions = actionsOf(heldOut);
   const { predictions } = crossFittedRewards(heldOut, { actions, folds: opts.folds ?? 5, seed: opts.seed ?? 1 });
   const serving = { caution: opts.caution ?? 0, minExamples: opts.minExamples ?? 0 };
   const cand = policyTerms(heldOut, greedyPolicy(candidate, serving), predictions).dr;

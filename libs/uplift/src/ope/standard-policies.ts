@@ -1,4 +1,11 @@
-import { CONTROL_ACTION, incrementalProfits, predictRewards, type RewardModelSnapshot } from '../profit/reward-model';
+import { predictProfits, type ConversionModelSnapshot } from '../profit/conversion-model';
+import {
+  CONTROL_ACTION,
+  predictRewards,
+  type RewardModelSnapshot,
+  type RewardPrediction,
+} from '../profit/reward-model';
+import type { LoggedDecision } from './off-policy-estimators';
 import type { DecisionPolicy, OpeDecision } from './ope-decision';
 
 /**
@@ -37,26 +44,34 @@ export const crossFittedGreedyPolicy: DecisionPolicy = (d, q) => {
   return argmaxProfit(d, (a) => (q[a] === undefined ? undefined : q[a] - control));
 };
 
+/** What a fixed model predicts of one logged decision: expected reward, its sd and the evidence, per action. */
+export type ActionScorer = (d: LoggedDecision) => Readonly<Record<string, RewardPrediction>>;
+
+export const ridgeScorer =
+  (model: RewardModelSnapshot): ActionScorer =>
+  (d) =>
+    predictRewards(model, d.context);
+
+/** The conversion model priced with the decision's own values (what a purchase earns under each action). */
+export const conversionScorer =
+  (model: ConversionModelSnapshot): ActionScorer =>
+  (d) =>
+    predictProfits(model, d.context, d.values ?? {});
+
 /**
- * Greedy on a fixed reward model (e.g. a candidate for promotion). With `caution` > 0 an action's gain over no offer
- * counts only after subtracting that many standard errors of it (and an action with fewer than `minExamples`
- * fitted decisions never beats no offer), which is how the decision service serves a model: promotion judges the
- * policy that will actually run.
+ * Greedy on a fixed model (e.g. a candidate for promotion). With `caution` > 0 an action's gain over no offer counts
+ * only after subtracting that many standard errors of it (and an action with fewer than `minExamples` fitted
+ * decisions never beats no offer), which is how the decision service serves a model: promotion judges the policy
+ * that will actually run.
  */
 export function greedyPolicy(
-  model: RewardModelSnapshot,
+  score: ActionScorer,
   opts: { caution?: number; minExamples?: number } = {},
 ): DecisionPolicy {
   const caution = opts.caution ?? 0;
   const minExamples = opts.minExamples ?? 0;
-  if (caution === 0 && minExamples === 0) {
-    return (d) => {
-      const profits = incrementalProfits(model, d.context);
-      return argmaxProfit(d, (a) => profits[a]);
-    };
-  }
   return (d) => {
-    const r = predictRewards(model, d.context);
+    const r = score(d);
     const none = r[CONTROL_ACTION];
     return argmaxProfit(d, (a) => {
       const e = r[a];

@@ -44,12 +44,12 @@ export interface RewardPrediction {
   readonly n: number;
 }
 
-function finiteVector(x: readonly number[], d: number, what: string): void {
+export function finiteVector(x: readonly number[], d: number, what: string): void {
   if (x.length !== d) throw new ValidationError(`${what} has ${x.length} features, expected ${d}`);
   for (const v of x) if (!Number.isFinite(v)) throw new ValidationError(`${what} has a non-finite feature`);
 }
 
-function standardization(examples: readonly LoggedDecision[], d: number): { mean: number[]; scale: number[] } {
+export function standardization(examples: readonly LoggedDecision[], d: number): { mean: number[]; scale: number[] } {
   const mean = new Array<number>(d).fill(0);
   const scale = new Array<number>(d).fill(0);
   for (const e of examples)
@@ -60,7 +60,7 @@ function standardization(examples: readonly LoggedDecision[], d: number): { mean
   return { mean, scale: scale.map((s) => (s > 0 ? Math.sqrt(s / examples.length) : 1)) };
 }
 
-function design(x: readonly number[], mean: readonly number[], scale: readonly number[]): number[] {
+export function design(x: readonly number[], mean: readonly number[], scale: readonly number[]): number[] {
   return [1, ...x.map((v, j) => (v - (mean[j] as number)) / (scale[j] as number))];
 }
 

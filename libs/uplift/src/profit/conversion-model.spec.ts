@@ -1,0 +1,88 @@
+import { seededRandom } from '@offerstream/core';
+import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { conversionModelFromJSON, fitConversionModel, predictConversions, predictProfits } from './conversion-model';
+
+const actions = ['none', 'pct20'];
+
+/**
+ * Persuadables (x0 = 1) buy 10% of the time without an offer and 40% with 20% off; the others 30% either way. Item
+ * prices vary, so what an offer is worth scales with the price; the log is a uniform coin flip per decision.
+ */
+function log(n: number, seed: number): LoggedDecision[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, () => {
+    const persuadable = random() < 0.5 ? 1 : 0;
+    const price = 20 + random() * 180;
+    const action = random() < 0.5 ? 'pct20' : 'none';
+    const p = persuadable ? (action === 'pct20' ? 0.4 : 0.1) : 0.3;
+    const values = { none: 0.4 * price, pct20: 0.2 * price };
+    const converted = random() < p;
+    return {
+      context: [persuadable, Math.log(price)],
+      action,
+      propensity: 0.5,
+      reward: converted ? values[action] : 0,
+      values,
+      converted,
+    };
+  });
+}
+
+describe('the conversion model', () => {
+  const model = fitConversionModel(log(6_000, 1), { actions });
+
+  it('recovers each action’s purchase probability per kind of user', () => {
+    const persuadable = predictConversions(model, [1, Math.log(100)]);
+    const other = predictConversions(model, [0, Math.log(100)]);
+    expect(persuadable['none']?.p).toBeCloseTo(0.1, 1);
+    expect(persuadable['pct20']?.p).toBeCloseTo(0.4, 1);
+    expect(other['none']?.p).toBeCloseTo(0.3, 1);
+    expect(other['pct20']?.p).toBeCloseTo(0.3, 1);
+  });
+
+  it('prices an offer with the decision’s own values, so its worth follows the price of what it applies to', () => {
+    const gain = (price: number, x0: number): number => {
+      const r = predictProfits(model, [x0, Math.log(price)], { none: 0.4 * price, pct20: 0.2 * price });
+      return (r['pct20']?.mean ?? NaN) - (r['none']?.mean ?? NaN);
+    };
+    // Truth: 0.4 x 0.2p - 0.1 x 0.4p = +0.04p for persuadables; 0.3 x 0.2p - 0.3 x 0.4p = -0.06p for the others.
+    expect(gain(50, 1)).toBeGreaterThan(0.5);
+    expect(gain(150, 1)).toBeGreaterThan(2.5 * gain(50, 1));
+    expect(gain(150, 0)).toBeLessThan(-5);
+  });
+
+  it('assumes an offer changes nothing until it has evidence: with no offers logged it costs its discount', () => {
+    const noOffers = log(2_000, 2).filter((e) => e.action === 'none');
+    const m = fitConversionModel(noOffers, { actions });
+    const c = predictConversions(m, [1, Math.log(100)]);
+    expect(c['pct20']?.p).toBeCloseTo(c['none']?.p ?? NaN, 10);
+    expect(c['pct20']?.n).toBe(0);
+    const r = predictProfits(m, [1, Math.log(100)], { none: 40, pct20: 20 });
+    expect((r['pct20']?.mean ?? 0) - (r['none']?.mean ?? 0)).toBeLessThan(0);
+  });
+
+  it('is less sure of an action it has seen less of', () => {
+    const thin = fitConversionModel(
+      log(4_000, 3).filter((e, i) => e.action === 'none' || i % 20 === 0),
+      { actions },
+    );
+    const c = predictConversions(thin, [1, Math.log(100)]);
+    expect(c['pct20']?.sd ?? 0).toBeGreaterThan(2 * (c['none']?.sd ?? Infinity));
+  });
+
+  it('leaves out actions that have no value in this decision', () => {
+    expect(Object.keys(predictProfits(model, [1, 4], { none: 10 }))).toEqual(['none']);
+  });
+
+  it('round-trips through JSON and refuses another version or a mis-shaped array', () => {
+    const restored = conversionModelFromJSON(JSON.stringify(model));
+    expect(predictConversions(restored, [1, 4])).toEqual(predictConversions(model, [1, 4]));
+    expect(() => conversionModelFromJSON({ ...model, version: 'conversion-model/0' })).toThrow(/version/);
+    expect(() => conversionModelFromJSON({ ...model, featureScale: [1] })).toThrow(/featureScale/);
+  });
+
+  it('refuses examples without the values and conversion it learns from', () => {
+    const bare = log(10, 4).map(({ context, action, propensity, reward }) => ({ context, action, propensity, reward }));
+    expect(() => fitConversionModel(bare, { actions })).toThrow(/values or converted/);
+  });
+});

@@ -1,0 +1,259 @@
+import { ValidationError } from '@offerstream/core';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
+
+export const CONVERSION_MODEL_VERSION = 'conversion-model/1';
+
+export interface ConversionModelOptions {
+  readonly actions: readonly string[];
+  /** Prior precision of the no-offer model's coefficients around 0 (in units of examples). */
+  readonly lambda?: number;
+  /**
+   * Prior precision of each offer's coefficients around the no-offer model's: the neutral prior (an offer does not
+   * change the odds of buying) that only evidence moves. Larger means more evidence is needed.
+   */
+  readonly offerLambda?: number;
+  readonly maxWeight?: number;
+}
+
+export interface ConversionFit {
+  readonly n: number;
+  readonly conversions: number;
+  /** Logit coefficients: intercept then one per standardized feature. */
+  readonly coefficients: number[];
+  /** Posterior covariance (inverse penalized Hessian), row-major (d + 1) x (d + 1). */
+  readonly covariance: number[];
+}
+
+/** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
+export interface ConversionModelSnapshot {
+  readonly version: typeof CONVERSION_MODEL_VERSION;
+  readonly lambda: number;
+  readonly offerLambda: number;
+  readonly maxWeight: number;
+  readonly featureMean: number[];
+  readonly featureScale: number[];
+  /** Mean gross profit of a converted decision beyond the priced value of its action (other items in the order). */
+  readonly extraPerPurchase: number;
+  readonly actions: Record<string, ConversionFit>;
+}
+
+const sigmoid = (t: number): number => 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, t))));
+
+/**
+ * Penalized, importance-weighted logistic regression by Newton's method, with a Gaussian prior N(prior, 1/lambda) on
+ * every coefficient. Weights are rescaled to mean 1 so the prior competes with the action's sample count.
+ */
+function fitLogit(
+  rows: number[][],
+  y: boolean[],
+  w: number[],
+  prior: readonly number[],
+  lambda: number,
+): ConversionFit {
+  const p = prior.length;
+  const n = rows.length;
+  const wSum = w.reduce((s, v) => s + v, 0);
+  const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
+  const beta = [...prior];
+  let hessian = new Matrix(p, p);
+  for (let iter = 0; iter < 25; iter++) {
+    const grad = new Float64Array(p);
+    const h = new Float64Array(p * p);
+    for (let r = 0; r < p; r++) {
+      grad[r] = -lambda * ((beta[r] as number) - (prior[r] as number));
+      h[r * p + r] = lambda;
+    }
+    rows.forEach((z, i) => {
+      let eta = 0;
+      for (let r = 0; r < p; r++) eta += (beta[r] as number) * (z[r] as number);
+      const mu = sigmoid(eta);
+      const wi = wn[i] as number;
+      const resid = wi * ((y[i] ? 1 : 0) - mu);
+      const curv = wi * mu * (1 - mu);
+      for (let r = 0; r < p; r++) {
+        const zr = z[r] as number;
+        grad[r] = (grad[r] as number) + resid * zr;
+        for (let c = r; c < p; c++) h[r * p + c] = (h[r * p + c] as number) + curv * zr * (z[c] as number);
+      }
+    });
+    hessian = new Matrix(p, p);
+    for (let r = 0; r < p; r++) {
+      for (let c = r; c < p; c++) {
+        hessian.set(r, c, h[r * p + c] as number);
+        hessian.set(c, r, h[r * p + c] as number);
+      }
+    }
+    const step = new CholeskyDecomposition(hessian).solve(Matrix.columnVector(Array.from(grad))).getColumn(0);
+    let size = 0;
+    for (let r = 0; r < p; r++) {
+      beta[r] = (beta[r] as number) + (step[r] as number);
+      size = Math.max(size, Math.abs(step[r] as number));
+    }
+    if (size < 1e-7) break;
+  }
+  const covariance = new CholeskyDecomposition(hessian).solve(Matrix.eye(p, p)).to1DArray();
+  return { n, conversions: y.filter(Boolean).length, coefficients: beta, covariance };
+}
+
+function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
+  if (examples.length === 0) throw new ValidationError('conversion model needs at least one logged decision');
+  if (!actions.includes(CONTROL_ACTION))
+    throw new ValidationError(`conversion model actions must include ${CONTROL_ACTION}`);
+  const d = examples[0]?.context.length ?? 0;
+  examples.forEach((e, i) => {
+    finiteVector(e.context, d, `example ${i}`);
+    if (e.converted === undefined || e.values === undefined)
+      throw new ValidationError(`example ${i} lacks values or converted: the conversion model needs both`);
+    if (!(e.propensity > 0 && e.propensity <= 1))
+      throw new ValidationError(`example ${i} propensity must be in (0, 1]`);
+    if (!actions.includes(e.action))
+      throw new ValidationError(`example ${i} has action ${e.action}, not in the model's actions`);
+  });
+  return d;
+}
+
+/**
+ * P(purchase | x, action) per action, the no-offer model first and every offer shrunk toward it, so that with no
+ * evidence an offer changes nothing and costs its discount on the purchases that happen anyway. Expected profit is
+ * then that probability times what a purchase earns under the action, which is known when deciding: the model
+ * learns a bounded, scale-free quantity, and an offer's worth follows the price and margin of what it applies to.
+ */
+export function fitConversionModel(
+  examples: readonly LoggedDecision[],
+  opts: ConversionModelOptions,
+): ConversionModelSnapshot {
+  const lambda = opts.lambda ?? 1;
+  const offerLambda = opts.offerLambda ?? 20;
+  const maxWeight = opts.maxWeight ?? 20;
+  if (!(lambda > 0) || !(offerLambda > 0))
+    throw new ValidationError('conversion model lambdas must be > 0', { lambda, offerLambda });
+  if (!(maxWeight >= 1)) throw new ValidationError('conversion model maxWeight must be >= 1', { maxWeight });
+  const d = checkExamples(examples, opts.actions);
+  const { mean, scale } = standardization(examples, d);
+  let extra = 0;
+  let buyers = 0;
+  for (const e of examples) {
+    const v = e.values?.[e.action];
+    if (e.converted && v !== undefined && Number.isFinite(e.reward)) {
+      extra += e.reward - v;
+      buyers++;
+    }
+  }
+  const fitOf = (action: string, prior: readonly number[], lam: number): ConversionFit => {
+    const mine = examples.filter((e) => e.action === action);
+    return fitLogit(
+      mine.map((e) => design(e.context, mean, scale)),
+      mine.map((e) => e.converted === true),
+      mine.map((e) => Math.min(1 / e.propensity, maxWeight)),
+      prior,
+      lam,
+    );
+  };
+  const none = fitOf(CONTROL_ACTION, new Array<number>(d + 1).fill(0), lambda);
+  const actions: Record<string, ConversionFit> = { [CONTROL_ACTION]: none };
+  for (const a of opts.actions) if (a !== CONTROL_ACTION) actions[a] = fitOf(a, none.coefficients, offerLambda);
+  return {
+    version: CONVERSION_MODEL_VERSION,
+    lambda,
+    offerLambda,
+    maxWeight,
+    featureMean: mean,
+    featureScale: scale,
+    extraPerPurchase: buyers > 0 ? extra / buyers : 0,
+    actions,
+  };
+}
+
+/** P(purchase) of every action at x, with the standard error of that probability. */
+export function predictConversions(
+  model: ConversionModelSnapshot,
+  x: readonly number[],
+): Record<string, { p: number; sd: number; n: number }> {
+  finiteVector(x, model.featureMean.length, 'context');
+  const z = design(x, model.featureMean, model.featureScale);
+  const p = z.length;
+  const out: Record<string, { p: number; sd: number; n: number }> = {};
+  for (const [action, fit] of Object.entries(model.actions)) {
+    let eta = 0;
+    let quad = 0;
+    for (let r = 0; r < p; r++) {
+      eta += (fit.coefficients[r] as number) * (z[r] as number);
+      let row = 0;
+      for (let c = 0; c < p; c++) row += (fit.covariance[r * p + c] as number) * (z[c] as number);
+      quad += (z[r] as number) * row;
+    }
+    const prob = sigmoid(eta);
+    // Delta method: the logit's sd carried through the sigmoid's slope.
+    out[action] = { p: prob, sd: prob * (1 - prob) * Math.sqrt(Math.max(0, quad)), n: fit.n };
+  }
+  return out;
+}
+
+/**
+ * Expected gross profit of each action whose value is given: P(purchase | x, a) x (value of a purchase under a +
+ * the model's extra profit per purchase). Actions without a value (not available here) are left out.
+ */
+export function predictProfits(
+  model: ConversionModelSnapshot,
+  x: readonly number[],
+  values: Readonly<Record<string, number>>,
+): Record<string, RewardPrediction> {
+  const conv = predictConversions(model, x);
+  const out: Record<string, RewardPrediction> = {};
+  for (const [action, c] of Object.entries(conv)) {
+    const v = values[action];
+    if (v === undefined || !Number.isFinite(v)) continue;
+    const worth = v + model.extraPerPurchase;
+    out[action] = { mean: c.p * worth, sd: c.sd * Math.abs(worth), n: c.n };
+  }
+  return out;
+}
+
+function numbers(v: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new ValidationError(`conversion model ${what} must be ${length} finite numbers`);
+  return v as number[];
+}
+
+/** Loads a stored snapshot (object or JSON text), checking its version and every array's shape. */
+export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot {
+  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<
+    Record<keyof ConversionModelSnapshot, unknown>
+  > | null;
+  if (o === null || typeof o !== 'object') throw new ValidationError('conversion model snapshot must be an object');
+  if (o.version !== CONVERSION_MODEL_VERSION)
+    throw new ValidationError(`conversion model version ${String(o.version)} is not ${CONVERSION_MODEL_VERSION}`);
+  const d = Array.isArray(o.featureMean) ? o.featureMean.length : -1;
+  const [lambda, offerLambda, maxWeight, extraPerPurchase] = numbers(
+    [o.lambda, o.offerLambda, o.maxWeight, o.extraPerPurchase],
+    4,
+    'lambda, offerLambda, maxWeight and extraPerPurchase',
+  ) as [number, number, number, number];
+  if (o.actions === null || typeof o.actions !== 'object')
+    throw new ValidationError('conversion model actions must be an object');
+  const actions: Record<string, ConversionFit> = {};
+  for (const [action, raw] of Object.entries(
+    o.actions as Record<string, Partial<Record<keyof ConversionFit, unknown>>>,
+  )) {
+    const [n, conversions] = numbers([raw.n, raw.conversions], 2, `${action} n and conversions`) as [number, number];
+    actions[action] = {
+      n,
+      conversions,
+      coefficients: numbers(raw.coefficients, d + 1, `${action} coefficients`),
+      covariance: numbers(raw.covariance, (d + 1) ** 2, `${action} covariance`),
+    };
+  }
+  if (!actions[CONTROL_ACTION]) throw new ValidationError(`conversion model has no ${CONTROL_ACTION} action`);
+  return {
+    version: CONVERSION_MODEL_VERSION,
+    lambda,
+    offerLambda,
+    maxWeight,
+    featureMean: numbers(o.featureMean, d, 'featureMean'),
+    featureScale: numbers(o.featureScale, d, 'featureScale'),
+    extraPerPurchase,
+    actions,
+  };
+}
