@@ -39,9 +39,12 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
 
-/** Loads .stack/env (written by the stack script) under any variable the caller did not set, starting the stack if down. */
+/**
+ * Loads $STACK_DIR/env (written by the stack script; default .stack) under any variable the caller did not set,
+ * starting the stack if down.
+ */
 function ensureStack(): void {
-  const envFile = join(ROOT, '.stack', 'env');
+  const envFile = join(process.env['STACK_DIR'] ?? join(ROOT, '.stack'), 'env');
   const up = (): boolean => {
     try {
       execFileSync('bash', [join(ROOT, 'scripts', 'stack.sh'), 'status'], { cwd: ROOT, stdio: 'ignore' });
