@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
-import { InfraModule, PlatformModule } from '@offerstream/platform';
+import { InfraModule, OpenApiModule, PlatformModule } from '@offerstream/platform';
 import { BudgetSweeper } from './budget-sweeper';
 import { CampaignMetrics } from './campaign-metrics';
 import { CampaignsController } from './campaigns.controller';
@@ -8,6 +8,7 @@ import { CartScheduler } from './cart-scheduler';
 import { DashboardController } from './dashboard.controller';
 import { DecisionLifecycle } from './decision-lifecycle';
 import type { DecisionServiceConfig } from './decision-service.config';
+import { DECISION_SERVICE_API_INFO, DECISION_SERVICE_API } from './decision-service.openapi';
 import { DECISION_CONFIG } from './decision-service.tokens';
 import { DecisionConsumers } from './decision.consumers';
 import { decisionProviders } from './decision.providers';
@@ -19,7 +20,11 @@ export class DecisionServiceModule {
   static forRoot(config: DecisionServiceConfig, logger: Logger): DynamicModule {
     return {
       module: DecisionServiceModule,
-      imports: [PlatformModule.forService('decision-service', logger), InfraModule.forRoot(config.kafka, config.redis)],
+      imports: [
+        PlatformModule.forService('decision-service', logger),
+        InfraModule.forRoot(config.kafka, config.redis),
+        OpenApiModule.forService(DECISION_SERVICE_API_INFO, DECISION_SERVICE_API),
+      ],
       controllers: [DecisionsController, CampaignsController, DashboardController],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },

@@ -4,7 +4,14 @@ import { TOPICS } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import { FeatureStoreReader } from '@offerstream/feature-store';
 import type { EventProducer } from '@offerstream/kafka';
-import { EVENT_PRODUCER, InfraModule, METRICS_REGISTRY, PlatformModule, REDIS } from '@offerstream/platform';
+import {
+  EVENT_PRODUCER,
+  InfraModule,
+  METRICS_REGISTRY,
+  OpenApiModule,
+  PlatformModule,
+  REDIS,
+} from '@offerstream/platform';
 import {
   FeatureStoreHistory,
   GnnCandidateReader,
@@ -24,6 +31,7 @@ import { GnnTrainer } from './gnn-trainer.service';
 import { GraphSync } from './graph-sync.service';
 import { InteractionConsumer } from './interaction.consumer';
 import { ModelWatcher } from './model-watcher.service';
+import { GNN_WORKER_API_INFO, GNN_WORKER_API } from './gnn-worker.openapi';
 
 const DAY_S = 86_400;
 
@@ -39,7 +47,11 @@ export class GnnWorkerModule {
     });
     return {
       module: GnnWorkerModule,
-      imports: [PlatformModule.forService('gnn-worker', logger), InfraModule.forRoot(config.kafka, config.redis)],
+      imports: [
+        PlatformModule.forService('gnn-worker', logger),
+        InfraModule.forRoot(config.kafka, config.redis),
+        OpenApiModule.forService(GNN_WORKER_API_INFO, GNN_WORKER_API),
+      ],
       controllers: [CandidatesController],
       providers: [
         { provide: GNN_CONFIG, useValue: config },

@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import { NlpSignalReader, NlpSignalStore } from '@offerstream/nlp';
-import { InfraModule, PlatformModule, REDIS } from '@offerstream/platform';
+import { InfraModule, OpenApiModule, PlatformModule, REDIS } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 import { NlpReadController } from './nlp-read.controller';
 import { NlpTextConsumer } from './nlp-text.consumer';
 import type { NlpWorkerConfig } from './nlp-worker.config';
 import { NLP_CONFIG, NLP_READER, NLP_STORE } from './nlp-worker.tokens';
 import { scoringPoolProvider } from './scoring-pool.provider';
+import { NLP_WORKER_API_INFO, NLP_WORKER_API } from './nlp-worker.openapi';
 
 @Module({})
 export class NlpWorkerModule {
@@ -15,7 +16,11 @@ export class NlpWorkerModule {
     const s = config.service;
     return {
       module: NlpWorkerModule,
-      imports: [PlatformModule.forService('nlp-worker', logger), InfraModule.forRoot(config.kafka, config.redis)],
+      imports: [
+        PlatformModule.forService('nlp-worker', logger),
+        InfraModule.forRoot(config.kafka, config.redis),
+        OpenApiModule.forService(NLP_WORKER_API_INFO, NLP_WORKER_API),
+      ],
       controllers: [NlpReadController],
       providers: [
         { provide: NLP_CONFIG, useValue: config },

@@ -2,20 +2,25 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@offerstream/core';
 import { ClickstreamWriter, FeatureStoreReader } from '@offerstream/feature-store';
 import type { RedisClient } from '@offerstream/redis';
-import { InfraModule, PlatformModule, REDIS } from '@offerstream/platform';
+import { InfraModule, OpenApiModule, PlatformModule, REDIS } from '@offerstream/platform';
 import { CatalogConsumer } from './catalog.consumer';
 import { ClickstreamConsumer } from './clickstream.consumer';
 import { FeatureJobsService } from './feature-jobs.service';
 import { FeaturesController } from './features.controller';
 import type { StreamProcessorConfig } from './stream-processor.config';
 import { CLICKSTREAM_WRITER, FEATURE_READER, STREAM_CONFIG } from './stream-processor.tokens';
+import { STREAM_PROCESSOR_API_INFO, STREAM_PROCESSOR_API } from './stream-processor.openapi';
 
 @Module({})
 export class StreamProcessorModule {
   static forRoot(config: StreamProcessorConfig, logger: Logger): DynamicModule {
     return {
       module: StreamProcessorModule,
-      imports: [PlatformModule.forService('stream-processor', logger), InfraModule.forRoot(config.kafka, config.redis)],
+      imports: [
+        PlatformModule.forService('stream-processor', logger),
+        InfraModule.forRoot(config.kafka, config.redis),
+        OpenApiModule.forService(STREAM_PROCESSOR_API_INFO, STREAM_PROCESSOR_API),
+      ],
       controllers: [FeaturesController],
       providers: [
         { provide: STREAM_CONFIG, useValue: config },

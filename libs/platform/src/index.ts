@@ -15,3 +15,6 @@ export * from './security/secure-headers';
 export * from './security/security.config';
 export * from './security/token-bucket';
 export * from './metrics/http-metrics.middleware';
+export * from './openapi/openapi-document';
+export * from './openapi/openapi.module';
+export * from './openapi/openapi-files';
