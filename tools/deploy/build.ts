@@ -11,8 +11,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { transformFile, type Options } from '@swc/core';
 
 const ROOT = resolve(__dirname, '..', '..');
-/** Files read from disk next to the code (by __dirname), copied as they are. */
-const ASSET_DIRS = ['libs/nlp/model'];
+/** Files read from disk next to the code (by __dirname), copied as they are: the NLP model, the console's page. */
+const ASSET_DIRS = ['libs/nlp/model', 'apps/decision-service/src/console/web'];
 const EXTRA_ENTRIES = ['tools/create-topics.ts'];
 
 const isSource = (file: string): boolean =>

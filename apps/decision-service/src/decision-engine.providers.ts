@@ -15,6 +15,7 @@ import {
   FeatureStoreAdapter,
   HttpGnnCandidateSource,
   NlpSignalSource,
+  OfferActivityStore,
   OfferRecordStore,
   ProfitModelStore,
   PropensityStore,
@@ -165,19 +166,34 @@ const publishing: Provider[] = [
   DecisionMetrics,
   {
     provide: OfferPublisher,
-    inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore],
-    useFactory: (producer: EventProducer, logger: Logger, metrics: DecisionMetrics, records: OfferRecordStore) =>
+    inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore, OfferActivityStore],
+    useFactory: (
+      producer: EventProducer,
+      logger: Logger,
+      metrics: DecisionMetrics,
+      records: OfferRecordStore,
+      activity: OfferActivityStore,
+    ) =>
       new OfferPublisher(
         producer,
         logger,
         (n) => metrics.publishFailures.inc(n),
-        (offers) =>
-          // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
-          records
-            .markPublished(offers)
-            .catch((e: unknown) =>
-              logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
-            ),
+        async (offers) => {
+          await Promise.all([
+            // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
+            records
+              .markPublished(offers)
+              .catch((e: unknown) =>
+                logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
+              ),
+            // The console's feed and offer mix are best effort: never a reason to fail or retry a batch.
+            activity
+              .record(offers, Date.now())
+              .catch((e: unknown) =>
+                logger.warn('could not record offers for the console', { error: e, offers: offers.length }),
+              ),
+          ]);
+        },
       ),
   },
 ];

@@ -77,6 +77,11 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** Expiry of the refit lock: longer than a refit takes, so only a crashed refitter loses it. */
         PROPENSITY_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         PROPENSITY_POLL_MS: envField.int(2_000, 50, 600_000),
+        /** Console: how often each campaign's report is sampled into its time series, and points kept per campaign. */
+        SERIES_SAMPLE_MS: envField.int(60_000, 100, 86_400_000),
+        SERIES_MAX_POINTS: envField.int(2_880, 10, 100_000),
+        /** Console: latest published offers kept for the live feed. */
+        FEED_MAX: envField.int(500, 10, 100_000),
         ATTRIBUTION_WINDOW_H: envField.num(7 * 24, 0.001, 90 * 24),
         /** Creates a campaign at boot when none exists, so a fresh stack makes offers out of the box. */
         DEFAULT_CAMPAIGN: envField.bool(true),

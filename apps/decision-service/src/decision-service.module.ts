@@ -5,7 +5,13 @@ import { BudgetSweeper } from './budget-sweeper';
 import { CampaignMetrics } from './campaign-metrics';
 import { CampaignsController } from './campaigns.controller';
 import { CartScheduler } from './cart-scheduler';
-import { DashboardController } from './dashboard.controller';
+import { CampaignSeriesSampler } from './console/campaign-series.sampler';
+import { ConsoleInsightsController } from './console/console-insights.controller';
+import { ConsoleController } from './console/console.controller';
+import { consoleProviders } from './console/console.providers';
+import { ConsumerLagReader } from './console/consumer-lag.reader';
+import { ModelStatusController } from './console/model-status.controller';
+import { UserLookupController } from './console/user-lookup.controller';
 import { DecisionLifecycle } from './decision-lifecycle';
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_SERVICE_API_INFO, DECISION_SERVICE_API } from './decision-service.openapi';
@@ -25,10 +31,20 @@ export class DecisionServiceModule {
         InfraModule.forRoot(config.kafka, config.redis),
         OpenApiModule.forService(DECISION_SERVICE_API_INFO, DECISION_SERVICE_API),
       ],
-      controllers: [DecisionsController, CampaignsController, DashboardController],
+      controllers: [
+        DecisionsController,
+        CampaignsController,
+        ConsoleController,
+        ConsoleInsightsController,
+        UserLookupController,
+        ModelStatusController,
+      ],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },
         ...decisionProviders,
+        ...consoleProviders,
+        ConsumerLagReader,
+        CampaignSeriesSampler,
         DecisionLifecycle,
         DecisionService,
         DecisionConsumers,

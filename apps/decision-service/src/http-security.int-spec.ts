@@ -34,8 +34,8 @@ describe('decision service HTTP security', () => {
     const matrix: [Who, string, string, unknown, number][] = [
       ['none', 'GET', '/health/live', undefined, 200],
       ['none', 'GET', '/health/ready', undefined, 200],
-      ['none', 'GET', '/dashboard', undefined, 200],
-      ['none', 'GET', '/dashboard/app.js', undefined, 200],
+      ['none', 'GET', '/console', undefined, 200],
+      ['none', 'GET', '/console/assets/app.js', undefined, 200],
       ['none', 'GET', '/campaigns', undefined, 401],
       ['unknown', 'GET', '/campaigns', undefined, 401],
       ['metrics', 'GET', '/campaigns', undefined, 403],

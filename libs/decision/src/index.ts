@@ -42,3 +42,6 @@ export * from './features/feature-store.adapter';
 export * from './features/cached-feature.source';
 export * from './features/http-gnn-candidate.source';
 export * from './features/nlp-signal.source';
+export * from './reporting/campaign-series';
+export * from './reporting/offer-activity.store';
+export * from './reporting/user-decisions.reader';

@@ -1,0 +1,108 @@
+// @ts-check
+import { clearKey, hasKey, keyHint, setKey } from './api.js';
+import { renderCampaignDetail } from './campaign-detail.js';
+import { renderCampaignForm } from './campaign-form.js';
+import { renderCampaigns } from './campaigns.js';
+import { destroyCharts } from './charts.js';
+import { h, replace } from './dom.js';
+import { renderFeed } from './feed.js';
+import { renderModels } from './models.js';
+import { clearNotice, showError, SIGNED_OUT } from './notice.js';
+import { renderUserLookup } from './user-lookup.js';
+
+/**
+ * The console's shell: the key form, hash routes (#/campaigns, #/campaigns/new, #/campaigns/<id>,
+ * #/campaigns/<id>/edit, #/feed, #/users, #/models); pages report errors in the notice line (notice.js).
+ * A page returns an optional cleanup (timers) run when the route changes.
+ */
+
+/** @typedef {(main: HTMLElement, ...params: string[]) => Promise<(() => void) | void>} Page */
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const session = /** @type {HTMLElement} */ (document.getElementById('session'));
+
+/** @type {[RegExp, Page][]} */
+const ROUTES = [
+  [/^#\/campaigns\/new$/, (m) => renderCampaignForm(m)],
+  [/^#\/campaigns\/([^/]+)\/edit$/, (m, id) => renderCampaignForm(m, id)],
+  [/^#\/campaigns\/([^/]+)$/, (m, id) => renderCampaignDetail(m, id ?? '')],
+  [/^#\/feed$/, renderFeed],
+  [/^#\/users(?:\/([^/]+))?$/, (m, id) => renderUserLookup(m, id)],
+  [/^#\/models$/, renderModels],
+  [/^(#\/campaigns)?$/, renderCampaigns],
+];
+
+/** @type {(() => void) | void} */
+let cleanup;
+
+async function route() {
+  if (cleanup) cleanup();
+  cleanup = undefined;
+  destroyCharts();
+  clearNotice();
+  if (!hasKey()) {
+    // Nothing to show without a key, and no request made without one.
+    replace(main, h('p', { id: 'signed-out' }, 'Sign in with an API key: reader to view, admin to change campaigns.'));
+    return;
+  }
+  const hash = location.hash;
+  for (const [re, page] of ROUTES) {
+    const m = re.exec(hash);
+    if (!m) continue;
+    for (const a of document.querySelectorAll('nav a'))
+      a.classList.toggle('active', hash.startsWith(a.getAttribute('href') ?? '-'));
+    replace(main, h('p', { class: 'muted' }, 'loading…'));
+    try {
+      cleanup = await page(main, ...m.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p))));
+    } catch (e) {
+      replace(main);
+      showError(e);
+    }
+    return;
+  }
+  replace(main, h('p', {}, 'No such page. ', h('a', { href: '#/campaigns' }, 'Campaigns')));
+}
+
+function renderSession() {
+  if (hasKey()) {
+    replace(
+      session,
+      h('span', { class: 'muted', id: 'key-hint' }, `key ${keyHint()}`),
+      h(
+        'button',
+        { type: 'button', id: 'sign-out', onclick: () => (clearKey(), renderSession(), void route()) },
+        'Sign out',
+      ),
+    );
+    return;
+  }
+  const input = h('input', {
+    id: 'api-key',
+    type: 'password',
+    autocomplete: 'off',
+    placeholder: 'API key (reader; admin to edit)',
+  });
+  const form = h(
+    'form',
+    {
+      id: 'sign-in',
+      onsubmit: (e) => {
+        e.preventDefault();
+        const key = input.value.trim();
+        if (!key) return;
+        setKey(key);
+        renderSession();
+        void route();
+      },
+    },
+    h('label', { for: 'api-key' }, 'API key '),
+    input,
+    h('button', { type: 'submit' }, 'Sign in'),
+  );
+  replace(session, form);
+}
+
+window.addEventListener('hashchange', () => void route());
+window.addEventListener(SIGNED_OUT, renderSession);
+renderSession();
+void route();
