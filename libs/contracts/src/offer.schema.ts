@@ -39,6 +39,14 @@ export const offer = z.object({
   trigger: triggerKind,
   triggerId: z.string().min(1).max(256).describe('Idempotency key of the trigger: one offer per trigger'),
   placement: z.string().max(128).optional(),
+  channel: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Where the trigger asked the offer to go: site or app (on a page), email, push; the campaign was eligible for it',
+    ),
   appliesTo: z
     .enum(['viewed_item', 'cart', 'order', 'recommended'])
     .optional()

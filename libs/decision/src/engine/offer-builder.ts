@@ -53,6 +53,7 @@ export function buildOffer(i: OfferBuildInput): Offer {
     trigger: i.req.trigger,
     triggerId: i.req.triggerId.slice(0, 256),
     ...(i.req.placement !== undefined ? { placement: i.req.placement } : {}),
+    ...(i.req.channel ? { channel: i.req.channel.slice(0, 64) } : {}),
     appliesTo: scored.appliesTo,
     reasonCodes: codes.slice(0, 64).map((c) => c.slice(0, 128)),
     modelVersions: i.versions,
