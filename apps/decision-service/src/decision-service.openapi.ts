@@ -12,6 +12,7 @@ import {
 import { responseSchema, type ApiInfo, type ControllerDoc } from '@offerstream/platform';
 import type { Interval, PolicyEvaluation } from '@offerstream/uplift';
 import { CampaignsController } from './campaigns.controller';
+import { CONSOLE_API } from './console/console.openapi';
 import { DecisionsController } from './decisions.controller';
 
 export const DECISION_SERVICE_API_INFO: ApiInfo = {
@@ -146,4 +147,5 @@ export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
       },
     },
   },
+  ...CONSOLE_API,
 ];
