@@ -2,6 +2,10 @@
 # shellcheck shell=bash
 
 REDIS_MARKER="redis-server"
+# Append-only file, fsync once a second: a crash or kill -9 loses at most the last second of writes (budget ledger,
+# trigger-once markers, offset watermarks). Same as docker-compose.yml; tools/deploy/redis-persistence.int-spec.ts
+# starts a redis-server with exactly these flags, kills it hard and checks the data came back.
+REDIS_PERSISTENCE_FLAGS=(--appendonly yes --appendfsync everysec --save '')
 
 redis_pid() { live_pid "$REDIS_PID_FILE" "$REDIS_MARKER"; }
 REDIS_PORT_FILE="$REDIS_HOME_DIR/redis.port"
@@ -18,6 +22,16 @@ redis_pings() {
     IFS= read -r -t 2 reply <&3 || exit 1
     [[ "$reply" == "+PONG"* || "$reply" == "-NOAUTH"* ]]
   ' "$host" "$port" 2>/dev/null
+}
+
+# An external Redis keeps its own settings; say so when it would lose the ledger on a restart.
+redis_warn_without_aof() {
+  command -v redis-cli >/dev/null 2>&1 || return 0
+  local aof
+  aof="$(timeout 3 redis-cli -h "$1" -p "$2" config get appendonly 2>/dev/null | tail -n 1)" || return 0
+  [[ "$aof" == "no" ]] &&
+    warn "the Redis at $1:$2 runs without AOF: a restart loses budgets and markers (see deploy/README.md, Durability)"
+  return 0
 }
 
 redis_up() {
@@ -39,6 +53,7 @@ redis_up() {
   fi
   if redis_pings "$REDIS_HOST" "$REDIS_PORT"; then
     log "using the Redis that already answers at $REDIS_HOST:$REDIS_PORT (external: not started, never stopped by this script)"
+    redis_warn_without_aof "$REDIS_HOST" "$REDIS_PORT"
     return 0
   fi
   if [[ "$REDIS_HOST" != "127.0.0.1" ]]; then
@@ -53,10 +68,10 @@ redis_up() {
   # The Debian package may start its own service on 6379; that one is external and left alone.
   mkdir -p "$REDIS_HOME_DIR/data"
   echo "$REDIS_PORT" >"$REDIS_PORT_FILE"
-  log "starting redis-server on 127.0.0.1:$REDIS_PORT (no persistence), log $REDIS_LOG_FILE"
+  log "starting redis-server on 127.0.0.1:$REDIS_PORT (AOF, fsync every second), log $REDIS_LOG_FILE"
   if ! redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
     --dir "$REDIS_HOME_DIR/data" --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_LOG_FILE" \
-    --save '' --appendonly no --maxmemory 512mb --maxmemory-policy noeviction >&2; then
+    "${REDIS_PERSISTENCE_FLAGS[@]}" --maxmemory 512mb --maxmemory-policy noeviction >&2; then
     print_log_tail "$REDIS_LOG_FILE"
     die "redis-server failed to start"
   fi

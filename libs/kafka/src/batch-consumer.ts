@@ -2,16 +2,12 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { decodeEvent, type TopicSpec } from '@offerstream/contracts';
-import {
-  backoffMs,
-  createLogger,
-  errorCode,
-  isRetriable,
-  type OfferStreamError,
-  sleep,
-  type Logger,
-} from '@offerstream/core';
+import { backoffMs, createLogger, errorCode, type OfferStreamError, sleep, type Logger } from '@offerstream/core';
+import { failureKind, UnhandledError } from './consumer-failure';
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics';
+import { CrashGuard } from './crash-guard';
+import { AssignmentReconciler } from './assignment-reconciler';
+import { fingerprint, type PartitionMarkStore, type Verdict } from './partition-reconciler';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { EventProducer } from './event-producer';
 
@@ -68,6 +64,14 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   sessionTimeoutMs?: number;
   logger?: Logger;
   registry?: Registry;
+  /** Attempts of a batch failing with an unclassified error before its poison event is dead-lettered (default 3). */
+  unknownErrorAttempts?: number;
+  /** Crashes in a row (no batch committed in between) after which kafkajs stops restarting the consumer (default 5). */
+  maxRestarts?: number;
+  /** Per-partition marks in the state store: reconciled with the log on every assignment (see PartitionReconciler). */
+  marks?: PartitionMarkStore;
+  /** Readiness: the consumer registers a check that fails while it crash-loops, has stopped, or refuses a partition. */
+  health?: { register(name: string, check: () => Promise<void>): void };
 }
 
 /**
@@ -83,11 +87,14 @@ export class BatchConsumer<S extends z.ZodType> {
   private readonly stopping = new AbortController();
   private running = false;
   private inFlight = 0;
+  private readonly crashes: CrashGuard;
+  private readonly reconciler: AssignmentReconciler | undefined;
 
   constructor(private readonly opts: BatchConsumerOptions<S>) {
     this.topicName = opts.producer.topicName(opts.topic);
     this.log = (opts.logger ?? createLogger('batch-consumer')).child({ topic: this.topicName, group: opts.groupId });
     this.metrics = opts.registry ? consumerMetrics(opts.registry) : undefined;
+    this.crashes = new CrashGuard(opts.maxRestarts ?? 5);
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
       allowAutoTopicCreation: false,
@@ -95,7 +102,38 @@ export class BatchConsumer<S extends z.ZodType> {
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
       sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
+      retry: { restartOnFailure: this.crashes.restartOnFailure },
     });
+    this.reconciler = opts.marks
+      ? new AssignmentReconciler(opts.marks, {
+          kafka: opts.kafka,
+          consumer: this.consumer,
+          groupId: opts.groupId,
+          topic: this.topicName,
+          log: this.log,
+          metrics: this.metrics,
+        })
+      : undefined;
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.crashes.crashed(payload.error, payload.restart);
+      this.metrics?.crashes.inc({ topic: this.topicName, group: opts.groupId, restart: String(payload.restart) });
+      this.log.error('consumer crashed', { error: payload.error, restart: payload.restart });
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Not awaited by kafkajs; assigned() logs its own failures.
+      void this.reconciler?.assigned(payload.memberAssignment[this.topicName] ?? []);
+    });
+    opts.health?.register(`consumer ${opts.groupId}`, () => this.healthCheck());
+  }
+
+  private healthCheck(): Promise<void> {
+    const refused = this.reconciler?.refused ?? [];
+    const problem =
+      this.crashes.problem ??
+      (refused.length > 0
+        ? `refusing ${refused.map((r) => `partition ${r.partition} (${r.reason}: ${r.detail})`).join(', ')}`
+        : undefined);
+    return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
   }
 
   get kafkaConsumer(): Consumer {
@@ -103,6 +141,7 @@ export class BatchConsumer<S extends z.ZodType> {
   }
 
   async start(): Promise<void> {
+    await this.reconciler?.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topicName, fromBeginning: this.opts.fromBeginning ?? true });
     this.running = true;
@@ -121,12 +160,16 @@ export class BatchConsumer<S extends z.ZodType> {
     this.running = false;
     this.stopping.abort();
     await this.consumer.disconnect();
+    await this.reconciler?.disconnect();
     this.log.info('consumer stopped', { inFlight: this.inFlight });
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
+    const verdict: Verdict = this.reconciler ? await this.reconciler.check(batch) : { action: 'process' };
+    if (verdict.action !== 'process') return;
+    const skipThrough = verdict.skipThrough ?? -1n;
     const started = process.hrtime.bigint();
     this.inFlight++;
     const timer = setInterval(() => {
@@ -137,6 +180,8 @@ export class BatchConsumer<S extends z.ZodType> {
       const dead: DeadLetter[] = [];
       let earlyDead = 0;
       for (const message of batch.messages) {
+        // Already applied to the state (re-read to verify the partition's mark, or an offset reset below it).
+        if (BigInt(message.offset) <= skipThrough) continue;
         const decoded = decodeEvent(this.opts.topic, message.value);
         if (decoded.ok) {
           events.push({
@@ -175,10 +220,18 @@ export class BatchConsumer<S extends z.ZodType> {
       // Commit only now: state and dead letters are durable, so a crash before this line replays the batch and
       // the handler's idempotence keeps it from counting twice.
       const last = batch.lastOffset();
+      const lastMessage = batch.messages[batch.messages.length - 1];
+      // The mark follows the state it vouches for: after a Redis rollback it is never ahead of what was applied.
+      if (this.opts.marks && lastMessage && BigInt(lastMessage.offset) > skipThrough)
+        await this.opts.marks.write(this.opts.groupId, batch.topic, batch.partition, {
+          offset: lastMessage.offset,
+          fingerprint: fingerprint(lastMessage),
+        });
       payload.resolveOffset(last);
       await this.consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
+      this.crashes.committed();
       this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'processed' }, events.length);
       if (dead.length + earlyDead > 0) {
         this.metrics?.events.inc(
@@ -213,8 +266,8 @@ export class BatchConsumer<S extends z.ZodType> {
     try {
       return toDead(await this.withRetry(() => this.opts.handler(events, ctx), ctx));
     } catch (e) {
-      if (isRetriable(e) || events.length === 1) {
-        if (events.length === 1 && !isRetriable(e)) return [this.deadOf(events[0], ctx, e)];
+      if (failureKind(e) === 'retriable' || events.length === 1) {
+        if (events.length === 1 && failureKind(e) !== 'retriable') return [this.deadOf(events[0], ctx, e)];
         throw e;
       }
       this.log.warn('batch failed with a non-retriable error; isolating the poison event', { error: e });
@@ -223,7 +276,7 @@ export class BatchConsumer<S extends z.ZodType> {
         try {
           dead.push(...toDead(await this.withRetry(() => this.opts.handler([event], ctx), ctx)));
         } catch (inner) {
-          if (isRetriable(inner)) throw inner;
+          if (failureKind(inner) === 'retriable') throw inner;
           dead.push(this.deadOf(event, ctx, inner));
         }
       }
@@ -238,11 +291,16 @@ export class BatchConsumer<S extends z.ZodType> {
 
   private async withRetry<T>(work: () => Promise<T>, ctx: BatchContext): Promise<T> {
     const max = this.opts.maxRetries ?? 8;
+    const unknownMax = this.opts.unknownErrorAttempts ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
         return await work();
       } catch (e) {
-        if (!isRetriable(e) || attempt >= max || this.stopping.signal.aborted) throw e;
+        const kind = failureKind(e);
+        if (kind === 'fatal' || this.stopping.signal.aborted) throw e;
+        // Nobody said whether it can pass: a few tries, then it counts as the event's fault (dead-lettered).
+        if (kind === 'unknown' && attempt + 1 >= unknownMax) throw new UnhandledError(e, attempt + 1);
+        if (kind === 'retriable' && attempt >= max) throw e;
         this.metrics?.retries.inc({ topic: ctx.topic, group: this.opts.groupId, code: errorCode(e) });
         const wait = backoffMs(attempt, this.opts.retryInitialMs ?? 100, this.opts.retryMaxMs ?? 5_000);
         this.log.warn('retriable failure, backing off', { error: e, attempt, waitMs: wait, partition: ctx.partition });

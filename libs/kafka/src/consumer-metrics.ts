@@ -6,6 +6,10 @@ export interface ConsumerMetrics {
   batchSeconds: Histogram<'topic' | 'group'>;
   lag: Gauge<'topic' | 'group' | 'partition'>;
   retries: Counter<'topic' | 'group' | 'code'>;
+  crashes: Counter<'topic' | 'group' | 'restart'>;
+  refused: Gauge<'topic' | 'group' | 'partition' | 'reason'>;
+  reconcileSeeks: Counter<'topic' | 'group' | 'reason'>;
+  reconcileLost: Counter<'topic' | 'group'>;
 }
 
 const cache = new WeakMap<Registry, ConsumerMetrics>();
@@ -37,6 +41,30 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
       name: 'offerstream_consumer_retries_total',
       help: 'Batch retries after retriable errors',
       labelNames: ['topic', 'group', 'code'],
+      registers: [registry],
+    }),
+    crashes: new Counter({
+      name: 'offerstream_consumer_crashes_total',
+      help: 'Consumer crashes (kafkajs leaves and rejoins the group), by whether it was restarted',
+      labelNames: ['topic', 'group', 'restart'],
+      registers: [registry],
+    }),
+    refused: new Gauge({
+      name: 'offerstream_consumer_refused_partitions',
+      help: 'Partitions not consumed because the state in Redis does not match the log (1 while refused), by reason',
+      labelNames: ['topic', 'group', 'partition', 'reason'],
+      registers: [registry],
+    }),
+    reconcileSeeks: new Counter({
+      name: 'offerstream_consumer_reconcile_seeks_total',
+      help: 'Seeks to the state watermark on assignment: state_behind (Redis rolled back, events replayed) or verify',
+      labelNames: ['topic', 'group', 'reason'],
+      registers: [registry],
+    }),
+    reconcileLost: new Counter({
+      name: 'offerstream_consumer_reconcile_lost_total',
+      help: 'Partitions whose state was behind the log start on assignment: events between were lost to retention',
+      labelNames: ['topic', 'group'],
       registers: [registry],
     }),
   };

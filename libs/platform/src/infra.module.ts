@@ -1,8 +1,8 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createKafka, EventProducer, type KafkaEnv } from '@offerstream/kafka';
-import { createRedis, type RedisClient, type RedisEnv } from '@offerstream/redis';
+import { createKafka, EventProducer, type KafkaEnv, type PartitionMarkStore } from '@offerstream/kafka';
+import { createRedis, RedisPartitionMarks, type RedisClient, type RedisEnv } from '@offerstream/redis';
 import type { Logger } from '@offerstream/core';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
@@ -20,6 +20,10 @@ export interface ConsumerInfra {
   readonly producer: EventProducer;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** Partition marks beside the state in Redis, reconciled with the log on every assignment. */
+  readonly marks: PartitionMarkStore;
+  /** Each consumer's readiness check (crash-looping, stopped, refusing a partition). */
+  readonly health: HealthRegistry;
 }
 
 /**
@@ -67,12 +71,21 @@ export class InfraModule implements OnApplicationShutdown {
         },
         {
           provide: CONSUMER_INFRA,
-          inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER],
-          useFactory: (kafka: Kafka, producer: EventProducer, registry: Registry, logger: Logger): ConsumerInfra => ({
+          inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER, REDIS, HEALTH_REGISTRY],
+          useFactory: (
+            kafka: Kafka,
+            producer: EventProducer,
+            registry: Registry,
+            logger: Logger,
+            redis: RedisClient,
+            health: HealthRegistry,
+          ): ConsumerInfra => ({
             kafka,
             producer,
             registry,
             logger,
+            marks: new RedisPartitionMarks(redis),
+            health,
           }),
         },
         {

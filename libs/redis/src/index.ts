@@ -1,3 +1,4 @@
 export * from './redis.config';
 export * from './redis-keys';
 export * from './lua-scripts';
+export * from './partition-marks';

@@ -8,6 +8,11 @@ const tag = (s: string): string => `{${s.replace(/[{}]/g, '_')}}`;
 export const RedisKeys = {
   /** Per-partition counters of the stream processor with their offset watermark in the same hash. */
   partitionCounters: (group: string, topic: string, partition: number) => `pc:${tag(`${group}|${topic}|${partition}`)}`,
+  /**
+   * The batch consumer's mark of a partition: last offset applied to the state and a fingerprint of that event,
+   * written after each batch's state; reconciled with the log on assignment (libs/kafka PartitionReconciler).
+   */
+  consumerMark: (group: string, topic: string, partition: number) => `kc:${tag(`${group}|${topic}|${partition}`)}`,
 
   user: {
     /** The whole user state (interests, vector, session, cart, RFM, seen and bought, watermarks): one codec blob. */
