@@ -15,11 +15,11 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,benchmarks}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,benchmarks,examples}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,examples}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.ts'],
     },
   ],

@@ -38,7 +38,7 @@ gate() { # name, command...: a check outside Jest that counts as one test
 }
 
 npx nx show projects >/dev/null # builds the project graph that the module-boundary lint rule reads
-gate lint npx eslint --max-warnings=0 apps libs tools benchmarks
+gate lint npx eslint --max-warnings=0 apps libs tools benchmarks examples
 gate typecheck npx tsc -p tsconfig.json --noEmit
 gate format npx prettier --check --log-level warn .
 
