@@ -40,7 +40,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         EXPLORATION_SCALE: envField.int(2_000, 1, 1e9),
         /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */
         POLICY_MIN_ACTION_EXAMPLES: envField.int(100, 1, 1e9),
-        POLICY_CAUTION: envField.num(1, 0, 10),
+        POLICY_CAUTION: envField.num(0, 0, 10),
         /** Settling decisions whose attribution window closed, and refitting the profit model from them. */
         LEARNING_SETTLE_MS: envField.int(5_000, 50, 3_600_000),
         PROFIT_REFIT: envField.bool(true),
@@ -49,7 +49,10 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_LOG_MAX: envField.int(50_000, 100, 5_000_000),
         PROFIT_HELD_OUT_SHARE: envField.num(0.25, 0.05, 0.5),
         PROFIT_LAMBDA: envField.num(1, 0.000001, 1e6),
-        PROFIT_OFFER_LAMBDA: envField.num(20, 0.000001, 1e6),
+        /** Candidate strengths of the prior that offers change nothing, chosen per refit by cross-validation. */
+        PROFIT_OFFER_LAMBDAS: envField
+          .list('1,4,16,64')
+          .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1e6)))),
         PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */

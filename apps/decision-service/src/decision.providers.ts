@@ -140,7 +140,7 @@ const stores: Provider[] = [
               lockMs: s.PROFIT_LOCK_MS,
               heldOutShare: s.PROFIT_HELD_OUT_SHARE,
               lambda: s.PROFIT_LAMBDA,
-              offerLambda: s.PROFIT_OFFER_LAMBDA,
+              offerLambda: s.PROFIT_OFFER_LAMBDAS,
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,
               minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,

@@ -14,7 +14,7 @@ export interface ProfitRefitOptions {
   readonly heldOutShare: number;
   readonly lambda: number;
   /** Prior precision of an offer's conversion coefficients around no offer's (the neutral prior's strength). */
-  readonly offerLambda: number;
+  readonly offerLambda: number | readonly number[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;

@@ -85,4 +85,15 @@ describe('the conversion model', () => {
     const bare = log(10, 4).map(({ context, action, propensity, reward }) => ({ context, action, propensity, reward }));
     expect(() => fitConversionModel(bare, { actions })).toThrow(/values or converted/);
   });
+
+  it('chooses how strongly offers are shrunk by cross-validation: weakly where they matter, strongly where they do not', () => {
+    const grid = [1, 4, 16, 64];
+    const strong = fitConversionModel(log(6_000, 5), { actions, offerLambda: grid });
+    expect(strong.offerLambda).toBeLessThan(64);
+    expect(Object.keys(strong.offerLambdaDeviance ?? {})).toHaveLength(4);
+    // An offer that changes nothing: the same purchase odds under both actions.
+    const random = seededRandom(6);
+    const noEffect = log(6_000, 6).map((e) => ({ ...e, converted: random() < 0.2 }));
+    expect(fitConversionModel(noEffect, { actions, offerLambda: grid }).offerLambda).toBe(64);
+  });
 });

@@ -1,6 +1,9 @@
 import { ValidationError } from '@offerstream/core';
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { selectOfferLambda } from './offer-lambda-selection';
+import { fitLogit, sigmoid, type ConversionFit } from './penalized-logit';
+
+export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
 
 export const CONVERSION_MODEL_VERSION = 'conversion-model/1';
@@ -11,19 +14,11 @@ export interface ConversionModelOptions {
   readonly lambda?: number;
   /**
    * Prior precision of each offer's coefficients around the no-offer model's: the neutral prior (an offer does not
-   * change the odds of buying) that only evidence moves. Larger means more evidence is needed.
+   * change the odds of buying) that only evidence moves. Larger means more evidence is needed. A list is a grid to
+   * choose from by cross-validation on the examples (see selectOfferLambda).
    */
-  readonly offerLambda?: number;
+  readonly offerLambda?: number | readonly number[];
   readonly maxWeight?: number;
-}
-
-export interface ConversionFit {
-  readonly n: number;
-  readonly conversions: number;
-  /** Logit coefficients: intercept then one per standardized feature. */
-  readonly coefficients: number[];
-  /** Posterior covariance (inverse penalized Hessian), row-major (d + 1) x (d + 1). */
-  readonly covariance: number[];
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -31,70 +26,14 @@ export interface ConversionModelSnapshot {
   readonly version: typeof CONVERSION_MODEL_VERSION;
   readonly lambda: number;
   readonly offerLambda: number;
+  /** Held-out deviance per offer example of each candidate strength, when it was chosen by cross-validation. */
+  readonly offerLambdaDeviance?: Readonly<Record<string, number>>;
   readonly maxWeight: number;
   readonly featureMean: number[];
   readonly featureScale: number[];
   /** Mean gross profit of a converted decision beyond the priced value of its action (other items in the order). */
   readonly extraPerPurchase: number;
   readonly actions: Record<string, ConversionFit>;
-}
-
-const sigmoid = (t: number): number => 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, t))));
-
-/**
- * Penalized, importance-weighted logistic regression by Newton's method, with a Gaussian prior N(prior, 1/lambda) on
- * every coefficient. Weights are rescaled to mean 1 so the prior competes with the action's sample count.
- */
-function fitLogit(
-  rows: number[][],
-  y: boolean[],
-  w: number[],
-  prior: readonly number[],
-  lambda: number,
-): ConversionFit {
-  const p = prior.length;
-  const n = rows.length;
-  const wSum = w.reduce((s, v) => s + v, 0);
-  const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
-  const beta = [...prior];
-  let hessian = new Matrix(p, p);
-  for (let iter = 0; iter < 25; iter++) {
-    const grad = new Float64Array(p);
-    const h = new Float64Array(p * p);
-    for (let r = 0; r < p; r++) {
-      grad[r] = -lambda * ((beta[r] as number) - (prior[r] as number));
-      h[r * p + r] = lambda;
-    }
-    rows.forEach((z, i) => {
-      let eta = 0;
-      for (let r = 0; r < p; r++) eta += (beta[r] as number) * (z[r] as number);
-      const mu = sigmoid(eta);
-      const wi = wn[i] as number;
-      const resid = wi * ((y[i] ? 1 : 0) - mu);
-      const curv = wi * mu * (1 - mu);
-      for (let r = 0; r < p; r++) {
-        const zr = z[r] as number;
-        grad[r] = (grad[r] as number) + resid * zr;
-        for (let c = r; c < p; c++) h[r * p + c] = (h[r * p + c] as number) + curv * zr * (z[c] as number);
-      }
-    });
-    hessian = new Matrix(p, p);
-    for (let r = 0; r < p; r++) {
-      for (let c = r; c < p; c++) {
-        hessian.set(r, c, h[r * p + c] as number);
-        hessian.set(c, r, h[r * p + c] as number);
-      }
-    }
-    const step = new CholeskyDecomposition(hessian).solve(Matrix.columnVector(Array.from(grad))).getColumn(0);
-    let size = 0;
-    for (let r = 0; r < p; r++) {
-      beta[r] = (beta[r] as number) + (step[r] as number);
-      size = Math.max(size, Math.abs(step[r] as number));
-    }
-    if (size < 1e-7) break;
-  }
-  const covariance = new CholeskyDecomposition(hessian).solve(Matrix.eye(p, p)).to1DArray();
-  return { n, conversions: y.filter(Boolean).length, coefficients: beta, covariance };
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -125,13 +64,18 @@ export function fitConversionModel(
   opts: ConversionModelOptions,
 ): ConversionModelSnapshot {
   const lambda = opts.lambda ?? 1;
-  const offerLambda = opts.offerLambda ?? 20;
+  const grid = typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]);
   const maxWeight = opts.maxWeight ?? 20;
-  if (!(lambda > 0) || !(offerLambda > 0))
-    throw new ValidationError('conversion model lambdas must be > 0', { lambda, offerLambda });
+  if (!(lambda > 0) || grid.length === 0 || !grid.every((l) => l > 0))
+    throw new ValidationError('conversion model lambdas must be > 0', { lambda, offerLambda: opts.offerLambda });
   if (!(maxWeight >= 1)) throw new ValidationError('conversion model maxWeight must be >= 1', { maxWeight });
   const d = checkExamples(examples, opts.actions);
   const { mean, scale } = standardization(examples, d);
+  const rows = examples.map((e) => design(e.context, mean, scale));
+  const weights = examples.map((e) => Math.min(1 / e.propensity, maxWeight));
+  const selection =
+    grid.length > 1 ? selectOfferLambda(examples, rows, weights, grid, lambda) : { lambda: grid[0] as number };
+  const offerLambda = selection.lambda;
   let extra = 0;
   let buyers = 0;
   for (const e of examples) {
@@ -142,11 +86,11 @@ export function fitConversionModel(
     }
   }
   const fitOf = (action: string, prior: readonly number[], lam: number): ConversionFit => {
-    const mine = examples.filter((e) => e.action === action);
+    const mine = examples.flatMap((e, i) => (e.action === action ? [i] : []));
     return fitLogit(
-      mine.map((e) => design(e.context, mean, scale)),
-      mine.map((e) => e.converted === true),
-      mine.map((e) => Math.min(1 / e.propensity, maxWeight)),
+      mine.map((i) => rows[i] as number[]),
+      mine.map((i) => examples[i]?.converted === true),
+      mine.map((i) => weights[i] as number),
       prior,
       lam,
     );
@@ -158,6 +102,7 @@ export function fitConversionModel(
     version: CONVERSION_MODEL_VERSION,
     lambda,
     offerLambda,
+    ...(selection.deviance ? { offerLambdaDeviance: selection.deviance } : {}),
     maxWeight,
     featureMean: mean,
     featureScale: scale,
