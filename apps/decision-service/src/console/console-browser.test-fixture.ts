@@ -24,6 +24,8 @@ export interface ConsoleBrowser {
   readonly errors: string[];
   /** Writes a full-page screenshot `<name>.png` into the screenshot directory and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** Runs `steps`; if one fails, rethrows with where the page was, what it said and a screenshot of it. */
+  explainFailure(steps: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,13 +59,24 @@ export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
   page.on('response', (r) => {
     if (r.status() >= 500 && !r.url().endsWith('/favicon.ico')) errors.push(`HTTP ${r.status()} ${r.url()}`);
   });
+  const screenshot = async (name: string): Promise<string> => {
+    const path = join(shots, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    return path;
+  };
   return {
     page,
     errors,
-    async screenshot(name) {
-      const path = join(shots, `${name}.png`);
-      await page.screenshot({ path, fullPage: true });
-      return path;
+    screenshot,
+    async explainFailure(steps) {
+      try {
+        await steps();
+      } catch (e) {
+        const shot = await screenshot('failure').catch(() => 'none');
+        const notice = await page.textContent('#notice', { timeout: 1_000 }).catch(() => null);
+        const detail = `page ${page.url()}, notice "${notice ?? ''}", errors ${JSON.stringify(errors)}, screenshot ${shot}`;
+        throw new Error(`${e instanceof Error ? e.message : String(e)}\n(${detail})`, { cause: e });
+      }
     },
     async close() {
       await context.close();

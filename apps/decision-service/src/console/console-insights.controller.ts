@@ -23,7 +23,7 @@ export function parseLimit(raw: string | undefined, fallback: number, max: numbe
 
 /**
  * What the console charts beside the report: each campaign's sampled figures over time and its offers by type,
- * trigger and placement, and the live feed of the latest published offers. Readers only, like the report.
+ * trigger, channel and placement, and the live feed of the latest published offers. Readers only, like the report.
  */
 @Controller()
 @Roles('reader')

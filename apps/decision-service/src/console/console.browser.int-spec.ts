@@ -59,6 +59,7 @@ describe('the console in a browser', () => {
         body: JSON.stringify({
           userId,
           placement: wave % 2 ? 'checkout' : 'home',
+          channel: wave % 2 ? 'email' : 'site',
           items: [{ itemId: 'sku-1', price: 100 }],
         }),
       });
@@ -98,146 +99,151 @@ describe('the console in a browser', () => {
     await h.start();
     browser = await openConsoleBrowser();
     const { page } = browser;
-    await page.goto(h.url('/console'));
-    // A marketer who changes campaigns holds both roles (reader to see them, admin to change them).
-    await signIn(page, TEST_KEYS.all);
+    await browser.explainFailure(async () => {
+      await page.goto(h.url('/console'));
+      // A marketer who changes campaigns holds both roles (reader to see them, admin to change them).
+      await signIn(page, TEST_KEYS.all);
 
-    // Create, first with two mistakes: each message appears beside its own field and nothing is created.
-    await page.click('#new-campaign');
-    await page.fill('#f-id', 'winter');
-    await page.fill('#f-name', NAME);
-    await page.fill('#f-endsAt', new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
-    await page.fill('#f-budget-spend', '400');
-    await page.fill('#f-holdoutShare', '0.95');
-    await page.click('#save');
-    await page.locator('.field.invalid').first().waitFor();
-    expect(await page.textContent('.field[data-path="holdoutShare"] .field-error')).toMatch(/0\.9/);
-    expect(await page.textContent('.field[data-path="budget.count"] .field-error')).not.toBe('');
-    expect(page.url()).toMatch(/#\/campaigns\/new$/);
-    expect((await h.fetch('/campaigns/winter')).status).toBe(404);
-    await page.fill('#f-holdoutShare', '0.4');
-    await page.fill('#f-budget-count', '500');
-    await page.click('#save');
-    await page.waitForURL(/#\/campaigns\/winter$/);
-    await page.locator('#campaign-title').waitFor();
-    await browser.screenshot('console-create');
+      // Create, first with two mistakes: each message appears beside its own field and nothing is created.
+      await page.click('#new-campaign');
+      await page.fill('#f-id', 'winter');
+      await page.fill('#f-name', NAME);
+      await page.fill('#f-endsAt', new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
+      await page.fill('#f-budget-spend', '400');
+      await page.fill('#f-holdoutShare', '0.95');
+      await page.click('#save');
+      await page.locator('.field.invalid').first().waitFor();
+      expect(await page.textContent('.field[data-path="holdoutShare"] .field-error')).toMatch(/0\.9/);
+      expect(await page.textContent('.field[data-path="budget.count"] .field-error')).not.toBe('');
+      expect(page.url()).toMatch(/#\/campaigns\/new$/);
+      expect((await h.fetch('/campaigns/winter')).status).toBe(404);
+      await page.fill('#f-holdoutShare', '0.4');
+      await page.fill('#f-budget-count', '500');
+      await page.click('#save');
+      await page.waitForURL(/#\/campaigns\/winter$/);
+      await page.locator('#campaign-title').waitFor();
+      await browser.screenshot('console-create');
 
-    // The name is shown as the characters it is: no element made of it, no script run.
-    expect(await page.textContent('#campaign-title')).toBe(NAME);
-    expect(await page.locator('#campaign-title img, #campaign-title script').count()).toBe(0);
-    expect(await page.evaluate(() => Reflect.get(globalThis, '__xss') as unknown)).toBeUndefined();
+      // The name is shown as the characters it is: no element made of it, no script run.
+      expect(await page.textContent('#campaign-title')).toBe(NAME);
+      expect(await page.locator('#campaign-title img, #campaign-title script').count()).toBe(0);
+      expect(await page.evaluate(() => Reflect.get(globalThis, '__xss') as unknown)).toBeUndefined();
 
-    // Live traffic in two waves, so that the sampled series has a history to plot.
-    await new Promise((r) => setTimeout(r, 500));
-    const first = await traffic(
-      Array.from({ length: 20 }, (_, i) => `w-${i}`),
-      0,
-    );
-    await new Promise((r) => setTimeout(r, 800));
-    const second = await traffic(
-      Array.from({ length: 20 }, (_, i) => `w-${20 + i}`),
-      1,
-    );
-    const decided = [...first, ...second];
-    const offers = decided.filter((d) => d.kind === 'offer').length;
-    expect(offers).toBeGreaterThan(5);
-    expect(decided.filter((d) => d.kind === 'holdout').length).toBeGreaterThan(2);
-    const report = await waitFor(async () => {
-      const r = (await (await h.fetch('/campaigns/winter/report')).json()) as {
-        budget: { reservedSpend: number };
-        outcomes: Record<string, number>;
-        treated: { conversions: number };
-        holdout: { conversions: number };
-        incrementalGrossProfit: unknown;
-      };
-      // Every outcome counted (two dismissals per wave give their budget back), so the figures are final.
-      const settled = r.outcomes['delivered'] === offers && r.outcomes['dismiss'] === 4;
-      return settled && r.treated.conversions > 0 && r.holdout.conversions > 0 && r.incrementalGrossProfit
-        ? r
-        : undefined;
+      // Live traffic in two waves, so that the sampled series has a history to plot.
+      await new Promise((r) => setTimeout(r, 500));
+      const first = await traffic(
+        Array.from({ length: 20 }, (_, i) => `w-${i}`),
+        0,
+      );
+      await new Promise((r) => setTimeout(r, 800));
+      const second = await traffic(
+        Array.from({ length: 20 }, (_, i) => `w-${20 + i}`),
+        1,
+      );
+      const decided = [...first, ...second];
+      const offers = decided.filter((d) => d.kind === 'offer').length;
+      expect(offers).toBeGreaterThan(5);
+      expect(decided.filter((d) => d.kind === 'holdout').length).toBeGreaterThan(2);
+      const report = await waitFor(async () => {
+        const r = (await (await h.fetch('/campaigns/winter/report')).json()) as {
+          budget: { reservedSpend: number };
+          outcomes: Record<string, number>;
+          treated: { conversions: number };
+          holdout: { conversions: number };
+          incrementalGrossProfit: unknown;
+        };
+        // Every outcome counted (two dismissals per wave give their budget back), so the figures are final.
+        const settled = r.outcomes['delivered'] === offers && r.outcomes['dismiss'] === 4;
+        return settled && r.treated.conversions > 0 && r.holdout.conversions > 0 && r.incrementalGrossProfit
+          ? r
+          : undefined;
+      });
+      // The sampler has recorded the settled figures, and a history of intervals before them.
+      await waitFor(async () => {
+        const { points } = (await (await h.fetch('/campaigns/winter/series')).json()) as {
+          points: { reservedSpend: number; incrementalConversions: unknown }[];
+        };
+        const withInterval = points.filter((p) => p.incrementalConversions !== null);
+        return (withInterval.length >= 2 && points.at(-1)?.reservedSpend === report.budget.reservedSpend) || undefined;
+      });
+
+      await page.reload();
+      await page.locator('#chart-burn').waitFor();
+      const charts = await chartData(page, [
+        'chart-burn',
+        'chart-conversions',
+        'chart-profit',
+        'chart-funnel',
+        'chart-type',
+        'chart-trigger',
+        'chart-channel',
+        'chart-placement',
+      ]);
+      const [spend, pace] = charts['chart-burn']!;
+      expect(spend!.length).toBeGreaterThanOrEqual(3);
+      expect(spend![spend!.length - 1]).toBeCloseTo(report.budget.reservedSpend, 2);
+      expect(pace!.length).toBe(2);
+      // Lower bound, upper bound and estimate of the incremental conversions and profit, with points over time.
+      expect(charts['chart-conversions']!.map((d) => d.length >= 2)).toEqual([true, true, true]);
+      expect(charts['chart-profit']![2]!.length).toBeGreaterThanOrEqual(1);
+      expect(charts['chart-funnel']![0]![0]).toBe(report.outcomes['delivered']);
+      expect(charts['chart-type']![0]!.reduce((a, b) => a + b, 0)).toBe(offers);
+      expect([charts['chart-channel']![0]!.length, charts['chart-placement']![0]!.length]).toEqual([2, 2]);
+      await browser.screenshot('console-campaign');
+
+      // Edit: a new budget is saved and shown; then a bad date order is explained beside the end date.
+      await page.click('#edit-campaign');
+      await page.fill('#f-budget-spend', '800');
+      await page.click('#save');
+      await page.waitForURL(/#\/campaigns\/winter$/);
+      await page.locator('.kpi', { hasText: '/ 800 EUR' }).waitFor();
+      expect((await campaignJson('winter')).budget.spend).toBe(800);
+      await page.click('#edit-campaign');
+      await page.fill('#f-startsAt', new Date(Date.now() + 7_200_000).toISOString().slice(0, 16));
+      await page.click('#save');
+      await page.locator('.field[data-path="endsAt"].invalid').waitFor();
+      expect(await page.textContent('.field[data-path="endsAt"] .field-error')).toMatch(
+        /endsAt must be after startsAt/,
+      );
+      expect((await campaignJson('winter')).version).toBe(2);
+
+      // Pause from the campaign's page.
+      await page.goto(h.url('/console#/campaigns/winter'));
+      await page.click('button[data-action=pause]');
+      await page.locator('.badge.paused').waitFor();
+      expect((await campaignJson('winter')).status).toBe('paused');
+
+      // Feed, user lookup and model status read from the same service.
+      await page.goto(h.url('/console#/feed'));
+      await page.locator('#feed tbody tr').first().waitFor();
+      await page.selectOption('#filter-trigger', 'http_decision');
+      expect(await page.locator('#feed tbody tr').count()).toBe(offers);
+      await browser.screenshot('console-feed');
+      const someone = decided.find((d) => d.kind === 'offer')!;
+      await page.goto(h.url(`/console#/users/${someone.userId}`));
+      await page.locator('#user-result').waitFor();
+      expect(await page.textContent('#user-result')).toContain(someone.offer!.reasonCodes[0]!);
+      await page.goto(h.url('/console#/models'));
+      await page.locator('#consumer-lag tbody tr').nth(2).waitFor();
+      await browser.screenshot('console-models');
+
+      // A reader sees everything and changes nothing: the API refuses, the page says why, the campaign is as it was.
+      await signIn(page, TEST_KEYS.reader);
+      await page.goto(h.url('/console#/campaigns/winter/edit'));
+      await page.fill('#f-budget-spend', '100000');
+      await page.click('#save');
+      await page.locator('#notice.error').waitFor();
+      expect(await page.textContent('#notice')).toMatch(
+        /Not allowed: key test-reader lacks the role this route needs \(admin\)/,
+      );
+      await page.goto(h.url('/console#/campaigns'));
+      await page.click('tr[data-campaign=winter] button[data-action=resume]');
+      await page.locator('#notice.error').waitFor();
+      const after = await campaignJson('winter');
+      expect([after.budget.spend, after.status, after.version]).toEqual([800, 'paused', 3]);
+
+      expect(await page.evaluate(() => Reflect.get(globalThis, '__xss') as unknown)).toBeUndefined();
     });
-    // The sampler has recorded the settled figures, and a history of intervals before them.
-    await waitFor(async () => {
-      const { points } = (await (await h.fetch('/campaigns/winter/series')).json()) as {
-        points: { reservedSpend: number; incrementalConversions: unknown }[];
-      };
-      const withInterval = points.filter((p) => p.incrementalConversions !== null);
-      return (withInterval.length >= 2 && points.at(-1)?.reservedSpend === report.budget.reservedSpend) || undefined;
-    });
-
-    await page.reload();
-    await page.locator('#chart-burn').waitFor();
-    const charts = await chartData(page, [
-      'chart-burn',
-      'chart-conversions',
-      'chart-profit',
-      'chart-funnel',
-      'chart-type',
-      'chart-trigger',
-      'chart-placement',
-    ]);
-    const [spend, pace] = charts['chart-burn']!;
-    expect(spend!.length).toBeGreaterThanOrEqual(3);
-    expect(spend![spend!.length - 1]).toBeCloseTo(report.budget.reservedSpend, 2);
-    expect(pace!.length).toBe(2);
-    // Lower bound, upper bound and estimate of the incremental conversions and profit, with points over time.
-    expect(charts['chart-conversions']!.map((d) => d.length >= 2)).toEqual([true, true, true]);
-    expect(charts['chart-profit']![2]!.length).toBeGreaterThanOrEqual(1);
-    expect(charts['chart-funnel']![0]![0]).toBe(report.outcomes['delivered']);
-    expect(charts['chart-type']![0]!.reduce((a, b) => a + b, 0)).toBe(offers);
-    expect(charts['chart-placement']![0]!.length).toBe(2);
-    await browser.screenshot('console-campaign');
-
-    // Edit: a new budget is saved and shown; then a bad date order is explained beside the end date.
-    await page.click('#edit-campaign');
-    await page.fill('#f-budget-spend', '800');
-    await page.click('#save');
-    await page.waitForURL(/#\/campaigns\/winter$/);
-    await page.locator('.kpi', { hasText: '/ 800 EUR' }).waitFor();
-    expect((await campaignJson('winter')).budget.spend).toBe(800);
-    await page.click('#edit-campaign');
-    await page.fill('#f-startsAt', new Date(Date.now() + 7_200_000).toISOString().slice(0, 16));
-    await page.click('#save');
-    await page.locator('.field[data-path="endsAt"].invalid').waitFor();
-    expect(await page.textContent('.field[data-path="endsAt"] .field-error')).toMatch(/endsAt must be after startsAt/);
-    expect((await campaignJson('winter')).version).toBe(2);
-
-    // Pause from the campaign's page.
-    await page.goto(h.url('/console#/campaigns/winter'));
-    await page.click('button[data-action=pause]');
-    await page.locator('.badge.paused').waitFor();
-    expect((await campaignJson('winter')).status).toBe('paused');
-
-    // Feed, user lookup and model status read from the same service.
-    await page.goto(h.url('/console#/feed'));
-    await page.locator('#feed tbody tr').first().waitFor();
-    await page.selectOption('#filter-trigger', 'http_decision');
-    expect(await page.locator('#feed tbody tr').count()).toBe(offers);
-    await browser.screenshot('console-feed');
-    const someone = decided.find((d) => d.kind === 'offer')!;
-    await page.goto(h.url(`/console#/users/${someone.userId}`));
-    await page.locator('#user-result').waitFor();
-    expect(await page.textContent('#user-result')).toContain(someone.offer!.reasonCodes[0]!);
-    await page.goto(h.url('/console#/models'));
-    await page.locator('#consumer-lag tbody tr').nth(2).waitFor();
-    await browser.screenshot('console-models');
-
-    // A reader sees everything and changes nothing: the API refuses, the page says why, the campaign is as it was.
-    await signIn(page, TEST_KEYS.reader);
-    await page.goto(h.url('/console#/campaigns/winter/edit'));
-    await page.fill('#f-budget-spend', '100000');
-    await page.click('#save');
-    await page.locator('#notice.error').waitFor();
-    expect(await page.textContent('#notice')).toMatch(
-      /Not allowed: key test-reader lacks the role this route needs \(admin\)/,
-    );
-    await page.goto(h.url('/console#/campaigns'));
-    await page.click('tr[data-campaign=winter] button[data-action=resume]');
-    await page.locator('#notice.error').waitFor();
-    const after = await campaignJson('winter');
-    expect([after.budget.spend, after.status, after.version]).toEqual([800, 'paused', 3]);
-
-    expect(await page.evaluate(() => Reflect.get(globalThis, '__xss') as unknown)).toBeUndefined();
     expect(browser.errors).toEqual([]);
   });
 });

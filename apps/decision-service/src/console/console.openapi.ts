@@ -25,7 +25,7 @@ const seriesPoint = responseSchema<CampaignSeriesPoint>()(
 );
 const counts = z.record(z.string(), z.number());
 const offerMix = responseSchema<OfferMix & { campaignId: string }>()(
-  z.object({ campaignId: z.string(), offerType: counts, trigger: counts, placement: counts }),
+  z.object({ campaignId: z.string(), offerType: counts, trigger: counts, channel: counts, placement: counts }),
 );
 const feedOffer = responseSchema<FeedOffer>()(
   z.object({
@@ -36,6 +36,7 @@ const feedOffer = responseSchema<FeedOffer>()(
     value: z.number(),
     trigger: triggerKind,
     placement: z.string().optional(),
+    channel: z.string().optional(),
     appliesTo: z.enum(['viewed_item', 'cart', 'order', 'recommended']).optional(),
     items: z.array(z.string()),
     reasonCodes: z.array(z.string()),
@@ -128,7 +129,7 @@ export const CONSOLE_API: readonly ControllerDoc[] = [
         errors: notFound,
       },
       offerMix: {
-        summary: 'A campaign’s offers by type, trigger and placement',
+        summary: 'A campaign’s offers by type, trigger, channel and placement',
         params: { id: campaignId },
         response: offerMix,
         errors: notFound,

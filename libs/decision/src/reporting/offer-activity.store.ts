@@ -10,6 +10,7 @@ export interface FeedOffer {
   readonly value: number;
   readonly trigger: Offer['trigger'];
   readonly placement?: string;
+  readonly channel?: string;
   readonly appliesTo?: Offer['appliesTo'];
   readonly items: readonly string[];
   readonly reasonCodes: readonly string[];
@@ -20,10 +21,11 @@ export interface FeedOffer {
   readonly publishedAt: number;
 }
 
-/** Offers a campaign made, counted by offer type, trigger and placement. */
+/** Offers a campaign made, counted by offer type, trigger, channel and placement ('none' where the offer has none). */
 export interface OfferMix {
   readonly offerType: Readonly<Record<string, number>>;
   readonly trigger: Readonly<Record<string, number>>;
+  readonly channel: Readonly<Record<string, number>>;
   readonly placement: Readonly<Record<string, number>>;
 }
 
@@ -34,11 +36,11 @@ export interface OfferActivitySettings {
   readonly feedTtlSeconds: number;
 }
 
-const MIX_DIMENSIONS = ['offerType', 'trigger', 'placement'] as const;
+const MIX_DIMENSIONS = ['offerType', 'trigger', 'channel', 'placement'] as const;
 
 /**
  * What the console shows of published offers: a bounded feed of the latest ones and per-campaign counts by type,
- * trigger and placement. Written once Kafka acknowledged the offers (so the feed shows what consumers got), one
+ * trigger, channel and placement. Written once Kafka acknowledged the offers (so the feed shows what consumers got), one
  * LPUSH for the batch and one HINCRBY per campaign and dimension value; Cluster-safe (each command one slot).
  */
 export class OfferActivityStore {
@@ -54,7 +56,12 @@ export class OfferActivityStore {
     const counts = new Map<string, Map<string, number>>();
     for (const o of offers) {
       const c = counts.get(o.campaignId) ?? new Map<string, number>();
-      for (const field of [`offerType:${o.offerType}`, `trigger:${o.trigger}`, `placement:${o.placement ?? 'none'}`])
+      for (const field of [
+        `offerType:${o.offerType}`,
+        `trigger:${o.trigger}`,
+        `channel:${o.channel ?? 'none'}`,
+        `placement:${o.placement ?? 'none'}`,
+      ])
         c.set(field, (c.get(field) ?? 0) + 1);
       counts.set(o.campaignId, c);
     }
@@ -80,6 +87,7 @@ export class OfferActivityStore {
     const out: Record<(typeof MIX_DIMENSIONS)[number], Record<string, number>> = {
       offerType: {},
       trigger: {},
+      channel: {},
       placement: {},
     };
     for (const [field, n] of Object.entries(h)) {
@@ -100,6 +108,7 @@ function feedOffer(o: Offer, publishedAt: number): FeedOffer {
     value: o.value,
     trigger: o.trigger,
     ...(o.placement !== undefined ? { placement: o.placement } : {}),
+    ...(o.channel !== undefined ? { channel: o.channel } : {}),
     ...(o.appliesTo !== undefined ? { appliesTo: o.appliesTo } : {}),
     items: o.items,
     reasonCodes: o.reasonCodes,

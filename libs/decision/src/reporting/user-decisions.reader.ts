@@ -43,7 +43,7 @@ export class UserDecisionsReader {
       entries.push({ campaignId: member.slice(0, bar), offerId: member.slice(bar + 1), at: Number(history[i + 1]) });
     }
     const [records, pending] = await Promise.all([
-      Promise.all(entries.map((e) => this.records.get(e.offerId))),
+      Promise.all(entries.map((e) => this.records.get(e.offerId, e.campaignId))),
       latestId === null ? Promise.resolve(null) : this.redis.hget(RedisKeys.decision.learnPending(), latestId),
     ]);
     let latest: UserDecisions['latest'] = null;

@@ -34,8 +34,14 @@ const ROUTES = [
 
 /** @type {(() => void) | void} */
 let cleanup;
+/**
+ * Bumped on every route change. Each page draws into its own view; one still loading when the route changes
+ * finishes into a view no longer shown (and its timers are stopped) instead of overwriting the newer page.
+ */
+let generation = 0;
 
 async function route() {
+  const gen = ++generation;
   if (cleanup) cleanup();
   cleanup = undefined;
   destroyCharts();
@@ -51,11 +57,15 @@ async function route() {
     if (!m) continue;
     for (const a of document.querySelectorAll('nav a'))
       a.classList.toggle('active', hash.startsWith(a.getAttribute('href') ?? '-'));
-    replace(main, h('p', { class: 'muted' }, 'loading…'));
+    const view = h('div', { class: 'view' }, h('p', { class: 'muted' }, 'loading…'));
+    replace(main, view);
     try {
-      cleanup = await page(main, ...m.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p))));
+      const done = await page(view, ...m.slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p))));
+      if (gen === generation) cleanup = done;
+      else if (done) done();
     } catch (e) {
-      replace(main);
+      if (gen !== generation) return;
+      replace(view);
       showError(e);
     }
     return;

@@ -94,6 +94,7 @@ export async function renderCampaignDetail(main, id) {
       panel('Outcome funnel', 'chart-funnel'),
       panel('Offers by type', 'chart-type'),
       panel('Offers by trigger', 'chart-trigger'),
+      panel('Offers by channel', 'chart-channel'),
       panel('Offers by placement', 'chart-placement'),
       h(
         'section',
@@ -151,7 +152,8 @@ export async function renderCampaignDetail(main, id) {
     ),
   );
 
-  const canvas = (/** @type {string} */ cid) => /** @type {HTMLCanvasElement} */ (document.getElementById(cid));
+  // Looked up in this page's own view: a view left behind by a newer route must not draw into the new one.
+  const canvas = (/** @type {string} */ cid) => /** @type {HTMLCanvasElement} */ (main.querySelector(`#${cid}`));
   const lastAt = points[points.length - 1]?.at ?? now;
   /** @type {import('chart.js').ChartDataset<'line', {x: number, y: number}[]>[]} */
   const burn = [
@@ -213,6 +215,7 @@ export async function renderCampaignDetail(main, id) {
   for (const [dim, cid] of /** @type {const} */ ([
     ['offerType', 'chart-type'],
     ['trigger', 'chart-trigger'],
+    ['channel', 'chart-channel'],
     ['placement', 'chart-placement'],
   ])) {
     /** @type {Record<string, number>} */

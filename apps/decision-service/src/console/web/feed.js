@@ -5,7 +5,7 @@ import { showError } from './notice.js';
 
 /**
  * @typedef {{ offerId: string, userId: string, campaignId: string, offerType: string, value: number, trigger: string,
- *   placement?: string, appliesTo?: string, items: string[], reasonCodes: string[], expectedIncrementalProfit: number,
+ *   placement?: string, channel?: string, appliesTo?: string, items: string[], reasonCodes: string[], expectedIncrementalProfit: number,
  *   probability: number, expiresAt: string, publishedAt: number }} FeedOffer
  */
 
@@ -63,7 +63,7 @@ export async function renderFeed(main) {
           h('td', {}, h('a', { href: `#/users/${encodeURIComponent(o.userId)}` }, o.userId)),
           h('td', {}, h('a', { href: `#/campaigns/${encodeURIComponent(o.campaignId)}` }, o.campaignId)),
           h('td', {}, `${o.offerType}${o.value ? ` ${fmt(o.value, 2)}` : ''}`),
-          h('td', {}, o.trigger, o.placement ? h('div', { class: 'muted' }, o.placement) : null),
+          h('td', {}, o.trigger, h('div', { class: 'muted' }, [o.channel, o.placement].filter(Boolean).join(' · '))),
           h('td', { class: 'num' }, fmt(o.expectedIncrementalProfit, 2)),
           h('td', { class: 'num' }, fmt(o.probability, 3)),
           h(
@@ -91,9 +91,16 @@ export async function renderFeed(main) {
         h(
           'tr',
           {},
-          ['Published', 'User', 'Campaign', 'Offer', 'Trigger', 'Exp. incr. profit', 'P(chosen)', 'Reason codes'].map(
-            (t) => h('th', {}, t),
-          ),
+          [
+            'Published',
+            'User',
+            'Campaign',
+            'Offer',
+            'Trigger (channel · placement)',
+            'Exp. incr. profit',
+            'P(chosen)',
+            'Reason codes',
+          ].map((t) => h('th', {}, t)),
         ),
       ),
       body,

@@ -89,6 +89,12 @@ function result(r) {
               ['probability of that action', fmt(latest.propensity, 3)],
               ['segment', latest.segment ?? '–'],
             ]),
+            ...(latest.values
+              ? [
+                  h('h4', {}, 'Gross profit of one purchase under each action, as priced when deciding'),
+                  kvTable(Object.entries(latest.values).map(([a, v]) => [a, fmt(/** @type {number} */ (v), 2)])),
+                ]
+              : []),
             h('h4', {}, 'What the policy could have done (probability of each)'),
             kvTable(Object.entries(latest.available ?? {}).map(([a, p]) => [a, pct(/** @type {number} */ (p), 1)])),
           ]
