@@ -6,7 +6,8 @@
 #   bash scripts/stack.sh down [--purge] stop what this script started; --purge also deletes $STACK_DIR
 #   bash scripts/stack.sh status        what runs where; non-zero exit when something is down
 #   bash scripts/stack.sh ensure-kcat   install kcat (the Kafka CLI the tests use) when missing
-#   bash scripts/stack.sh ensure-test-tools   kcat, redis-server/redis-cli (the suite starts its own Redis Cluster), promtool
+#   bash scripts/stack.sh ensure-test-tools   kcat, redis-server/redis-cli (the suite starts its own Redis Cluster), promtool,
+#                                             chromium (the console's browser test)
 #
 # Settings (env): KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093 REDIS_PORT=6379 REDIS_HOST=127.0.0.1
 #   STACK_DIR=<repo>/.stack KAFKA_CACHE_DIR=<repo>/.cache/kafka KAFKA_HEAP_OPTS="-Xms256m -Xmx768m"
@@ -83,6 +84,6 @@ case "${1:-}" in
   down) shift && cmd_down "$@" ;;
   status) cmd_status ;;
   ensure-kcat) ensure_kcat ;;
-  ensure-test-tools) ensure_kcat && ensure_redis_binaries && ensure_promtool ;;
+  ensure-test-tools) ensure_kcat && ensure_redis_binaries && ensure_promtool && ensure_chromium ;;
   *) usage ;;
 esac

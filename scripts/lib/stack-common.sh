@@ -151,6 +151,16 @@ ensure_promtool() {
   command -v promtool >/dev/null 2>&1 || die "promtool still missing after apt-get install prometheus"
 }
 
+# The console's browser test drives Debian's chromium through playwright-core (no browser download from a CDN).
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then
+    log "chromium present: /usr/bin/chromium"
+    return 0
+  fi
+  apt_install chromium
+  [[ -x /usr/bin/chromium ]] || die "chromium still missing after apt-get install chromium"
+}
+
 write_env_file() {
   mkdir -p "$STACK_DIR"
   cat >"$STACK_ENV_FILE.tmp" <<ENV
