@@ -18,6 +18,13 @@ class SampleController {
   }
 
   @Roles('reader')
+  @Get('slow')
+  async slow(): Promise<{ done: boolean }> {
+    await new Promise((r) => setTimeout(r, 300));
+    return { done: true };
+  }
+
+  @Roles('reader')
   @Get('broken')
   broken(): never {
     throw new HttpException('boom', HttpStatus.INTERNAL_SERVER_ERROR);
@@ -74,6 +81,17 @@ describe('HTTP request metrics', () => {
   it('puts every unknown path under one unmatched label', async () => {
     for (const path of ['/nope', '/wp-admin/x.php', '/a/b/c']) expect((await fetch(`${base}${path}`)).status).toBe(404);
     expect((await counts(registry)).get('GET unmatched 404')).toBe(3);
+  });
+
+  it('records a request the client abandoned before the answer as 499, not as the 200 it never got', async () => {
+    const abort = new AbortController();
+    const pending = fetch(`${base}/slow`, { headers: authHeaders('reader'), signal: abort.signal });
+    setTimeout(() => abort.abort(), 50);
+    await expect(pending).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 400));
+    const c = await counts(registry);
+    expect(c.get('GET /slow 499')).toBe(1);
+    expect(c.get('GET /slow 200')).toBeUndefined();
   });
 
   it('exposes the histogram on /metrics with latency buckets', async () => {
