@@ -35,7 +35,7 @@ const SECTIONS = [
         help: 'letters, digits, - and _; generated when empty',
       },
       { path: 'name', label: 'Name', kind: 'text', required: true },
-      { path: 'priority', label: 'Priority', kind: 'number', help: 'higher wins when campaigns overlap' },
+      { path: 'priority', label: 'Priority', kind: 'number', help: 'lower wins when campaigns overlap' },
       { path: 'startsAt', label: 'Starts (UTC)', kind: 'datetime' },
       { path: 'endsAt', label: 'Ends (UTC)', kind: 'datetime' },
       { path: 'currency', label: 'Currency', kind: 'text', createOnly: true },
