@@ -97,9 +97,9 @@ node tools/run-ts.cjs tools/demo/watch-offers.ts --seconds "${DEMO_SECONDS:-60}"
 
 cat <<TXT
 
-Everything is running. Every API needs the demo key (health and the dashboard page are open):
+Everything is running. Every API needs the demo key (health and the console page are open):
   API key            $DEMO_API_KEY   (export KEY=$DEMO_API_KEY for the commands below)
-  decision service   http://127.0.0.1:3000/dashboard   (paste the key into the page; campaigns, spend, incrementality)
+  decision service   http://127.0.0.1:3000/console   (paste the key into the page: campaigns, charts, offers, users, models)
                      curl -s -XPOST localhost:3000/decisions -H "authorization: Bearer \$KEY" -H 'content-type: application/json' -d '{"userId":"dg-1","placement":"home"}'
   feature store      curl -s -H "authorization: Bearer \$KEY" localhost:3001/users/dg-1/profile
   metrics            curl -s -H "authorization: Bearer \$KEY" localhost:3001/metrics | grep offerstream_

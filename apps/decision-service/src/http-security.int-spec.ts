@@ -121,7 +121,7 @@ describe('decision service HTTP security', () => {
     // Another key has its own bucket. Roles do not imply each other: the all-roles key reads campaigns, admin alone may not.
     expect((await fetch(h.url('/campaigns'), { headers: authHeaders('all') })).status).toBe(200);
 
-    for (const path of ['/dashboard', '/health/live']) {
+    for (const path of ['/console', '/console/assets/app.js', '/health/live']) {
       const res = await fetch(h.url(path));
       expect(res.headers.get('x-powered-by')).toBeNull();
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
