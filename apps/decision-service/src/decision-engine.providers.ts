@@ -179,20 +179,18 @@ const publishing: Provider[] = [
         logger,
         (n) => metrics.publishFailures.inc(n),
         async (offers) => {
-          await Promise.all([
-            // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
-            records
-              .markPublished(offers)
-              .catch((e: unknown) =>
-                logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
-              ),
-            // The console's feed and offer mix are best effort: never a reason to fail or retry a batch.
-            activity
-              .record(offers, Date.now())
-              .catch((e: unknown) =>
-                logger.warn('could not record offers for the console', { error: e, offers: offers.length }),
-              ),
-          ]);
+          // The console's feed and offer mix are best effort and not awaited: they never delay, fail or retry a batch.
+          activity
+            .record(offers, Date.now())
+            .catch((e: unknown) =>
+              logger.warn('could not record offers for the console', { error: e, offers: offers.length }),
+            );
+          // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
+          await records
+            .markPublished(offers)
+            .catch((e: unknown) =>
+              logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
+            );
         },
       ),
   },
