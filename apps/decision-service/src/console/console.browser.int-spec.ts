@@ -106,6 +106,9 @@ describe('the console in a browser', () => {
 
       // Create, first with two mistakes: each message appears beside its own field and nothing is created.
       await page.click('#new-campaign');
+      // The form starts from the API's own defaults (its OpenAPI document), not from a copy in the page.
+      await page.locator('#f-priority[value="100"]').waitFor();
+      expect(await page.inputValue('#f-offerTypes-shippingCost')).toBe('4.9');
       await page.fill('#f-id', 'winter');
       await page.fill('#f-name', NAME);
       await page.fill('#f-endsAt', new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
@@ -116,6 +119,7 @@ describe('the console in a browser', () => {
       expect(await page.textContent('.field[data-path="holdoutShare"] .field-error')).toMatch(/0\.9/);
       expect(await page.textContent('.field[data-path="budget.count"] .field-error')).not.toBe('');
       expect(page.url()).toMatch(/#\/campaigns\/new$/);
+      await browser.screenshot('console-form-errors');
       expect((await h.fetch('/campaigns/winter')).status).toBe(404);
       await page.fill('#f-holdoutShare', '0.4');
       await page.fill('#f-budget-count', '500');

@@ -1,5 +1,6 @@
 // @ts-check
 import { api, ApiError, fieldErrors, get } from './api.js';
+import { createDefaults } from './campaign-defaults.js';
 import { h, replace } from './dom.js';
 import { showError, showInfo } from './notice.js';
 
@@ -233,13 +234,7 @@ function showFieldErrors(form, message) {
 export async function renderCampaignForm(main, id) {
   const editing = Boolean(id);
   /** @type {Record<string, any>} */
-  const current = editing
-    ? await get(`/campaigns/${encodeURIComponent(id ?? '')}`)
-    : {
-        currency: 'EUR',
-        holdoutShare: 0.1,
-        offerTypes: { percentDiscounts: [10, 20], freeShipping: true, bundle: true, recommendation: true },
-      };
+  const current = editing ? await get(`/campaigns/${encodeURIComponent(id ?? '')}`) : await createDefaults();
   const form = h(
     'form',
     { id: 'campaign-form', novalidate: true },
