@@ -4,7 +4,11 @@ import { age, flatten, fmt, h, kvTable, replace, when } from './dom.js';
 
 /** Versions, age and evaluation figures of the models, and consumer lag: as the services report them. @param {HTMLElement} main */
 export async function renderModels(main) {
-  const [m, lag] = await Promise.all([get('/models'), get('/consumers/lag')]);
+  // Lag comes from Kafka, the rest from Redis: one failing does not hide the other.
+  const [m, lag] = await Promise.all([
+    get('/models'),
+    get('/consumers/lag').catch((/** @type {unknown} */ e) => (e instanceof Error ? e : new Error(String(e)))),
+  ]);
   const profit = m.profit.published;
   const prop = m.propensity;
   replace(
@@ -65,37 +69,39 @@ export async function renderModels(main) {
         'section',
         { class: 'panel wide', id: 'consumer-lag' },
         h('h3', {}, 'Consumer lag'),
-        h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['group', 'topic', 'lag', 'per partition (committed / end)'].map((t) => h('th', {}, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            lag.map((/** @type {any} */ g) =>
+        lag instanceof Error
+          ? h('p', { class: 'error' }, `Could not read the lag: ${lag.message}`)
+          : h(
+              'table',
+              { class: 'grid' },
               h(
-                'tr',
+                'thead',
                 {},
-                h('td', {}, g.group),
-                h('td', {}, g.topic),
-                h('td', { class: 'num' }, fmt(g.lag)),
                 h(
-                  'td',
-                  { class: 'muted' },
-                  g.partitions.map((/** @type {any} */ p) => `${p.partition}: ${p.committed}/${p.end}`).join(' · '),
+                  'tr',
+                  {},
+                  ['group', 'topic', 'lag', 'per partition (committed / end)'].map((t) => h('th', {}, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                lag.map((/** @type {any} */ g) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, g.group),
+                    h('td', {}, g.topic),
+                    h('td', { class: 'num' }, fmt(g.lag)),
+                    h(
+                      'td',
+                      { class: 'muted' },
+                      g.partitions.map((/** @type {any} */ p) => `${p.partition}: ${p.committed}/${p.end}`).join(' · '),
+                    ),
+                  ),
                 ),
               ),
             ),
-          ),
-        ),
       ),
     ),
   );
