@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask, type Logger } from '@offerstream/core';
 import { CampaignCache, OfferRecordStore, ReservationStore, type Decision } from '@offerstream/decision';
-import { SERVICE_LOGGER } from '@offerstream/platform';
+import { METRICS_REGISTRY, SERVICE_LOGGER } from '@offerstream/platform';
+import { Counter, type Registry } from 'prom-client';
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_CONFIG } from './decision-service.tokens';
 import { OfferPublisher } from './offer-publisher';
@@ -21,6 +22,7 @@ const OUTBOX_BATCH = 200;
 export class BudgetSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
   private readonly outboxGraceMs: number;
+  private readonly fromOutbox: Counter;
 
   constructor(
     @Inject(DECISION_CONFIG) config: DecisionServiceConfig,
@@ -29,8 +31,14 @@ export class BudgetSweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(ReservationStore) private readonly reservations: ReservationStore,
     @Inject(OfferRecordStore) private readonly records: OfferRecordStore,
     @Inject(OfferPublisher) private readonly publisher: OfferPublisher,
+    @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.outboxGraceMs = config.service.OUTBOX_GRACE_MS;
+    this.fromOutbox = new Counter({
+      name: 'offerstream_outbox_published_total',
+      help: 'Offers published by the outbox sweep: recorded, never acknowledged by Kafka after OUTBOX_GRACE_MS',
+      registers: [registry],
+    });
     this.task = new PeriodicTask('budget sweep', config.service.BUDGET_SWEEP_MS, () => this.tick(), logger);
   }
 
@@ -82,7 +90,10 @@ export class BudgetSweeper implements OnApplicationBootstrap, OnApplicationShutd
     }
     await this.records.dropFromOutbox(campaignId, stale);
     // Acknowledged offers leave the outbox through the publisher's onPublished hook.
-    if (decisions.length > 0) await this.publisher.publish(decisions);
+    if (decisions.length > 0) {
+      await this.publisher.publish(decisions);
+      this.fromOutbox.inc(decisions.length);
+    }
     return decisions.length;
   }
 }

@@ -16,6 +16,7 @@ import {
   type DecisionRequest,
 } from '@offerstream/decision';
 import { EventProducer, type TopicBatch } from '@offerstream/kafka';
+import { Registry } from 'prom-client';
 import { isolatedEnv, kcatConsumeAll, KAFKA_BROKERS, type IsolatedEnv } from '@offerstream/testing';
 import { BudgetSweeper } from './budget-sweeper';
 import { loadDecisionServiceConfig } from './decision-service.config';
@@ -163,7 +164,7 @@ describe('the budget ledger with a failure injected at every step of a decision,
       () => undefined,
       (offers) => records.markPublished(offers),
     );
-    const sweeper = new BudgetSweeper(config, logger, cache, reservations, records, publisher);
+    const sweeper = new BudgetSweeper(config, logger, cache, reservations, records, publisher, new Registry());
 
     faults.step = step;
     faults.when = when;

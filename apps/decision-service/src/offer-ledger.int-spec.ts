@@ -129,6 +129,8 @@ describe('the offer ledger of a running decision-service, against real Kafka and
         (r) => (JSON.parse(r.payload ?? '{}') as { payload: DecisionRecord }).payload,
       );
       expect(records.filter((r) => r.offerId === d.offer!.offerId)).toHaveLength(1);
+      const metrics = await (await h.fetch('/metrics')).text();
+      expect(metrics).toMatch(/^offerstream_outbox_published_total(\{[^}]*\})? 1$/m);
       // Swept once: later sweeps find the outbox empty.
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await mine()).toHaveLength(1);
