@@ -5,9 +5,11 @@
  *   recsys --train FILE --test FILE [--method NAME]   graph recommenders (GNN worker)
  *   uplift --train FILE --test FILE [--budget F]      uplift policy (decision service)
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
+ *   sim-policy --log FILE [--train-rounds 3]          the conversion model's policy replayed on a simulator log
  */
 import { runTextEvaluation } from '@offerstream/nlp/offline';
 import { runRecsysEvaluation } from '@offerstream/recsys/offline';
+import { runPolicyReplay } from '@offerstream/simulator';
 import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift/offline';
 
 // A task resolves to undefined when it printed something else instead (its --help).
@@ -17,6 +19,7 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   recsys: (argv) => runRecsysEvaluation(argv),
   uplift: (argv) => runUpliftEvaluation(argv),
   ope: (argv) => runOpeEvaluation(argv),
+  'sim-policy': (argv) => runPolicyReplay(argv),
 };
 
 const usage = (): string =>

@@ -6,3 +6,4 @@ export * from './campaign-client';
 export * from './simulation.runner';
 export * from './round-table';
 export * from './simulation-env';
+export * from './policy-replay';

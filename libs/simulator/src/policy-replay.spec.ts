@@ -1,0 +1,68 @@
+import { seededRandom } from '@offerstream/core';
+import { POLICY_FEATURES } from '@offerstream/decision';
+import { replayPolicy } from './policy-replay';
+
+const at = (name: (typeof POLICY_FEATURES)[number]): number => POLICY_FEATURES.indexOf(name);
+
+/**
+ * Two rounds of a log where 20% off pays only for shoppers who cart (sessionCartAdds = 1: they buy 10% of the time
+ * without it, 45% with it) and never for the others (30% either way), on a 100 item with a 40% margin.
+ */
+function simulatedLog(n: number): object[] {
+  const random = seededRandom(3);
+  return Array.from({ length: n }, (_, i) => {
+    const carts = random() < 0.5;
+    const offer = random() < 0.3;
+    const features = new Array<number>(POLICY_FEATURES.length).fill(0);
+    features[at('sessionCartAdds')] = carts ? 1 : 0;
+    features[at('logPrice')] = Math.log1p(100);
+    features[at('marginRate')] = 0.4;
+    const p = carts ? (offer ? 0.45 : 0.1) : 0.3;
+    const purchased = random() < p;
+    return {
+      kind: offer ? 'offer' : 'no_offer',
+      action: offer ? 'pct20' : 'none',
+      probability: offer ? 0.3 : 0.7,
+      features,
+      reward: purchased ? (offer ? 20 : 40) : 0,
+      candidates: [
+        { action: 'none', cost: 0 },
+        { action: 'pct20', cost: 20 },
+      ],
+      simulation: {
+        round: i < n / 2 ? 1 : 2,
+        purchased,
+        trueIncremental: { pct20: carts ? 0.45 * 20 - 0.1 * 40 : 0.3 * 20 - 0.3 * 40 },
+      },
+    };
+  });
+}
+
+describe('replaying the conversion model’s policy on a simulated log', () => {
+  it('values the greedy policy on the later rounds against the truth and the oracle at as many offers', () => {
+    const r = replayPolicy(simulatedLog(4_000) as Parameters<typeof replayPolicy>[0], {
+      trainRounds: 1,
+      caution: 1,
+      maxWeight: 1,
+      offerLambdas: [1, 4, 16, 64],
+    });
+    expect(r.train).toBe(2_000);
+    expect(r.test).toBe(2_000);
+    // About half the later requests cart, and the policy should offer to them and to nobody else.
+    expect(r.offers).toBeGreaterThan(800);
+    expect(r.offers).toBeLessThan(1_200);
+    expect(r.oracleShare).toBeGreaterThan(0.95);
+    expect(r.live).toBeCloseTo(r.offers * 5, -2);
+  });
+
+  it('refuses a log with nothing after the training rounds', () => {
+    expect(() =>
+      replayPolicy(simulatedLog(100) as Parameters<typeof replayPolicy>[0], {
+        trainRounds: 2,
+        caution: 1,
+        maxWeight: 1,
+        offerLambdas: [16],
+      }),
+    ).toThrow(/after --train-rounds/);
+  });
+});

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { parseCommandFlags, ValidationError } from '@offerstream/core';
+import { POLICY_FEATURES } from '@offerstream/decision';
+import { fitConversionModel, predictProfits, type LoggedDecision } from '@offerstream/uplift';
+
+/** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
+interface SimulatedDecision {
+  readonly kind: string;
+  readonly action: string;
+  readonly probability?: number;
+  readonly features?: number[];
+  readonly reward: number;
+  readonly candidates?: readonly { readonly action: string; readonly cost: number }[];
+  readonly simulation: {
+    readonly round: number;
+    readonly purchased: boolean;
+    readonly trueIncremental: Readonly<Record<string, number>>;
+  };
+}
+
+export interface PolicyReplaySettings {
+  readonly trainRounds: number;
+  readonly caution: number;
+  readonly maxWeight: number;
+  readonly offerLambdas: readonly number[];
+}
+
+export interface PolicyReplayResult extends PolicyReplaySettings {
+  readonly train: number;
+  readonly test: number;
+  readonly offerLambda: number;
+  readonly offers: number;
+  /** True incremental profit of the greedy policy's offers on the later rounds, and of the oracle at as many offers. */
+  readonly live: number;
+  readonly oracleSameCount: number;
+  readonly oracleShare: number;
+}
+
+const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
+const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
+
+/** What a purchase earns under each candidate, from the features the policy saw (price and margin rate). */
+function values(d: SimulatedDecision): Record<string, number> {
+  const x = d.features ?? [];
+  const margin = Math.expm1(x[LOG_PRICE] ?? 0) * (x[MARGIN_RATE] ?? 0);
+  const out: Record<string, number> = { none: margin };
+  for (const c of d.candidates ?? []) out[c.action] = margin - c.cost;
+  return out;
+}
+
+/**
+ * Replays a simulated decision log offline: fits the conversion model on the first `trainRounds` rounds (as the live
+ * loop would have had them), then scores its greedy policy, as served (caution), on every later non-holdout request
+ * against the simulator's truth. Every request's truth for every action is known, so the policy is valued exactly,
+ * not estimated; this is how model settings were compared without looking at any unseen market.
+ */
+export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyReplaySettings): PolicyReplayResult {
+  const usable = lines.filter((d) => d.features !== undefined && d.features.length === POLICY_FEATURES.length);
+  const logged = (d: SimulatedDecision): LoggedDecision => ({
+    context: d.features ?? [],
+    action: d.kind === 'offer' ? d.action : 'none',
+    propensity: d.kind === 'holdout' ? 1 : Math.max(1e-3, d.probability ?? 1),
+    reward: d.reward,
+    values: values(d),
+    converted: d.simulation.purchased,
+  });
+  const train = usable.filter((d) => d.simulation.round <= s.trainRounds).map(logged);
+  const test = usable.filter((d) => d.simulation.round > s.trainRounds && d.kind !== 'holdout');
+  if (train.length === 0 || test.length === 0)
+    throw new ValidationError('the log needs decisions both up to and after --train-rounds');
+  const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
+  const model = fitConversionModel(train, { actions, offerLambda: s.offerLambdas, maxWeight: s.maxWeight });
+  let live = 0;
+  let offers = 0;
+  const best: number[] = [];
+  for (const d of test) {
+    const p = predictProfits(model, d.features ?? [], values(d));
+    const none = p['none'];
+    let chosen = 'none';
+    let score = 0;
+    for (const [a, e] of Object.entries(p)) {
+      if (a === 'none' || !none) continue;
+      const v = e.mean - none.mean - s.caution * Math.hypot(e.sd, none.sd);
+      if (v > score) [chosen, score] = [a, v];
+    }
+    const truth = d.simulation.trueIncremental;
+    best.push(Math.max(0, ...Object.values(truth)));
+    if (chosen !== 'none') {
+      live += truth[chosen] ?? 0;
+      offers++;
+    }
+  }
+  best.sort((a, b) => b - a);
+  const oracle = best.slice(0, offers).reduce((t, g) => t + g, 0);
+  return {
+    ...s,
+    train: train.length,
+    test: test.length,
+    offerLambda: model.offerLambda,
+    offers,
+    live,
+    oracleSameCount: oracle,
+    oracleShare: oracle > 0 ? live / oracle : 0,
+  };
+}
+
+const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 1] [--max-weight 1]
+                                   [--offer-lambdas 1,4,16,64]
+  --log FILE   a decision log written by npm run simulate -- --out FILE`;
+
+/** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
+export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | undefined> {
+  const flags = parseCommandFlags(
+    argv,
+    {
+      log: { type: 'string' },
+      'train-rounds': { type: 'string', default: '3' },
+      caution: { type: 'string', default: '1' },
+      'max-weight': { type: 'string', default: '1' },
+      'offer-lambdas': { type: 'string', default: '1,4,16,64' },
+    },
+    USAGE,
+  );
+  if (flags === null) return Promise.resolve(undefined);
+  const file = flags.log;
+  if (typeof file !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
+  const num = (name: 'train-rounds' | 'caution' | 'max-weight'): number => {
+    const v = Number(flags[name]);
+    if (!Number.isFinite(v) || v < 0) throw new ValidationError(`--${name} must be a number >= 0`);
+    return v;
+  };
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as SimulatedDecision);
+  return Promise.resolve(
+    replayPolicy(lines, {
+      trainRounds: num('train-rounds'),
+      caution: num('caution'),
+      maxWeight: Math.max(1, num('max-weight')),
+      offerLambdas: flags['offer-lambdas'].split(',').map((v) => Number(v)),
+    }),
+  );
+}
