@@ -7,6 +7,7 @@ import { CampaignsController } from './campaigns.controller';
 import { CartScheduler } from './cart-scheduler';
 import { CampaignSeriesSampler } from './console/campaign-series.sampler';
 import { ConsoleInsightsController } from './console/console-insights.controller';
+import { ConsoleSessionController } from './console/console-session.controller';
 import { ConsoleController } from './console/console.controller';
 import { consoleProviders } from './console/console.providers';
 import { ConsumerLagReader } from './console/consumer-lag.reader';
@@ -35,6 +36,7 @@ export class DecisionServiceModule {
         DecisionsController,
         CampaignsController,
         ConsoleController,
+        ConsoleSessionController,
         ConsoleInsightsController,
         UserLookupController,
         ModelStatusController,

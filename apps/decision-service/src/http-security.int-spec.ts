@@ -36,6 +36,8 @@ describe('decision service HTTP security', () => {
       ['none', 'GET', '/health/ready', undefined, 200],
       ['none', 'GET', '/console', undefined, 200],
       ['none', 'GET', '/console/assets/app.js', undefined, 200],
+      ['none', 'GET', '/console/session', undefined, 401],
+      ['metrics', 'GET', '/console/session', undefined, 200],
       ['none', 'GET', '/campaigns', undefined, 401],
       ['unknown', 'GET', '/campaigns', undefined, 401],
       ['metrics', 'GET', '/campaigns', undefined, 403],

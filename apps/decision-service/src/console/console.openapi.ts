@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { offerType, triggerKind } from '@offerstream/contracts';
 import type { CampaignSeriesPoint, FeedOffer, OfferMix } from '@offerstream/decision';
-import { responseSchema, type ControllerDoc } from '@offerstream/platform';
+import { responseSchema, ROLES, type ControllerDoc } from '@offerstream/platform';
 import type { Interval } from '@offerstream/uplift';
 import { ConsoleInsightsController } from './console-insights.controller';
+import { ConsoleSessionController, type ConsoleSession } from './console-session.controller';
 import { ConsoleController } from './console.controller';
 import type { ConsumerLag } from './consumer-lag.reader';
 import { ModelStatusController, type ModelStatus } from './model-status.controller';
@@ -116,6 +117,17 @@ export const CONSOLE_API: readonly ControllerDoc[] = [
       dashboard: {
         summary: 'The former dashboard: redirects to /console',
         response: { mediaType: 'text/plain', description: 'Moved permanently (301 to /console)' },
+      },
+    },
+  },
+  {
+    controller: ConsoleSessionController,
+    operations: {
+      session: {
+        summary: 'The key the console is signed in with: its name and roles (any known key)',
+        response: responseSchema<ConsoleSession>()(
+          z.object({ name: z.string().nullable(), roles: z.array(z.enum(ROLES)) }),
+        ),
       },
     },
   },

@@ -27,12 +27,6 @@ export function clearKey() {
   sessionStorage.removeItem(KEY);
 }
 
-/** The key's last four characters, to tell keys apart on screen without showing them. */
-export function keyHint() {
-  const k = sessionStorage.getItem(KEY) ?? '';
-  return k.length > 4 ? `…${k.slice(-4)}` : '';
-}
-
 /**
  * @param {string} method
  * @param {string} path absolute API path, e.g. /campaigns

@@ -1,5 +1,5 @@
 // @ts-check
-import { clearKey, hasKey, keyHint, setKey } from './api.js';
+import { clearKey, hasKey, setKey } from './api.js';
 import { renderCampaignDetail } from './campaign-detail.js';
 import { renderCampaignForm } from './campaign-form.js';
 import { renderCampaigns } from './campaigns.js';
@@ -8,6 +8,7 @@ import { h, replace } from './dom.js';
 import { renderFeed } from './feed.js';
 import { renderModels } from './models.js';
 import { clearNotice, showError, SIGNED_OUT } from './notice.js';
+import { canChange, forgetSession, loadSession, session as signedIn } from './session.js';
 import { renderUserLookup } from './user-lookup.js';
 
 /**
@@ -73,16 +74,36 @@ async function route() {
   replace(main, h('p', {}, 'No such page. ', h('a', { href: '#/campaigns' }, 'Campaigns')));
 }
 
+function signOut() {
+  clearKey();
+  forgetSession();
+  renderSession();
+  void route();
+}
+
+/** Asks who the key is, then shows it and the page; a refused key (401) goes back to the key form. */
+async function signedInAgain() {
+  try {
+    await loadSession();
+  } catch (e) {
+    showError(e);
+  }
+  renderSession();
+  void route();
+}
+
 function renderSession() {
-  if (hasKey()) {
+  const who = signedIn();
+  if (hasKey() && who) {
     replace(
       session,
-      h('span', { class: 'muted', id: 'key-hint' }, `key ${keyHint()}`),
       h(
-        'button',
-        { type: 'button', id: 'sign-out', onclick: () => (clearKey(), renderSession(), void route()) },
-        'Sign out',
+        'span',
+        { class: 'muted', id: 'signed-in-as' },
+        `${who.name ?? 'anyone (AUTH_MODE=off)'} · ${who.roles.join(', ')}`,
+        canChange() ? null : h('span', { class: 'badge paused', id: 'read-only' }, 'read-only'),
       ),
+      h('button', { type: 'button', id: 'sign-out', onclick: signOut }, 'Sign out'),
     );
     return;
   }
@@ -101,8 +122,7 @@ function renderSession() {
         const key = input.value.trim();
         if (!key) return;
         setKey(key);
-        renderSession();
-        void route();
+        void signedInAgain();
       },
     },
     h('label', { for: 'api-key' }, 'API key '),
@@ -113,6 +133,9 @@ function renderSession() {
 }
 
 window.addEventListener('hashchange', () => void route());
-window.addEventListener(SIGNED_OUT, renderSession);
-renderSession();
-void route();
+window.addEventListener(SIGNED_OUT, () => (forgetSession(), renderSession()));
+if (hasKey()) void signedInAgain();
+else {
+  renderSession();
+  void route();
+}

@@ -4,6 +4,7 @@ import { badge, statusButton } from './campaigns.js';
 import { bandDatasets, chart, timeOptions } from './charts.js';
 import { fmt, h, interval, kvTable, pct, replace, when } from './dom.js';
 import { showError } from './notice.js';
+import { canChange } from './session.js';
 
 /**
  * @typedef {{ estimate: number, lower: number, upper: number, level: number }} Interval
@@ -67,8 +68,8 @@ export async function renderCampaignDetail(main, id) {
       badge(c.status),
       h('span', { class: 'muted' }, `${c.id} · v${c.version} · ${when(c.startsAt)} → ${when(c.endsAt)}`),
       h('span', { class: 'spacer' }),
-      h('a', { href: `#${path}/edit`, class: 'button', id: 'edit-campaign' }, 'Edit'),
-      statusButton(c, () => void renderCampaignDetail(main, id).catch(showError)),
+      canChange() && h('a', { href: `#${path}/edit`, class: 'button', id: 'edit-campaign' }, 'Edit'),
+      canChange() && statusButton(c, () => void renderCampaignDetail(main, id).catch(showError)),
     ),
     h(
       'div',

@@ -2,6 +2,7 @@
 import { api, get } from './api.js';
 import { fmt, h, pct, replace, when } from './dom.js';
 import { showError, showInfo } from './notice.js';
+import { canChange } from './session.js';
 
 /**
  * @typedef {{ id: string, name: string, status: 'active' | 'paused', priority: number, startsAt?: string,
@@ -35,7 +36,7 @@ export function statusButton(c, done) {
 /** @param {Campaign['status']} status */
 export const badge = (status) => h('span', { class: `badge ${status}` }, status);
 
-/** The campaign list: status, budget use, dates, and the pause/resume and edit actions. @param {HTMLElement} main */
+/** The campaign list: status, budget use, dates, and (for admin keys) the pause/resume and edit actions. @param {HTMLElement} main */
 export async function renderCampaigns(main) {
   /** @type {Campaign[]} */
   const campaigns = await get('/campaigns');
@@ -65,8 +66,8 @@ export async function renderCampaigns(main) {
       h(
         'td',
         { class: 'actions' },
-        h('a', { href: `#/campaigns/${encodeURIComponent(c.id)}/edit`, class: 'button' }, 'Edit'),
-        statusButton(c, () => void renderCampaigns(main).catch(showError)),
+        canChange() && h('a', { href: `#/campaigns/${encodeURIComponent(c.id)}/edit`, class: 'button' }, 'Edit'),
+        canChange() && statusButton(c, () => void renderCampaigns(main).catch(showError)),
       ),
     );
   });
@@ -76,7 +77,7 @@ export async function renderCampaigns(main) {
       'div',
       { class: 'toolbar' },
       h('h2', {}, 'Campaigns'),
-      h('a', { href: '#/campaigns/new', class: 'button primary', id: 'new-campaign' }, 'New campaign'),
+      canChange() && h('a', { href: '#/campaigns/new', class: 'button primary', id: 'new-campaign' }, 'New campaign'),
     ),
     campaigns.length === 0
       ? h('p', {}, 'No campaigns yet.')
