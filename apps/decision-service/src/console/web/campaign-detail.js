@@ -167,7 +167,7 @@ export async function renderCampaignDetail(main, id) {
     },
   ];
   if (end && end > start) {
-    const paceAt = (/** @type {number} */ t) => (c.budget.spend * Math.min(1, Math.max(0, t - start))) / (end - start);
+    const paceAt = (/** @type {number} */ t) => c.budget.spend * Math.min(1, Math.max(0, (t - start) / (end - start)));
     const from = Math.min(start, points[0]?.at ?? start);
     burn.push({
       label: 'straight-line pace',
