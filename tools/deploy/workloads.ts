@@ -43,6 +43,8 @@ export function configMap(env: Environment, svc: ServiceSpec): IConfigMap {
       KAFKA_BROKERS: env.kafkaBrokers,
       KAFKA_CLIENT_ID: `offerstream-${svc.name}`,
       REDIS_URL: env.redisUrl,
+      // The ledger and the watermarks must survive a Redis restart: refuse to start against a Redis without AOF.
+      REDIS_REQUIRE_PERSISTENCE: 'true',
       API_KEYS_FILE: `${API_KEYS_DIR}/api-keys`,
       ...(env.credentials ? { KAFKA_SSL: 'true' } : {}),
       ...svc.env,

@@ -2,7 +2,13 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown 
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createKafka, EventProducer, type KafkaEnv, type PartitionMarkStore } from '@offerstream/kafka';
-import { createRedis, RedisPartitionMarks, type RedisClient, type RedisEnv } from '@offerstream/redis';
+import {
+  createRedis,
+  RedisPartitionMarks,
+  requireRedisPersistence,
+  type RedisClient,
+  type RedisEnv,
+} from '@offerstream/redis';
 import type { Logger } from '@offerstream/core';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
@@ -94,6 +100,7 @@ export class InfraModule implements OnApplicationShutdown {
           useFactory: async (health: HealthRegistry) => {
             const redis = createRedis(redisEnv);
             await redis.ping();
+            if (redisEnv.REDIS_REQUIRE_PERSISTENCE) await requireRedisPersistence(redis);
             health.register('redis', async () => {
               await redis.ping();
             });

@@ -18,6 +18,8 @@ export const redisEnvShape = {
   REDIS_PASSWORD: z.string().optional(),
   REDIS_TLS_CA_FILE: z.string().optional(),
   REDIS_COMMAND_TIMEOUT_MS: envField.int(5_000, 10, 600_000),
+  /** Refuse to start unless every Redis master persists with the append-only file (see requireRedisPersistence). */
+  REDIS_REQUIRE_PERSISTENCE: envField.bool(false),
 };
 export type RedisEnv = ReturnType<typeof loadRedisEnv>;
 export type RedisClient = Redis | Cluster;
