@@ -233,6 +233,7 @@ describe('the console in a browser', () => {
       await page.goto(h.url(`/console#/users/${someone.userId}`));
       await page.locator('#user-result').waitFor();
       expect(await page.textContent('#user-result')).toContain(someone.offer!.reasonCodes[0]!);
+      await ui.screenshot('console-user');
       await page.goto(h.url('/console#/models'));
       await page.locator('#consumer-lag tbody tr').nth(2).waitFor();
       await ui.screenshot('console-models');
