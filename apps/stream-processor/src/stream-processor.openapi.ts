@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consentPurpose } from '@offerstream/contracts';
 import type { Neighbour, UserProfile } from '@offerstream/feature-store';
 import { responseSchema, type ApiInfo, type ControllerDoc } from '@offerstream/platform';
 import { FeaturesController } from './features.controller';
@@ -40,6 +41,9 @@ const profile = responseSchema<ProfileBody>()(
     purchased: z.array(z.string()),
     seen: z.array(z.string()),
     segment: z.number().nullable(),
+    consent: z
+      .partialRecord(consentPurpose, z.object({ granted: z.boolean(), at: z.number(), source: z.string() }))
+      .describe('Latest consent choice per purpose (epoch ms and where it was made); never stated: absent'),
   }),
 );
 

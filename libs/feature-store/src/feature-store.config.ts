@@ -36,6 +36,9 @@ const eventWeights = z
     return out;
   });
 
+export const CONSENT_POLICIES = ['opt-in', 'opt-out'] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+
 /** Every tunable of the feature store, as environment variables validated at boot (a bad value names itself). */
 export const featureStoreEnvShape = {
   FS_INTEREST_HALF_LIFE_H: envField.num(168, 0.01, 1e5),
@@ -69,6 +72,11 @@ export const featureStoreEnvShape = {
   FS_NEIGHBOUR_REFRESH_MS: envField.int(2000, 50, 3_600_000),
   FS_ITEM_CACHE_SIZE: envField.int(200_000, 0, 10_000_000),
   FS_ITEM_CACHE_TTL_S: envField.int(60, 0, 86_400),
+  /**
+   * opt-in: a purpose the user never granted counts as refused (GDPR/ePrivacy marketing); opt-out: only an explicit
+   * withdrawal refuses (where the law allows marketing to existing customers until they object).
+   */
+  FS_CONSENT_POLICY: z.enum(CONSENT_POLICIES).default('opt-out'),
 };
 
 export interface FeatureStoreConfig {
@@ -102,6 +110,7 @@ export interface FeatureStoreConfig {
   neighbourRefreshMs: number;
   itemCacheSize: number;
   itemCacheTtlMs: number;
+  consentPolicy: ConsentPolicy;
 }
 
 export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): FeatureStoreConfig {
@@ -137,6 +146,7 @@ export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): Fe
     neighbourRefreshMs: e.FS_NEIGHBOUR_REFRESH_MS,
     itemCacheSize: e.FS_ITEM_CACHE_SIZE,
     itemCacheTtlMs: e.FS_ITEM_CACHE_TTL_S * 1000,
+    consentPolicy: e.FS_CONSENT_POLICY,
   };
 }
 

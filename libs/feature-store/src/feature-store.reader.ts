@@ -1,7 +1,8 @@
+import type { ConsentPurpose } from '@offerstream/contracts';
 import type { RedisClient } from '@offerstream/redis';
 import { RedisKeys } from '@offerstream/redis';
 import { decodeFloat16Vector } from '@offerstream/core';
-import { decodeUserState, type UserState } from './codec/user-state.codec';
+import { decodeUserState, type ConsentRecord, type UserState } from './codec/user-state.codec';
 import { defaultFeatureStoreConfig, priceBandLabel, type FeatureStoreConfig } from './feature-store.config';
 import { decayFactor, forwardDecayToNow } from './rules/decay';
 import { decodeSegmentModel, nearestCentroid, type SegmentModel } from './rules/kmeans';
@@ -30,6 +31,8 @@ export interface UserProfile {
   seen: Set<string>;
   /** Nearest centroid of the latest segmentation, or null before the first run / without a vector. */
   segment: number | null;
+  /** The latest consent choice per purpose; a purpose the user never stated is absent. */
+  consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
 }
 
 export interface ItemMeta {
@@ -210,6 +213,7 @@ export function toUserProfile(
     },
     purchased: new Set(s.purchased),
     seen: new Set(s.history),
+    consent: Object.fromEntries([...s.consent].map(([p, c]) => [p, { ...c }])),
     segment:
       model && s.vector && s.vector.length === model.dims
         ? nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector)))

@@ -1,5 +1,6 @@
 import { BinaryReader, BinaryWriter } from './binary-buffer';
 import { decodeFloat16Vector, encodeFloat16Vector } from '@offerstream/core';
+import { CONSENT_PURPOSES, type ConsentPurpose } from '@offerstream/contracts';
 
 /**
  * Everything the stream processor keeps about one visitor, stored as one compact binary string per user
@@ -27,6 +28,15 @@ export interface UserState {
   rfm: { lastPurchaseAt: number; frequency: number; monetary: number };
   /** Anonymous ids already merged into this profile, so a replayed login event never merges twice. */
   merged: string[];
+  /** The latest consent choice per purpose (absent: never stated). */
+  consent: Map<ConsentPurpose, ConsentRecord>;
+}
+
+export interface ConsentRecord {
+  granted: boolean;
+  /** When the choice was made (the consent event's occurredAt, ms). */
+  at: number;
+  source: string;
 }
 
 export interface SessionState {
@@ -37,7 +47,8 @@ export interface SessionState {
   cart: [itemId: string, quantity: number][];
 }
 
-const FORMAT = 1;
+/** Format 2 appends the consent records; format 1 blobs (written before consent existed) decode with none. */
+const FORMAT = 2;
 
 export function emptyUserState(bands: number, anonymous: boolean): UserState {
   return {
@@ -57,6 +68,7 @@ export function emptyUserState(bands: number, anonymous: boolean): UserState {
     session: { id: '', startedAt: 0, lastActivityAt: 0, items: [], cart: [] },
     rfm: { lastPurchaseAt: 0, frequency: 0, monetary: 0 },
     merged: [],
+    consent: new Map(),
   };
 }
 
@@ -91,6 +103,13 @@ export function encodeUserState(s: UserState): Buffer {
   for (const [item, q] of s.session.cart) w.str(item).uvarint(q);
   w.f64(s.rfm.lastPurchaseAt).uvarint(s.rfm.frequency).f64(s.rfm.monetary);
   writeStrings(w, s.merged);
+  w.uvarint(s.consent.size);
+  for (const [purpose, c] of s.consent) {
+    w.u8(CONSENT_PURPOSES.indexOf(purpose))
+      .u8(c.granted ? 1 : 0)
+      .f64(c.at)
+      .str(c.source);
+  }
   return w.finish();
 }
 
@@ -98,7 +117,7 @@ export function decodeUserState(buf: Buffer): UserState {
   const r = new BinaryReader(buf);
   const version = r.bytes(4).readUInt32LE(0);
   const format = r.u8();
-  if (format !== FORMAT) throw new Error(`unknown user state format ${format}`);
+  if (format !== 1 && format !== FORMAT) throw new Error(`unknown user state format ${format}`);
   const anonymous = r.u8() === 1;
   const watermarks = new Map<number, number>();
   for (let n = r.uvarint(); n > 0; n--) watermarks.set(r.uvarint(), r.uvarint());
@@ -128,6 +147,14 @@ export function decodeUserState(buf: Buffer): UserState {
   for (let n = r.uvarint(); n > 0; n--) session.cart.push([r.str(), r.uvarint()]);
   const rfm = { lastPurchaseAt: r.f64(), frequency: r.uvarint(), monetary: r.f64() };
   const merged = readStrings(r);
+  const consent = new Map<ConsentPurpose, ConsentRecord>();
+  if (format >= 2) {
+    for (let n = r.uvarint(); n > 0; n--) {
+      const purpose = CONSENT_PURPOSES[r.u8()];
+      const record = { granted: r.u8() === 1, at: r.f64(), source: r.str() };
+      if (purpose) consent.set(purpose, record);
+    }
+  }
   return {
     version,
     watermarks,
@@ -145,6 +172,7 @@ export function decodeUserState(buf: Buffer): UserState {
     session,
     rfm,
     merged,
+    consent,
   };
 }
 

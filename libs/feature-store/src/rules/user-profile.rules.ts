@@ -1,6 +1,7 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import type { UserState } from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
+import { applyConsent, mergeConsent } from './consent.rules';
 import { decayFactor } from './decay';
 import { capWeights } from './vector-math';
 
@@ -43,6 +44,12 @@ export function applyUserEvent(
   info: ItemInfoLookup,
   cfg: FeatureStoreConfig,
 ): ApplyOutcome {
+  if (e.type === 'consent') {
+    // A consent change is never out of order: it is kept by its own time, whatever else the user did since.
+    applyConsent(s, e);
+    s.watermarks.set(partition, offset);
+    return { ok: true, touches: [] };
+  }
   const t = Date.parse(e.occurredAt);
   if (s.eventCount > 0 && t < s.updatedAt - cfg.outOfOrderToleranceMs) {
     return {
@@ -151,7 +158,9 @@ export function mergeUserStates(
   anonymousId: string,
   cfg: FeatureStoreConfig,
 ): void {
-  if (target.merged.includes(anonymousId) || anon.eventCount === 0) return;
+  if (target.merged.includes(anonymousId)) return;
+  mergeConsent(target, anon);
+  if (anon.eventCount === 0) return;
   const T = Math.max(target.updatedAt, anon.updatedAt);
   if (target.eventCount > 0) decayStateTo(target, T, cfg);
   else target.updatedAt = T;
