@@ -1,6 +1,7 @@
 import type { TriggerKind } from '@offerstream/contracts';
 import type { UserFeatures } from '../features/feature-source.port';
 import type { Campaign } from './campaign.schema';
+import { consentAllows, consentPurposeOf } from './consent-gate';
 
 export interface EligibilityContext {
   readonly trigger: TriggerKind;
@@ -14,7 +15,7 @@ export function isReturning(user: UserFeatures | undefined): boolean {
   return (user?.rfm?.frequency ?? 0) > 0 || (user?.purchasedItems?.length ?? 0) > 0;
 }
 
-/** Why a campaign does not apply, or undefined when it does. */
+/** Why a campaign does not apply, or undefined when it does. Consent is checked here and nowhere else. */
 export function ineligibility(c: Campaign, ctx: EligibilityContext): string | undefined {
   if (c.status !== 'active') return 'paused';
   const t = ctx.now.getTime();
@@ -27,5 +28,6 @@ export function ineligibility(c: Campaign, ctx: EligibilityContext): string | un
   if (e.segments.length > 0 && (ctx.user?.segment === undefined || !e.segments.includes(ctx.user.segment)))
     return 'segment';
   if (e.customers !== 'any' && (e.customers === 'returning') !== isReturning(ctx.user)) return 'customer_type';
+  if (!consentAllows(ctx.user, consentPurposeOf(ctx.channel))) return 'no_consent';
   return undefined;
 }

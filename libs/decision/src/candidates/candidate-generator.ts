@@ -29,6 +29,8 @@ export interface CandidateQuery {
   /** Items supplied by the caller (e.g. the page's product list); scored like any other source. */
   readonly requested?: readonly string[];
   readonly k: number;
+  /** False when the user refused personalization: no graph candidates for them (popular and requested items only). */
+  readonly personalized?: boolean;
 }
 
 export interface CandidateSet {
@@ -60,7 +62,9 @@ export class CandidateGenerator {
     const seeds = q.seeds.slice(0, 20);
     const [neighbours, gnn, content, trending] = await Promise.all([
       seeds.length > 0 ? this.safe('neighbours', () => this.features.neighbours(seeds, perSource)) : [],
-      this.gnn ? this.safe('gnn', () => (this.gnn as CandidateSource).candidates(q.userId, perSource)) : [],
+      this.gnn && q.personalized !== false
+        ? this.safe('gnn', () => (this.gnn as CandidateSource).candidates(q.userId, perSource))
+        : [],
       seeds.length > 0 ? this.safe('content', () => this.features.contentNeighbours(seeds, perSource)) : [],
       this.safe('trending', () => this.features.trending(perSource)),
     ]);

@@ -1,3 +1,12 @@
+import type { ConsentPurpose } from '@offerstream/contracts';
+
+/** The user's consent as the feature store keeps it, with the policy that reads it (see campaign/consent-gate). */
+export interface ConsentView {
+  readonly policy: 'opt-in' | 'opt-out';
+  /** Latest choice per purpose: true granted, false withdrawn, absent never stated. */
+  readonly granted: Readonly<Partial<Record<ConsentPurpose, boolean>>>;
+}
+
 /**
  * What the decision engine reads about users and items. The feature store implements it; until then (and in
  * tests and benchmarks) an in-memory source does. Every field may be missing: a cold-start user has none of
@@ -17,6 +26,8 @@ export interface UserFeatures {
   readonly recentItems?: readonly string[];
   /** Items bought recently; never offered again right away. */
   readonly purchasedItems?: readonly string[];
+  /** Consent per purpose, read with the profile (no extra round trip); checked by campaign eligibility. */
+  readonly consent?: ConsentView;
 }
 
 export interface ItemFeatures {

@@ -7,7 +7,8 @@ import {
   type UserProfile,
 } from '@offerstream/feature-store';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
-import type { FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
+import { personalizationAllowed } from '../campaign/consent-gate';
+import type { ConsentView, FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
 import { mergeLists } from './in-memory-feature.source';
 
 /**
@@ -26,9 +27,19 @@ export class FeatureStoreAdapter implements FeatureSource {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * The profile with its consent (one read: consent lives in the profile blob). Under opt-in a user the store has
+   * never seen, or whose profile cannot be read, still gets a consent view that grants nothing, so eligibility
+   * refuses marketing instead of deciding as a cold start.
+   */
   async user(userId: string): Promise<UserFeatures | undefined> {
-    const p = await this.reader.getUser(userId);
-    return p ? toUserFeatures(p) : undefined;
+    const policy = this.config?.consentPolicy ?? 'opt-out';
+    if (policy === 'opt-out') {
+      const p = await this.reader.getUser(userId);
+      return p ? toUserFeatures(p, policy) : undefined;
+    }
+    const p = await this.reader.getUser(userId).catch(() => null);
+    return p ? toUserFeatures(p, policy) : { userId, consent: { policy, granted: {} } };
   }
 
   async items(itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
@@ -86,8 +97,16 @@ export class FeatureStoreAdapter implements FeatureSource {
   }
 }
 
-/** Affinities are decayed masses of any size; the engine wants [0, 1], so they are scaled by the largest. */
-export function toUserFeatures(p: UserProfile): UserFeatures {
+/**
+ * Affinities are decayed masses of any size; the engine wants [0, 1], so they are scaled by the largest. A user who
+ * refused personalization gets only their consent: no history, interests or segment reach the decision.
+ */
+export function toUserFeatures(p: UserProfile, policy: ConsentView['policy'] = 'opt-out'): UserFeatures {
+  const granted: Partial<Record<keyof UserProfile['consent'], boolean>> = {};
+  for (const [purpose, c] of Object.entries(p.consent)) granted[purpose as keyof UserProfile['consent']] = c.granted;
+  const consent: ConsentView = { policy, granted };
+  const bare: UserFeatures = { userId: p.userId, consent };
+  if (!personalizationAllowed(bare)) return bare;
   const positive = Object.values(p.categories).filter((v) => v > 0);
   const max = positive.length > 0 ? Math.max(...positive) : 0;
   const categoryAffinity: Record<string, number> = {};
@@ -103,6 +122,7 @@ export function toUserFeatures(p: UserProfile): UserFeatures {
     ...priceBand(p.priceBands),
     recentItems: p.recentItems.slice(0, 20),
     purchasedItems: [...p.purchased],
+    consent,
   };
 }
 

@@ -1,5 +1,6 @@
 import { NlpSignalReader } from '@offerstream/nlp';
 import type { RedisClient } from '@offerstream/redis';
+import { personalizationAllowed } from '../campaign/consent-gate';
 import type { FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
 
 /** The intent categories a user's features carry: the strongest ones are what a trigger can act on. */
@@ -30,7 +31,8 @@ export class NlpSignalSource implements FeatureSource {
       this.inner.user(userId),
       this.reader.intentScores(userId, this.now(), INTENT_CATEGORIES),
     ]);
-    if (!scores) return u;
+    // Intent is personal data too: a user who refused personalization decides without it.
+    if (!scores || !personalizationAllowed(u)) return u;
     const intent: Record<string, number> = {};
     for (const { category, score } of scores.intents) intent[category] = Math.min(1, Math.max(0, score));
     return { ...(u ?? { userId }), intent };

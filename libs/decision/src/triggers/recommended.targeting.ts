@@ -1,3 +1,4 @@
+import { personalizationAllowed } from '../campaign/consent-gate';
 import type { Candidate } from '../candidates/candidate-generator';
 import type { ItemFeatures } from '../features/feature-source.port';
 import {
@@ -37,6 +38,7 @@ export async function recommendedTargeting(ctx: TargetingContext): Promise<Score
     // What the trigger is about (the viewed product) is itself a candidate, except after buying it.
     requested: [...(req.requested ?? []), ...(afterPurchase ? [] : seedIds)],
     k: ctx.settings.candidateCount,
+    personalized: personalizationAllowed(user),
   });
   if (set.candidates.length === 0) return undefined;
   const feats = await ctx.items(set.candidates.map((c) => c.itemId));
