@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
+import { createRedis, loadRedisEnv, RedisKeys, type RedisClient } from '@offerstream/redis';
 import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
 import { CampaignStore } from '../campaign/campaign.store';
 import { CartAbandonTrigger } from '../triggers/cart-abandon.trigger';
@@ -108,6 +108,38 @@ describe('guardrails in real Redis with separate clients', () => {
     // An expire outcome arriving after the sweep released the offer changes nothing.
     expect(await a.settleBudget(c.id, 'w1', 'expire', t0 + 3_000)).toBe('already_settled');
     expect((await a.ledger(c.id)).releasedCount).toBe(2);
+  });
+
+  // Found by budget-ledger.property.int-spec.ts: Lua's -0 reached HINCRBY as "-0" and failed the scripts half-way.
+  it('releases a free offer (a recommendation) by outcome and by window without a script error', async () => {
+    const [a] = stores();
+    const c = make({ budget: { spend: 10, count: 10 } });
+    const t0 = Date.now();
+    expect(await a.reserveBudget(c, 0, 'free-dismissed', t0 + 60_000)).toBe('reserved');
+    expect(await a.reserveBudget(c, 0, 'free-unused', t0)).toBe('reserved');
+    expect(await a.settleBudget(c.id, 'free-dismissed', 'dismiss', t0)).toBe('released');
+    expect(await a.releaseDue(c.id, t0 + 1)).toBe(1);
+    expect(await a.ledger(c.id)).toMatchObject({
+      spend: 0,
+      count: 0,
+      made: 2,
+      releasedCount: 2,
+      windowReleasedCount: 1,
+    });
+  });
+
+  // Found by budget-ledger.property.int-spec.ts: the outbox was scored by the decision's clock, which the sweeper
+  // (comparing with Date.now()) would publish at once when in the past and never when in the future.
+  it('orders the outbox by the wall clock even when the decision ran on another clock', async () => {
+    const [a] = stores();
+    const c = make({ budget: { spend: 10, count: 10 } });
+    const simulated = Date.UTC(2031, 0, 1);
+    const before = Date.now();
+    const record = { json: '{}', ttlSeconds: 60 };
+    expect(await a.reserveBudget(c, 1, 'sim', simulated + 60_000, record, simulated)).toBe('reserved');
+    const score = Number(await clients[0]!.zscore(RedisKeys.campaign.budgetOutbox(c.id), 'sim'));
+    expect(score).toBeGreaterThanOrEqual(before);
+    expect(score).toBeLessThanOrEqual(Date.now());
   });
 
   it('applies a budget cut or a pause made through one instance to the next reservation of every other', async () => {

@@ -14,7 +14,9 @@ for _, offer in ipairs(due) do
   if state == 'R' then
     cents = tonumber(cents)
     redis.call('HSET', KEYS[2], offer, 'X|' .. cents)
-    redis.call('HINCRBY', KEYS[1], 'spentCents', -cents)
+    -- 0 - cents, not -cents: for a free offer (a recommendation) Lua's -0 reaches Redis as "-0", which HINCRBY
+    -- refuses, failing the script half-way through its writes.
+    redis.call('HINCRBY', KEYS[1], 'spentCents', 0 - cents)
     redis.call('HINCRBY', KEYS[1], 'count', -1)
     redis.call('HINCRBY', KEYS[1], 'releasedCents', cents)
     redis.call('HINCRBY', KEYS[1], 'releasedCount', 1)

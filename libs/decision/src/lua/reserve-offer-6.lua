@@ -10,7 +10,9 @@
 -- KEYS[1] budget hash (spentCents, count, made, ...), KEYS[2] per-offer reservations hash, KEYS[3] release schedule
 -- zset, KEYS[4] limits hash, KEYS[5] the offer's record, KEYS[6] outbox zset (recorded, not yet acknowledged)
 -- ARGV[1] cost in cents, ARGV[2] spend limit in cents, ARGV[3] count limit (both used only without KEYS[4]),
--- ARGV[4] offer id, ARGV[5] release at ms, ARGV[6] now ms, ARGV[7] record JSON ('' = reserve only), ARGV[8] record TTL s
+-- ARGV[4] offer id, ARGV[5] release at ms, ARGV[6] now ms (the decision's clock: campaign end), ARGV[7] record JSON
+-- ('' = reserve only), ARGV[8] record TTL s, ARGV[9] wall clock ms (outbox order: the sweeper compares it with its own
+-- clock, so a decision taken on another clock, a replay's or a simulation's, is neither swept at once nor never)
 -- Returns 1 reserved, 0 spend exhausted, -1 count exhausted, -2 this offer id already holds a reservation,
 -- -3 campaign paused, -4 campaign ended
 local limits = redis.call('HMGET', KEYS[4], 'spendCents', 'count', 'status', 'endsAtMs')
@@ -31,6 +33,6 @@ redis.call('HINCRBY', KEYS[1], 'made', 1)
 redis.call('ZADD', KEYS[3], tonumber(ARGV[5]), ARGV[4])
 if ARGV[7] ~= '' then
   redis.call('SET', KEYS[5], ARGV[7], 'EX', tonumber(ARGV[8]))
-  redis.call('ZADD', KEYS[6], tonumber(ARGV[6]), ARGV[4])
+  redis.call('ZADD', KEYS[6], tonumber(ARGV[9] or ARGV[6]), ARGV[4])
 end
 return 1
