@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, dlqTopicName, type DecisionRecord, type Offer } from '@offerstream/contracts';
-import { kcatConsumeAll, kcatProduce, KAFKA_BROKERS, serviceHarness, waitFor } from '@offerstream/testing';
+import {
+  authFetch,
+  freePort,
+  kcatConsumeAll,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  serviceHarness,
+  waitFor,
+} from '@offerstream/testing';
 import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
 
 const outcome = (userId: string, payload: Record<string, unknown>) => ({
@@ -94,6 +103,51 @@ describe('the offer ledger of a running decision-service, against real Kafka and
     });
     expect(real.budget).toMatchObject({ offersMade: 1, openOffers: 0 });
     expect((await report('other')).budget).toMatchObject({ offersMade: 0, redeemedOffers: 0 });
+  });
+
+  it('applies a pause and a budget cut made on one instance to the very next offer of another', async () => {
+    await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    // Instance b polls campaigns every 10 minutes: all it knows is what it loaded at boot.
+    await h.start();
+    await campaign('live', 'live');
+    const portB = await freePort();
+    const b = await ServiceProcess.startReady(
+      'decision-service',
+      { ...h.ctx.env, PORT: String(portB), CAMPAIGN_POLL_MS: '600000' },
+      portB,
+      90_000,
+    );
+    try {
+      const decideOnB = async (userId: string): Promise<DecisionBody> => {
+        const res = await authFetch(`http://127.0.0.1:${portB}/decisions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            userId,
+            placement: 'home',
+            channel: 'live',
+            items: [{ itemId: 'sku-1', price: 100 }],
+          }),
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as DecisionBody;
+      };
+      expect((await decideOnB('live-1')).kind).toBe('offer');
+      const paused = await h.fetch('/campaigns/live/pause', { method: 'PUT' });
+      expect(paused.status).toBe(200);
+      expect(await decideOnB('live-2')).toMatchObject({ kind: 'no_offer', reason: 'budget_paused' });
+      await h.fetch('/campaigns/live/resume', { method: 'PUT' });
+      expect((await decideOnB('live-3')).kind).toBe('offer');
+      const cut = await h.fetch('/campaigns/live', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ budget: { spend: 1 } }),
+      });
+      expect(cut.status).toBe(200);
+      expect(await decideOnB('live-4')).toMatchObject({ kind: 'no_offer', reason: 'budget_spend_exhausted' });
+    } finally {
+      await b.stop('SIGKILL');
+    }
   });
 
   it('publishes an HTTP offer whose process was killed before Kafka acknowledged it, from the outbox', async () => {
