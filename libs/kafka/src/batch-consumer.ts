@@ -266,8 +266,10 @@ export class BatchConsumer<S extends z.ZodType> {
     try {
       return toDead(await this.withRetry(() => this.opts.handler(events, ctx), ctx));
     } catch (e) {
-      if (failureKind(e) === 'retriable' || events.length === 1) {
-        if (events.length === 1 && failureKind(e) !== 'retriable') return [this.deadOf(events[0], ctx, e)];
+      // Only what is known to be the event's fault is dead-lettered: fatal errors, and unknown ones after their
+      // attempts (UnhandledError). A raw unknown error here means the consumer is stopping: the batch comes again.
+      if (failureKind(e) !== 'fatal' || events.length === 1) {
+        if (events.length === 1 && failureKind(e) === 'fatal') return [this.deadOf(events[0], ctx, e)];
         throw e;
       }
       this.log.warn('batch failed with a non-retriable error; isolating the poison event', { error: e });
@@ -276,7 +278,7 @@ export class BatchConsumer<S extends z.ZodType> {
         try {
           dead.push(...toDead(await this.withRetry(() => this.opts.handler([event], ctx), ctx)));
         } catch (inner) {
-          if (failureKind(inner) === 'retriable') throw inner;
+          if (failureKind(inner) !== 'fatal') throw inner;
           dead.push(this.deadOf(event, ctx, inner));
         }
       }
