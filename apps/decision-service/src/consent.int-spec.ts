@@ -86,7 +86,7 @@ describe('consent from the clickstream to the decision, against real Kafka and R
     await kcatProduce(
       KAFKA_BROKERS,
       ctx.topicPrefix + TOPICS.clickstream.name,
-      events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+      events.map((e) => ({ key: e.userId ?? '', value: JSON.stringify(e) })),
     );
     await new Promise((r) => setTimeout(r, 5));
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [
