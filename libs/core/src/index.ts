@@ -8,3 +8,4 @@ export * from './periodic-task';
 export * from './float16';
 export * from './csv';
 export * from './command-line';
+export * from './fuzz-runs';
