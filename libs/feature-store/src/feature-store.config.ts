@@ -77,6 +77,8 @@ export const featureStoreEnvShape = {
    * withdrawal refuses (where the law allows marketing to existing customers until they object).
    */
   FS_CONSENT_POLICY: z.enum(CONSENT_POLICIES).default('opt-out'),
+  /** How long an erased user's late events are dropped: longer than any topic's retention plus consumer lag. */
+  FS_ERASURE_TOMBSTONE_DAYS: envField.num(30, 1, 3650),
 };
 
 export interface FeatureStoreConfig {
@@ -111,6 +113,7 @@ export interface FeatureStoreConfig {
   itemCacheSize: number;
   itemCacheTtlMs: number;
   consentPolicy: ConsentPolicy;
+  erasureTombstoneTtlMs: number;
 }
 
 export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): FeatureStoreConfig {
@@ -147,6 +150,7 @@ export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): Fe
     itemCacheSize: e.FS_ITEM_CACHE_SIZE,
     itemCacheTtlMs: e.FS_ITEM_CACHE_TTL_S * 1000,
     consentPolicy: e.FS_CONSENT_POLICY,
+    erasureTombstoneTtlMs: Math.round(e.FS_ERASURE_TOMBSTONE_DAYS * DAY_MS),
   };
 }
 

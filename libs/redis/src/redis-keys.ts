@@ -25,6 +25,11 @@ export const RedisKeys = {
     intent: (user: string) => `u:${tag(user)}:intent`,
     /** NLP worker: sentiment of the user's latest reviews, newest first (list, bounded). */
     reviewSentiment: (user: string) => `u:${tag(user)}:revsent`,
+    /**
+     * Erasure tombstone (erased-at ms, with a TTL): in the user's slot, so every per-user write script can refuse
+     * late events of an erased user in the same atomic step.
+     */
+    erased: (user: string) => `u:${tag(user)}:erased`,
   },
   /** SCAN pattern over the state blobs of all users (the segment job samples users with it). */
   userProfilePattern: () => 'u:{*}:profile',

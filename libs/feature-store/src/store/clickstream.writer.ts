@@ -40,6 +40,8 @@ export interface BatchStats {
   rejected: Rejection[];
   users: number;
   casRetries: number;
+  /** Users whose events were dropped because the user was erased (tombstone). */
+  erased: number;
 }
 
 const MAX_CAS_ATTEMPTS = 8;
@@ -90,7 +92,7 @@ export class ClickstreamWriter {
     events: readonly PartitionEvent[],
     beforeWrite?: BeforeWrite,
   ): Promise<BatchStats> {
-    const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0 };
+    const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0, erased: 0 };
     const byUser = new Map<string, UserWork>();
     const itemIds = new Set<string>();
     const merges = new Map<string, string>();
@@ -226,7 +228,11 @@ export class ClickstreamWriter {
       }
       const ok = await this.cas(pending.map((i) => ({ key: users[i]?.key ?? '', c: computed[i] as Computed })));
       const lost: number[] = [];
-      pending.forEach((i, j) => (ok[j] ? (done[i] = computed[i]) : lost.push(i)));
+      pending.forEach((i, j) => {
+        if (ok[j] === 'written') done[i] = computed[i];
+        else if (ok[j] === 'lost') lost.push(i);
+        else stats.erased++; // dropped: no merge follow-ups for a forgotten user
+      });
       if (lost.length === 0) break;
       stats.casRetries += lost.length;
       const blobs = await this.readBlobs(lost.map((i) => users[i]?.key ?? ''));
@@ -263,7 +269,7 @@ export class ClickstreamWriter {
     return (await Promise.all(calls)).flat();
   }
 
-  private async cas(writes: readonly { key: string; c: Computed }[]): Promise<boolean[]> {
+  private async cas(writes: readonly { key: string; c: Computed }[]): Promise<('written' | 'lost' | 'erased')[]> {
     const chunk = keyGroupsPerCall(this.redis, USERS_PER_CALL);
     const calls: Promise<number[]>[] = [];
     for (let i = 0; i < writes.length; i += chunk) {
@@ -275,7 +281,7 @@ export class ClickstreamWriter {
         runLua<number[]>(
           this.redis,
           'putUserStates',
-          part.map((w) => RedisKeys.user.profile(w.key)),
+          part.flatMap((w) => [RedisKeys.user.profile(w.key), RedisKeys.user.erased(w.key)]),
           args,
         ),
       );
@@ -283,7 +289,31 @@ export class ClickstreamWriter {
     const results = await Promise.all(calls).catch((e: unknown) => {
       throw new TransientError('REDIS_WRITE_FAILED', 'could not write user state', e, { users: writes.length });
     });
-    return results.flat().map((r) => r === 1);
+    return results.flat().map((r) => (r === 1 ? 'written' : r === 2 ? 'erased' : 'lost'));
+  }
+
+  /**
+   * Forgets a user (GDPR Art. 17): the state blob and segment go, a tombstone (TTL) makes the compare-and-set drop
+   * the user's late events, and the anonymous ids merged into the profile (or named by the request) lose their
+   * alias and their own profile and get a tombstone too. Idempotent. Returns the number of keys removed.
+   */
+  async eraseUser(userId: string, tombstoneTtlMs: number, anonymousIds: readonly string[] = []): Promise<number> {
+    const blob = await this.redis.getBuffer(RedisKeys.user.profile(userId));
+    const merged = blob ? decodeUserState(blob).merged : [];
+    const now = Date.now();
+    const erase = (id: string): Promise<number> =>
+      runLua<number>(
+        this.redis,
+        'eraseUser',
+        [RedisKeys.user.profile(id), RedisKeys.user.segment(id), RedisKeys.user.erased(id)],
+        [now, tombstoneTtlMs],
+      );
+    const anons = [...new Set([...merged, ...anonymousIds])].filter((a) => a !== userId);
+    const counts = await Promise.all([
+      erase(userId),
+      ...anons.map(async (a) => (await erase(a)) + (await this.redis.del(RedisKeys.alias(a)))),
+    ]);
+    return counts.reduce((a, b) => a + b, 0);
   }
 }
 
