@@ -79,10 +79,24 @@ export class NlpSignalStore {
       RedisKeys.user.nlpWatermark(userId),
       RedisKeys.user.intent(userId),
       RedisKeys.user.reviewSentiment(userId),
+      RedisKeys.user.erased(userId),
     ];
     const s = this.settings;
     const args = [wmField, s.intentHalfLifeMs, s.maxIntents, s.maxUserReviews, JSON.stringify(entries)];
     return this.run('applyUserSignals', keys, args, { userId });
+  }
+
+  /**
+   * Forgets a user's NLP signals (intent, review sentiments, their watermarks). Late events are dropped by the
+   * tombstone the feature store writes in the same slot. Idempotent; returns the number of keys removed. Static: the
+   * erasure runs where no NLP writer settings exist (the decision service), and needs none.
+   */
+  static async eraseUser(redis: RedisClient, userId: string): Promise<number> {
+    return redis.del(
+      RedisKeys.user.nlpWatermark(userId),
+      RedisKeys.user.intent(userId),
+      RedisKeys.user.reviewSentiment(userId),
+    );
   }
 
   private async run(

@@ -1,11 +1,13 @@
 -- Applies one user's search intents and review sentiments, effectively once per (topic:partition, offset).
 -- KEYS[1] watermark hash (field per topic:partition, plus intentAt = time the intent scores are held at and
 -- intentHalfLifeMs = the half-life they decay with, which NlpSignalReader applies from intentAt to the read time),
--- KEYS[2] intent zset (category -> decayed score), KEYS[3] review-sentiment list (newest first); one hash tag.
+-- KEYS[2] intent zset (category -> decayed score), KEYS[3] review-sentiment list (newest first), KEYS[4] the user's
+-- erasure tombstone (a late event of an erased user is dropped: returns 0); one hash tag.
 -- ARGV: wmField, halfLifeMs, maxIntents, maxReviews, entries JSON
 -- [{o=offset, t=event time ms, c={{category, probability}}, r=review record JSON}] in offset order.
 -- Decay follows sentiment-aggregate.ts addDecayed: held scores move forward to a newer event's time; an older
 -- event's contribution is decayed back to the held time instead.
+if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
 local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 local halfLife = tonumber(ARGV[2])
 local maxIntents = tonumber(ARGV[3])
