@@ -24,8 +24,12 @@ export class InteractionLog {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
-  /** Appends entries of one partition (offset order); returns how many were new. Durable on return. */
+  /**
+   * Appends entries of one partition (offset order); returns how many were new. Durable on return. Entries of
+   * erased users (a tombstone in the user's slot) are dropped: a late event never brings a forgotten user back.
+   */
   async append(partition: number, entries: readonly LoggedInteraction[]): Promise<number> {
+    entries = await this.withoutErased(entries);
     if (entries.length === 0) return 0;
     const args: (string | number)[] = [this.maxLenPerPartition];
     for (const e of entries) args.push(String(e.offset + 1), encodeInteraction(e.record));
@@ -36,6 +40,44 @@ export class InteractionLog {
       args,
     );
     return entries.filter((e) => e.offset + 1 > before).length;
+  }
+
+  /**
+   * Forgets a user's interactions: every log entry of the user (or of the anonymous ids named) is deleted. The graph
+   * an instance already holds in memory keeps them until it is rebuilt from the log (restart or the next training
+   * from the log), and a published model keeps the user's embedding until the next publish. Returns entries deleted.
+   * Static: the erasure runs where no log writer settings exist (the decision service), and needs none.
+   */
+  static async eraseUser(
+    redis: RedisClient,
+    topic: string,
+    partitions: number,
+    userIds: readonly string[],
+    batch = 10_000,
+  ): Promise<number> {
+    const who = new Set(userIds);
+    let deleted = 0;
+    for (let p = 0; p < partitions; p++) {
+      const key = RedisKeys.gnn.interactionLog(topic, p);
+      let from = '-';
+      for (;;) {
+        const rows = await redis.xrange(key, from, '+', 'COUNT', batch);
+        const ids = rows.filter(([, f]) => who.has(decodeInteraction(f[1] ?? '')?.user ?? '')).map(([id]) => id);
+        if (ids.length > 0) deleted += await redis.xdel(key, ...ids);
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < batch) break;
+        from = `(${last[0]}`;
+      }
+    }
+    return deleted;
+  }
+
+  private async withoutErased(entries: readonly LoggedInteraction[]): Promise<readonly LoggedInteraction[]> {
+    const users = [...new Set(entries.map((e) => e.record.user))];
+    if (users.length === 0) return entries;
+    const erased = await Promise.all(users.map((u) => this.redis.exists(RedisKeys.user.erased(u))));
+    const gone = new Set(users.filter((_, i) => erased[i] === 1));
+    return gone.size === 0 ? entries : entries.filter((e) => !gone.has(e.record.user));
   }
 
   /** Reads what was appended to the partitions since the last call (from the start on the first one). */
