@@ -45,3 +45,6 @@ export * from './features/nlp-signal.source';
 export * from './reporting/campaign-series';
 export * from './reporting/offer-activity.store';
 export * from './reporting/user-decisions.reader';
+export * from './campaign/consent-gate';
+export * from './privacy/decision-user.eraser';
+export * from './privacy/user-erasure';
