@@ -21,6 +21,9 @@ import { DecisionConsumers } from './decision.consumers';
 import { decisionProviders } from './decision.providers';
 import { DecisionService } from './decision.service';
 import { DecisionsController } from './decisions.controller';
+import { UserErasureConsumer } from './user-erasure.consumer';
+import { userErasureProviders } from './user-erasure.providers';
+import { UsersController } from './users.controller';
 
 @Module({})
 export class DecisionServiceModule {
@@ -40,11 +43,14 @@ export class DecisionServiceModule {
         ConsoleInsightsController,
         UserLookupController,
         ModelStatusController,
+        UsersController,
       ],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },
         ...decisionProviders,
         ...consoleProviders,
+        ...userErasureProviders,
+        UserErasureConsumer,
         ConsumerLagReader,
         CampaignSeriesSampler,
         DecisionLifecycle,

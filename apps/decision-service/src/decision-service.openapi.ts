@@ -7,6 +7,7 @@ import {
   httpDecisionBody,
   type CampaignReport,
   type Decision,
+  type ErasureReport,
   type GroupFigures,
 } from '@offerstream/decision';
 import { responseSchema, type ApiInfo, type ControllerDoc } from '@offerstream/platform';
@@ -14,6 +15,7 @@ import type { Interval, PolicyEvaluation } from '@offerstream/uplift';
 import { CampaignsController } from './campaigns.controller';
 import { CONSOLE_API } from './console/console.openapi';
 import { DecisionsController } from './decisions.controller';
+import { erasureRequest, UsersController } from './users.controller';
 
 export const DECISION_SERVICE_API_INFO: ApiInfo = {
   title: 'OfferStream decision-service',
@@ -93,6 +95,16 @@ const campaignReport = responseSchema<CampaignReport>()(
 );
 
 const campaignId = z.string().min(1).max(64).describe('Campaign id');
+const erasureReport = responseSchema<ErasureReport & { requestId: string }>()(
+  z.object({
+    userId: z.string(),
+    requestId: z.string(),
+    erasedAt: z.string().describe('ISO-8601'),
+    removed: z
+      .object({ featureStore: z.number(), nlp: z.number(), decision: z.number(), gnn: z.number() })
+      .describe('Keys and entries removed per owner; all 0 on a repeated request'),
+  }),
+);
 const notFound = { 404: 'No campaign with this id' };
 
 export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
@@ -144,6 +156,21 @@ export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
         params: { id: campaignId },
         response: campaignReport,
         errors: notFound,
+      },
+    },
+  },
+  {
+    controller: UsersController,
+    operations: {
+      erase: {
+        summary: 'Forget a user (GDPR Art. 17): every per-user key removed, late events dropped (admin, audited)',
+        description:
+          'The body is optional. Writes the request to the user-erasures topic, then erases at once and answers what ' +
+          'each store removed. ' +
+          'Idempotent: a repeat answers 200 and removes nothing more. What stays in Kafka retention: docs/security.md.',
+        params: { id: z.string().min(1).max(128).describe('User id') },
+        body: erasureRequest,
+        response: erasureReport,
       },
     },
   },

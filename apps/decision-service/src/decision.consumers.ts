@@ -4,11 +4,13 @@ import { OfferStreamError, type Logger } from '@offerstream/core';
 import {
   CampaignLearning,
   ClickstreamTriggers,
+  erasedUsers,
   offerRequestTrigger,
   type DecisionRequest,
 } from '@offerstream/decision';
 import { BatchConsumer, type ConsumedEvent } from '@offerstream/kafka';
-import { CONSUMER_INFRA, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream/platform';
+import { CONSUMER_INFRA, REDIS, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream/platform';
+import type { RedisClient } from '@offerstream/redis';
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_CONFIG } from './decision-service.tokens';
 import { DecisionService } from './decision.service';
@@ -40,6 +42,7 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
     @Inject(DecisionService) decisions: DecisionService,
     @Inject(ClickstreamTriggers) private readonly triggers: ClickstreamTriggers,
     @Inject(CampaignLearning) learning: CampaignLearning,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {
     const s = config.service;
     const common = { ...infra, logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
@@ -80,10 +83,18 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
     ];
   }
 
-  /** A user's events keep their order (carts depend on it); different users are handled at once. */
+  /**
+   * A user's events keep their order (carts depend on it); different users are handled at once. Late events of an
+   * erased user are dropped (one tombstone read per batch), so they rebuild no cart, browse count or claim.
+   */
   private async clickstreamRequests(events: ConsumedEvent<ClickstreamEvent>[]): Promise<DecisionRequest[]> {
     const byUser = new Map<string, ClickstreamEvent[]>();
+    const erased = await erasedUsers(
+      this.redis,
+      events.map(({ event }) => event.userId ?? event.anonymousId ?? ''),
+    );
     for (const { event } of events) {
+      if (erased.has(event.userId ?? event.anonymousId ?? '')) continue;
       const key = event.userId ?? event.anonymousId ?? '';
       const list = byUser.get(key) ?? [];
       list.push(event);

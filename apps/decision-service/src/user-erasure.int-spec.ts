@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { TOPICS } from '@offerstream/contracts';
+import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
+import { NlpSignalStore } from '@offerstream/nlp';
+import { InteractionLog } from '@offerstream/recsys';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import {
+  authFetch,
+  freePort,
+  isolatedEnv,
+  kcatConsumeAll,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  testAuthEnv,
+  waitFor,
+  waitHttpOk,
+  type IsolatedEnv,
+} from '@offerstream/testing';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+
+const VICTIM = 'victim-7f3a';
+const DEVICE = 'device-of-7f3a';
+const KEEPER = 'keeper-21bc';
+
+const event = (type: string, ids: { userId?: string; anonymousId?: string }, payload: Record<string, unknown>) => ({
+  eventId: randomUUID(),
+  schemaVersion: '1.0',
+  occurredAt: new Date().toISOString(),
+  producer: 'int-test',
+  ...ids,
+  type,
+  payload,
+});
+
+/**
+ * Everything under the test's key prefix that names or holds `needle`, by key name or by content (strings, hash
+ * fields and values, list, set and sorted-set members, stream entries): what an auditor would enumerate.
+ */
+async function keysHolding(redis: RedisClient, prefix: string, needle: string): Promise<string[]> {
+  const node = redis as Redis;
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    for (const full of keys) {
+      const key = full.slice(prefix.length);
+      const type = await redis.type(key);
+      let text = '';
+      if (type === 'string') text = (await redis.getBuffer(key))?.toString('latin1') ?? '';
+      else if (type === 'hash') text = JSON.stringify(await redis.hgetall(key));
+      else if (type === 'list') text = JSON.stringify(await redis.lrange(key, 0, -1));
+      else if (type === 'set') text = JSON.stringify(await redis.smembers(key));
+      else if (type === 'zset') text = JSON.stringify(await redis.zrange(key, 0, -1));
+      else if (type === 'stream') text = JSON.stringify(await redis.xrange(key, '-', '+'));
+      if (key.includes(needle) || text.includes(needle)) found.push(key);
+    }
+  } while (cursor !== '0');
+  return found.sort();
+}
+
+/** Erasure end to end: state built by the real services and writers, DELETE /users/:id, then Redis enumerated. */
+describe('user erasure against real Kafka and Redis', () => {
+  let ctx: IsolatedEnv;
+  let prefix = '';
+  const procs: ServiceProcess[] = [];
+  let port = 0;
+  const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
+  const clickstream = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
+  const reader = (): FeatureStoreReader => new FeatureStoreReader(ctx.redis, loadFeatureStoreConfig({}));
+  const erase = (who: 'admin' | 'reader', body?: unknown): Promise<Response> =>
+    authFetch(
+      url(`/users/${VICTIM}`),
+      {
+        method: 'DELETE',
+        ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+      },
+      who,
+    );
+
+  beforeAll(async () => {
+    ctx = await isolatedEnv({ ...testAuthEnv(), ...GREEDY_SERVICE_ENV, JOBS_ENABLED: 'false', CART_IDLE_MS: '600000' });
+    prefix = String(ctx.env['REDIS_KEY_PREFIX']);
+    await publishProfitModel(ctx.redis, OFFERS_PAY);
+    const spPort = await freePort();
+    port = await freePort();
+    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
+    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
+    await Promise.all(
+      [spPort, port].map((p, i) =>
+        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
+          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
+        }),
+      ),
+    );
+    const created = await authFetch(url('/campaigns'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'erasure',
+        name: 'erasure',
+        budget: { spend: 10_000, count: 10_000 },
+        holdoutShare: 0,
+        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+        caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 700));
+
+    // Both users get the same state everywhere: profile (with a merged device), session, cart, browse counts,
+    // decisions and offers, campaign membership, learning entries, NLP signals and GNN interactions.
+    const lines = [
+      event('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
+      ...[VICTIM, KEEPER].flatMap((u) => [
+        event('product_view', { userId: u, ...(u === VICTIM ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
+        event('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
+        event('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
+      ]),
+    ];
+    await kcatProduce(
+      KAFKA_BROKERS,
+      clickstream(),
+      lines.map((e) => ({ key: e.userId ?? e.anonymousId ?? '', value: JSON.stringify(e) })),
+    );
+    const nlp = new NlpSignalStore(ctx.redis, {
+      priorMean: 0.5,
+      priorWeight: 5,
+      maxNegativeTerms: 10,
+      intentHalfLifeMs: 3_600_000,
+      maxIntents: 10,
+      maxUserReviews: 10,
+    });
+    const log = new InteractionLog(ctx.redis, clickstream(), 1000);
+    for (const [i, u] of [VICTIM, KEEPER].entries()) {
+      await nlp.applyUserSignals(u, `${clickstream()}:0`, [{ o: String(i), t: Date.now(), c: [['shoes', 0.8]] }]);
+      await log.append(0, [{ offset: 10 + i, record: { user: u, items: ['sku-1'], weight: 1, ts: 1 } }]);
+      const d = await authFetch(url('/decisions'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          userId: u,
+          placement: 'home',
+          requestId: randomUUID(),
+          items: [{ itemId: 'sku-1', price: 100 }],
+        }),
+      });
+      expect(d.status).toBe(200);
+      expect(((await d.json()) as { kind: string }).kind).toBe('offer');
+    }
+    await waitFor(
+      async () => {
+        const [v, k] = await Promise.all([reader().getUser(VICTIM), reader().getUser(KEEPER)]);
+        const carts = await ctx.redis.hlen(RedisKeys.decision.pendingCartItems());
+        return (v?.session.cart.length === 1 && k?.session.cart.length === 1 && carts === 2) || undefined;
+      },
+      { what: 'both services to have applied the clickstream', timeoutMs: 60_000 },
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    await ctx?.close();
+  });
+
+  it('is refused without the admin role', async () => {
+    expect((await erase('reader')).status).toBe(403);
+    expect(await reader().getUser(VICTIM)).not.toBeNull();
+  });
+
+  it('leaves nothing of the user in Redis but the tombstone and the budget ledger, and keeps everyone else', async () => {
+    // What the user left before: in every library's keys.
+    const before = await keysHolding(ctx.redis, prefix, VICTIM);
+    expect(before.length).toBeGreaterThanOrEqual(8);
+
+    const res = await erase('admin', { requestId: 'dsr-1', anonymousIds: [DEVICE] });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { requestId: string; removed: Record<string, number> };
+    expect(report.requestId).toBe('dsr-1');
+    for (const owner of ['featureStore', 'nlp', 'decision', 'gnn']) expect(report.removed[owner]).toBeGreaterThan(0);
+
+    const left = await keysHolding(ctx.redis, prefix, VICTIM);
+    // The tombstone names the user by design (it must sit in the user's slot); budget offer records are the
+    // financial record of offers made and expire with the offer (docs/security.md, Erasure).
+    const allowed = (k: string): boolean => k === RedisKeys.user.erased(VICTIM) || /^c:\{budget:[^}]*\}:offer:/.test(k);
+    expect(left.filter((k) => !allowed(k))).toEqual([]);
+    expect(await keysHolding(ctx.redis, prefix, DEVICE)).toEqual([RedisKeys.user.erased(DEVICE)]);
+    expect(await ctx.redis.pttl(RedisKeys.user.erased(VICTIM))).toBeGreaterThan(0);
+
+    // The bystander keeps every piece of state.
+    expect((await keysHolding(ctx.redis, prefix, KEEPER)).length).toBeGreaterThanOrEqual(before.length - 2);
+    expect((await reader().getUser(KEEPER))?.session.cart).toHaveLength(1);
+
+    // The request is on the erasure topic for every other consumer of it.
+    const onTopic = await waitFor(async () => {
+      const r = await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.userErasures.name);
+      return r.length > 0 ? r : undefined;
+    });
+    expect(JSON.parse(onTopic[0]!.payload ?? '{}')).toMatchObject({
+      type: 'user_erasure',
+      userId: VICTIM,
+      payload: { requestId: 'dsr-1', requestedBy: 'test-admin' },
+    });
+  });
+
+  it('is idempotent: a repeated request removes nothing more', async () => {
+    const res = await erase('admin');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { removed: unknown }).removed).toEqual({
+      featureStore: 0,
+      nlp: 0,
+      decision: 0,
+      gnn: 0,
+    });
+  });
+
+  it('drops late events of the erased user in every service, while others keep being processed', async () => {
+    const late = [
+      event('product_view', { userId: VICTIM }, { itemId: 'sku-3', price: 10 }),
+      event('add_to_cart', { userId: VICTIM }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
+      event('add_to_cart', { userId: KEEPER }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
+    ];
+    await kcatProduce(
+      KAFKA_BROKERS,
+      clickstream(),
+      late.map((e) => ({ key: e.userId ?? '', value: JSON.stringify(e) })),
+    );
+    await new InteractionLog(ctx.redis, clickstream(), 1000).append(0, [
+      { offset: 20, record: { user: VICTIM, items: ['sku-3'], weight: 1, ts: 2 } },
+    ]);
+    // The keeper's event comes after the victim's in each service's partition order only when they share a
+    // partition; waiting for the keeper's cart on both sides and then a little longer covers both orders.
+    await waitFor(
+      async () => {
+        const k = await reader().getUser(KEEPER);
+        const cart = JSON.stringify(await ctx.redis.hget(RedisKeys.decision.pendingCartItems(), KEEPER));
+        return (k?.session.cart.length === 2 && cart.includes('sku-3')) || undefined;
+      },
+      { what: 'the keeper’s late cart to be applied', timeoutMs: 60_000 },
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const left = await keysHolding(ctx.redis, prefix, VICTIM);
+    expect(left.filter((k) => k !== RedisKeys.user.erased(VICTIM) && !/^c:\{budget:[^}]*\}:offer:/.test(k))).toEqual(
+      [],
+    );
+  });
+});
