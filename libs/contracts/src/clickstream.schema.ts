@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeShape, hasUserKey, itemId, money, currency, USER_KEY_REQUIRED } from './envelope.schema';
+import { consentPayload } from './privacy.schema';
 
 const event = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({ ...envelopeShape, type: z.literal(type), payload });
@@ -48,6 +49,8 @@ export const reviewEvent = event(
     language: z.string().max(16).optional(),
   }),
 );
+/** A consent change (since 1.2), in the user's partition so it applies in order with the user's other events. */
+export const consentEvent = event('consent', consentPayload);
 
 export const clickstreamEvent = z
   .discriminatedUnion('type', [
@@ -59,6 +62,7 @@ export const clickstreamEvent = z
     checkoutEvent,
     purchaseEvent,
     reviewEvent,
+    consentEvent,
   ])
   .refine(hasUserKey, { message: USER_KEY_REQUIRED, path: ['userId'] });
 
@@ -67,6 +71,7 @@ export type ClickstreamEventType = ClickstreamEvent['type'];
 export type PurchaseEvent = z.infer<typeof purchaseEvent>;
 export type ReviewEvent = z.infer<typeof reviewEvent>;
 export type SearchEvent = z.infer<typeof searchEvent>;
+export type ConsentEvent = z.infer<typeof consentEvent>;
 export const CLICKSTREAM_EVENT_TYPES = [
   'page_view',
   'product_view',
@@ -76,4 +81,5 @@ export const CLICKSTREAM_EVENT_TYPES = [
   'checkout',
   'purchase',
   'review',
+  'consent',
 ] as const satisfies readonly ClickstreamEventType[];

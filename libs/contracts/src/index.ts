@@ -4,6 +4,7 @@ export * from './catalog.schema';
 export * from './offer.schema';
 export * from './decision.schema';
 export * from './nlp-signal.schema';
+export * from './privacy.schema';
 export * from './topics';
 export * from './partition-key';
 export * from './codec';

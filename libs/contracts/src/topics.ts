@@ -5,6 +5,7 @@ import { catalogEvent } from './catalog.schema';
 import { offerEvent, offerOutcomeEvent, offerRequestEvent } from './offer.schema';
 import { nlpSignalEvent } from './nlp-signal.schema';
 import { decisionEvent } from './decision.schema';
+import { userErasureEvent } from './privacy.schema';
 
 const DAY_MS = 86_400_000;
 
@@ -95,6 +96,17 @@ export const TOPICS = {
     partitions: 6,
     retentionMs: 7 * DAY_MS,
     producers: ['nlp-worker'],
+    consumers: ['decision-service'],
+  }),
+  userErasures: spec({
+    name: `offerstream.user-erasures.v${CONTRACT_MAJOR}`,
+    description: 'Requests to forget a user: every per-user key is removed and a tombstone drops late events',
+    schema: userErasureEvent,
+    key: 'userId',
+    partitions: 3,
+    // Long enough for a consumer down over a long weekend to still apply every request after it restarts.
+    retentionMs: 7 * DAY_MS,
+    producers: ['decision-service (DELETE /users/:id)', 'privacy tooling'],
     consumers: ['decision-service'],
   }),
 } as const;
