@@ -216,6 +216,26 @@ describe('user erasure against real Kafka and Redis', () => {
     });
   });
 
+  it('applies an erasure request another system wrote to the user-erasures topic', async () => {
+    const gone = 'topic-gone-4d1e';
+    const view = event('product_view', { userId: gone }, { itemId: 'sku-1', price: 100 });
+    await kcatProduce(KAFKA_BROKERS, clickstream(), [{ key: gone, value: JSON.stringify(view) }]);
+    await waitFor(async () => (await reader().getUser(gone)) ?? undefined, { what: 'the profile', timeoutMs: 60_000 });
+    const request = {
+      ...event('user_erasure', { userId: gone }, { requestId: 'dsr-topic', requestedBy: 'privacy-desk' }),
+      schemaVersion: '1.2',
+    };
+    await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.userErasures.name, [
+      { key: gone, value: JSON.stringify(request) },
+    ]);
+    await waitFor(async () => (await ctx.redis.exists(RedisKeys.user.erased(gone))) === 1 || undefined, {
+      what: 'the consumer to apply the erasure',
+      timeoutMs: 60_000,
+    });
+    expect(await reader().getUser(gone)).toBeNull();
+    expect(await keysHolding(ctx.redis, prefix, gone)).toEqual([RedisKeys.user.erased(gone)]);
+  });
+
   it('drops late events of the erased user in every service, while others keep being processed', async () => {
     const late = [
       event('product_view', { userId: VICTIM }, { itemId: 'sku-3', price: 10 }),
