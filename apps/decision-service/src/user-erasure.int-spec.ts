@@ -132,6 +132,7 @@ describe('user erasure against real Kafka and Redis', () => {
       intentHalfLifeMs: 3_600_000,
       maxIntents: 10,
       maxUserReviews: 10,
+      userTtlMs: 86_400_000,
     });
     const log = new InteractionLog(ctx.redis, clickstream(), 1000);
     for (const [i, u] of [VICTIM, KEEPER].entries()) {

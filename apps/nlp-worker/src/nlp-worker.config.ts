@@ -28,6 +28,8 @@ export function loadNlpWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
         NLP_INTENT_MIN_PROBABILITY: envField.num(0.2, 0, 1),
         NLP_INTENT_MAX: envField.int(20, 1, 1000),
         NLP_USER_REVIEWS_MAX: envField.int(20, 1, 1000),
+        /** A user's intent and review sentiments expire this long after their last search or review. */
+        NLP_USER_TTL_DAYS: envField.num(90, 0.001, 3650),
       },
       env,
     ),

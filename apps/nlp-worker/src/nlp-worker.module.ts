@@ -35,6 +35,7 @@ export class NlpWorkerModule {
               intentHalfLifeMs: s.NLP_INTENT_HALF_LIFE_HOURS * 3_600_000,
               maxIntents: s.NLP_INTENT_MAX,
               maxUserReviews: s.NLP_USER_REVIEWS_MAX,
+              userTtlMs: Math.round(s.NLP_USER_TTL_DAYS * 86_400_000),
             }),
         },
         { provide: NLP_READER, inject: [REDIS], useFactory: (redis: RedisClient) => new NlpSignalReader(redis) },

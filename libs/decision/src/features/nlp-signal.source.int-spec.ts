@@ -15,6 +15,7 @@ describe('NLP signals as the NLP worker writes them, read as decision features',
     intentHalfLifeMs: 24 * HOUR,
     maxIntents: 20,
     maxUserReviews: 20,
+    userTtlMs: 86_400_000,
   });
   afterAll(async () => {
     const keys = [

@@ -12,6 +12,7 @@ const settings: NlpSignalWriterSettings = {
   intentHalfLifeMs: 24 * HOUR,
   maxIntents: 20,
   maxUserReviews: 20,
+  userTtlMs: 30 * 24 * HOUR,
 };
 
 describe('NLP signals written by the store and read back by the reader in real Redis', () => {
@@ -161,5 +162,20 @@ describe('NLP signals written by the store and read back by the reader in real R
       recentReviews: [review],
     });
     expect(await reader.userIntent(user(), now)).toBeUndefined();
+  });
+
+  it('expires every key of a user after the TTL, renewed by each write, and drops writes for an erased user', async () => {
+    const store = new NlpSignalStore(redis, settings);
+    const id = user();
+    await store.applyUserSignals(id, WM, [{ o: '1', t: Date.now(), c: [['shoes', 0.8]] }]);
+    for (const key of [RedisKeys.user.nlpWatermark(id), RedisKeys.user.intent(id)]) {
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(settings.userTtlMs - 60_000);
+      expect(ttl).toBeLessThanOrEqual(settings.userTtlMs);
+    }
+    expect(await NlpSignalStore.eraseUser(redis, id)).toBe(2);
+    await redis.set(RedisKeys.user.erased(id), '1', 'PX', 60_000);
+    expect(await store.applyUserSignals(id, WM, [{ o: '2', t: Date.now(), c: [['hats', 0.9]] }])).toBe(0);
+    expect(await redis.exists(RedisKeys.user.intent(id), RedisKeys.user.nlpWatermark(id))).toBe(0);
   });
 });

@@ -43,6 +43,8 @@ export interface NlpSignalWriterSettings {
   intentHalfLifeMs: number;
   maxIntents: number;
   maxUserReviews: number;
+  /** Expiry of a user's signal keys, renewed on every write (an idle user's intent and reviews go, as profiles do). */
+  userTtlMs: number;
 }
 
 /**
@@ -82,7 +84,7 @@ export class NlpSignalStore {
       RedisKeys.user.erased(userId),
     ];
     const s = this.settings;
-    const args = [wmField, s.intentHalfLifeMs, s.maxIntents, s.maxUserReviews, JSON.stringify(entries)];
+    const args = [wmField, s.intentHalfLifeMs, s.maxIntents, s.maxUserReviews, JSON.stringify(entries), s.userTtlMs];
     return this.run('applyUserSignals', keys, args, { userId });
   }
 

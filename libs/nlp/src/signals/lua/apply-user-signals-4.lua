@@ -3,7 +3,8 @@
 -- intentHalfLifeMs = the half-life they decay with, which NlpSignalReader applies from intentAt to the read time),
 -- KEYS[2] intent zset (category -> decayed score), KEYS[3] review-sentiment list (newest first), KEYS[4] the user's
 -- erasure tombstone (a late event of an erased user is dropped: returns 0); one hash tag.
--- ARGV: wmField, halfLifeMs, maxIntents, maxReviews, entries JSON
+-- ARGV: wmField, halfLifeMs, maxIntents, maxReviews, entries JSON, TTL ms of the user's keys (renewed on each write,
+-- so an idle user's signals expire like the profile does)
 -- [{o=offset, t=event time ms, c={{category, probability}}, r=review record JSON}] in offset order.
 -- Decay follows sentiment-aggregate.ts addDecayed: held scores move forward to a newer event's time; an older
 -- event's contribution is decayed back to the held time instead.
@@ -51,5 +52,6 @@ if applied > 0 then
     redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(maxIntents + 1))
   end
   if reviews then redis.call('LTRIM', KEYS[3], 0, maxReviews - 1) end
+  for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], ARGV[6]) end
 end
 return applied
