@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { TOPICS } from '@offerstream/contracts';
 import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import { NlpSignalStore } from '@offerstream/nlp';
@@ -13,10 +13,12 @@ import {
   kcatProduce,
   KAFKA_BROKERS,
   ServiceProcess,
+  startRedisCluster,
   testAuthEnv,
   waitFor,
   waitHttpOk,
   type IsolatedEnv,
+  type RedisClusterHandle,
 } from '@offerstream/testing';
 import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
@@ -39,8 +41,19 @@ const event = (type: string, ids: { userId?: string; anonymousId?: string }, pay
  * fields and values, list, set and sorted-set members, stream entries): what an auditor would enumerate.
  */
 async function keysHolding(redis: RedisClient, prefix: string, needle: string): Promise<string[]> {
-  const node = redis as Redis;
+  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
   const found: string[] = [];
+  for (const node of nodes) await scanNode(redis, node, prefix, needle, found);
+  return found.sort();
+}
+
+async function scanNode(
+  redis: RedisClient,
+  node: Redis,
+  prefix: string,
+  needle: string,
+  found: string[],
+): Promise<void> {
   let cursor = '0';
   do {
     const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
@@ -58,12 +71,19 @@ async function keysHolding(redis: RedisClient, prefix: string, needle: string): 
       if (key.includes(needle) || text.includes(needle)) found.push(key);
     }
   } while (cursor !== '0');
-  return found.sort();
 }
 
-/** Erasure end to end: state built by the real services and writers, DELETE /users/:id, then Redis enumerated. */
-describe('user erasure against real Kafka and Redis', () => {
+/**
+ * Erasure end to end: state built by the real services and writers, DELETE /users/:id, then Redis enumerated. On a
+ * standalone Redis and on a real three-node Cluster, where every erasure script must find its keys in one slot and
+ * the trigger-once claims must be found on whichever master holds the user's slot.
+ */
+describe.each([
+  { redis: 'a standalone Redis', cluster: false },
+  { redis: 'a three-node Redis Cluster', cluster: true },
+])('user erasure against real Kafka and $redis', ({ cluster }) => {
   let ctx: IsolatedEnv;
+  let redisCluster: RedisClusterHandle | undefined;
   let prefix = '';
   const procs: ServiceProcess[] = [];
   let port = 0;
@@ -81,7 +101,14 @@ describe('user erasure against real Kafka and Redis', () => {
     );
 
   beforeAll(async () => {
-    ctx = await isolatedEnv({ ...testAuthEnv(), ...GREEDY_SERVICE_ENV, JOBS_ENABLED: 'false', CART_IDLE_MS: '600000' });
+    if (cluster) redisCluster = await startRedisCluster(3);
+    ctx = await isolatedEnv({
+      ...(redisCluster ? { REDIS_CLUSTER_NODES: redisCluster.nodes } : {}),
+      ...testAuthEnv(),
+      ...GREEDY_SERVICE_ENV,
+      JOBS_ENABLED: 'false',
+      CART_IDLE_MS: '600000',
+    });
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
     const spPort = await freePort();
@@ -162,8 +189,9 @@ describe('user erasure against real Kafka and Redis', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
     await ctx?.close();
+    await redisCluster?.stop();
   });
 
   it('is refused without the admin role', async () => {
