@@ -290,6 +290,18 @@ describe.each([
       { what: 'the keeper’s late cart to be applied', timeoutMs: 60_000 },
     );
     await new Promise((r) => setTimeout(r, 2000));
+    // A shop still asking for an offer for the erased user gets none, and no state is written for it.
+    const asked = await authFetch(url('/decisions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        userId: VICTIM,
+        placement: 'home',
+        requestId: randomUUID(),
+        items: [{ itemId: 'sku-1', price: 100 }],
+      }),
+    });
+    expect(((await asked.json()) as { kind: string }).kind).toBe('no_offer');
     const left = await keysHolding(ctx.redis, prefix, VICTIM);
     expect(left.filter((k) => k !== RedisKeys.user.erased(VICTIM) && !/^c:\{budget:[^}]*\}:offer:/.test(k))).toEqual(
       [],

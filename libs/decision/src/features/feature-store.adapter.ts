@@ -6,10 +6,13 @@ import {
   type ItemFeatures as StoreItem,
   type UserProfile,
 } from '@offerstream/feature-store';
+import { CONSENT_PURPOSES } from '@offerstream/contracts';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import { personalizationAllowed } from '../campaign/consent-gate';
 import type { ConsentView, FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
 import { mergeLists } from './in-memory-feature.source';
+
+const WITHDRAWN_ALL: ConsentView['granted'] = Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, false]));
 
 /**
  * The feature store's read API seen through the decision engine's port. Items are read leaner than
@@ -30,16 +33,18 @@ export class FeatureStoreAdapter implements FeatureSource {
   /**
    * The profile with its consent (one read: consent lives in the profile blob). Under opt-in a user the store has
    * never seen, or whose profile cannot be read, still gets a consent view that grants nothing, so eligibility
-   * refuses marketing instead of deciding as a cold start.
+   * refuses marketing instead of deciding as a cold start. An erased user (tombstone alive, read alongside the
+   * profile in the same round trip) counts as having withdrawn every purpose: no offer, and no state written for them.
    */
   async user(userId: string): Promise<UserFeatures | undefined> {
     const policy = this.config?.consentPolicy ?? 'opt-out';
-    if (policy === 'opt-out') {
-      const p = await this.reader.getUser(userId);
-      return p ? toUserFeatures(p, policy) : undefined;
-    }
-    const p = await this.reader.getUser(userId).catch(() => null);
-    return p ? toUserFeatures(p, policy) : { userId, consent: { policy, granted: {} } };
+    const [p, erased] = await Promise.all([
+      policy === 'opt-out' ? this.reader.getUser(userId) : this.reader.getUser(userId).catch(() => null),
+      this.redis ? this.redis.exists(RedisKeys.user.erased(userId)) : 0,
+    ]);
+    if (erased === 1) return { userId, consent: { policy, granted: WITHDRAWN_ALL } };
+    if (p) return toUserFeatures(p, policy);
+    return policy === 'opt-out' ? undefined : { userId, consent: { policy, granted: {} } };
   }
 
   async items(itemIds: readonly string[]): Promise<Map<string, ItemFeatures>> {
