@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
@@ -10,6 +11,7 @@ import { AssignmentReconciler } from './assignment-reconciler';
 import { fingerprint, type PartitionMarkStore, type Verdict } from './partition-reconciler';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { EventProducer } from './event-producer';
+import { ConsumeSpans } from './kafka-tracing';
 
 export interface ConsumedEvent<T> {
   readonly event: T;
@@ -18,6 +20,8 @@ export interface ConsumedEvent<T> {
   readonly key: string | null;
   readonly timestamp: string;
   readonly message: KafkaMessage;
+  /** Its consumer span's context when tracing is on: work done for this event continues the producer's trace. */
+  readonly trace?: Context;
 }
 
 export interface BatchContext {
@@ -175,6 +179,8 @@ export class BatchConsumer<S extends z.ZodType> {
     const timer = setInterval(() => {
       payload.heartbeat().catch((e: unknown) => this.log.warn('heartbeat failed', { error: e }));
     }, this.opts.heartbeatEveryMs ?? 2_000);
+    const spans = ConsumeSpans.start(batch.topic, batch.partition, this.opts.groupId);
+    let failure: unknown;
     try {
       const events: ConsumedEvent<z.infer<S>>[] = [];
       const dead: DeadLetter[] = [];
@@ -183,8 +189,10 @@ export class BatchConsumer<S extends z.ZodType> {
         // Already applied to the state (re-read to verify the partition's mark, or an offset reset below it).
         if (BigInt(message.offset) <= skipThrough) continue;
         const decoded = decodeEvent(this.opts.topic, message.value);
+        const traced = spans?.message(message, decoded.ok ? decoded.event : undefined);
         if (decoded.ok) {
           events.push({
+            trace: traced,
             event: decoded.event,
             partition: batch.partition,
             offset: message.offset,
@@ -243,7 +251,11 @@ export class BatchConsumer<S extends z.ZodType> {
         { topic: batch.topic, group: this.opts.groupId, partition: String(batch.partition) },
         Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
       );
+    } catch (e) {
+      failure = e;
+      throw e;
     } finally {
+      spans?.end(failure);
       clearInterval(timer);
       this.inFlight--;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

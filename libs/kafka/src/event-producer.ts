@@ -1,13 +1,17 @@
+import type { Context } from '@opentelemetry/api';
 import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import type { z } from 'zod';
 import { encodeEvent, type TopicSpec } from '@offerstream/contracts';
 import { TransientError } from '@offerstream/core';
+import { withTraceHeaders } from './kafka-tracing';
 
 export interface OutgoingEvent<S extends z.ZodType> {
   key: string;
   event: z.input<S>;
   headers?: IHeaders;
+  /** The trace it continues when tracing is on (default: the active context); its `traceparent` goes in the headers. */
+  trace?: Context;
 }
 
 export interface TopicBatch {
@@ -49,12 +53,7 @@ export class EventProducer {
 
   async send<S extends z.ZodType>(spec: TopicSpec<S>, events: readonly OutgoingEvent<S>[]): Promise<void> {
     if (events.length === 0) return;
-    const messages: Message[] = events.map((e) => ({
-      key: e.key,
-      value: encodeEvent(spec, e.event),
-      headers: { 'content-type': 'application/json', ...e.headers },
-    }));
-    await this.sendRaw(this.topicName(spec), messages);
+    await this.sendRaw(this.topicName(spec), this.encode(spec, events).messages);
   }
 
   /** Validates and encodes events of one topic for `sendMany`. */
@@ -64,7 +63,7 @@ export class EventProducer {
       messages: events.map((e) => ({
         key: e.key,
         value: encodeEvent(spec, e.event),
-        headers: { 'content-type': 'application/json', ...e.headers },
+        headers: withTraceHeaders({ 'content-type': 'application/json', ...e.headers }, e.trace),
       })),
     };
   }

@@ -5,3 +5,4 @@ export * from './dead-letter';
 export * from './consumer-metrics';
 export * from './consumer-failure';
 export * from './partition-reconciler';
+export * from './kafka-tracing';

@@ -9,6 +9,7 @@ import type { HealthRegistry } from './health.registry';
 import { SECURITY_CONFIG } from './security/access.guard';
 import { secureHeaders } from './security/secure-headers';
 import type { SecurityConfig } from './security/security.config';
+import { startTracing } from './tracing/tracing';
 
 export interface ServiceBootOptions {
   name: string;
@@ -26,6 +27,9 @@ export interface ServiceBootOptions {
  */
 export async function bootstrapService(opts: ServiceBootOptions): Promise<INestApplication> {
   const logger = createLogger(opts.name);
+  // Before the modules are built: the producer and the consumers look up the tracer as they run.
+  const tracing = startTracing({ serviceName: opts.name });
+  if (tracing) logger.info('tracing on', { exporter: process.env['OTEL_TRACES_EXPORTER'] ?? 'otlp' });
   const app = await NestFactory.create<NestExpressApplication>(opts.module(logger) as never, {
     logger: new NestJsonLogger(logger),
     bufferLogs: false,
@@ -53,6 +57,8 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
       force.unref();
       app
         .close()
+        // Spans still queued are flushed after the last batch has finished.
+        .then(() => tracing?.shutdown())
         .then(() => {
           logger.info('shutdown complete');
           process.exit(0);

@@ -18,3 +18,4 @@ export * from './metrics/http-metrics.middleware';
 export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
 export * from './openapi/openapi-files';
+export * from './tracing/tracing';

@@ -1,12 +1,15 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../platform.tokens';
+import { serviceTracer } from '../tracing/tracing';
 
 /** The slices of express' request/response the middleware reads (no @types/express in the workspace). */
 interface MeteredRequest {
   method: string;
   /** Set by express once a route matched; its `path` is the template (`/users/:id/profile`), not the raw URL. */
   route?: { path?: unknown };
+  headers: Record<string, string | string[] | undefined>;
 }
 interface MeteredResponse {
   statusCode: number;
@@ -55,6 +58,15 @@ export class HttpMetricsMiddleware implements NestMiddleware<MeteredRequest, Met
     // only a route set after it (a handler's) names the request.
     const ownMount = req.route;
     let observed = false;
+    // A server span per request when tracing is on, the child of the caller's traceparent if it sent one; the handler
+    // runs inside it, so what it produces to Kafka carries this trace on.
+    const tracer = serviceTracer();
+    const parent = tracer ? propagation.extract(ROOT_CONTEXT, req.headers) : undefined;
+    const span = tracer?.startSpan(
+      req.method,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+      parent,
+    );
     const observe = (finished: boolean): void => {
       if (observed) return;
       observed = true;
@@ -63,9 +75,19 @@ export class HttpMetricsMiddleware implements NestMiddleware<MeteredRequest, Met
       // A client that hangs up before the response is written is recorded as 499 (as nginx does), not the preset 200.
       const status = finished ? String(res.statusCode) : '499';
       this.seconds.observe({ method: req.method, route, status }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+      if (span) endServerSpan(span, req.method, route, finished ? res.statusCode : 499);
     };
     res.once('finish', () => observe(true));
     res.once('close', () => observe(false));
-    next();
+    if (span && parent) context.with(trace.setSpan(parent, span), next);
+    else next();
   }
+}
+
+function endServerSpan(span: Span, method: string, route: string, status: number): void {
+  span.updateName(`${method} ${route}`);
+  span.setAttribute('http.route', route);
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
 }
