@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { context, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from '@offerstream/core';
 import { DecisionEngine, type Decision, type DecisionRequest } from '@offerstream/decision';
-import { SERVICE_LOGGER } from '@offerstream/platform';
+import { SERVICE_LOGGER, serviceTracer } from '@offerstream/platform';
 import { DecisionMetrics } from './decision-metrics';
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_CONFIG } from './decision-service.tokens';
@@ -22,7 +23,37 @@ export class DecisionService {
     this.concurrency = config.service.DECISION_CONCURRENCY;
   }
 
-  async decide(req: DecisionRequest): Promise<Decision> {
+  /**
+   * Decides, and hands the decision to `then` (the publisher) inside the decision's span when tracing is on: the
+   * span is the child of what triggered it (the consumed event's span, the HTTP request's) and the parent of the
+   * offer's `traceparent`.
+   */
+  async decide(req: DecisionRequest, then: (d: Decision) => void = () => undefined): Promise<Decision> {
+    const tracer = serviceTracer();
+    if (!tracer) {
+      const d = await this.decideUntraced(req);
+      then(d);
+      return d;
+    }
+    const attributes = { 'offerstream.trigger': req.trigger, 'offerstream.trigger_id': req.triggerId };
+    return tracer.startActiveSpan('decide', { attributes }, req.trace ?? context.active(), async (span: Span) => {
+      try {
+        const d = await this.decideUntraced(req);
+        span.setAttributes({ 'offerstream.decision.kind': d.kind, 'offerstream.decision_id': d.decisionId });
+        if (d.offer) span.setAttribute('offerstream.offer_id', d.offer.offerId);
+        then(d);
+        return d;
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.recordException(e instanceof Error ? e : String(e));
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async decideUntraced(req: DecisionRequest): Promise<Decision> {
     const started = process.hrtime.bigint();
     let d: Decision;
     try {
@@ -44,9 +75,7 @@ export class DecisionService {
 
   /** Decides one request and queues its offer and record without waiting for Kafka (the caller has its answer). */
   async decideAndEnqueue(req: DecisionRequest): Promise<Decision> {
-    const d = await this.decide(req);
-    this.publisher.enqueue(d);
-    return d;
+    return this.decide(req, (d) => this.publisher.enqueue(d));
   }
 
   /** Decides many requests with bounded concurrency and publishes offers and decision records before returning. */
@@ -60,16 +89,16 @@ export class DecisionService {
     const worker = async (): Promise<void> => {
       while (next < reqs.length) {
         const i = next++;
-        const d = await this.decide(reqs[i] as DecisionRequest);
-        out[i] = d;
-        // The handler is attached at once: a send failing while other decisions run is not an unhandled rejection.
-        if (d.offer || d.record)
-          published.push(
-            this.publisher.publish([d]).then(
-              () => undefined,
-              (e: unknown) => ({ error: e }),
-            ),
-          );
+        out[i] = await this.decide(reqs[i] as DecisionRequest, (d) => {
+          // The handler is attached at once: a send failing while other decisions run is not an unhandled rejection.
+          if (d.offer || d.record)
+            published.push(
+              this.publisher.publish([d]).then(
+                () => undefined,
+                (e: unknown) => ({ error: e }),
+              ),
+            );
+        });
       }
     };
     const decided = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, reqs.length) }, worker));

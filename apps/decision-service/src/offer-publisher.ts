@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { context, type Context } from '@opentelemetry/api';
 import { CONTRACT_VERSION, TOPICS, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { Decision } from '@offerstream/decision';
-import type { EventProducer } from '@offerstream/kafka';
+import { kafkaTracingEnabled, type EventProducer } from '@offerstream/kafka';
 
 interface Waiter {
   readonly decisions: readonly Decision[];
+  /** The caller's context when tracing is on: its offers and records carry it, not the group sender's. */
+  readonly trace: Context | undefined;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -36,7 +39,8 @@ export class OfferPublisher {
     const loggable = decisions.filter((d) => d.offer !== undefined || d.record !== undefined);
     if (loggable.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ decisions: loggable, resolve, reject });
+      const trace = kafkaTracingEnabled() ? context.active() : undefined;
+      this.pending.push({ decisions: loggable, trace, resolve, reject });
       if (!this.sending) this.sending = this.drainLoop();
     });
   }
@@ -65,7 +69,7 @@ export class OfferPublisher {
         this.pending = [];
         try {
           const decisions = group.flatMap((w) => w.decisions);
-          await this.send(decisions);
+          await this.send(group.flatMap((w) => w.decisions.map((d) => ({ d, trace: w.trace }))));
           const offers = decisions.flatMap((d) => (d.offer ? [d.offer] : []));
           if (offers.length > 0) await this.onPublished(offers);
           for (const w of group) w.resolve();
@@ -78,13 +82,13 @@ export class OfferPublisher {
     }
   }
 
-  private async send(decisions: readonly Decision[]): Promise<void> {
+  private async send(decisions: readonly { d: Decision; trace: Context | undefined }[]): Promise<void> {
     const now = new Date().toISOString();
-    const offers: Offer[] = [];
-    const records: DecisionRecord[] = [];
-    for (const d of decisions) {
-      if (d.offer) offers.push(d.offer);
-      if (d.record) records.push(d.record);
+    const offers: { o: Offer; trace: Context | undefined }[] = [];
+    const records: { r: DecisionRecord; trace: Context | undefined }[] = [];
+    for (const { d, trace } of decisions) {
+      if (d.offer) offers.push({ o: d.offer, trace });
+      if (d.record) records.push({ r: d.record, trace });
     }
     const envelope = (userId: string, correlation: string) => ({
       schemaVersion: CONTRACT_VERSION,
@@ -96,15 +100,17 @@ export class OfferPublisher {
     await this.producer.sendMany([
       this.producer.encode(
         TOPICS.offers,
-        offers.map((o) => ({
+        offers.map(({ o, trace }) => ({
           key: o.userId,
+          trace,
           event: { ...envelope(o.userId, o.triggerId), eventId: o.offerId, type: 'offer' as const, payload: o },
         })),
       ),
       this.producer.encode(
         TOPICS.decisions,
-        records.map((r) => ({
+        records.map(({ r, trace }) => ({
           key: r.userId,
+          trace,
           event: { ...envelope(r.userId, r.trigger.id), eventId: r.decisionId, type: 'decision' as const, payload: r },
         })),
       ),

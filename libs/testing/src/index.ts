@@ -6,3 +6,4 @@ export * from './redis-cluster';
 export * from './free-port';
 export * from './service-harness';
 export * from './test-auth';
+export * from './otlp-receiver';

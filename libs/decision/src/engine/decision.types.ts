@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { DecisionRecord, Offer, TriggerKind } from '@offerstream/contracts';
 
 /** An item the triggering event told us about, for when the feature store does not know it (yet). */
@@ -26,6 +27,8 @@ export interface DecisionRequest {
   readonly requested?: readonly string[];
   readonly maxItems?: number;
   readonly now?: Date;
+  /** The trace of what triggered it (a consumed event's span) when tracing is on: the decision continues it. */
+  readonly trace?: Context;
 }
 
 export type DecisionKind = 'offer' | 'holdout' | 'no_offer' | 'duplicate';

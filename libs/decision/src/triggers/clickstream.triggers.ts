@@ -1,4 +1,5 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
+import { traceOf } from '@offerstream/kafka';
 import type { DecisionRequest } from '../engine/decision.types';
 import type { CampaignLearning } from '../learning/campaign-stats';
 import type { CartAbandonTrigger } from './cart-abandon.trigger';
@@ -21,6 +22,12 @@ export class ClickstreamTriggers {
   ) {}
 
   async handle(e: ClickstreamEvent, nowMs: number): Promise<DecisionRequest[]> {
+    const requests = await this.route(e, nowMs);
+    const trace = requests.length > 0 ? traceOf(e) : undefined;
+    return trace ? requests.map((r) => ({ ...r, trace })) : requests;
+  }
+
+  private async route(e: ClickstreamEvent, nowMs: number): Promise<DecisionRequest[]> {
     const userId = e.userId ?? e.anonymousId;
     if (userId === undefined) return [];
     const now = new Date(nowMs);

@@ -1,4 +1,5 @@
 import type { OfferRequestEvent } from '@offerstream/contracts';
+import { traceOf } from '@offerstream/kafka';
 import type { DecisionRequest } from '../engine/decision.types';
 
 /** An asynchronous request for an offer at a placement; the event id is its idempotency key. */
@@ -15,5 +16,6 @@ export function offerRequestTrigger(e: OfferRequestEvent, now: Date): DecisionRe
     seeds: itemId ? [{ itemId }] : [],
     maxItems: e.payload.maxItems,
     now,
+    trace: traceOf(e),
   };
 }
