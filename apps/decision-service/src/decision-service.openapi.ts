@@ -101,8 +101,13 @@ const erasureReport = responseSchema<ErasureReport & { requestId: string }>()(
     requestId: z.string(),
     erasedAt: z.string().describe('ISO-8601'),
     removed: z
-      .object({ featureStore: z.number(), nlp: z.number(), decision: z.number(), gnn: z.number() })
-      .describe('Keys and entries removed per owner; all 0 on a repeated request'),
+      .object({
+        featureStore: z.number(),
+        nlp: z.number(),
+        decision: z.number(),
+        gnn: z.number().nullable().describe('null: the GNN interaction log is erased by the erasure topic consumer'),
+      })
+      .describe('Keys and entries removed per owner; 0 on a repeated request'),
   }),
 );
 const notFound = { 404: 'No campaign with this id' };

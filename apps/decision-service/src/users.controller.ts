@@ -24,8 +24,9 @@ export const auditTargetOf = (userId: string): string =>
 
 /**
  * Erasure of a user (GDPR Art. 17, PIPL Art. 47), role `admin`. The request is first written to the user-erasures
- * topic (so every consumer of it, and a replay after a failure here, applies it too), then applied at once; the
- * answer says what was removed. Idempotent: erasing twice answers 200 both times and removes nothing more.
+ * topic (so every consumer of it, and a replay after a failure here, applies it too), then applied at once to every
+ * store but the GNN interaction log, which the topic's consumer erases; the answer says what was removed.
+ * Idempotent: erasing twice answers 200 both times and removes nothing more.
  */
 @Controller('users')
 export class UsersController {
@@ -69,7 +70,8 @@ export class UsersController {
         },
       },
     ]);
-    const report = await this.erasure.erase(userId, anonymousIds);
+    // The GNN log scan is left to the erasure consumer, which reads the request just written (seconds to a minute).
+    const report = await this.erasure.erase(userId, anonymousIds, { withGnnLog: false });
     await this.audit.record({
       actor: requestedBy,
       action: 'user.erase',

@@ -14,7 +14,8 @@ export interface UserErasureSettings {
 export interface ErasureReport {
   readonly userId: string;
   readonly erasedAt: string;
-  readonly removed: { featureStore: number; nlp: number; decision: number; gnn: number };
+  /** gnn is null when the interaction log was left to the erasure consumer (see `erase`). */
+  readonly removed: { featureStore: number; nlp: number; decision: number; gnn: number | null };
 }
 
 /**
@@ -36,7 +37,16 @@ export class UserErasure {
     this.decision = new DecisionUserEraser(redis);
   }
 
-  async erase(userId: string, anonymousIds: readonly string[] = []): Promise<ErasureReport> {
+  /**
+   * `withGnnLog: false` leaves the GNN interaction log out: scanning it reads every entry of every partition
+   * (about 370k entries/s, so up to a minute at the default caps), too slow to wait for in an HTTP call. The HTTP
+   * route writes the request to the erasure topic first, whose consumer runs the whole erasure.
+   */
+  async erase(
+    userId: string,
+    anonymousIds: readonly string[] = [],
+    { withGnnLog = true }: { withGnnLog?: boolean } = {},
+  ): Promise<ErasureReport> {
     const erasedAt = new Date().toISOString();
     const ids = [userId, ...anonymousIds.filter((a) => a !== userId)];
     const featureStore = await this.features.eraseUser(
@@ -47,7 +57,9 @@ export class UserErasure {
     const [nlp, decision, gnn] = await Promise.all([
       sum(ids.map((id) => NlpSignalStore.eraseUser(this.redis, id))),
       sum(ids.map((id) => this.decision.eraseUser(id))),
-      InteractionLog.eraseUser(this.redis, this.settings.clickstreamTopic, this.settings.clickstreamPartitions, ids),
+      withGnnLog
+        ? InteractionLog.eraseUser(this.redis, this.settings.clickstreamTopic, this.settings.clickstreamPartitions, ids)
+        : null,
     ]);
     return { userId, erasedAt, removed: { featureStore, nlp, decision, gnn } };
   }
