@@ -99,7 +99,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
     return span;
   };
 
-  it('follows a clickstream event through its decision to the offer a shop consumes, in one trace', async () => {
+  it('follows a clickstream event through its decision to the offer and its outcome, in one trace', async () => {
     const userId = `traced-${randomUUID()}`;
     const root = tracing.tracer.startSpan('shop: review submitted', { kind: SpanKind.PRODUCER });
     const rootId = root.spanContext();
@@ -132,6 +132,28 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
     expect(offerHop.name).toBe(`process ${ctx.topicPrefix}${TOPICS.offers.name}`);
     expect(offerHop.spanContext().traceId).toBe(rootId.traceId);
     expect(offerHop.parentSpanContext?.spanId).toBe(decision.spanId);
+
+    // The shop's channel reports the outcome in the offer's trace; the service's outcome consumer continues it.
+    await producer.send(TOPICS.offerOutcomes, [
+      {
+        key: userId,
+        trace: offer.trace,
+        event: {
+          eventId: randomUUID(),
+          schemaVersion: '1.0',
+          occurredAt: new Date().toISOString(),
+          producer: 'int-test',
+          userId,
+          type: 'offer_outcome',
+          payload: { offerId: offer.event.payload.offerId, outcome: 'delivered' },
+        },
+      },
+    ]);
+    const outcomeHop = await exported(
+      `process ${ctx.topicPrefix}${TOPICS.offerOutcomes.name}`,
+      offerHop.spanContext().spanId,
+    );
+    expect(outcomeHop.traceId).toBe(rootId.traceId);
   });
 
   it("continues a caller's traceparent through POST /decisions to the offer", async () => {
