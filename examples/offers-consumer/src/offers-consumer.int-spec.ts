@@ -182,4 +182,62 @@ describe('the example offers consumer against real Kafka and a real decision ser
     await consumer?.stop();
     consumer = undefined;
   });
+
+  it("passes the offer's W3C trace context on to its outcome", async () => {
+    await startConsumer();
+    const offer: Offer = {
+      offerId: `o-${randomUUID()}`,
+      userId: 'u-traced',
+      offerType: 'free_shipping',
+      items: [],
+      value: 0,
+      currency: 'EUR',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      campaignId: 'spring',
+      trigger: 'http_decision',
+      triggerId: 'http_decision:u-traced:1',
+      channel: 'site',
+      reasonCodes: ['test'],
+      modelVersions: {},
+      score: 0.1,
+      upliftEstimate: 0,
+      expectedIncrementalProfit: 1,
+      probability: 0.5,
+    };
+    const traceparent = `00-${randomUUID().replace(/-/g, '')}-00f067aa0ba902b7-01`;
+    const producer = h.ctx.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: h.ctx.topicPrefix + TOPICS.offers.name,
+      messages: [
+        {
+          key: offer.userId,
+          headers: { traceparent },
+          value: JSON.stringify({
+            eventId: randomUUID(),
+            schemaVersion: CONTRACT_VERSION,
+            occurredAt: new Date().toISOString(),
+            producer: 'test',
+            userId: offer.userId,
+            type: 'offer',
+            payload: offer,
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    const record = await waitFor(
+      async () =>
+        (await kcatConsumeAll(KAFKA_BROKERS, h.ctx.topicPrefix + TOPICS.offerOutcomes.name)).find((r) =>
+          r.payload?.includes(offer.offerId),
+        ),
+      { what: 'the outcome of the traced offer' },
+    );
+    // kcat lists headers as [name, value, name, value, ...].
+    const headers = record.headers ?? [];
+    expect(headers[headers.indexOf('traceparent') + 1]).toBe(traceparent);
+    expect(headers).toContain('traceparent');
+    await consumer?.stop();
+    consumer = undefined;
+  });
 });

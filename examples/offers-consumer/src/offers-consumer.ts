@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import {
   CONTRACT_VERSION,
@@ -53,7 +53,7 @@ export class OffersConsumer {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning });
-    await this.consumer.run({ eachMessage: async ({ message }) => this.handle(message.value) });
+    await this.consumer.run({ eachMessage: async ({ message }) => this.handle(message.value, message.headers) });
   }
 
   async stop(): Promise<void> {
@@ -61,8 +61,16 @@ export class OffersConsumer {
     await this.producer.disconnect();
   }
 
-  /** Reports an outcome of an offer (redeem with the order's revenue, click, dismiss, ...). */
-  async report(offer: Pick<Offer, 'offerId' | 'userId' | 'campaignId'>, outcome: OfferOutcome, revenue?: number) {
+  /**
+   * Reports an outcome of an offer (redeem with the order's revenue, click, dismiss, ...). `trace` is the offer
+   * message's W3C trace headers, if kept: the outcome then shows in the same trace as the event and the decision.
+   */
+  async report(
+    offer: Pick<Offer, 'offerId' | 'userId' | 'campaignId'>,
+    outcome: OfferOutcome,
+    revenue?: number,
+    trace: IHeaders = {},
+  ) {
     const event: OfferOutcomeEvent = {
       eventId: randomUUID(),
       schemaVersion: CONTRACT_VERSION,
@@ -75,11 +83,11 @@ export class OffersConsumer {
     await this.producer.send({
       topic: this.outcomesTopic,
       acks: -1,
-      messages: [{ key: offer.userId, value: encodeEvent(TOPICS.offerOutcomes, event) }],
+      messages: [{ key: offer.userId, value: encodeEvent(TOPICS.offerOutcomes, event), headers: trace }],
     });
   }
 
-  private async handle(value: Buffer | null): Promise<void> {
+  private async handle(value: Buffer | null, headers: IHeaders = {}): Promise<void> {
     const decoded = decodeEvent(TOPICS.offers, value);
     if (!decoded.ok) {
       // Not ours to repair: the decision service validates what it produces, so this is a contract mismatch.
@@ -90,13 +98,13 @@ export class OffersConsumer {
     if (this.seen.has(offer.offerId)) return;
     const now = this.opts.now?.() ?? new Date();
     if (Date.parse(offer.expiresAt) <= now.getTime()) {
-      await this.report(offer, 'expire');
+      await this.report(offer, 'expire', undefined, traceHeaders(headers));
       this.opts.log('offer expired before it could be sent', { offerId: offer.offerId });
     } else {
       const channel = channelOf(offer);
       const sender = this.opts.channels[channel];
       const result = sender ? await sender.send(offer) : ({ sent: false, reason: `no channel ${channel}` } as const);
-      if (result.sent) await this.report(offer, 'delivered');
+      if (result.sent) await this.report(offer, 'delivered', undefined, traceHeaders(headers));
       // Declined offers get no outcome: the decision service releases their budget when they expire.
       else this.opts.log('offer not sent', { offerId: offer.offerId, channel, reason: result.reason });
     }
@@ -112,4 +120,11 @@ export class OffersConsumer {
       this.seen.delete(old);
     }
   }
+}
+
+/** The offer's W3C trace context headers, copied onto its outcome (no tracing library needed to pass them on). */
+function traceHeaders(headers: IHeaders): IHeaders {
+  const out: IHeaders = {};
+  for (const name of ['traceparent', 'tracestate']) if (headers[name] !== undefined) out[name] = headers[name];
+  return out;
 }
