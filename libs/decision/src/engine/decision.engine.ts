@@ -138,6 +138,8 @@ export class DecisionEngine {
       this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
+    // What a purchase earns under each eligible action, logged with every decision (holdout included) so the
+    // conversion model is trained on the values it is served with.
     const values = scored ? purchaseValues(eligibleActions(campaign, scored.target, req.trigger), scored.target) : {};
     const margin = scored?.target.margin;
     const track = (
