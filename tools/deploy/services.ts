@@ -41,6 +41,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       { suffix: '.clickstream', topic: TOPICS.clickstream.name, lagThreshold: 2_000 },
       { suffix: '.offer-requests', topic: TOPICS.offerRequests.name, lagThreshold: 200 },
       { suffix: '.offer-outcomes', topic: TOPICS.offerOutcomes.name, lagThreshold: 2_000 },
+      { suffix: '.user-erasures', topic: TOPICS.userErasures.name, lagThreshold: 100 },
     ],
     requests: { cpu: '250m', memory: '384Mi' },
     limits: { cpu: '1', memory: '768Mi' },
