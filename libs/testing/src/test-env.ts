@@ -72,6 +72,24 @@ export async function isolatedEnv(extra: NodeJS.ProcessEnv = {}): Promise<Isolat
   };
 }
 
+/** A Redis client under a fresh random key prefix, for tests of a lib's state; close() deletes its keys and quits. */
+export function isolatedRedis(env: NodeJS.ProcessEnv = process.env): {
+  prefix: string;
+  redis: RedisClient;
+  close(): Promise<void>;
+} {
+  const prefix = `${randomId()}:`;
+  const redis = createRedis(loadRedisEnv({ ...env, REDIS_KEY_PREFIX: prefix }));
+  return {
+    prefix,
+    redis,
+    close: async () => {
+      await deleteKeys(redis, `${prefix}*`);
+      await redis.quit();
+    },
+  };
+}
+
 async function deleteKeys(redis: RedisClient, pattern: string): Promise<void> {
   // SCAN patterns are not prefixed by ioredis, so the full pattern is given; DEL gets keys without the prefix.
   // On a Cluster every master is scanned, and keys are deleted one by one (they live in different slots).

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { isolatedRedis } from '@offerstream/testing';
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
 import { fuzzParams, OfferStreamError } from '@offerstream/core';
-import { createRedis, loadRedisEnv, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
 import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
 import { ReservationStore, type BudgetResult, type BudgetSettlement } from './reservation.store';
 
@@ -175,23 +174,14 @@ function reusedOrThrow(e: unknown): 'reused' {
   throw e;
 }
 
-const prefix = `t${randomBytes(5).toString('hex')}:`;
-
 describe('budget ledger scripts against a reference model', () => {
   let redis: RedisClient;
+  let closeRedis: () => Promise<void>;
   let runs = 0;
   beforeAll(() => {
-    redis = createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: prefix }));
+    ({ redis, close: closeRedis } = isolatedRedis());
   });
-  afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await (redis as Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    await redis.quit();
-  });
+  afterAll(() => closeRedis());
 
   async function expectSame(c: Campaign, model: LedgerModel, wallFrom: number, wallTo: number): Promise<void> {
     const budget = await redis.hgetall(RedisKeys.campaign.budget(c.id));

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { isolatedRedis } from '@offerstream/testing';
 import { seededRandom } from '@offerstream/core';
-import { createRedis, loadRedisEnv, type RedisClient } from '@offerstream/redis';
+import { type RedisClient } from '@offerstream/redis';
 import { DecisionOutcomeStore, type TrackedDecision } from './decision-outcome.store';
 import { LearningLoop } from './learning-loop';
 import { orderProfit } from './order-profit';
 import { ProfitModelStore } from './profit-model.store';
 import { refitProfitModel } from './profit-refit';
 
-const prefix = `t${randomBytes(5).toString('hex')}:`;
 const WINDOW_MS = 1_000;
 
 /**
@@ -44,20 +42,13 @@ function decisions(n: number, seed: number, t0: number): { d: TrackedDecision; r
 
 describe('learning from every decision in real Redis', () => {
   let redis: RedisClient;
+  let closeRedis: () => Promise<void>;
   let store: DecisionOutcomeStore;
   beforeAll(() => {
-    redis = createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: prefix }));
+    ({ redis, close: closeRedis } = isolatedRedis());
     store = new DecisionOutcomeStore(redis, { attributionWindowMs: WINDOW_MS, logMax: 10_000, markerTtlSeconds: 600 });
   });
-  afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await (redis as Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    await redis.quit();
-  });
+  afterAll(() => closeRedis());
 
   it('rewards a decision with the gross profit bought in its window, once per order, and no offer with 0 when nothing is bought', async () => {
     const t0 = Date.now();
