@@ -187,8 +187,16 @@ describe.each([
       body: JSON.stringify({ offerTypes: coupon(19) }),
     });
     expect(patched.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 700));
-    const again = await decide({ userId: 'release-3', channel: 'release' }, 1);
+    // Instance 1 decides with the patched campaign once its poll has seen it (a few polls of 200 ms; longer on a loaded
+    // CI machine): until then its answer says why not, and the wait fails with that reason if it never comes.
+    const again = await waitFor(
+      async () => {
+        const d = await decide({ userId: 'release-3', channel: 'release' }, 1);
+        if (d.kind !== 'offer') throw new Error(`no offer yet: ${d.reason}`);
+        return d;
+      },
+      { timeoutMs: 10_000, what: 'instance 1 to spend the released budget with the patched campaign' },
+    );
     expect(again.kind).toBe('offer');
     // A redeem of the released offer arrives late: counted apart, never charged over the limit.
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerOutcomes.name, [

@@ -234,7 +234,8 @@ describe('nlp-worker against real Kafka and Redis', () => {
     const ready = await waitFor(
       async () => {
         const r = await http('/health/ready');
-        return r.status === 200 ? r : undefined;
+        if (r.status !== 200) throw new Error(`ready ${r.status}: ${await r.text()}`);
+        return r;
       },
       { timeoutMs: 15_000, what: 'the worker to report ready after dead-lettering' },
     );
