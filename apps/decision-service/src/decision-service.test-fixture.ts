@@ -62,7 +62,8 @@ export async function publishProfitModel(
     current?.seq ?? 0,
   );
   if (seq === undefined) throw new Error('another model was published concurrently');
-  await new Promise((r) => setTimeout(r, 600));
+  // Every instance polls every 200 ms (PROFIT_POLL_MS); a loaded CI machine needed more than three polls' time.
+  await new Promise((r) => setTimeout(r, 1_500));
 }
 
 const NO_OFFER_CONVERSION = 0.05;
