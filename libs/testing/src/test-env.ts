@@ -72,20 +72,31 @@ export async function isolatedEnv(extra: NodeJS.ProcessEnv = {}): Promise<Isolat
   };
 }
 
-/** A Redis client under a fresh random key prefix, for tests of a lib's state; close() deletes its keys and quits. */
+/**
+ * Redis clients under a fresh random key prefix, for tests of a lib's state: `redis`, and `client()` for more
+ * connections on the same keys (two instances); close() deletes the prefix's keys and quits every client.
+ */
 export function isolatedRedis(env: NodeJS.ProcessEnv = process.env): {
   prefix: string;
   redis: RedisClient;
+  client(): RedisClient;
   close(): Promise<void>;
 } {
   const prefix = `${randomId()}:`;
-  const redis = createRedis(loadRedisEnv({ ...env, REDIS_KEY_PREFIX: prefix }));
+  const clients: RedisClient[] = [];
+  const client = (): RedisClient => {
+    const c = createRedis(loadRedisEnv({ ...env, REDIS_KEY_PREFIX: prefix }));
+    clients.push(c);
+    return c;
+  };
+  const redis = client();
   return {
     prefix,
     redis,
+    client,
     close: async () => {
       await deleteKeys(redis, `${prefix}*`);
-      await redis.quit();
+      await Promise.all(clients.map((c) => c.quit()));
     },
   };
 }

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { createRedis, loadRedisEnv, RedisKeys, type RedisClient } from '@offerstream/redis';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import { isolatedRedis } from '@offerstream/testing';
 import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.schema';
 import { CampaignStore } from '../campaign/campaign.store';
 import { CartAbandonTrigger } from '../triggers/cart-abandon.trigger';
 import { ReservationStore } from './reservation.store';
 
-const prefix = `t${randomBytes(5).toString('hex')}:`;
-const client = (): RedisClient => createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: prefix }));
+const isolated = isolatedRedis();
+const client = (): RedisClient => isolated.client();
 
 const make = (extra: Record<string, unknown>): Campaign =>
   campaign.parse({
@@ -19,16 +19,7 @@ const make = (extra: Record<string, unknown>): Campaign =>
 
 describe('guardrails in real Redis with separate clients', () => {
   const clients: RedisClient[] = [];
-  afterAll(async () => {
-    const r = clients[0]!;
-    let cursor = '0';
-    do {
-      const [next, keys] = await (r as Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await r.del(...keys.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    await Promise.all(clients.map((c) => c.quit()));
-  });
+  afterAll(() => isolated.close());
   const stores = (): [ReservationStore, ReservationStore] => {
     const a = client();
     const b = client();

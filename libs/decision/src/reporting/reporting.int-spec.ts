@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Offer } from '@offerstream/contracts';
-import { createRedis, loadRedisEnv, RedisKeys, type RedisClient } from '@offerstream/redis';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import { isolatedRedis } from '@offerstream/testing';
 import { CampaignStore } from '../campaign/campaign.store';
 import { ReservationStore } from '../guardrails/reservation.store';
 import { campaignReport } from '../learning/campaign-report';
@@ -11,8 +10,8 @@ import { CampaignSeries } from './campaign-series';
 import { OfferActivityStore } from './offer-activity.store';
 import { UserDecisionsReader } from './user-decisions.reader';
 
-const prefix = `t${randomBytes(5).toString('hex')}:`;
-const client = (): RedisClient => createRedis(loadRedisEnv({ ...process.env, REDIS_KEY_PREFIX: prefix }));
+const isolated = isolatedRedis();
+const client = (): RedisClient => isolated.client();
 
 const offer = (n: number, extra: Partial<Offer> = {}): Offer => ({
   offerId: `o-${n}`,
@@ -41,16 +40,7 @@ describe("the console's readers in real Redis", () => {
     clients.push(c);
     return c;
   };
-  afterAll(async () => {
-    const r = clients[0]!;
-    let cursor = '0';
-    do {
-      const [next, keys] = await (r as Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await r.del(...keys.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    await Promise.all(clients.map((c) => c.quit()));
-  });
+  afterAll(() => isolated.close());
 
   it('keeps one point per bucket whichever instance samples first, and only the newest points', async () => {
     const a = redis();
