@@ -58,7 +58,13 @@ export class AssignmentReconciler {
           this.d.topic,
           partition,
           c === undefined || c === '-1' ? undefined : BigInt(c),
-          BigInt(end),
+          // Read again after the mark (see PartitionReconciler.assigned); the first answer if that read fails.
+          async () =>
+            BigInt(
+              (await this.admin.fetchTopicOffsets(this.d.topic).catch(() => ends)).find(
+                (p) => p.partition === partition,
+              )?.high ?? end,
+            ),
         );
         if (v) this.act(v, partition);
       }

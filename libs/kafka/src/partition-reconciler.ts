@@ -82,13 +82,16 @@ export class PartitionReconciler {
     topic: string,
     partition: number,
     committed: bigint | undefined,
-    end: bigint,
+    logEnd: bigint | (() => Promise<bigint>),
   ): Promise<Exclude<Verdict, { action: 'process' }> | undefined> {
     const mark = await this.store.read(this.group, topic, partition);
     if (!mark) {
       this.phases.set(partition, { kind: 'verified' });
       return undefined;
     }
+    // The log end is read after the mark: this runs beside the first batches, and a log end read earlier could
+    // predate events a batch has applied (and marked) since, which would look like state ahead of the log.
+    const end = typeof logEnd === 'bigint' ? logEnd : await logEnd();
     const at = BigInt(mark.offset);
     if (at >= end)
       return this.refuse(partition, 'ahead_of_log', `state applied offset ${mark.offset} but the log ends at ${end}`);
