@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './offerstream.error';
 
@@ -19,9 +20,31 @@ export function loadEnvConfig<S extends z.ZodRawShape>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'unknown');
-    throw new ConfigError(variable, `${issue?.message ?? 'invalid'} (got ${JSON.stringify(raw[variable] ?? null)})`);
+    throw new ConfigError(variable, `${issue?.message ?? 'invalid'} (got ${shownValue(variable, raw[variable])})`);
   }
   return parsed.data;
+}
+
+/** Variables whose whole value is a secret: a boot error names them but never repeats what they hold. */
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PASSPHRASE|PRIVATE/i;
+
+/**
+ * The value as a boot error may show it: logs are read by more people than the Secret, so a secret variable is
+ * shown as its length only and a URL loses the password between `user:` and `@`.
+ */
+export function shownValue(variable: string, value: string | undefined): string {
+  if (value === undefined) return 'null';
+  if (SECRET_NAME.test(variable)) return `<redacted, ${value.length} characters>`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:<redacted>@'));
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reusable env field parsers; environment values are always strings. */
@@ -46,4 +69,6 @@ export const envField = {
           .filter((s) => s.length > 0),
       )
       .pipe(z.array(z.string()).min(1)),
+  /** An optional path to a file (a certificate, a key) that must be readable now, so a wrong mount fails at boot. */
+  file: () => z.string().refine(readable, 'file does not exist or is not readable').optional(),
 };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions, type LogEntry } from 'kafkajs';
 import { ConfigError, envField, loadEnvConfig, type Logger } from '@offerstream/core';
@@ -10,7 +11,13 @@ export const kafkaEnvShape = {
     .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))),
   KAFKA_CLIENT_ID: envField.str('offerstream'),
   KAFKA_SSL: envField.bool(false),
-  KAFKA_SSL_CA_FILE: z.string().optional(),
+  /** PEM CA bundle that signed the brokers' certificates; without it the system's CAs are trusted. */
+  KAFKA_SSL_CA_FILE: envField.file(),
+  /** Mutual TLS: this client's PEM certificate (chain) and private key, presented to brokers that require one. */
+  KAFKA_SSL_CERT_FILE: envField.file(),
+  KAFKA_SSL_KEY_FILE: envField.file(),
+  /** Passphrase of an encrypted KAFKA_SSL_KEY_FILE. */
+  KAFKA_SSL_KEY_PASSWORD: z.string().optional(),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
@@ -26,6 +33,22 @@ export type KafkaEnv = ReturnType<typeof loadKafkaEnv>;
 
 export function loadKafkaEnv(env: NodeJS.ProcessEnv = process.env) {
   const cfg = loadEnvConfig(kafkaEnvShape, env);
+  const tlsFile = (['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const).find((k) => cfg[k]);
+  // A TLS file with TLS off would connect in plaintext anyway: refuse rather than guess which was meant.
+  if (tlsFile && !cfg.KAFKA_SSL) throw new ConfigError('KAFKA_SSL', `must be true when ${tlsFile} is set`);
+  if (cfg.KAFKA_SSL_CERT_FILE && !cfg.KAFKA_SSL_KEY_FILE) {
+    throw new ConfigError('KAFKA_SSL_KEY_FILE', 'required when KAFKA_SSL_CERT_FILE is set (mutual TLS)');
+  }
+  if (cfg.KAFKA_SSL_KEY_FILE && !cfg.KAFKA_SSL_CERT_FILE) {
+    throw new ConfigError('KAFKA_SSL_CERT_FILE', 'required when KAFKA_SSL_KEY_FILE is set (mutual TLS)');
+  }
+  // PLAIN sends the password itself; only TLS keeps it off the wire (SCRAM sends a proof, never the password).
+  if (cfg.KAFKA_SASL_MECHANISM === 'plain' && !cfg.KAFKA_SSL) {
+    throw new ConfigError(
+      'KAFKA_SSL',
+      'must be true with KAFKA_SASL_MECHANISM=plain (the password would cross in clear)',
+    );
+  }
   if (cfg.KAFKA_SASL_MECHANISM && (!cfg.KAFKA_SASL_USERNAME || !cfg.KAFKA_SASL_PASSWORD)) {
     throw new ConfigError(
       cfg.KAFKA_SASL_USERNAME ? 'KAFKA_SASL_PASSWORD' : 'KAFKA_SASL_USERNAME',
@@ -45,9 +68,7 @@ export function createKafka(cfg: KafkaEnv, logger?: Logger): Kafka {
     logLevel: logLevel.WARN,
   };
   if (logger) config.logCreator = () => (entry: LogEntry) => kafkaLog(logger, entry);
-  if (cfg.KAFKA_SSL) {
-    config.ssl = cfg.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(cfg.KAFKA_SSL_CA_FILE, 'utf8')] } : true;
-  }
+  if (cfg.KAFKA_SSL) config.ssl = kafkaTls(cfg);
   if (cfg.KAFKA_SASL_MECHANISM && cfg.KAFKA_SASL_USERNAME && cfg.KAFKA_SASL_PASSWORD) {
     config.sasl = {
       mechanism: cfg.KAFKA_SASL_MECHANISM,
@@ -56,6 +77,21 @@ export function createKafka(cfg: KafkaEnv, logger?: Logger): Kafka {
     } as SASLOptions;
   }
   return new Kafka(config);
+}
+
+/** Node TLS options for the brokers: `true` (system CAs) unless a CA or a client certificate is configured. */
+function kafkaTls(cfg: KafkaEnv): ConnectionOptions | true {
+  if (!cfg.KAFKA_SSL_CA_FILE && !cfg.KAFKA_SSL_CERT_FILE) return true;
+  return {
+    ...(cfg.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(cfg.KAFKA_SSL_CA_FILE, 'utf8')] } : {}),
+    ...(cfg.KAFKA_SSL_CERT_FILE && cfg.KAFKA_SSL_KEY_FILE
+      ? {
+          cert: readFileSync(cfg.KAFKA_SSL_CERT_FILE, 'utf8'),
+          key: readFileSync(cfg.KAFKA_SSL_KEY_FILE, 'utf8'),
+          ...(cfg.KAFKA_SSL_KEY_PASSWORD ? { passphrase: cfg.KAFKA_SSL_KEY_PASSWORD } : {}),
+        }
+      : {}),
+  };
 }
 
 function kafkaLog(logger: Logger, { level, log }: LogEntry): void {

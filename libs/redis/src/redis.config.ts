@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Cluster, Redis, type RedisOptions, type ClusterOptions } from 'ioredis';
-import { envField, loadEnvConfig } from '@offerstream/core';
+import { ConfigError, envField, loadEnvConfig } from '@offerstream/core';
 
 export const redisEnvShape = {
   REDIS_URL: z
@@ -16,7 +16,11 @@ export const redisEnvShape = {
     .default('os:'),
   REDIS_USERNAME: z.string().optional(),
   REDIS_PASSWORD: z.string().optional(),
-  REDIS_TLS_CA_FILE: z.string().optional(),
+  /** PEM CA that signed the server's certificate; setting it (or a client certificate) turns TLS on. */
+  REDIS_TLS_CA_FILE: envField.file(),
+  /** Mutual TLS: this client's PEM certificate and key, for a server with `tls-auth-clients yes`. */
+  REDIS_TLS_CERT_FILE: envField.file(),
+  REDIS_TLS_KEY_FILE: envField.file(),
   REDIS_COMMAND_TIMEOUT_MS: envField.int(5_000, 10, 600_000),
   /** Refuse to start unless every Redis master persists with the append-only file (see requireRedisPersistence). */
   REDIS_REQUIRE_PERSISTENCE: envField.bool(false),
@@ -25,7 +29,14 @@ export type RedisEnv = ReturnType<typeof loadRedisEnv>;
 export type RedisClient = Redis | Cluster;
 
 export function loadRedisEnv(env: NodeJS.ProcessEnv = process.env) {
-  return loadEnvConfig(redisEnvShape, env);
+  const cfg = loadEnvConfig(redisEnvShape, env);
+  if (cfg.REDIS_TLS_CERT_FILE && !cfg.REDIS_TLS_KEY_FILE) {
+    throw new ConfigError('REDIS_TLS_KEY_FILE', 'required when REDIS_TLS_CERT_FILE is set (mutual TLS)');
+  }
+  if (cfg.REDIS_TLS_KEY_FILE && !cfg.REDIS_TLS_CERT_FILE) {
+    throw new ConfigError('REDIS_TLS_CERT_FILE', 'required when REDIS_TLS_KEY_FILE is set (mutual TLS)');
+  }
+  return cfg;
 }
 
 /**
@@ -34,7 +45,6 @@ export function loadRedisEnv(env: NodeJS.ProcessEnv = process.env) {
  */
 export function createRedis(cfg: RedisEnv, overrides: Partial<RedisOptions> = {}): RedisClient {
   const url = new URL(cfg.REDIS_URL);
-  const tls = url.protocol === 'rediss:' || cfg.REDIS_TLS_CA_FILE !== undefined;
   const base: RedisOptions = {
     keyPrefix: cfg.REDIS_KEY_PREFIX,
     username: cfg.REDIS_USERNAME ?? (url.username ? decodeURIComponent(url.username) : undefined),
@@ -43,7 +53,7 @@ export function createRedis(cfg: RedisEnv, overrides: Partial<RedisOptions> = {}
     maxRetriesPerRequest: 3,
     enableAutoPipelining: true,
     lazyConnect: false,
-    ...(tls ? { tls: cfg.REDIS_TLS_CA_FILE ? { ca: readFileSync(cfg.REDIS_TLS_CA_FILE) } : {} } : {}),
+    ...redisTls(cfg, url),
     ...overrides,
   };
   if (cfg.REDIS_CLUSTER_NODES) {
@@ -67,4 +77,18 @@ export function createRedis(cfg: RedisEnv, overrides: Partial<RedisOptions> = {}
     port: Number(url.port || 6379),
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
   });
+}
+
+/** TLS for `rediss://` or any TLS file; the CA and the client certificate (mutual TLS) come from PEM files. */
+function redisTls(cfg: RedisEnv, url: URL): Pick<RedisOptions, 'tls'> {
+  const on = url.protocol === 'rediss:' || cfg.REDIS_TLS_CA_FILE || cfg.REDIS_TLS_CERT_FILE;
+  if (!on) return {};
+  return {
+    tls: {
+      ...(cfg.REDIS_TLS_CA_FILE ? { ca: readFileSync(cfg.REDIS_TLS_CA_FILE) } : {}),
+      ...(cfg.REDIS_TLS_CERT_FILE && cfg.REDIS_TLS_KEY_FILE
+        ? { cert: readFileSync(cfg.REDIS_TLS_CERT_FILE), key: readFileSync(cfg.REDIS_TLS_KEY_FILE) }
+        : {}),
+    },
+  };
 }
