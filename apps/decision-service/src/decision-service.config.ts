@@ -85,6 +85,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         SERIES_MAX_POINTS: envField.int(2_880, 10, 100_000),
         /** Console: latest published offers kept for the live feed. */
         FEED_MAX: envField.int(500, 10, 100_000),
+        /** Differential privacy: the whole epsilon of one campaign's exported private reports, over its life. */
+        DP_REPORT_EPSILON_BUDGET: envField.num(1, 0.01, 100),
         ATTRIBUTION_WINDOW_H: envField.num(7 * 24, 0.001, 90 * 24),
         /** Creates a campaign at boot when none exists, so a fresh stack makes offers out of the box. */
         DEFAULT_CAMPAIGN: envField.bool(true),

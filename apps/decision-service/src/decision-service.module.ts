@@ -4,6 +4,7 @@ import { InfraModule, OpenApiModule, PlatformModule } from '@offerstream/platfor
 import { BudgetSweeper } from './budget-sweeper';
 import { CampaignMetrics } from './campaign-metrics';
 import { CampaignsController } from './campaigns.controller';
+import { PrivateReportController } from './private-report.controller';
 import { CartScheduler } from './cart-scheduler';
 import { CampaignSeriesSampler } from './console/campaign-series.sampler';
 import { ConsoleInsightsController } from './console/console-insights.controller';
@@ -38,6 +39,7 @@ export class DecisionServiceModule {
       controllers: [
         DecisionsController,
         CampaignsController,
+        PrivateReportController,
         ConsoleController,
         ConsoleSessionController,
         ConsoleInsightsController,

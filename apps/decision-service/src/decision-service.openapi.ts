@@ -9,12 +9,15 @@ import {
   type Decision,
   type ErasureReport,
   type GroupFigures,
+  type NoisyCell,
+  type PrivateCampaignReport,
 } from '@offerstream/decision';
 import { responseSchema, type ApiInfo, type ControllerDoc } from '@offerstream/platform';
 import type { Interval, PolicyEvaluation } from '@offerstream/uplift';
 import { CampaignsController } from './campaigns.controller';
 import { CONSOLE_API } from './console/console.openapi';
 import { DecisionsController } from './decisions.controller';
+import { PrivateReportController, privateReportQuery } from './private-report.controller';
 import { erasureRequest, UsersController } from './users.controller';
 
 export const DECISION_SERVICE_API_INFO: ApiInfo = {
@@ -111,6 +114,25 @@ const erasureReport = responseSchema<ErasureReport & { requestId: string }>()(
   }),
 );
 const notFound = { 404: 'No campaign with this id' };
+const noisyCell = responseSchema<NoisyCell>()(
+  z.object({
+    users: z.number().int().describe('Noisy count, rounded, at least 0'),
+    conversions: z.number().int().describe('Noisy count, rounded, at least 0'),
+    conversionRate: z.number().min(0).max(1).nullable().describe('Of the noisy counts; null when users is 0'),
+  }),
+);
+const privateReport = responseSchema<PrivateCampaignReport>()(
+  z.object({
+    campaignId: z.string(),
+    mechanism: z.literal('laplace'),
+    epsilon: z.number().describe('Spent by this export'),
+    epsilonRemaining: z.number().describe("Left of the campaign's budget (DP_REPORT_EPSILON_BUDGET)"),
+    sensitivity: z.number().describe('L1 sensitivity of the released counts (one user)'),
+    noiseScale: z.number().describe('Laplace scale b = sensitivity / epsilon'),
+    groups: z.object({ treated: noisyCell, holdout: noisyCell }),
+    segments: z.record(z.string(), noisyCell).describe('Requested segments and "other"'),
+  }),
+);
 
 export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
   {
@@ -161,6 +183,21 @@ export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
         params: { id: campaignId },
         response: campaignReport,
         errors: notFound,
+      },
+    },
+  },
+  {
+    controller: PrivateReportController,
+    operations: {
+      privateReport: {
+        summary: 'Counts and conversion rates with differential privacy (Laplace noise), for export (audited)',
+        description:
+          'Treated vs holdout and per segment (users by the segment of their latest decision). Each call spends ' +
+          "epsilon from the campaign's budget; when it cannot pay, 409 PRIVACY_BUDGET_CONFLICT. See docs/security.md.",
+        params: { id: campaignId },
+        query: privateReportQuery,
+        response: privateReport,
+        errors: { ...notFound, 409: 'The campaign budget cannot pay for this epsilon' },
       },
     },
   },

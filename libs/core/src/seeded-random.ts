@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * mulberry32: a tiny, fast PRNG that gives the same sequence on every platform, so one seed fixes splits, samples,
  * k-means seeding, negative sampling, Thompson draws and generated test data everywhere. Math.random cannot be
@@ -57,6 +59,22 @@ export function gaussian(rng: Rng): number {
   const v = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/**
+ * Laplace(0, scale) draw by inverting the CDF: variance 2·scale². The differential-privacy noise of exported
+ * reports; `rng` must then be unpredictable (see secureRandom), since whoever can replay the draws can subtract them.
+ */
+export function laplace(rng: Rng, scale: number): number {
+  let u = 0;
+  while (u === 0 || Math.abs(u) >= 0.5) u = rng() - 0.5;
+  return -scale * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
+}
+
+/**
+ * A uniform [0, 1) source from the operating system's CSPRNG (53 random bits per draw), for noise that must not be
+ * reproducible: a 32-bit seed of SeededRandom can be found by trying all 2^32 against a few published values.
+ */
+export const secureRandom: Rng = () => Number(randomBytes(8).readBigUInt64LE(0) & ((1n << 53n) - 1n)) / 2 ** 53;
 
 /** Fisher-Yates in place; returns its argument. */
 export function shuffleInPlace<A extends { length: number; [i: number]: unknown }>(items: A, rng: Rng): A {

@@ -45,6 +45,7 @@ export * from './features/nlp-signal.source';
 export * from './reporting/campaign-series';
 export * from './reporting/offer-activity.store';
 export * from './reporting/user-decisions.reader';
+export * from './reporting/private-report';
 export * from './campaign/consent-gate';
 export * from './privacy/decision-user.eraser';
 export * from './privacy/user-erasure';

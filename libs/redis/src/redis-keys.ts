@@ -123,6 +123,8 @@ export const RedisKeys = {
     statsSeries: (id: string) => `c:${tag(`stats:${id}`)}:series`,
     /** Offers made, counted by offer type, trigger and placement (hash), for the console's breakdowns. */
     statsMix: (id: string) => `c:${tag(`stats:${id}`)}:mix`,
+    /** Differential-privacy budget of the campaign's exported reports (hash: epsilon spent in millionths, exports). */
+    privacyBudget: (id: string) => `c:${tag(`stats:${id}`)}:dp`,
   },
   decision: {
     /** Offer id -> its campaign, for events that name only the offer (its record lives in the campaign's slot). */
