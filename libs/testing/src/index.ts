@@ -7,3 +7,5 @@ export * from './free-port';
 export * from './service-harness';
 export * from './test-auth';
 export * from './otlp-receiver';
+export * from './test-pki';
+export * from './secure-stack';

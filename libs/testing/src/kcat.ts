@@ -3,26 +3,28 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** librdkafka settings (`-X name=value`), e.g. security.protocol and ssl.ca.location for a TLS broker. */
+export type KcatConfig = Readonly<Record<string, string>>;
+const xArgs = (config: KcatConfig): string[] => Object.entries(config).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
+
 /** Produces key/value lines with kcat, an independent (librdkafka) client, using Java's murmur2 partitioner. */
 export async function kcatProduce(
   brokers: string,
   topic: string,
   records: { key: string; value: string }[],
+  config: KcatConfig = {},
 ): Promise<void> {
   const input = records.map((r) => `${r.key}\t${r.value}`).join('\n') + '\n';
-  const child = run('kcat', ['-b', brokers, '-P', '-t', topic, '-K', '\t', '-X', 'topic.partitioner=murmur2_random'], {
-    timeout: 30_000,
-  });
+  const args = ['-b', brokers, '-P', '-t', topic, '-K', '\t', '-X', 'topic.partitioner=murmur2_random'];
+  const child = run('kcat', [...args, ...xArgs(config)], { timeout: 30_000 });
   child.child.stdin?.end(input);
   await child;
 }
 
 /** Reads a whole topic with kcat as JSON envelopes (key, payload, headers, partition, offset). */
-export async function kcatConsumeAll(brokers: string, topic: string): Promise<KcatRecord[]> {
-  const { stdout } = await run('kcat', ['-b', brokers, '-C', '-t', topic, '-e', '-J', '-q', '-o', 'beginning'], {
-    timeout: 30_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+export async function kcatConsumeAll(brokers: string, topic: string, config: KcatConfig = {}): Promise<KcatRecord[]> {
+  const args = ['-b', brokers, '-C', '-t', topic, '-e', '-J', '-q', '-o', 'beginning', ...xArgs(config)];
+  const { stdout } = await run('kcat', args, { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
   return stdout
     .split('\n')
     .filter((l) => l.trim().length > 0)
