@@ -150,6 +150,8 @@ suite('transport security: SASL_SSL and mutual TLS to Kafka, TLS and ACL users t
       ...redis.env('admin', pw.redisAdmin, adminCert),
       JOBS_ENABLED: 'false',
       LOG_LEVEL: 'info',
+      // As in the production manifests: the ACL below must allow the persistence check (INFO).
+      REDIS_REQUIRE_PERSISTENCE: 'true',
     });
     const id = ctx.topicPrefix.slice(0, -1);
     await ctx.redis.call(

@@ -189,7 +189,7 @@ export interface TlsRedis {
 
 /**
  * A private redis-server that speaks only TLS, requires a client certificate, and has no default user: only
- * `admin` (every key and command) exists until the test adds users with ACL SETUSER.
+ * `admin` (every key and command) exists until the test adds users with ACL SETUSER. Persistence as in production.
  */
 export async function startTlsRedis(o: {
   dir: string;
@@ -213,7 +213,8 @@ export async function startTlsRedis(o: {
       'tls-auth-clients yes',
       'tls-protocols "TLSv1.2 TLSv1.3"',
       'save ""',
-      'appendonly no',
+      // AOF on, as in production, so services can run with REDIS_REQUIRE_PERSISTENCE=true (it asks INFO).
+      'appendonly yes',
       `dir ${o.dir}`,
       `logfile ${log}`,
       'user default off',
