@@ -181,6 +181,7 @@ const stores: Provider[] = [
           attributionWindowMs: s.ATTRIBUTION_WINDOW_H * 3_600_000,
           markerTtlSeconds: OUTCOME_MARKER_TTL_S,
           defaultMarginRate: s.DEFAULT_MARGIN_RATE,
+          memberTtlMs: s.HISTORY_TTL_H * 3_600_000,
         },
         logger,
       ),

@@ -112,10 +112,17 @@ export const RedisKeys = {
     /** Offers recorded and not yet acknowledged by Kafka (zset by creation ms): the outbox a sweeper publishes. */
     budgetOutbox: (id: string) => `c:${tag(`budget:${id}`)}:outbox`,
     stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,
-    /** Per-user assignment, revenue and order dedup of a campaign, in the slot of its figures. */
+    /**
+     * A user's membership of a campaign (hash: group, latest decision ms, revenue and gross profit attributed), in
+     * the slot of its figures; expires a membership window after the user's latest decision of the campaign.
+     */
+    statsMember: (id: string, user: string) => `c:${tag(`stats:${id}`)}:member:${user}`,
+    /**
+     * Legacy: one field per user and no expiry (assignment, revenue, gross profit). Read only to move a user into
+     * statsMember on their next decision or purchase, and by erasure.
+     */
     statsMembers: (id: string) => `c:${tag(`stats:${id}`)}:members`,
     statsRevenue: (id: string) => `c:${tag(`stats:${id}`)}:revenue`,
-    /** Per-user gross profit (what was paid, minus cost of goods and what the shop bore for offers). */
     statsProfit: (id: string) => `c:${tag(`stats:${id}`)}:profit`,
     statsOrder: (id: string, orderId: string) => `c:${tag(`stats:${id}`)}:order:${orderId}`,
     statsOutcome: (id: string, offerId: string) => `c:${tag(`stats:${id}`)}:outcome:${offerId}`,

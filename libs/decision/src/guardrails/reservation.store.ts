@@ -231,8 +231,13 @@ export class ReservationStore {
     await runLua<number>(
       this.redis,
       'assignMember',
-      [RedisKeys.campaign.statsMembers(campaignId), RedisKeys.campaign.stats(campaignId)],
-      [userId, group, nowMs],
+      [
+        RedisKeys.campaign.statsMember(campaignId, userId),
+        RedisKeys.campaign.stats(campaignId),
+        ...legacyMemberKeys(campaignId),
+      ],
+      // The membership lives as long as the user's own list of campaigns (purchases are attributed through it).
+      [userId, group, nowMs, this.settings.historyTtlMs],
     );
   }
 
@@ -249,6 +254,13 @@ export class ReservationStore {
     return this.settings.settledRetentionMs ?? DEFAULT_SETTLED_RETENTION_MS;
   }
 }
+
+/** The per-campaign hashes members lived in before they expired (moved into statsMember by the scripts). */
+export const legacyMemberKeys = (campaignId: string): string[] => [
+  RedisKeys.campaign.statsMembers(campaignId),
+  RedisKeys.campaign.statsRevenue(campaignId),
+  RedisKeys.campaign.statsProfit(campaignId),
+];
 
 const RESERVATIONS: Record<number, BudgetResult> = {
   1: 'reserved',

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { OfferOutcomeEvent, PurchaseEvent } from '@offerstream/contracts';
 import { TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
-import type { ReservationStore } from '../guardrails/reservation.store';
+import { legacyMemberKeys, type ReservationStore } from '../guardrails/reservation.store';
 import type { ItemFeatures } from '../features/feature-source.port';
 import type { DecisionOutcomeStore } from './decision-outcome.store';
 import type { OfferRecordStore } from './offer-record.store';
@@ -14,6 +14,8 @@ export interface LearningSettings {
   readonly markerTtlSeconds: number;
   /** Margin rate assumed for items whose cost the catalogue does not give. */
   readonly defaultMarginRate: number;
+  /** How long a campaign membership moved from the legacy hashes lives (the reservation's history TTL). */
+  readonly memberTtlMs: number;
 }
 
 /**
@@ -102,11 +104,10 @@ export class CampaignLearning {
           this.redis,
           'recordConversion',
           [
-            RedisKeys.campaign.statsMembers(campaignId),
+            RedisKeys.campaign.statsMember(campaignId, userId),
             RedisKeys.campaign.stats(campaignId),
-            RedisKeys.campaign.statsRevenue(campaignId),
             RedisKeys.campaign.statsOrder(campaignId, p.orderId),
-            RedisKeys.campaign.statsProfit(campaignId),
+            ...legacyMemberKeys(campaignId),
           ],
           [
             userId,
@@ -116,6 +117,7 @@ export class CampaignLearning {
             this.settings.markerTtlSeconds,
             profit.grossProfit,
             profit.revenueWithoutCost,
+            this.settings.memberTtlMs,
           ],
         ),
       ),

@@ -42,6 +42,8 @@ export class DecisionUserEraser {
     const ids = await this.redis.smembers(RedisKeys.campaign.index());
     const removed = await Promise.all(
       ids.flatMap((id) => [
+        this.redis.del(RedisKeys.campaign.statsMember(id, userId)),
+        // Memberships from before they expired, not yet moved by a decision or purchase of the user.
         this.redis.hdel(RedisKeys.campaign.statsMembers(id), userId),
         this.redis.hdel(RedisKeys.campaign.statsRevenue(id), userId),
         this.redis.hdel(RedisKeys.campaign.statsProfit(id), userId),

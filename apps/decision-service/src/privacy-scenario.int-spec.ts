@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { TOPICS } from '@offerstream/contracts';
+import { NlpSignalStore } from '@offerstream/nlp';
+import { RedisKeys, type RedisClient } from '@offerstream/redis';
+import {
+  authFetch,
+  freePort,
+  isolatedEnv,
+  kcatProduce,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  testAuthEnv,
+  waitFor,
+  waitHttpOk,
+  type IsolatedEnv,
+} from '@offerstream/testing';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+
+const USERS = ['buyer-5d1c', 'browser-90ae', 'asker-27f4'] as const;
+const DEVICE = 'device-c0ffee';
+
+const event = (type: string, ids: { userId?: string; anonymousId?: string }, payload: Record<string, unknown>) => ({
+  eventId: randomUUID(),
+  schemaVersion: '1.0',
+  occurredAt: new Date().toISOString(),
+  producer: 'int-test',
+  ...ids,
+  type,
+  payload,
+});
+
+interface KeyFacts {
+  readonly key: string;
+  readonly pttl: number;
+  readonly text: string;
+}
+
+/** Every key under the prefix with its expiry and everything it holds as text (strings, hash, list, set, zset, stream). */
+async function everyKey(redis: RedisClient, prefix: string): Promise<KeyFacts[]> {
+  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
+  const out: KeyFacts[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const full of keys) {
+        const key = full.slice(prefix.length);
+        const type = await redis.type(key);
+        let text = '';
+        if (type === 'string') text = (await redis.getBuffer(key))?.toString('latin1') ?? '';
+        else if (type === 'hash') text = JSON.stringify(await redis.hgetall(key));
+        else if (type === 'list') text = JSON.stringify(await redis.lrange(key, 0, -1));
+        else if (type === 'set') text = JSON.stringify(await redis.smembers(key));
+        else if (type === 'zset') text = JSON.stringify(await redis.zrange(key, 0, -1));
+        else if (type === 'stream') text = JSON.stringify(await redis.xrange(key, '-', '+'));
+        out.push({ key, pttl: await redis.pttl(key), text });
+      }
+    } while (cursor !== '0');
+  }
+  return out;
+}
+
+/**
+ * Shared structures that hold entries of many users and so cannot expire as a whole; each is bounded otherwise
+ * (docs/security.md, Expiry of per-user keys): settled when the attribution window or the cart deadline passes,
+ * capped, or trimmed per partition.
+ */
+const SHARED = [/^d:\{learn\}:/, /^d:\{carts\}:/, /^d:\{feed\}:offers$/, /^gnn:\{ilog\|[^}]*\}:log$/];
+
+/**
+ * A privacy audit of one realistic run: users browse, search, cart, get decisions over HTTP and buy, through real
+ * Kafka into a running stream processor and decision service (and the NLP writer); then every key in Redis is
+ * enumerated.
+ */
+describe('privacy of a realistic run against real Kafka and Redis', () => {
+  let ctx: IsolatedEnv;
+  let prefix = '';
+  const procs: ServiceProcess[] = [];
+  let port = 0;
+  const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
+  const clickstream = (): string => ctx.topicPrefix + TOPICS.clickstream.name;
+
+  beforeAll(async () => {
+    ctx = await isolatedEnv({
+      ...testAuthEnv(),
+      ...GREEDY_SERVICE_ENV,
+      JOBS_ENABLED: 'false',
+      CART_IDLE_MS: '600000',
+      LOG_LEVEL: 'info',
+    });
+    prefix = String(ctx.env['REDIS_KEY_PREFIX']);
+    await publishProfitModel(ctx.redis, OFFERS_PAY);
+    const spPort = await freePort();
+    port = await freePort();
+    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
+    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
+    await Promise.all(
+      [spPort, port].map((p, i) =>
+        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
+          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
+        }),
+      ),
+    );
+    const created = await authFetch(url('/campaigns'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'privacy',
+        name: 'privacy',
+        budget: { spend: 10_000, count: 10_000 },
+        holdoutShare: 0,
+        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+        caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 700));
+
+    await kcatProduce(
+      KAFKA_BROKERS,
+      clickstream(),
+      [
+        event('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
+        ...USERS.flatMap((u, i) => [
+          event('product_view', { userId: u, ...(i === 0 ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
+          ...[1, 2, 3].map(() =>
+            event('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
+          ),
+          event('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
+        ]),
+      ].map((e) => ({ key: e.userId ?? e.anonymousId ?? '', value: JSON.stringify(e) })),
+    );
+    // The NLP worker's own writer (the worker needs a model to run; its keys are what matter here).
+    const nlp = new NlpSignalStore(ctx.redis, {
+      priorMean: 0.5,
+      priorWeight: 5,
+      maxNegativeTerms: 10,
+      intentHalfLifeMs: 3_600_000,
+      maxIntents: 10,
+      maxUserReviews: 10,
+      userTtlMs: 86_400_000,
+    });
+    for (const [i, u] of USERS.entries()) {
+      await nlp.applyUserSignals(u, `${clickstream()}:0`, [{ o: String(i), t: Date.now(), c: [['shoes', 0.8]] }]);
+      const d = await authFetch(url('/decisions'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          userId: u,
+          placement: 'home',
+          requestId: randomUUID(),
+          items: [{ itemId: 'sku-1', price: 100 }],
+        }),
+      });
+      expect(d.status).toBe(200);
+    }
+    // The buyer buys after the decisions: a conversion in the campaign's figures and the buyer's member key.
+    const purchase = event(
+      'purchase',
+      { userId: USERS[0] },
+      {
+        orderId: `order-${randomUUID()}`,
+        lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: 80 }],
+        total: 80,
+        currency: 'EUR',
+      },
+    );
+    await kcatProduce(KAFKA_BROKERS, clickstream(), [{ key: USERS[0], value: JSON.stringify(purchase) }]);
+    await waitFor(
+      async () => (await ctx.redis.hget(RedisKeys.campaign.statsMember('privacy', USERS[0]), 'rev')) ?? undefined,
+      { what: 'the purchase to be attributed to the campaign', timeoutMs: 60_000 },
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
+    await ctx?.close();
+  });
+
+  it('leaves no key that holds a user without an expiry, but the bounded shared structures', async () => {
+    const keys = await everyKey(ctx.redis, prefix);
+    const holding = (k: KeyFacts): boolean => [...USERS, DEVICE].some((u) => k.key.includes(u) || k.text.includes(u));
+    const perUser = keys.filter(holding);
+    // Every library's per-user keys are there: profile, NLP, offers, campaigns, trigger-once claims, member.
+    for (const u of USERS) expect(perUser.filter((k) => k.key.includes(u)).length).toBeGreaterThanOrEqual(7);
+    expect(perUser.map((k) => k.key)).toEqual(
+      expect.arrayContaining([RedisKeys.campaign.statsMember('privacy', USERS[0]), RedisKeys.user.profile(DEVICE)]),
+    );
+    const forever = perUser.filter((k) => k.pttl < 0 && !SHARED.some((re) => re.test(k.key)));
+    expect(forever.map((k) => k.key)).toEqual([]);
+  });
+
+  it('exports the campaign figures with differential privacy and spends the ε budget', async () => {
+    const first = await authFetch(url('/campaigns/privacy/private-report?epsilon=0.6&segments=vip'), {}, 'reader');
+    expect(first.status).toBe(200);
+    const report = (await first.json()) as { epsilonRemaining: number; noiseScale: number; segments: object };
+    expect(report.epsilonRemaining).toBeCloseTo(0.4, 6);
+    expect(report.noiseScale).toBeCloseTo(4 / 0.6, 6);
+    expect(Object.keys(report.segments).sort()).toEqual(['other', 'vip']);
+    const over = await authFetch(url('/campaigns/privacy/private-report?epsilon=0.6'), {}, 'reader');
+    expect(over.status).toBe(409);
+    expect(((await over.json()) as { error: string }).error).toBe('PRIVACY_BUDGET_CONFLICT');
+    expect((await authFetch(url('/campaigns/privacy/private-report?epsilon=0.1'), {}, 'decider')).status).toBe(403);
+  });
+});
