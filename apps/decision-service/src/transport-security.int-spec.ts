@@ -133,15 +133,20 @@ suite('transport security: SASL_SSL and mutual TLS to Kafka, TLS and ACL users t
     spCert = pki.issue('stream-processor');
     dsCert = pki.issue('decision-service');
     adminCert = pki.issue('test-admin');
-    [kafka, redis] = await Promise.all([
+    // Both start at once; each is kept as soon as it is up, so afterAll stops it even if the other failed.
+    const started = await Promise.allSettled([
       startSecureKafka({
         dir,
         pki,
         broker,
         scramUsers: { admin: pw.admin, offerstream: pw.offerstream, intruder: pw.intruder },
-      }),
-      startTlsRedis({ dir, pki, server: redisServer, adminPassword: pw.redisAdmin, adminCert }),
+      }).then((k) => (kafka = k)),
+      startTlsRedis({ dir, pki, server: redisServer, adminPassword: pw.redisAdmin, adminCert }).then(
+        (r) => (redis = r),
+      ),
     ]);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    if (!kafka || !redis) throw new Error('unreachable: both started');
     // The test's own clients (topic creation, assertions) are the super users; services get less below.
     ctx = await isolatedEnv({
       ...GREEDY_SERVICE_ENV,
