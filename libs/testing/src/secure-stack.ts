@@ -33,7 +33,7 @@ export function secureStackUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Four free loopback ports below the ephemeral range, so no outgoing connection can take one before we bind. */
+/** Free loopback ports below the ephemeral range, so no outgoing connection can take one before we bind. */
 async function lowPorts(n: number): Promise<number[]> {
   const ports: number[] = [];
   while (ports.length < n) {
@@ -88,10 +88,11 @@ export async function startSecureKafka(o: {
   broker: TestCertificate;
   scramUsers: Record<string, string>;
 }): Promise<SecureKafka> {
-  const [sasl, mtls, controller, unused] = (await lowPorts(4)) as [number, number, number, number];
+  const [sasl, mtls, controller] = (await lowPorts(3)) as [number, number, number];
   const props = join(o.dir, 'server.properties');
   const values = {
-    KAFKA_PORT: String(unused),
+    // The base template's PLAINTEXT listener: replaced by the secure template's `listeners`, never bound.
+    KAFKA_PORT: '0',
     KAFKA_CONTROLLER_PORT: String(controller),
     KAFKA_LOG_DIRS: join(o.dir, 'kafka-data'),
     KAFKA_SASL_SSL_PORT: String(sasl),
@@ -112,7 +113,7 @@ export async function startSecureKafka(o: {
     `-Dkafka.logs.dir=${logs}`,
   ];
   // Quick-starting JVM: the broker lives for one suite, so C1 only and a small serial heap.
-  const fast = ['-Xms128m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto'];
+  const fast = ['-Xms128m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
   const scram = Object.entries(o.scramUsers).flatMap(([name, pw]) => [
     '--add-scram',
     `SCRAM-SHA-512=[name=${name},password=${pw}]`,
