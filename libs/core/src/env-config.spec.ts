@@ -44,6 +44,9 @@ describe('environment config', () => {
     const url = fail({ REDIS_URL: 'redis://svc:hunter2@10.0.0.1:6379' });
     expect(url).toMatch(/^REDIS_URL: .*redis:\/\/svc:<redacted>@10\.0\.0\.1:6379/);
     expect(url).not.toContain('hunter2');
+    // A password left unencoded (a slash in it) is still hidden; so is one without a user name.
+    expect(fail({ REDIS_URL: 'redis://svc:a/b@h:6379' })).not.toContain('a/b');
+    expect(fail({ REDIS_URL: 'redis://:only-pw@h:6379' })).toMatch(/redis:\/\/:<redacted>@h:6379/);
   });
 
   it('stops at a file setting that points at nothing readable, naming it', () => {

@@ -35,7 +35,7 @@ const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PASSPHRASE|PRIVATE/i;
 export function shownValue(variable: string, value: string | undefined): string {
   if (value === undefined) return 'null';
   if (SECRET_NAME.test(variable)) return `<redacted, ${value.length} characters>`;
-  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:<redacted>@'));
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, '$1:<redacted>@'));
 }
 
 function readable(path: string): boolean {
