@@ -18,7 +18,7 @@ export interface WorkloadSize {
 }
 
 export const QUICK_SIZE: WorkloadSize = { clickstream: 2_000, users: 60, offerRequests: 120, budgetSpend: 500 };
-export const FULL_SIZE: WorkloadSize = { clickstream: 24_000, users: 300, offerRequests: 1_200, budgetSpend: 3_000 };
+export const FULL_SIZE: WorkloadSize = { clickstream: 24_000, users: 300, offerRequests: 1_200, budgetSpend: 1_000 };
 
 export function catalogEvents(): CatalogEvent[] {
   return Array.from({ length: CHAOS_ITEMS }, (_, i) => ({
