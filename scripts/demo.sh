@@ -41,6 +41,8 @@ demo_key_hash=$(printf %s "$DEMO_API_KEY" | node -e "let s='';process.stdin.on('
 export AUTH_MODE=keys API_KEYS="demo:admin+decider+reader+metrics:$demo_key_hash"
 unset API_KEYS_FILE
 say "API key of this demo (every role): $DEMO_API_KEY"
+# User ids are stored under keyed pseudonyms, as in production; DEMO_RUN=... reuses state only with the same key.
+export USER_ID_HMAC_KEY=${USER_ID_HMAC_KEY:-$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))")}
 
 declare -A PORTS=([stream-processor]=3001 [nlp-worker]=3002 [gnn-worker]=3003 [decision-service]=3000)
 SERVICES=()

@@ -68,6 +68,8 @@ export const SECRETS = {
   redis: { name: 'offerstream-redis', keys: ['username', 'password'] },
   /** The API keys file every service reads (API_KEYS_FILE, re-read on change, so keys rotate without a restart). */
   apiKeys: { name: 'offerstream-api-keys', keys: ['api-keys'] },
+  /** The key of user pseudonyms (USER_ID_HMAC_KEY, required under NODE_ENV=production): the same in every service. */
+  userIds: { name: 'offerstream-user-ids', keys: ['hmac-key'] },
 } as const;
 
 /** Where the API keys Secret is mounted (a directory, not subPath, so that the kubelet's updates reach the pod). */

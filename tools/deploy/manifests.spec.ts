@@ -118,6 +118,7 @@ describe.each(Object.values(ENVIRONMENTS))('the $name manifests', (env: Environm
     if (env.credentials) {
       expect(new Set(secretVars)).toEqual(
         new Set([
+          'USER_ID_HMAC_KEY',
           'KAFKA_SASL_MECHANISM',
           'KAFKA_SASL_USERNAME',
           'KAFKA_SASL_PASSWORD',
@@ -125,7 +126,7 @@ describe.each(Object.values(ENVIRONMENTS))('the $name manifests', (env: Environm
           'REDIS_PASSWORD',
         ]),
       );
-    } else expect(secretVars).toEqual([]);
+    } else expect(new Set(secretVars)).toEqual(new Set(['USER_ID_HMAC_KEY']));
     for (const e of refs.filter((r) => /PASSWORD|USERNAME|SASL/.test(String(r['name']))))
       expect(e['value']).toBeUndefined();
   });

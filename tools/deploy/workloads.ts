@@ -52,6 +52,11 @@ export function configMap(env: Environment, svc: ServiceSpec): IConfigMap {
   };
 }
 
+/** Every service pseudonymizes user ids with the same key, so one user has one pseudonym across services. */
+export function userIdKeyEnv(): IEnvVar[] {
+  return [{ name: 'USER_ID_HMAC_KEY', valueFrom: { secretKeyRef: { name: SECRETS.userIds.name, key: 'hmac-key' } } }];
+}
+
 export function credentialEnv(env: Environment): IEnvVar[] {
   if (!env.credentials) return [];
   const ref = (name: string, secret: string, key: string): IEnvVar => ({
@@ -144,7 +149,7 @@ export function deployment(env: Environment, svc: ServiceSpec): IDeployment {
               command: entryPoint(svc.name),
               ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
               envFrom: [{ configMapRef: { name: svc.name } }],
-              env: credentialEnv(env),
+              env: [...userIdKeyEnv(), ...credentialEnv(env)],
               resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
               // Covers model loading and the first group join; liveness only starts after it passed.
               startupProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 5, failureThreshold: 24 },

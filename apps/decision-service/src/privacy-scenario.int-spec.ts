@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { TOPICS } from '@offerstream/contracts';
+import { UserPseudonyms } from '@offerstream/core';
 import { NlpSignalStore } from '@offerstream/nlp';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import {
   authFetch,
   freePort,
   isolatedEnv,
+  kcatConsumeAll,
   kcatProduce,
   KAFKA_BROKERS,
   ServiceProcess,
@@ -19,6 +21,12 @@ import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-s
 
 const USERS = ['buyer-5d1c', 'browser-90ae', 'asker-27f4'] as const;
 const DEVICE = 'device-c0ffee';
+const REVIEW = 'the laces snapped on day two, wobbly-heel-4417';
+/** The services' key, generated per run; the test computes the same pseudonyms to find the users' state. */
+const HMAC_KEY = randomBytes(32).toString('base64');
+const pseudonyms = UserPseudonyms.keyed(HMAC_KEY);
+const P = (id: string): string => pseudonyms.of(id);
+const RAW = [...USERS, DEVICE];
 
 const event = (type: string, ids: { userId?: string; anonymousId?: string }, payload: Record<string, unknown>) => ({
   eventId: randomUUID(),
@@ -88,7 +96,9 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
       ...GREEDY_SERVICE_ENV,
       JOBS_ENABLED: 'false',
       CART_IDLE_MS: '600000',
-      LOG_LEVEL: 'info',
+      // Everything the services say, so that the log scan sees every line a production log could hold.
+      LOG_LEVEL: 'debug',
+      USER_ID_HMAC_KEY: HMAC_KEY,
     });
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
@@ -129,6 +139,7 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
             event('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
           ),
           event('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
+          event('review', { userId: u }, { itemId: 'sku-1', rating: 1, text: REVIEW }),
         ]),
       ].map((e) => ({ key: e.userId ?? e.anonymousId ?? '', value: JSON.stringify(e) })),
     );
@@ -142,20 +153,28 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
       maxUserReviews: 10,
       userTtlMs: 86_400_000,
     });
+    const repeated = randomUUID();
     for (const [i, u] of USERS.entries()) {
-      await nlp.applyUserSignals(u, `${clickstream()}:0`, [{ o: String(i), t: Date.now(), c: [['shoes', 0.8]] }]);
+      await nlp.applyUserSignals(P(u), `${clickstream()}:0`, [{ o: String(i), t: Date.now(), c: [['shoes', 0.8]] }]);
       const d = await authFetch(url('/decisions'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           userId: u,
           placement: 'home',
-          requestId: randomUUID(),
+          // The browser's request is sent twice: the repeat makes no offer, and is logged with its trigger id.
+          requestId: i === 1 ? repeated : randomUUID(),
           items: [{ itemId: 'sku-1', price: 100 }],
         }),
       });
       expect(d.status).toBe(200);
     }
+    const repeat = await authFetch(url('/decisions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: USERS[1], placement: 'home', requestId: repeated }),
+    });
+    expect(((await repeat.json()) as { kind: string }).kind).not.toBe('offer');
     // The buyer buys after the decisions: a conversion in the campaign's figures and the buyer's member key.
     const purchase = event(
       'purchase',
@@ -169,7 +188,7 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     );
     await kcatProduce(KAFKA_BROKERS, clickstream(), [{ key: USERS[0], value: JSON.stringify(purchase) }]);
     await waitFor(
-      async () => (await ctx.redis.hget(RedisKeys.campaign.statsMember('privacy', USERS[0]), 'rev')) ?? undefined,
+      async () => (await ctx.redis.hget(RedisKeys.campaign.statsMember('privacy', P(USERS[0])), 'rev')) ?? undefined,
       { what: 'the purchase to be attributed to the campaign', timeoutMs: 60_000 },
     );
   }, 240_000);
@@ -179,17 +198,52 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     await ctx?.close();
   });
 
+  it('names the users by keyed pseudonym only, in every Redis key and value', async () => {
+    const keys = await everyKey(ctx.redis, prefix);
+    const raw = keys.filter((k) => RAW.some((u) => k.key.includes(u) || k.text.includes(u)));
+    expect(raw.map((k) => k.key)).toEqual([]);
+    // The state is there, under the pseudonyms: profile, NLP signals, offers, campaign membership.
+    for (const u of USERS) {
+      expect(await ctx.redis.exists(RedisKeys.user.profile(P(u)))).toBe(1);
+      expect(await ctx.redis.exists(RedisKeys.campaign.statsMember('privacy', P(u)))).toBe(1);
+    }
+    expect(await ctx.redis.exists(RedisKeys.user.profile(P(DEVICE)))).toBe(1);
+  });
+
   it('leaves no key that holds a user without an expiry, but the bounded shared structures', async () => {
     const keys = await everyKey(ctx.redis, prefix);
-    const holding = (k: KeyFacts): boolean => [...USERS, DEVICE].some((u) => k.key.includes(u) || k.text.includes(u));
-    const perUser = keys.filter(holding);
+    const ids = RAW.map(P);
+    const perUser = keys.filter((k) => ids.some((u) => k.key.includes(u) || k.text.includes(u)));
     // Every library's per-user keys are there: profile, NLP, offers, campaigns, trigger-once claims, member.
-    for (const u of USERS) expect(perUser.filter((k) => k.key.includes(u)).length).toBeGreaterThanOrEqual(7);
+    for (const u of USERS) expect(perUser.filter((k) => k.key.includes(P(u))).length).toBeGreaterThanOrEqual(7);
     expect(perUser.map((k) => k.key)).toEqual(
-      expect.arrayContaining([RedisKeys.campaign.statsMember('privacy', USERS[0]), RedisKeys.user.profile(DEVICE)]),
+      expect.arrayContaining([
+        RedisKeys.campaign.statsMember('privacy', P(USERS[0])),
+        RedisKeys.user.profile(P(DEVICE)),
+      ]),
     );
     const forever = perUser.filter((k) => k.pttl < 0 && !SHARED.some((re) => re.test(k.key)));
     expect(forever.map((k) => k.key)).toEqual([]);
+  });
+
+  it("writes no raw user id and no review text to the services' logs, and pseudonyms to the decisions topic", async () => {
+    // Erasure over HTTP and an offer request over Kafka go through the same boundary before the logs are read.
+    const erased = await authFetch(url(`/users/${USERS[2]}`), { method: 'DELETE' }, 'admin');
+    expect(erased.status).toBe(200);
+    expect(await ctx.redis.exists(RedisKeys.user.profile(P(USERS[2])))).toBe(0);
+    expect(await ctx.redis.exists(RedisKeys.user.erased(P(USERS[2])))).toBe(1);
+    const lines = procs.flatMap((p) => p.output);
+    expect(lines.length).toBeGreaterThan(20);
+    expect(lines.filter((l) => RAW.some((u) => l.includes(u)))).toEqual([]);
+    // The scan does read lines that name a user: the repeated request's, by the pseudonym in its trigger id.
+    expect(lines.filter((l) => l.includes(P(USERS[1]))).length).toBeGreaterThanOrEqual(1);
+    expect(lines.filter((l) => l.includes('wobbly-heel-4417'))).toEqual([]);
+    const decisions = (await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.decisions.name)).map((r) =>
+      JSON.stringify(r),
+    );
+    expect(decisions.length).toBeGreaterThanOrEqual(USERS.length);
+    expect(decisions.filter((d) => RAW.some((u) => d.includes(u)))).toEqual([]);
+    expect(decisions.filter((d) => d.includes(P(USERS[0]))).length).toBeGreaterThanOrEqual(1);
   });
 
   it('exports the campaign figures with differential privacy and spends the ε budget', async () => {

@@ -1,10 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, HttpCode, Inject, Param } from '@nestjs/common';
 import { CONTRACT_VERSION, TOPICS } from '@offerstream/contracts';
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, type UserPseudonyms } from '@offerstream/core';
 import { UserErasure, type ErasureReport } from '@offerstream/decision';
 import type { EventProducer } from '@offerstream/kafka';
-import { AuditLog, CurrentCaller, EVENT_PRODUCER, REDIS, Roles, type Caller } from '@offerstream/platform';
+import {
+  AuditLog,
+  CurrentCaller,
+  EVENT_PRODUCER,
+  REDIS,
+  Roles,
+  USER_PSEUDONYMS,
+  type Caller,
+} from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 import { z } from 'zod';
 
@@ -36,6 +44,7 @@ export class UsersController {
     @Inject(UserErasure) private readonly erasure: UserErasure,
     @Inject(EVENT_PRODUCER) private readonly producer: EventProducer,
     @Inject(REDIS) redis: RedisClient,
+    @Inject(USER_PSEUDONYMS) private readonly pseudonyms: UserPseudonyms,
   ) {
     this.audit = new AuditLog(redis);
   }
@@ -70,15 +79,27 @@ export class UsersController {
         },
       },
     ]);
-    // The GNN log scan is left to the erasure consumer, which reads the request just written (seconds to a minute).
-    const report = await this.erasure.erase(userId, anonymousIds, { withGnnLog: false });
+    // The request on the topic names the shop's ids, like every event the shop writes there; the state is under
+    // pseudonyms, under both keys' while a key rotation completes. The GNN log scan is left to the erasure
+    // consumer, which reads the request just written (seconds to a minute).
+    const devices = anonymousIds.flatMap((a) => this.pseudonyms.all(a));
+    const reports = [];
+    for (const pseudonym of this.pseudonyms.all(userId)) {
+      reports.push(await this.erasure.erase(pseudonym, devices, { withGnnLog: false }));
+    }
+    const removed = sumRemoved(reports.map((r) => r.removed));
     await this.audit.record({
       actor: requestedBy,
       action: 'user.erase',
-      target: auditTargetOf(userId),
+      target: auditTargetOf(this.pseudonyms.of(userId)),
       before: null,
-      after: { requestId, removed: report.removed },
+      after: { requestId, removed },
     });
-    return { ...report, requestId };
+    return { userId, erasedAt: reports[0]?.erasedAt ?? new Date().toISOString(), removed, requestId };
   }
+}
+
+function sumRemoved(all: readonly ErasureReport['removed'][]): ErasureReport['removed'] {
+  const add = (k: 'featureStore' | 'nlp' | 'decision'): number => all.reduce((a, r) => a + r[k], 0);
+  return { featureStore: add('featureStore'), nlp: add('nlp'), decision: add('decision'), gnn: null };
 }

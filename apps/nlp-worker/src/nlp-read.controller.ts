@@ -1,14 +1,18 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { itemId as itemIdSchema } from '@offerstream/contracts';
 import type { ItemSentiment, NlpSignalReader, UserIntent } from '@offerstream/nlp';
-import { Roles } from '@offerstream/platform';
+import type { UserPseudonyms } from '@offerstream/core';
+import { Roles, USER_PSEUDONYMS } from '@offerstream/platform';
 import { NLP_READER } from './nlp-worker.tokens';
 
 /** Read side for operators and the decision service's debugging: what the worker knows about an item / user. */
 @Controller()
 @Roles('reader')
 export class NlpReadController {
-  constructor(@Inject(NLP_READER) private readonly reader: NlpSignalReader) {}
+  constructor(
+    @Inject(NLP_READER) private readonly reader: NlpSignalReader,
+    @Inject(USER_PSEUDONYMS) private readonly pseudonyms: UserPseudonyms,
+  ) {}
 
   @Get('items/:id/sentiment')
   async itemSentiment(@Param('id') id: string): Promise<ItemSentiment> {
@@ -18,8 +22,10 @@ export class NlpReadController {
   }
 
   @Get('users/:id/intent')
-  async userIntent(@Param('id') id: string): Promise<UserIntent> {
-    const found = await this.reader.userIntent(validId(id, 'user'));
+  async userIntent(@Param('id') raw: string): Promise<UserIntent> {
+    // Asked by the shop's id, stored under its pseudonym; the answer and any error name the pseudonym only.
+    const id = this.pseudonyms.of(validId(raw, 'user'));
+    const found = await this.reader.userIntent(id);
     if (!found) throw new NotFoundException({ message: `no searches or reviews scored for user ${id}` });
     return found;
   }

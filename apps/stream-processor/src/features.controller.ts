@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { FeatureStoreReader, Neighbour } from '@offerstream/feature-store';
-import { Roles } from '@offerstream/platform';
+import type { UserPseudonyms } from '@offerstream/core';
+import { Roles, USER_PSEUDONYMS } from '@offerstream/platform';
 import { FEATURE_READER } from './stream-processor.tokens';
 
 const ID = /^[^\s]{1,128}$/;
@@ -9,11 +10,16 @@ const ID = /^[^\s]{1,128}$/;
 @Controller()
 @Roles('reader')
 export class FeaturesController {
-  constructor(@Inject(FEATURE_READER) private readonly reader: FeatureStoreReader) {}
+  constructor(
+    @Inject(FEATURE_READER) private readonly reader: FeatureStoreReader,
+    @Inject(USER_PSEUDONYMS) private readonly pseudonyms: UserPseudonyms,
+  ) {}
 
   @Get('users/:id/profile')
-  async profile(@Param('id') id: string): Promise<Record<string, unknown>> {
-    if (!ID.test(id)) throw new BadRequestException('user id must be 1-128 characters without spaces');
+  async profile(@Param('id') raw: string): Promise<Record<string, unknown>> {
+    if (!ID.test(raw)) throw new BadRequestException('user id must be 1-128 characters without spaces');
+    // Asked by the shop's id, stored under its pseudonym; the answer and any error name the pseudonym only.
+    const id = this.pseudonyms.of(raw);
     const p = await this.reader.getUser(id);
     if (!p) throw new NotFoundException(`no profile for user ${id}`);
     return {

@@ -18,6 +18,11 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   readonly schema: S;
   readonly key: string;
+  /**
+   * `raw`: written by the shop with its own user ids, which consumers replace by keyed pseudonyms as they decode
+   * (UserPseudonyms). Absent: the ids are already pseudonyms (written by OfferStream, or echoing an offer).
+   */
+  readonly userIds?: 'raw';
   readonly partitions: number;
   readonly retentionMs: number;
   readonly producers: readonly string[];
@@ -32,6 +37,7 @@ export const TOPICS = {
     description: 'Shop clickstream: views, searches, carts, checkouts, purchases and reviews',
     schema: clickstreamEvent,
     key: "userId, else anonymousId (all of one visitor's events in one partition, in order)",
+    userIds: 'raw',
     partitions: 12,
     retentionMs: 7 * DAY_MS,
     producers: ['shop backends'],
@@ -72,6 +78,7 @@ export const TOPICS = {
     description: 'Asynchronous requests for an offer for a user at a placement',
     schema: offerRequestEvent,
     key: 'payload.userId',
+    userIds: 'raw',
     partitions: 6,
     retentionMs: 1 * DAY_MS,
     producers: ['shop backends'],
@@ -103,6 +110,7 @@ export const TOPICS = {
     description: 'Requests to forget a user: every per-user key is removed and a tombstone drops late events',
     schema: userErasureEvent,
     key: 'userId',
+    userIds: 'raw',
     partitions: 3,
     // Long enough for a consumer down over a long weekend to still apply every request after it restarts.
     retentionMs: 7 * DAY_MS,

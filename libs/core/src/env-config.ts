@@ -26,7 +26,7 @@ export function loadEnvConfig<S extends z.ZodRawShape>(
 }
 
 /** Variables whose whole value is a secret: a boot error names them but never repeats what they hold. */
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PASSPHRASE|PRIVATE/i;
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PASSPHRASE|PRIVATE|HMAC/i;
 
 /**
  * The value as a boot error may show it: logs are read by more people than the Secret, so a secret variable is

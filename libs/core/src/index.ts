@@ -9,3 +9,4 @@ export * from './float16';
 export * from './csv';
 export * from './command-line';
 export * from './fuzz-runs';
+export * from './user-pseudonyms';

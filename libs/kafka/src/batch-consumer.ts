@@ -3,7 +3,16 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { decodeEvent, type TopicSpec } from '@offerstream/contracts';
-import { backoffMs, createLogger, errorCode, type OfferStreamError, sleep, type Logger } from '@offerstream/core';
+import {
+  backoffMs,
+  createLogger,
+  errorCode,
+  type OfferStreamError,
+  sleep,
+  type Logger,
+  type SubjectFields,
+  type UserPseudonyms,
+} from '@offerstream/core';
 import { failureKind, UnhandledError } from './consumer-failure';
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics';
 import { CrashGuard } from './crash-guard';
@@ -76,6 +85,11 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   marks?: PartitionMarkStore;
   /** Readiness: the consumer registers a check that fails while it crash-loops, has stopped, or refuses a partition. */
   health?: { register(name: string, check: () => Promise<void>): void };
+  /**
+   * Replaces the shop's user ids of a topic that carries them (`userIds: 'raw'`) by pseudonyms as events are decoded,
+   * before the handler, a log line or a state write can see them.
+   */
+  pseudonyms?: UserPseudonyms;
 }
 
 /**
@@ -193,7 +207,7 @@ export class BatchConsumer<S extends z.ZodType> {
         if (decoded.ok) {
           events.push({
             trace: traced,
-            event: decoded.event,
+            event: this.pseudonymize(decoded.event),
             partition: batch.partition,
             offset: message.offset,
             key: message.key?.toString('utf8') ?? null,
@@ -322,6 +336,12 @@ export class BatchConsumer<S extends z.ZodType> {
         await ctx.heartbeat().catch(() => undefined);
       }
     }
+  }
+
+  private pseudonymize(event: z.infer<S>): z.infer<S> {
+    const p = this.opts.pseudonyms;
+    if (!p || this.opts.topic.userIds !== 'raw') return event;
+    return p.event(event as SubjectFields) as z.infer<S>;
   }
 
   private async deadLetter(dead: DeadLetter[]): Promise<void> {

@@ -13,6 +13,7 @@ export * from './security/audit-log';
 export * from './security/http-error.filter';
 export * from './security/secure-headers';
 export * from './security/security.config';
+export * from './security/user-pseudonyms.config';
 export * from './security/token-bucket';
 export * from './metrics/http-metrics.middleware';
 export * from './openapi/openapi-document';

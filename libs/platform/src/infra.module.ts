@@ -9,8 +9,8 @@ import {
   type RedisClient,
   type RedisEnv,
 } from '@offerstream/redis';
-import type { Logger } from '@offerstream/core';
-import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
+import type { Logger, UserPseudonyms } from '@offerstream/core';
+import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER, USER_PSEUDONYMS } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
 
 export const KAFKA = Symbol('KAFKA');
@@ -30,6 +30,8 @@ export interface ConsumerInfra {
   readonly marks: PartitionMarkStore;
   /** Each consumer's readiness check (crash-looping, stopped, refusing a partition). */
   readonly health: HealthRegistry;
+  /** Raw user ids of shop topics become pseudonyms as they are decoded (see BatchConsumerOptions.pseudonyms). */
+  readonly pseudonyms?: UserPseudonyms;
 }
 
 /**
@@ -77,7 +79,7 @@ export class InfraModule implements OnApplicationShutdown {
         },
         {
           provide: CONSUMER_INFRA,
-          inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER, REDIS, HEALTH_REGISTRY],
+          inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER, REDIS, HEALTH_REGISTRY, USER_PSEUDONYMS],
           useFactory: (
             kafka: Kafka,
             producer: EventProducer,
@@ -85,6 +87,7 @@ export class InfraModule implements OnApplicationShutdown {
             logger: Logger,
             redis: RedisClient,
             health: HealthRegistry,
+            pseudonyms: UserPseudonyms,
           ): ConsumerInfra => ({
             kafka,
             producer,
@@ -92,6 +95,7 @@ export class InfraModule implements OnApplicationShutdown {
             logger,
             marks: new RedisPartitionMarks(redis),
             health,
+            pseudonyms,
           }),
         },
         {

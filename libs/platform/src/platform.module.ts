@@ -15,15 +15,16 @@ import type { Logger } from '@offerstream/core';
 import { HealthRegistry } from './health.registry';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { OpsController } from './ops.controller';
-import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER } from './platform.tokens';
+import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER, USER_PSEUDONYMS } from './platform.tokens';
 import { AccessGuard, API_KEY_STORE, SECURITY_CONFIG } from './security/access.guard';
 import { ApiKeyStore } from './security/api-key-store';
 import { HttpErrorFilter } from './security/http-error.filter';
 import { loadSecurityConfig } from './security/security.config';
+import { loadUserPseudonyms } from './security/user-pseudonyms.config';
 
 /**
- * Health, metrics, logging and HTTP security (API keys and roles, rate limits, one error format) shared by every
- * service; each service's own modules register checks into it. Security settings are read from the environment
+ * Health, metrics, logging, HTTP security (API keys and roles, rate limits, one error format) and user pseudonyms
+ * shared by every service; each service's own modules register checks into it. Security settings are read from the environment
  * here, so a bad key list stops the boot like any other bad setting.
  */
 @Global()
@@ -45,6 +46,9 @@ export class PlatformModule implements NestModule, OnApplicationBootstrap, OnApp
         : undefined;
     if (!keys)
       logger.warn('AUTH_MODE=off: every route is open to anyone who reaches the port (local development only)');
+    const pseudonyms = loadUserPseudonyms(env);
+    if (!pseudonyms.enabled)
+      logger.warn('USER_ID_HMAC_KEY is not set: user ids are stored and logged as sent (local development only)');
     return {
       module: PlatformModule,
       controllers: [OpsController],
@@ -53,11 +57,12 @@ export class PlatformModule implements NestModule, OnApplicationBootstrap, OnApp
         { provide: HEALTH_REGISTRY, useValue: new HealthRegistry() },
         { provide: SERVICE_LOGGER, useValue: logger },
         { provide: SECURITY_CONFIG, useValue: security },
+        { provide: USER_PSEUDONYMS, useValue: pseudonyms },
         { provide: API_KEY_STORE, useValue: keys },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useValue: new HttpErrorFilter(security.HTTP_BODY_LIMIT_KB) },
       ],
-      exports: [METRICS_REGISTRY, HEALTH_REGISTRY, SERVICE_LOGGER, SECURITY_CONFIG],
+      exports: [METRICS_REGISTRY, HEALTH_REGISTRY, SERVICE_LOGGER, SECURITY_CONFIG, USER_PSEUDONYMS],
     };
   }
 

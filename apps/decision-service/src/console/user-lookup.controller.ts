@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ValidationError } from '@offerstream/core';
+import { ValidationError, type UserPseudonyms } from '@offerstream/core';
 import {
   CandidateGenerator,
   UserDecisionsReader,
@@ -8,7 +8,7 @@ import {
   type UserDecisions,
   type UserFeatures,
 } from '@offerstream/decision';
-import { Roles } from '@offerstream/platform';
+import { Roles, USER_PSEUDONYMS } from '@offerstream/platform';
 import { FEATURE_SOURCE } from '../decision-service.tokens';
 
 export interface UserLookup extends UserDecisions {
@@ -29,11 +29,14 @@ export class UserLookupController {
     @Inject(FEATURE_SOURCE) private readonly features: FeatureSource,
     @Inject(CandidateGenerator) private readonly candidates: CandidateGenerator,
     @Inject(UserDecisionsReader) private readonly decisions: UserDecisionsReader,
+    @Inject(USER_PSEUDONYMS) private readonly pseudonyms: UserPseudonyms,
   ) {}
 
   @Get(':id/lookup')
-  async lookup(@Param('id') userId: string): Promise<UserLookup> {
-    if (!USER_ID.test(userId)) throw new ValidationError('user id: 1-128 characters');
+  async lookup(@Param('id') raw: string): Promise<UserLookup> {
+    if (!USER_ID.test(raw)) throw new ValidationError('user id: 1-128 characters');
+    // An operator types the shop's id; everything stored is under its pseudonym, which the answer shows.
+    const userId = this.pseudonyms.of(raw);
     const [features, decisions] = await Promise.all([this.features.user(userId), this.decisions.read(userId)]);
     const set = await this.candidates.generate({
       userId,
