@@ -3,7 +3,7 @@ import { runChaos } from './chaos-runner';
 /**
  * `npm run chaos -- --quick` inside the suite: its own broker and Redis (never the shared stack), both services as
  * real processes, the decision-service SIGKILLed mid-decision, Redis SIGKILLed, poison of every class; then every
- * invariant of the run is checked against the reference replay. About 90 s.
+ * invariant of the run is checked against the reference replay. About 100 s.
  */
 describe('the quick chaos run', () => {
   it('ends with no invariant violated and every fault recovered without help', async () => {
