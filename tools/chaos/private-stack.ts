@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePortPair, waitFor } from '@offerstream/testing';
@@ -31,7 +31,9 @@ export class PrivateStack {
   static async start(log: (m: string) => void): Promise<PrivateStack> {
     const base = join(ROOT, '.cache', 'chaos');
     mkdirSync(base, { recursive: true });
+    await PrivateStack.reapOrphans(base, log);
     const dir = mkdtempSync(join(base, 'stack-'));
+    writeFileSync(join(dir, 'owner.pid'), String(process.pid));
     const kafka = await freePortPair(1);
     const redis = await freePortPair(0, [kafka, kafka + 1]);
     const stack = new PrivateStack(dir, kafka, kafka + 1, redis);
@@ -43,6 +45,28 @@ export class PrivateStack {
       throw e;
     }
     return stack;
+  }
+
+  /**
+   * Stops the stacks of earlier runs whose process is gone (killed by a test timeout or Ctrl-C before its cleanup):
+   * a broker and a redis-server would otherwise outlive them, detached, for good.
+   */
+  private static async reapOrphans(base: string, log: (m: string) => void): Promise<void> {
+    for (const name of readdirSync(base)) {
+      if (!name.startsWith('stack-')) continue;
+      const dir = join(base, name);
+      const owner = Number(readIfThere(join(dir, 'owner.pid')).trim() || 0);
+      if (owner > 0 && alive(owner)) continue;
+      log(`stopping the stack of an earlier run that did not clean up: ${dir}`);
+      const ports = (file: string, re: RegExp): number => Number(re.exec(readIfThere(join(dir, file)))?.[1] ?? 0);
+      const orphan = new PrivateStack(
+        dir,
+        ports('kafka/server.properties', /^advertised\.listeners=PLAINTEXT:\/\/127\.0\.0\.1:(\d+)$/m) || 1,
+        ports('kafka/server.properties', /^listeners=.*CONTROLLER:\/\/127\.0\.0\.1:(\d+)/m) || 2,
+        ports('redis/redis.port', /(\d+)/) || 3,
+      );
+      await orphan.down();
+    }
   }
 
   /** `stack.sh up`: starts whichever of the two is not running (idempotent) and creates the contract's topics. */
@@ -106,6 +130,14 @@ export class PrivateStack {
       const err = e as { stderr?: string; message: string };
       throw new Error(`stack.sh ${args.join(' ')} failed: ${err.message}\n${(err.stderr ?? '').slice(-2000)}`);
     }
+  }
+}
+
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }
 
