@@ -14,7 +14,7 @@ import {
   ItemInfoCache,
   ReferenceFeatureModel,
   loadFeatureStoreConfig,
-  type UserState,
+  userStateDifferences,
 } from '@offerstream/feature-store';
 import { kcatConsumeAll, type KcatRecord } from '@offerstream/testing';
 import type { ChaosContext } from './chaos-context';
@@ -65,20 +65,6 @@ const bytesOf = (r: KcatRecord): Buffer | null => (r.payload === null ? null : B
 const payloadOf = <T>(r: KcatRecord): T => (JSON.parse(r.payload ?? '{}') as { payload: T }).payload;
 const close = (a: number, b: number, tol: number): boolean =>
   Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
-
-/** Differences between the state a service wrote and the reference replay's, on what exactly-once decides. */
-export function userStateDifferences(got: UserState | null, want: UserState): string[] {
-  if (!got) return ['missing'];
-  const out: string[] = [];
-  if (got.eventCount !== want.eventCount) out.push(`eventCount ${got.eventCount} != ${want.eventCount}`);
-  if (got.rfm.frequency !== want.rfm.frequency) out.push(`purchases ${got.rfm.frequency} != ${want.rfm.frequency}`);
-  if (!close(got.rfm.monetary, want.rfm.monetary, 1e-9))
-    out.push(`monetary ${got.rfm.monetary} != ${want.rfm.monetary}`);
-  for (const k of ['history', 'purchased', 'session'] as const) {
-    if (JSON.stringify(got[k]) !== JSON.stringify(want[k])) out.push(`${k} differs`);
-  }
-  return out;
-}
 
 /**
  * Dead letters of `topic` by (group, source partition, source offset); a dead letter counts only with a reason and

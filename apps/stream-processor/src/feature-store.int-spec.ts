@@ -6,6 +6,7 @@ import {
   NeighbourRefresher,
   ReferenceFeatureModel,
   loadFeatureStoreConfig,
+  userStateDifferences,
   type UserState,
 } from '@offerstream/feature-store';
 import { RedisKeys } from '@offerstream/redis';
@@ -55,45 +56,7 @@ const close = (a: number, b: number, tol: number): boolean =>
   Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 function expectSameUser(id: string, got: UserState | null, want: UserState): void {
-  const where = `user ${id}`;
-  expect({ where, found: got !== null }).toEqual({ where, found: true });
-  if (!got) return;
-  expect({
-    where,
-    history: got.history,
-    purchased: got.purchased,
-    session: got.session,
-    count: got.eventCount,
-  }).toEqual({
-    where,
-    history: want.history,
-    purchased: want.purchased,
-    session: want.session,
-    count: want.eventCount,
-  });
-  expect({ where, f: got.rfm.frequency, t: got.rfm.lastPurchaseAt }).toEqual({
-    where,
-    f: want.rfm.frequency,
-    t: want.rfm.lastPurchaseAt,
-  });
-  expect(close(got.rfm.monetary, want.rfm.monetary, 1e-9)).toBe(true);
-  for (const [m1, m2] of [
-    [got.categories, want.categories],
-    [got.brands, want.brands],
-  ] as const) {
-    expect([...m1.keys()].sort()).toEqual([...m2.keys()].sort());
-    for (const [k, v] of m2) expect({ where, k, ok: close(m1.get(k) ?? NaN, v, 1e-4) }).toEqual({ where, k, ok: true });
-  }
-  want.priceBands.forEach((v, i) =>
-    expect({ where, i, ok: close(got.priceBands[i] ?? NaN, v, 1e-4) }).toEqual({ where, i, ok: true }),
-  );
-  expect(got.vector === null).toBe(want.vector === null);
-  if (got.vector && want.vector) {
-    let maxDiff = 0;
-    for (let i = 0; i < want.vector.length; i++)
-      maxDiff = Math.max(maxDiff, Math.abs((got.vector[i] ?? 0) - (want.vector[i] ?? 0)));
-    expect({ where, vectorOk: maxDiff < 2e-2 }).toEqual({ where, vectorOk: true });
-  }
+  expect({ user: id, differences: userStateDifferences(got, want) }).toEqual({ user: id, differences: [] });
 }
 
 /**

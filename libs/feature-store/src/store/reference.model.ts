@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { emptyUserState, type UserState } from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
@@ -71,4 +72,45 @@ export class ReferenceFeatureModel {
       this.cfg.neighboursK,
     );
   }
+}
+
+const close = (a: number, b: number, tol: number): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+
+/**
+ * What differs between a user's state as the stream processor stored it and the reference's, at the precision each
+ * field is stored with (weights float32, the vector float16): empty when the events were applied exactly once each,
+ * in order. Shared by the feature-store suite and the chaos run.
+ */
+export function userStateDifferences(got: UserState | null, want: UserState): string[] {
+  if (!got) return ['no state stored'];
+  const out: string[] = [];
+  const same = (what: string, a: unknown, b: unknown): void => {
+    if (!isDeepStrictEqual(a, b)) out.push(`${what}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`);
+  };
+  same('eventCount', got.eventCount, want.eventCount);
+  same('history', got.history, want.history);
+  same('purchased', got.purchased, want.purchased);
+  same('session', got.session, want.session);
+  same('rfm.frequency', got.rfm.frequency, want.rfm.frequency);
+  same('rfm.lastPurchaseAt', got.rfm.lastPurchaseAt, want.rfm.lastPurchaseAt);
+  if (!close(got.rfm.monetary, want.rfm.monetary, 1e-9)) same('rfm.monetary', got.rfm.monetary, want.rfm.monetary);
+  for (const [name, m1, m2] of [
+    ['categories', got.categories, want.categories],
+    ['brands', got.brands, want.brands],
+  ] as const) {
+    same(`${name} keys`, [...m1.keys()].sort(), [...m2.keys()].sort());
+    for (const [k, v] of m2) if (!close(m1.get(k) ?? NaN, v, 1e-4)) same(`${name}.${k}`, m1.get(k), v);
+  }
+  want.priceBands.forEach((v, i) => {
+    if (!close(got.priceBands[i] ?? NaN, v, 1e-4)) same(`priceBands[${i}]`, got.priceBands[i], v);
+  });
+  if ((got.vector === null) !== (want.vector === null)) out.push('vector present on one side only');
+  if (got.vector && want.vector) {
+    let maxDiff = 0;
+    for (let i = 0; i < want.vector.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs((got.vector[i] ?? 0) - (want.vector[i] ?? 0)));
+    if (maxDiff >= 2e-2) out.push(`vector differs by up to ${maxDiff}`);
+  }
+  return out;
 }
