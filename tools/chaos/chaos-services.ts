@@ -21,7 +21,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 export class ChaosServices {
   private readonly procs = new Map<ServiceName, ServiceProcess>();
   private readonly ports = new Map<ServiceName, number>();
-  /** Exit output of killed processes, kept for the report when a service fails to come back. */
+  /** How many times the run restarted each service (after its kills, and when one did not recover by itself). */
   readonly restarts: Record<ServiceName, number> = { 'stream-processor': 0, 'decision-service': 0 };
 
   constructor(private readonly stack: PrivateStack) {}
