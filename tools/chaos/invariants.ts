@@ -168,11 +168,14 @@ async function checkRequestsAndOutcomes(
     if (!d.ok) expectDead(v, reqDead, requests, reqGroup, r, d.error.message.slice(0, 60));
     else {
       valid++;
-      if (!decided.has(`offer_request:${d.event.eventId}`))
+      if (!decided.has(`offer_request:${d.event.eventId}`)) {
+        // Its position in the stream places it among the faults (each fault's log line says how far the stream was).
+        const at = ctx.streamer.positionOf(d.event.eventId);
         v.push({
           invariant: 'offer-request-decided',
-          detail: `offer request ${d.event.eventId} has no decision record`,
+          detail: `offer request ${d.event.eventId}${at ? ` (event ${at} of the stream)` : ''} has no decision record`,
         });
+      }
     }
   }
   figures['offerRequestsValid'] = valid;
