@@ -53,6 +53,13 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_OFFER_LAMBDAS: envField
           .list('1,4,16,64')
           .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1e6)))),
+        /**
+         * Candidate strengths of the prior that all offers share one "any offer" effect (1e6: none shared), chosen
+         * jointly with PROFIT_OFFER_LAMBDAS: offers with few decisions borrow strength from the others.
+         */
+        PROFIT_POOL_LAMBDAS: envField
+          .list('1,4,16,64,1000000')
+          .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1e6)))),
         PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */

@@ -141,6 +141,7 @@ const stores: Provider[] = [
               heldOutShare: s.PROFIT_HELD_OUT_SHARE,
               lambda: s.PROFIT_LAMBDA,
               offerLambda: s.PROFIT_OFFER_LAMBDAS,
+              poolLambda: s.PROFIT_POOL_LAMBDAS,
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,
               minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,

@@ -45,6 +45,7 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
       caution: 1,
       maxWeight: 1,
       offerLambdas: [1, 4, 16, 64],
+      poolLambdas: [1e6],
     });
     expect(r.train).toBe(2_000);
     expect(r.test).toBe(2_000);
@@ -62,6 +63,7 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
         caution: 1,
         maxWeight: 1,
         offerLambdas: [16],
+        poolLambdas: [1e6],
       }),
     ).toThrow(/after --train-rounds/);
   });

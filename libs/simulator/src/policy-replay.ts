@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import { POLICY_FEATURES } from '@offerstream/decision';
-import { fitConversionModel, predictProfits, type LoggedDecision } from '@offerstream/uplift';
+import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
 interface SimulatedDecision {
@@ -23,12 +23,14 @@ export interface PolicyReplaySettings {
   readonly caution: number;
   readonly maxWeight: number;
   readonly offerLambdas: readonly number[];
+  readonly poolLambdas: readonly number[];
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
   readonly train: number;
   readonly test: number;
   readonly offerLambda: number;
+  readonly poolLambda: number;
   readonly offers: number;
   /** True incremental profit of the greedy policy's offers on the later rounds, and of the oracle at as many offers. */
   readonly live: number;
@@ -69,7 +71,12 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   if (train.length === 0 || test.length === 0)
     throw new ValidationError('the log needs decisions both up to and after --train-rounds');
   const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
-  const model = fitConversionModel(train, { actions, offerLambda: s.offerLambdas, maxWeight: s.maxWeight });
+  const model = fitConversionModel(train, {
+    actions,
+    offerLambda: s.offerLambdas,
+    poolLambda: s.poolLambdas,
+    maxWeight: s.maxWeight,
+  });
   let live = 0;
   let offers = 0;
   const best: number[] = [];
@@ -97,6 +104,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     train: train.length,
     test: test.length,
     offerLambda: model.offerLambda,
+    poolLambda: model.poolLambda ?? NO_POOLING,
     offers,
     live,
     oracleSameCount: oracle,
@@ -105,7 +113,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 }
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 1] [--max-weight 1]
-                                   [--offer-lambdas 1,4,16,64]
+                                   [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -118,6 +126,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       caution: { type: 'string', default: '1' },
       'max-weight': { type: 'string', default: '1' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
+      'pool-lambdas': { type: 'string', default: String(NO_POOLING) },
     },
     USAGE,
   );
@@ -139,6 +148,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       caution: num('caution'),
       maxWeight: Math.max(1, num('max-weight')),
       offerLambdas: flags['offer-lambdas'].split(',').map((v) => Number(v)),
+      poolLambdas: flags['pool-lambdas'].split(',').map((v) => Number(v)),
     }),
   );
 }

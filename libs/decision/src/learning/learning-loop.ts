@@ -76,6 +76,7 @@ export class LearningLoop {
         heldOutShare: this.settings.heldOutShare,
         lambda: this.settings.lambda,
         offerLambda: this.settings.offerLambda,
+        ...(this.settings.poolLambda !== undefined ? { poolLambda: this.settings.poolLambda } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

@@ -15,6 +15,8 @@ export interface ProfitRefitOptions {
   readonly lambda: number;
   /** Prior precision of an offer's conversion coefficients around no offer's (the neutral prior's strength). */
   readonly offerLambda: number | readonly number[];
+  /** Prior precision of the pooled "any offer" level around no offer's; each offer shrinks toward that level. */
+  readonly poolLambda?: number | readonly number[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -63,7 +65,13 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
   const cut = Math.max(1, Math.floor(all.length * (1 - input.heldOutShare)));
   const train = all.slice(0, cut);
   const heldOut = all.slice(cut);
-  const opts = { actions, lambda: input.lambda, offerLambda: input.offerLambda, maxWeight: input.maxWeight };
+  const opts = {
+    actions,
+    lambda: input.lambda,
+    offerLambda: input.offerLambda,
+    ...(input.poolLambda !== undefined ? { poolLambda: input.poolLambda } : {}),
+    maxWeight: input.maxWeight,
+  };
   const candidate = fitConversionModel(train, opts);
   const current = input.current === null ? null : conversionScorer(input.current);
   const promotion = shouldPromote(heldOut, conversionScorer(candidate), current, {

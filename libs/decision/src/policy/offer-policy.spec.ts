@@ -94,12 +94,25 @@ describe('offer choice by incremental profit', () => {
     expect(chooseOffer(m, [0], actions, target, settings, 1, seededRandom(1)).action.id).toBe('none');
   });
 
-  it('never explores an action the model is sure loses money on', () => {
+  it('explores an alternative by its chance of beating the greedy action: fully when unsure, never when sure', () => {
+    // Gains over no offer: pct10 -8 (sure loss), free shipping +0.05 (as likely better as not), each with sd 0.14.
     const m = model({ none: 10, pct10: 2, free_shipping: 10.05 }, 500, 0.1);
     const c = chooseOffer(m, [0], actions, target, { ...settings, exploration: 0.3 }, 0, seededRandom(3));
-    expect(c.probabilities['pct10']).toBe(0);
-    expect(c.probabilities['free_shipping']).toBeCloseTo(0.15, 12);
-    expect(c.probabilities['none']).toBeCloseTo(0.85, 12);
+    expect(c.greedy).toBe('none');
+    expect(c.probabilities['pct10']).toBeLessThan(1e-9);
+    expect(c.probabilities['free_shipping']).toBeCloseTo(0.3 / actions.length, 12);
+    expect(c.probabilities['none']).toBeCloseTo(1 - 0.3 / actions.length - (c.probabilities['pct10'] ?? 0), 12);
+  });
+
+  it('gives an alternative one standard error behind the greedy action a third of its exploration share', () => {
+    // pct10 is greedy (+2 over no offer); free shipping's gain is one combined standard error below it.
+    const sd = 0.1;
+    const m = model({ none: 0, pct10: 2, free_shipping: 2 - 2 * sd }, 500, sd);
+    const c = chooseOffer(m, [0], actions, target, { ...settings, exploration: 0.3 }, 0, seededRandom(3));
+    expect(c.greedy).toBe('pct10');
+    // 2 x P(Z > 1) = 0.317 of the share 0.3 / 3.
+    expect(c.probabilities['free_shipping']).toBeCloseTo((0.3 / actions.length) * 2 * 0.158655, 5);
+    expect(c.probabilities['none']).toBeLessThan(1e-9);
   });
 
   it('explores uniformly with the exact probability it logs', () => {

@@ -1,3 +1,4 @@
+import { normalCdf } from '@offerstream/uplift';
 import { NO_OFFER, type OfferAction, type OfferTarget } from './offer-actions';
 
 /** What the incremental-profit model says of one action in one context. */
@@ -48,9 +49,6 @@ export function purchaseValues(actions: readonly OfferAction[], target: OfferTar
   );
 }
 
-/** Standard errors above its estimate an action's gain may be and still be explored. */
-const EXPLORE_BOUND = 2;
-
 /**
  * Neutral prior: with no evidence an offer is assumed not to change whether the user buys, so it costs its
  * discount whenever they buy anyway. Every paid offer therefore starts below no offer, whatever its type; only
@@ -61,11 +59,22 @@ export function priorIncrementalProfit(action: OfferAction, target: OfferTarget)
 }
 
 /**
+ * How much of its share of exploration an alternative gets: twice the chance that it is in fact better than the
+ * greedy action (capped at 1), from the two estimates' means and standard errors. An action without evidence, or as
+ * likely better as not, gets its whole share; one the model is sure loses gets next to none, so exploration stops
+ * paying discounts where the answer is known and keeps asking where it is not.
+ */
+function explorationWeight(a: { score: number; sd: number }, greedy: { score: number; sd: number }): number {
+  const sd = Math.hypot(a.sd, greedy.sd);
+  if (!(sd > 0)) return a.score >= greedy.score ? 1 : 0;
+  return Math.min(1, 2 * normalCdf((a.score - greedy.score) / sd));
+}
+
+/**
  * Picks the action with the highest expected incremental gross profit net of the budget's shadow price, no offer
- * included (it scores 0), with uniform exploration of `exploration` over the actions that could still win (no
- * evidence yet, or an optimistic gain above the shadow cost), whose probability is exact. A learned estimate must
- * clear `caution` standard errors before it counts as a gain, so thin evidence does not spend money, and exploration
- * stops paying discounts to users the model is sure an offer does not help.
+ * included (it scores 0). A learned estimate must clear `caution` standard errors before it counts as a gain, so thin
+ * evidence does not spend money. Exploration, `exploration` of the decisions at most, is shared among the other
+ * actions by their chance of beating the greedy one (explorationWeight); every probability is exact and logged.
  */
 export function chooseOffer(
   model: ProfitModel | undefined,
@@ -82,13 +91,15 @@ export function chooseOffer(
   const none = est?.[NO_OFFER];
   const profits: Record<string, number> = {};
   const learned: Record<string, boolean> = {};
+  // Net of the shadow price, before caution: what exploration compares. `usable` false: no evidence yet.
+  const net: Record<string, { score: number; sd: number; usable: boolean }> = {};
   let greedy: OfferAction = actions.find((a) => a.id === NO_OFFER) ?? first;
-  const plausible: OfferAction[] = greedy.id === NO_OFFER ? [greedy] : [];
   let best = greedy.id === NO_OFFER ? 0 : -Infinity;
   for (const a of actions) {
     if (a.id === NO_OFFER) {
       profits[a.id] = 0;
       learned[a.id] = none !== undefined;
+      net[a.id] = { score: 0, sd: 0, usable: true };
       continue;
     }
     const e = est?.[a.id];
@@ -101,24 +112,29 @@ export function chooseOffer(
     const sd = usable ? Math.hypot(e.sd, none.sd) : 0;
     profits[a.id] = gain;
     learned[a.id] = usable;
+    net[a.id] = { score: gain - shadowPrice * a.cost, sd, usable };
     const score = gain - settings.caution * sd - shadowPrice * a.cost;
     if (score > best) {
       best = score;
       greedy = a;
     }
-    // Worth exploring unless the model is sure it loses: an action without evidence, or one whose optimistic gain
-    // (EXPLORE_BOUND standard errors up) still clears its shadow cost.
-    if (!usable || gain + EXPLORE_BOUND * sd >= shadowPrice * a.cost) plausible.push(a);
   }
-  if (!plausible.includes(greedy)) plausible.push(greedy);
+  const g = net[greedy.id] as { score: number; sd: number };
+  const others = actions.filter((a) => a.id !== greedy.id);
+  const eps = Math.min(1, Math.max(0, settings.exploration));
   const probabilities: Record<string, number> = {};
-  const eps = plausible.length > 1 ? Math.min(1, Math.max(0, settings.exploration)) : 0;
-  for (const a of actions)
-    probabilities[a.id] = (plausible.includes(a) ? eps / plausible.length : 0) + (a.id === greedy.id ? 1 - eps : 0);
+  let explored = 0;
+  for (const a of others) {
+    const n = net[a.id] as { score: number; sd: number; usable: boolean };
+    const share = (eps / actions.length) * (n.usable ? explorationWeight(n, g) : 1);
+    probabilities[a.id] = share;
+    explored += share;
+  }
+  probabilities[greedy.id] = 1 - explored;
   let chosen = greedy;
-  if (eps > 0) {
+  if (explored > 0) {
     let u = random();
-    for (const a of plausible) {
+    for (const a of others) {
       u -= probabilities[a.id] as number;
       if (u < 0) {
         chosen = a;

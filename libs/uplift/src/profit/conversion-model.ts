@@ -1,12 +1,16 @@
 import { ValidationError } from '@offerstream/core';
+import { Matrix } from 'ml-matrix';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import { selectOfferLambda } from './offer-lambda-selection';
 import { fitLogit, sigmoid, type ConversionFit } from './penalized-logit';
+import { selectShrinkage } from './shrinkage-selection';
 
 export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
 
 export const CONVERSION_MODEL_VERSION = 'conversion-model/1';
+
+/** A pooled-level strength so large that the pooled level stays at no offer's coefficients. */
+export const NO_POOLING = 1e6;
 
 export interface ConversionModelOptions {
   readonly actions: readonly string[];
@@ -18,6 +22,12 @@ export interface ConversionModelOptions {
    * choose from by cross-validation on the examples (see selectOfferLambda).
    */
   readonly offerLambda?: number | readonly number[];
+  /**
+   * Prior precision of the pooled offer level (what any offer does, learned from all offers together) around no
+   * offer; each offer is then shrunk toward that level by `offerLambda`. A list is a grid, chosen jointly with
+   * `offerLambda`. The default, 1e6, pins the pooled level to no offer: every offer shrinks straight toward it.
+   */
+  readonly poolLambda?: number | readonly number[];
   readonly maxWeight?: number;
 }
 
@@ -26,7 +36,9 @@ export interface ConversionModelSnapshot {
   readonly version: typeof CONVERSION_MODEL_VERSION;
   readonly lambda: number;
   readonly offerLambda: number;
-  /** Held-out deviance per offer example of each candidate strength, when it was chosen by cross-validation. */
+  /** Absent in snapshots from before the pooled level (they behave as 1e6: no pooling). */
+  readonly poolLambda?: number;
+  /** Held-out deviance per offer example of each candidate pair `pool/offer`, when chosen by cross-validation. */
   readonly offerLambdaDeviance?: Readonly<Record<string, number>>;
   readonly maxWeight: number;
   readonly featureMean: number[];
@@ -64,18 +76,26 @@ export function fitConversionModel(
   opts: ConversionModelOptions,
 ): ConversionModelSnapshot {
   const lambda = opts.lambda ?? 1;
-  const grid = typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]);
+  const grid = {
+    offer: typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]),
+    pool: typeof opts.poolLambda === 'number' ? [opts.poolLambda] : (opts.poolLambda ?? [NO_POOLING]),
+  };
   const maxWeight = opts.maxWeight ?? 20;
-  if (!(lambda > 0) || grid.length === 0 || !grid.every((l) => l > 0))
-    throw new ValidationError('conversion model lambdas must be > 0', { lambda, offerLambda: opts.offerLambda });
+  if (!(lambda > 0) || [grid.offer, grid.pool].some((g) => g.length === 0 || !g.every((l) => l > 0)))
+    throw new ValidationError('conversion model lambdas must be > 0', {
+      lambda,
+      offerLambda: opts.offerLambda,
+      poolLambda: opts.poolLambda,
+    });
   if (!(maxWeight >= 1)) throw new ValidationError('conversion model maxWeight must be >= 1', { maxWeight });
   const d = checkExamples(examples, opts.actions);
   const { mean, scale } = standardization(examples, d);
   const rows = examples.map((e) => design(e.context, mean, scale));
   const weights = examples.map((e) => Math.min(1 / e.propensity, maxWeight));
   const selection =
-    grid.length > 1 ? selectOfferLambda(examples, rows, weights, grid, lambda) : { lambda: grid[0] as number };
-  const offerLambda = selection.lambda;
+    grid.offer.length * grid.pool.length > 1
+      ? selectShrinkage(examples, rows, weights, grid, lambda)
+      : { pool: grid.pool[0] as number, offer: grid.offer[0] as number };
   let extra = 0;
   let buyers = 0;
   for (const e of examples) {
@@ -85,30 +105,52 @@ export function fitConversionModel(
       buyers++;
     }
   }
-  const fitOf = (action: string, prior: readonly number[], lam: number): ConversionFit => {
-    const mine = examples.flatMap((e, i) => (e.action === action ? [i] : []));
-    return fitLogit(
-      mine.map((i) => rows[i] as number[]),
-      mine.map((i) => examples[i]?.converted === true),
-      mine.map((i) => weights[i] as number),
+  const byAction = (actions: ReadonlySet<string>): number[] =>
+    examples.flatMap((e, i) => (actions.has(e.action) ? [i] : []));
+  const fitOf = (idx: number[], prior: readonly number[], lam: number): ConversionFit =>
+    fitLogit(
+      idx.map((i) => rows[i] as number[]),
+      idx.map((i) => examples[i]?.converted === true),
+      idx.map((i) => weights[i] as number),
       prior,
       lam,
     );
-  };
-  const none = fitOf(CONTROL_ACTION, new Array<number>(d + 1).fill(0), lambda);
+  const offers = opts.actions.filter((a) => a !== CONTROL_ACTION);
+  // The same levels as in the cross-validation (fitOfferLevels), kept whole here for their covariances.
+  const none = fitOf(byAction(new Set([CONTROL_ACTION])), new Array<number>(d + 1).fill(0), lambda);
+  const pooled = fitOf(byAction(new Set(offers)), none.coefficients, selection.pool);
   const actions: Record<string, ConversionFit> = { [CONTROL_ACTION]: none };
-  for (const a of opts.actions) if (a !== CONTROL_ACTION) actions[a] = fitOf(a, none.coefficients, offerLambda);
+  for (const a of offers)
+    actions[a] = withPriorUncertainty(
+      fitOf(byAction(new Set([a])), pooled.coefficients, selection.offer),
+      pooled.covariance,
+      selection.offer,
+    );
   return {
     version: CONVERSION_MODEL_VERSION,
     lambda,
-    offerLambda,
-    ...(selection.deviance ? { offerLambdaDeviance: selection.deviance } : {}),
+    offerLambda: selection.offer,
+    poolLambda: selection.pool,
+    ...('deviance' in selection && selection.deviance ? { offerLambdaDeviance: selection.deviance } : {}),
     maxWeight,
     featureMean: mean,
     featureScale: scale,
     extraPerPurchase: buyers > 0 ? extra / buyers : 0,
     actions,
   };
+}
+
+/**
+ * An offer's coefficients move with the pooled level they are shrunk toward (by lambda x its covariance), so that
+ * level's uncertainty is added to the offer's: an offer known mostly through the others' evidence is not
+ * mistaken for a well-measured one.
+ */
+function withPriorUncertainty(fit: ConversionFit, priorCovariance: readonly number[], lambda: number): ConversionFit {
+  const p = fit.coefficients.length;
+  const own = Matrix.from1DArray(p, p, fit.covariance);
+  const pull = own.clone().mul(lambda);
+  const added = pull.mmul(Matrix.from1DArray(p, p, [...priorCovariance])).mmul(pull.transpose());
+  return { ...fit, covariance: own.add(added).to1DArray() };
 }
 
 /** P(purchase) of every action at x, with the standard error of that probability. */
@@ -195,6 +237,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     version: CONVERSION_MODEL_VERSION,
     lambda,
     offerLambda,
+    ...(o.poolLambda === undefined ? {} : { poolLambda: numbers([o.poolLambda], 1, 'poolLambda')[0] }),
     maxWeight,
     featureMean: numbers(o.featureMean, d, 'featureMean'),
     featureScale: numbers(o.featureScale, d, 'featureScale'),
