@@ -9,6 +9,7 @@ import {
   isolatedEnv,
   OtlpReceiver,
   ServiceProcess,
+  spanAttribute,
   waitFor,
   waitHttpOk,
   type IsolatedEnv,
@@ -20,7 +21,7 @@ import { createCampaign, GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } fr
  * One trace from a shop's event to the offer its consumer reads, across two Kafka hops and a real decision service:
  * this process plays the shop (its producer injects the root span's traceparent) and the offers' consumer (the shared
  * batch consumer, spans in an in-memory exporter); the service exports its spans over OTLP/HTTP, configured only by
- * OTEL_* variables, to a receiver standing in for the collector.
+ * OTEL_* variables, to a receiver standing in for the collector; its Redis commands are spans of the decision.
  */
 describe('traces across the Kafka hops, against a real decision service, Kafka and Redis', () => {
   let ctx: IsolatedEnv;
@@ -87,6 +88,30 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
       timeoutMs: 30_000,
       what: `the service to export a "${name}" span under ${parent}`,
     });
+  /** The Redis commands the service ran inside a span (ioredis instrumentation): CLIENT spans, kind 3 in OTLP. */
+  const redisSpansUnder = (parent: ReceivedSpan): Promise<ReceivedSpan[]> =>
+    waitFor(
+      async () => {
+        const spans = collector.spans.filter(
+          (s) => s.parentSpanId === parent.spanId && spanAttribute(s, 'db.system.name') === 'redis',
+        );
+        return Promise.resolve(spans.length > 0 ? spans : undefined);
+      },
+      { timeoutMs: 30_000, what: `the service to export Redis spans under "${parent.name}"` },
+    );
+  const expectRedisSpansOf = async (parent: ReceivedSpan, userId: string): Promise<void> => {
+    const spans = await redisSpansUnder(parent);
+    for (const s of spans) {
+      expect(s).toMatchObject({ service: 'decision-service', traceId: parent.traceId, kind: 3 });
+      // The statement names the command, never a key or a value (keys carry user pseudonyms).
+      const statement = spanAttribute(s, 'db.query.text') ?? '';
+      expect(statement.startsWith(s.name)).toBe(true);
+      expect(statement).not.toMatch(/os:|\{/);
+      expect(statement).not.toContain(userId);
+    }
+    // The decision reads the profile and campaigns and reserves the budget in one Lua script.
+    expect(spans.some((s) => /^eval(sha)?$/.test(s.name))).toBe(true);
+  };
   const offerFor = (userId: string): Promise<ConsumedEvent<{ payload: Offer }>> =>
     waitFor(async () => Promise.resolve(consumed.find((e) => e.event.payload.userId === userId)), {
       timeoutMs: 30_000,
@@ -126,6 +151,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
     expect(consumedHop).toMatchObject({ service: 'decision-service', traceId: rootId.traceId, kind: 5 });
     const decision = await exported('decide', consumedHop.spanId);
     expect(decision.traceId).toBe(rootId.traceId);
+    await expectRedisSpansOf(decision, userId);
 
     await waitFor(async () => Promise.resolve(memory.getFinishedSpans().length > 1 || undefined));
     const offerHop = consumerSpanOf(offer);
@@ -171,6 +197,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
     const server = await exported('POST /decisions', callerSpan);
     expect(server).toMatchObject({ traceId, kind: 2 });
     const decision = await exported('decide', server.spanId);
+    await expectRedisSpansOf(decision, userId);
     const offer = await offerFor(userId);
     await waitFor(async () =>
       Promise.resolve(memory.getFinishedSpans().some((s) => s.spanContext().traceId === traceId) || undefined),

@@ -20,3 +20,4 @@ export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
 export * from './openapi/openapi-files';
 export * from './tracing/tracing';
+export * from './tracing/tracing.config';

@@ -9,6 +9,12 @@ export interface ReceivedSpan {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly kind: number;
+  readonly attributes?: readonly { key: string; value: { stringValue?: string; intValue?: string | number } }[];
+}
+
+/** A string attribute of a received span, if it has one. */
+export function spanAttribute(span: ReceivedSpan, key: string): string | undefined {
+  return span.attributes?.find((a) => a.key === key)?.value.stringValue;
 }
 
 interface OtlpBody {

@@ -1,5 +1,6 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -12,6 +13,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { ConfigError } from '@offerstream/core';
 import { enableKafkaTracing } from '@offerstream/kafka';
+import { loadTracingConfig } from './tracing.config';
 
 export interface TracingOptions {
   /** `service.name` unless OTEL_SERVICE_NAME says otherwise. */
@@ -38,7 +40,7 @@ const EXPORTERS = ['otlp', 'console', 'none'] as const;
 
 /** The exporters named by the standard variables; none unless an exporter or an OTLP endpoint is configured. */
 export function tracesExporters(env: NodeJS.ProcessEnv): ('otlp' | 'console')[] {
-  if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return [];
+  if (loadTracingConfig(env).OTEL_SDK_DISABLED) return [];
   const named = (env['OTEL_TRACES_EXPORTER'] ?? '')
     .split(',')
     .map((s) => s.trim().toLowerCase())
@@ -52,12 +54,44 @@ export function tracesExporters(env: NodeJS.ProcessEnv): ('otlp' | 'console')[] 
 }
 
 /**
- * OpenTelemetry tracing configured by the standard OTEL_* variables (the OTLP exporter reads its endpoint, headers
- * and timeout itself; the sampler follows OTEL_TRACES_SAMPLER). Returns undefined, registering nothing, when no
- * exporter is configured. W3C trace context is the propagator; libs/kafka is switched on with the same tracer.
+ * What a Redis span says about its command: the name, the script's SHA for EVALSHA, and how many arguments, never
+ * the keys or values themselves (keys carry user pseudonyms, values profiles, prices and budgets), so traces hold
+ * no more about a user than the logs do.
+ */
+export function redisStatement(command: string, args: readonly unknown[]): string {
+  const sha = /^evalsha$/i.test(command) && typeof args[0] === 'string' ? ` ${args[0]}` : '';
+  return `${command}${sha}${args.length > 0 ? ` [${args.length} args]` : ''}`;
+}
+
+/**
+ * Redis spans from the maintained ioredis instrumentation: one CLIENT span per command (pipelines and Lua scripts
+ * included, on single nodes and Cluster alike), only inside a span we started (a decision, a consumed batch, an HTTP
+ * request), so health checks and background polling record nothing.
+ */
+function instrumentRedis(provider: NodeTracerProvider): IORedisInstrumentation {
+  const instrumentation = new IORedisInstrumentation({
+    enabled: false,
+    requireParentSpan: true,
+    dbStatementSerializer: redisStatement,
+  });
+  instrumentation.setTracerProvider(provider);
+  instrumentation.enable();
+  // ioredis was loaded before tracing started (every module imports it): requiring it again lets the hook patch
+  // the client classes' prototypes in place, which every client, existing or future, shares.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('ioredis');
+  return instrumentation;
+}
+
+/**
+ * OpenTelemetry tracing configured by the standard OTEL_* variables (libs/platform `loadTracingConfig` validates
+ * them; the OTLP exporter reads its endpoint, headers and timeout itself; the sampler follows OTEL_TRACES_SAMPLER).
+ * Returns undefined, registering nothing, when no exporter is configured. W3C trace context is the propagator;
+ * libs/kafka is switched on with the same tracer and ioredis is instrumented.
  */
 export function startTracing(opts: TracingOptions): Tracing | undefined {
   const env = opts.env ?? process.env;
+  const config = loadTracingConfig(env);
   const processors: SpanProcessor[] = opts.exporter
     ? [new SimpleSpanProcessor(opts.exporter)]
     : tracesExporters(env).map((kind) =>
@@ -67,7 +101,10 @@ export function startTracing(opts: TracingOptions): Tracing | undefined {
       );
   if (processors.length === 0) return undefined;
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env['OTEL_SERVICE_NAME'] || opts.serviceName }),
+    resource: resourceFromAttributes({
+      ...config.resourceAttributes,
+      [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME ?? config.resourceAttributes[ATTR_SERVICE_NAME] ?? opts.serviceName,
+    }),
     spanProcessors: processors,
   });
   // Registers the AsyncLocalStorage context manager and the W3C trace-context and baggage propagators.
@@ -75,6 +112,7 @@ export function startTracing(opts: TracingOptions): Tracing | undefined {
   const tracer = trace.getTracer('offerstream');
   current = tracer;
   enableKafkaTracing(tracer);
+  const redis = instrumentRedis(provider);
   return {
     tracer,
     shutdown: async () => {
@@ -82,6 +120,7 @@ export function startTracing(opts: TracingOptions): Tracing | undefined {
         current = undefined;
         enableKafkaTracing(undefined);
       }
+      redis.disable();
       await provider.shutdown();
       trace.disable();
       propagation.disable();
