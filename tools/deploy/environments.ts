@@ -24,9 +24,21 @@ export interface Environment {
   readonly monitoringNamespace: string;
   /** Where Kafka and Redis run, for the egress policy. */
   readonly infraNamespace: string;
+  /** The OpenTelemetry collector's OTLP/HTTP endpoint (in the monitoring namespace; egress allowed to its port). */
+  readonly otlpEndpoint: string;
+  /** Share of traces started here that are kept (`parentbased_traceidratio`: a caller's decision is followed). */
+  readonly traceSampleRatio: number;
+  /**
+   * Trust an internal CA and present a client certificate to Kafka and Redis: each workload mounts its own Secret
+   * (`tlsSecretName`, cert-manager's keys `ca.crt`, `tls.crt`, `tls.key`) read-only at TLS_DIR.
+   */
+  readonly tlsFiles: boolean;
 }
 
 const INFRA = 'offerstream-infra';
+/** OTLP over HTTP (JSON), the only protocol the services' exporter speaks. */
+export const OTLP_PORT = 4318;
+const OTLP_ENDPOINT = `http://otel-collector.monitoring.svc.cluster.local:${OTLP_PORT}`;
 
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>> = {
   dev: {
@@ -43,6 +55,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>> = {
     ingressNamespace: 'ingress-nginx',
     monitoringNamespace: 'monitoring',
     infraNamespace: INFRA,
+    otlpEndpoint: OTLP_ENDPOINT,
+    traceSampleRatio: 1,
+    tlsFiles: false,
   },
   prod: {
     name: 'prod',
@@ -59,12 +74,16 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, Environment>> = {
     ingressNamespace: 'ingress-nginx',
     monitoringNamespace: 'monitoring',
     infraNamespace: INFRA,
+    otlpEndpoint: OTLP_ENDPOINT,
+    traceSampleRatio: 0.01,
+    tlsFiles: true,
   },
 };
 
 /** Secrets the platform team creates (kubectl or External Secrets Operator); the manifests only reference them. */
 export const SECRETS = {
-  kafka: { name: 'offerstream-kafka', keys: ['sasl-mechanism', 'username', 'password', 'keda-sasl'] },
+  /** `ca.crt`: the brokers' CA for KEDA's lag reader when `tlsFiles` (the services mount their own TLS Secret). */
+  kafka: { name: 'offerstream-kafka', keys: ['sasl-mechanism', 'username', 'password', 'keda-sasl', 'ca.crt'] },
   redis: { name: 'offerstream-redis', keys: ['username', 'password'] },
   /** The API keys file every service reads (API_KEYS_FILE, re-read on change, so keys rotate without a restart). */
   apiKeys: { name: 'offerstream-api-keys', keys: ['api-keys'] },
@@ -74,3 +93,10 @@ export const SECRETS = {
 
 /** Where the API keys Secret is mounted (a directory, not subPath, so that the kubelet's updates reach the pod). */
 export const API_KEYS_DIR = '/etc/offerstream/api-keys';
+
+/** Where a workload's transport-security Secret is mounted (Environment.tlsFiles). */
+export const TLS_DIR = '/etc/offerstream/tls';
+/** The keys cert-manager writes into a Certificate's Secret: the issuing CA, the workload's certificate and key. */
+export const TLS_SECRET_KEYS = ['ca.crt', 'tls.crt', 'tls.key'] as const;
+/** One Secret per workload, so each has its own certificate (and Kafka principal `User:CN=...` if used). */
+export const tlsSecretName = (workload: string): string => `offerstream-${workload}-tls`;

@@ -3,9 +3,19 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
-import { SECRETS, type Environment } from './environments';
+import { OTLP_PORT, SECRETS, type Environment } from './environments';
 import type { ServiceSpec } from './services';
-import { DATA_ACCESS_LABEL, PART_OF, containerSecurity, credentialEnv, labels, meta, podSecurity } from './workloads';
+import {
+  DATA_ACCESS_LABEL,
+  PART_OF,
+  containerSecurity,
+  credentialEnv,
+  labels,
+  meta,
+  podSecurity,
+  tlsFileSettings,
+  tlsVolume,
+} from './workloads';
 
 /** Kubernetes version of the bundled schemas (kubernetes-models 5.1.0) and of the Pod Security profile. */
 export const KUBERNETES_VERSION = 'v1.34';
@@ -68,6 +78,12 @@ export function networkPolicies(env: Environment, services: readonly ServiceSpec
         },
       ],
     }),
+    // Traces go to the OpenTelemetry collector over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT).
+    policy('allow-otlp', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'service' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [nsSelector(env.monitoringNamespace)], ports: [{ protocol: 'TCP', port: OTLP_PORT }] }],
+    }),
   ];
   for (const svc of services) {
     const from = [
@@ -115,6 +131,8 @@ export function kedaAuth(env: Environment): ITriggerAuthentication[] {
           { parameter: 'sasl', name: SECRETS.kafka.name, key: 'keda-sasl' },
           { parameter: 'username', name: SECRETS.kafka.name, key: 'username' },
           { parameter: 'password', name: SECRETS.kafka.name, key: 'password' },
+          // The brokers' CA when it is internal (the services mount theirs from their TLS Secrets).
+          ...(env.tlsFiles ? [{ parameter: 'ca', name: SECRETS.kafka.name, key: 'ca.crt' }] : []),
         ],
       },
     },
@@ -171,6 +189,7 @@ export function scaledObject(env: Environment, svc: ServiceSpec, consumerGroupBa
 
 /** Creates the contract's topics (idempotent), with the environment's replication and min.insync.replicas. */
 export function topicsJob(env: Environment): IJob {
+  const tls = tlsVolume(env, 'create-topics');
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -196,11 +215,14 @@ export function topicsJob(env: Environment): IJob {
                 { name: 'KAFKA_MIN_INSYNC_REPLICAS', value: String(env.minInsyncReplicas) },
                 ...(env.credentials ? [{ name: 'KAFKA_SSL', value: 'true' }] : []),
                 ...credentialEnv(env).filter((e) => e.name.startsWith('KAFKA_')),
+                ...Object.entries(tlsFileSettings(env, 'kafka')).map(([name, value]) => ({ name, value })),
               ],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
               securityContext: containerSecurity(),
+              ...(tls.volumeMounts.length > 0 ? { volumeMounts: tls.volumeMounts } : {}),
             },
           ],
+          ...(tls.volumes.length > 0 ? { volumes: tls.volumes } : {}),
         },
       },
     },

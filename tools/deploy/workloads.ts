@@ -1,12 +1,14 @@
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { API_KEYS_DIR, SECRETS, type Environment } from './environments';
+import { API_KEYS_DIR, SECRETS, TLS_DIR, tlsSecretName, type Environment } from './environments';
 import type { ServiceSpec } from './services';
 
 export const PART_OF = 'offerstream';
@@ -47,8 +49,63 @@ export function configMap(env: Environment, svc: ServiceSpec): IConfigMap {
       REDIS_REQUIRE_PERSISTENCE: 'true',
       API_KEYS_FILE: `${API_KEYS_DIR}/api-keys`,
       ...(env.credentials ? { KAFKA_SSL: 'true' } : {}),
+      ...tlsFileSettings(env, 'all'),
+      ...otelSettings(env, svc.name),
       ...svc.env,
     },
+  };
+}
+
+/**
+ * Traces to the cluster's OpenTelemetry collector, by the standard variables only (libs/platform validates them at
+ * boot): the service's name, where it runs, and the sampling of traces that start here.
+ */
+export function otelSettings(env: Environment, service: string): Record<string, string> {
+  const version = /:([^:@/]+)(?:@|$)/.exec(env.image)?.[1];
+  const attributes = {
+    'service.namespace': PART_OF,
+    ...(version ? { 'service.version': version } : {}),
+    'deployment.environment.name': env.name,
+    'k8s.namespace.name': env.namespace,
+    'k8s.deployment.name': service,
+  };
+  return {
+    OTEL_SERVICE_NAME: service,
+    OTEL_RESOURCE_ATTRIBUTES: Object.entries(attributes)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join(','),
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(env.traceSampleRatio),
+  };
+}
+
+/**
+ * The transport-security files, as paths into the workload's mounted Secret (tlsVolume): the CA that signed the
+ * brokers' and Redis' certificates, and the workload's certificate and key. Kafka authenticates by SCRAM in prod;
+ * its listener ignores the certificate unless it requires one (`ssl.client.auth=required`), Redis checks it
+ * (`tls-auth-clients yes`). `kafka`: only the Kafka files (the topic job does not use Redis).
+ */
+export function tlsFileSettings(env: Environment, which: 'all' | 'kafka'): Record<string, string> {
+  if (!env.tlsFiles) return {};
+  const ca = `${TLS_DIR}/ca.crt`;
+  const cert = `${TLS_DIR}/tls.crt`;
+  const key = `${TLS_DIR}/tls.key`;
+  return {
+    KAFKA_SSL_CA_FILE: ca,
+    KAFKA_SSL_CERT_FILE: cert,
+    KAFKA_SSL_KEY_FILE: key,
+    ...(which === 'all' ? { REDIS_TLS_CA_FILE: ca, REDIS_TLS_CERT_FILE: cert, REDIS_TLS_KEY_FILE: key } : {}),
+  };
+}
+
+/** The workload's TLS Secret as a read-only volume (files 0440, group-readable by the pod's fsGroup only). */
+export function tlsVolume(env: Environment, workload: string): { volumes: IVolume[]; volumeMounts: IVolumeMount[] } {
+  if (!env.tlsFiles) return { volumes: [], volumeMounts: [] };
+  return {
+    volumes: [{ name: 'tls', secret: { secretName: tlsSecretName(workload), defaultMode: 0o440 } }],
+    volumeMounts: [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }],
   };
 }
 
@@ -106,6 +163,7 @@ export function entryPoint(svc: string): string[] {
 }
 
 export function deployment(env: Environment, svc: ServiceSpec): IDeployment {
+  const tls = tlsVolume(env, svc.name);
   const podLabels = { ...labels(svc.name, 'service'), [DATA_ACCESS_LABEL]: 'true' };
   return {
     apiVersion: 'apps/v1',
@@ -171,12 +229,14 @@ export function deployment(env: Environment, svc: ServiceSpec): IDeployment {
               volumeMounts: [
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'api-keys', mountPath: API_KEYS_DIR, readOnly: true },
+                ...tls.volumeMounts,
               ],
             },
           ],
           volumes: [
             { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
             { name: 'api-keys', secret: { secretName: SECRETS.apiKeys.name, defaultMode: 0o440 } },
+            ...tls.volumes,
           ],
         },
       },
