@@ -61,20 +61,40 @@ export function selectShrinkage(
   const fold = stratifiedFolds(strata, FOLDS, 17);
   const p = rows[0]?.length ?? 1;
   const pairs = grid.pool.flatMap((pool) => grid.offer.map((offer) => ({ pool, offer })));
-  const pick: Pick = (actions, f) =>
-    examples.flatMap((e, i) =>
-      actions.has(e.action) && (f.in === undefined || fold[i] === f.in) && (f.out === undefined || fold[i] !== f.out)
-        ? [i]
-        : [],
-    );
-  const fit = (idx: number[], prior: readonly number[], lam: number): number[] =>
-    fitLogit(
+  // Every pair of a fold shares its no-offer fit, and every pair with the same pool strength its pooled fit: both are
+  // memoized (by the examples, prior and strength), so the grid costs one fit per offer and pair, not three more.
+  const picked = new Map<string, number[]>();
+  const pick: Pick = (actions, f) => {
+    const key = `${[...actions].sort().join(',')}|${f.in ?? ''}|${f.out ?? ''}`;
+    let idx = picked.get(key);
+    if (!idx) {
+      idx = examples.flatMap((e, i) =>
+        actions.has(e.action) && (f.in === undefined || fold[i] === f.in) && (f.out === undefined || fold[i] !== f.out)
+          ? [i]
+          : [],
+      );
+      picked.set(key, idx);
+    }
+    return idx;
+  };
+  // Keyed by the index array itself: pick hands out one array per subset.
+  const fitted = new WeakMap<number[], Map<string, number[]>>();
+  const fit = (idx: number[], prior: readonly number[], lam: number): number[] => {
+    const byExamples = fitted.get(idx) ?? new Map<string, number[]>();
+    fitted.set(idx, byExamples);
+    const key = `${lam}|${prior.join(',')}`;
+    const hit = byExamples.get(key);
+    if (hit) return hit;
+    const beta = fitLogit(
       idx.map((i) => rows[i] as number[]),
       idx.map((i) => examples[i]?.converted === true),
       idx.map((i) => weights[i] as number),
       prior,
       lam,
     ).coefficients;
+    byExamples.set(key, beta);
+    return beta;
+  };
   // perFold[c][f]: deviance sum and count of pair c on fold f's offer examples.
   const perFold = pairs.map(() => Array.from({ length: FOLDS }, () => ({ sum: 0, n: 0 })));
   for (let f = 0; f < FOLDS; f++) {
