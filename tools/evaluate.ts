@@ -3,12 +3,13 @@
  * Progress goes to stderr; the last stdout line is one JSON object with the figures.
  *   sentiment|category --train FILE [--test FILE]     text models (NLP worker)
  *   recsys --train FILE --test FILE [--method NAME]   graph recommenders (GNN worker)
+ *   user-knn --train FILE --test FILE                 user-kNN vs item-kNN and their blend (CV-chosen)
  *   uplift --train FILE --test FILE [--budget F]      uplift policy (decision service)
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  *   sim-policy --log FILE [--train-rounds 3]          the conversion model's policy replayed on a simulator log
  */
 import { runTextEvaluation } from '@offerstream/nlp/offline';
-import { runRecsysEvaluation } from '@offerstream/recsys/offline';
+import { runRecsysEvaluation, runUserKnnComparison } from '@offerstream/recsys/offline';
 import { runPolicyReplay } from '@offerstream/simulator';
 import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift/offline';
 
@@ -17,6 +18,7 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   sentiment: (argv) => runTextEvaluation(['sentiment', ...argv]),
   category: (argv) => runTextEvaluation(['category', ...argv]),
   recsys: (argv) => runRecsysEvaluation(argv),
+  'user-knn': (argv) => runUserKnnComparison(argv),
   uplift: (argv) => runUpliftEvaluation(argv),
   ope: (argv) => runOpeEvaluation(argv),
   'sim-policy': (argv) => runPolicyReplay(argv),

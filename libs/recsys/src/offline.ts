@@ -8,6 +8,8 @@ export { randomizedSvd, orthonormalize, type TruncatedSvd, type RandomizedSvdOpt
 export type { ScoringModel } from './models/scoring-model';
 export { PopularityRecommender } from './models/popularity.recommender';
 export { ItemKnnRecommender, type ItemKnnOptions } from './models/item-knn.recommender';
+export { UserKnnRecommender, type UserKnnOptions } from './models/user-knn.recommender';
+export { BlendRecommender } from './models/blend.recommender';
 export { GraphFilterRecommender, type GraphFilterOptions } from './models/graph-filter.recommender';
 export { tuneGraphFilter, type FilterTuningOptions, type FilterTuningResult } from './models/graph-filter.tuning';
 export { EmbeddingRecommender } from './models/embedding.recommender';
@@ -21,5 +23,8 @@ export { METHODS, DEFAULT_METHOD, buildModel, type MethodName, type BuiltModel }
 export { evaluateRanking, type EvaluationResult, type EvaluationOptions } from './eval/ranking-evaluation';
 export { carveValidation, type ValidationSplit } from './eval/validation-split';
 export { runRecsysEvaluation } from './eval/recsys-evaluation';
+export { runUserKnnComparison, crossValidate, bestCell, type CvCell } from './eval/user-knn-comparison';
+export { perUserMetrics, type PerUserMetrics } from './eval/per-user-evaluation';
+export { bootstrapMeans, difference, type Interval } from './eval/bootstrap-interval';
 export { runGnnBenchmark, type GnnBenchmarkOptions, type GnnBenchmarkResult } from './bench/gnn-benchmark';
 export { runGnnServingBenchmark, type GnnServingBenchOptions } from './bench/gnn-serving.benchmark';
