@@ -79,7 +79,28 @@ export const featureStoreEnvShape = {
   FS_CONSENT_POLICY: z.enum(CONSENT_POLICIES).default('opt-out'),
   /** How long an erased user's late events are dropped: longer than any topic's retention plus consumer lag. */
   FS_ERASURE_TOMBSTONE_DAYS: envField.num(30, 1, 3650),
+  /**
+   * Nearest-user index over the user vectors (random-hyperplane LSH, kept by the stream processor's writer): hash
+   * tables (0 turns the index and the decision service's user-kNN candidates off), bits per table, the seed of the
+   * hyperplanes, users kept per bucket (the most recently updated), users read per bucket at query time, and the
+   * nearest users whose recent items become candidates.
+   */
+  FS_USER_INDEX_TABLES: envField.int(8, 0, 64),
+  FS_USER_INDEX_BITS: envField.int(12, 1, 24),
+  FS_USER_INDEX_SEED: envField.int(1, 1, 2 ** 31 - 1),
+  FS_USER_INDEX_BUCKET_MAX: envField.int(1000, 1, 1_000_000),
+  FS_USER_INDEX_PROBE: envField.int(16, 1, 1000),
+  FS_USER_NEIGHBOURS: envField.int(20, 1, 1000),
 };
+
+export interface UserIndexConfig {
+  tables: number;
+  bits: number;
+  seed: number;
+  bucketMax: number;
+  probe: number;
+  neighbours: number;
+}
 
 export interface FeatureStoreConfig {
   interestHalfLifeMs: number;
@@ -114,6 +135,7 @@ export interface FeatureStoreConfig {
   itemCacheTtlMs: number;
   consentPolicy: ConsentPolicy;
   erasureTombstoneTtlMs: number;
+  userIndex: UserIndexConfig;
 }
 
 export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): FeatureStoreConfig {
@@ -151,6 +173,14 @@ export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): Fe
     itemCacheTtlMs: e.FS_ITEM_CACHE_TTL_S * 1000,
     consentPolicy: e.FS_CONSENT_POLICY,
     erasureTombstoneTtlMs: Math.round(e.FS_ERASURE_TOMBSTONE_DAYS * DAY_MS),
+    userIndex: {
+      tables: e.FS_USER_INDEX_TABLES,
+      bits: e.FS_USER_INDEX_BITS,
+      seed: e.FS_USER_INDEX_SEED,
+      bucketMax: e.FS_USER_INDEX_BUCKET_MAX,
+      probe: e.FS_USER_INDEX_PROBE,
+      neighbours: e.FS_USER_NEIGHBOURS,
+    },
   };
 }
 

@@ -31,6 +31,12 @@ export const RedisKeys = {
      */
     erased: (user: string) => `u:${tag(user)}:erased`,
   },
+  /**
+   * Nearest-user index: one sorted set per (hyperplane layout, table, bucket) of user ids scored by the time they
+   * were last placed there. Each bucket is its own slot (spread over a Cluster); a user moves between buckets of
+   * different slots in separate single-key steps, and readers re-check every candidate against its stored vector.
+   */
+  userIndexBucket: (layout: string, table: number, bucket: number) => `ux:${tag(`${layout}|${table}|${bucket}`)}:users`,
   /** SCAN pattern over the state blobs of all users (the segment job samples users with it). */
   userProfilePattern: () => 'u:{*}:profile',
   /** anonymous id -> user id, once an event carried both. */

@@ -14,6 +14,7 @@ import { addItemDeltas, emptyItemDeltas, type ItemDeltas } from '../rules/item-d
 import { applyUserEvent, mergeUserStates, type ItemInfo } from '../rules/user-profile.rules';
 import { ItemAggregatesWriter } from './item-aggregates.writer';
 import { ItemInfoCache } from './item-info.cache';
+import { UserIndexWriter } from './user-index.writer';
 
 export interface PartitionEvent {
   offset: string;
@@ -42,6 +43,8 @@ export interface BatchStats {
   casRetries: number;
   /** Users whose events were dropped because the user was erased (tombstone). */
   erased: number;
+  /** Nearest-user index writes that failed (the state is written; the index heals at the user's next active day). */
+  indexErrors: number;
 }
 
 const MAX_CAS_ATTEMPTS = 8;
@@ -53,6 +56,9 @@ interface Computed {
   expected: Buffer | '';
   state: UserState;
   mergedNow: string[];
+  /** The vector and state time as read, for the nearest-user index. */
+  vectorBefore: Float32Array | null;
+  updatedBefore: number;
 }
 
 interface UserWork {
@@ -73,6 +79,7 @@ interface UserWork {
 export class ClickstreamWriter {
   private readonly items: ItemInfoCache;
   private readonly aggregates: ItemAggregatesWriter;
+  private readonly userIndex: UserIndexWriter;
 
   constructor(
     private readonly redis: RedisClient,
@@ -80,6 +87,7 @@ export class ClickstreamWriter {
   ) {
     this.items = new ItemInfoCache(redis, cfg.itemCacheSize, cfg.itemCacheTtlMs);
     this.aggregates = new ItemAggregatesWriter(redis, cfg);
+    this.userIndex = new UserIndexWriter(redis, cfg);
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
   }
 
@@ -92,7 +100,15 @@ export class ClickstreamWriter {
     events: readonly PartitionEvent[],
     beforeWrite?: BeforeWrite,
   ): Promise<BatchStats> {
-    const stats: BatchStats = { applied: 0, skipped: 0, rejected: [], users: 0, casRetries: 0, erased: 0 };
+    const stats: BatchStats = {
+      applied: 0,
+      skipped: 0,
+      rejected: [],
+      users: 0,
+      casRetries: 0,
+      erased: 0,
+      indexErrors: 0,
+    };
     const byUser = new Map<string, UserWork>();
     const itemIds = new Set<string>();
     const merges = new Map<string, string>();
@@ -146,6 +162,21 @@ export class ClickstreamWriter {
     });
 
     const written = await this.writeUsers(users, computed, partition, lookup, anonStates, stats, beforeWrite);
+    // After the states are durable: the index follows the vectors that were written, never ones that lost a race.
+    const moved = written.flatMap((c, i) =>
+      c?.changed
+        ? [
+            {
+              userId: users[i]?.key ?? '',
+              before: c.vectorBefore,
+              beforeAt: c.updatedBefore,
+              after: c.state.vector,
+              afterAt: c.state.updatedAt,
+            },
+          ]
+        : [],
+    );
+    await this.userIndex.update(moved).catch(() => void (stats.indexErrors += 1));
     // Merge bookkeeping runs after the user's blob (which records the merge) is durable; repeating it is harmless.
     const followUps: Promise<unknown>[] = [];
     for (const r of written) {
@@ -173,6 +204,9 @@ export class ClickstreamWriter {
       ? decodeUserState(u.blob)
       : emptyUserState(this.cfg.priceBands.length + 1, first?.userId === undefined);
     const expected: Buffer | '' = u.blob ? versionToken(state.version) : '';
+    // The rules replace the vector array rather than write into it, so this keeps the stored one.
+    const vectorBefore = u.blob ? state.vector : null;
+    const updatedBefore = state.updatedAt;
     const wm = state.watermarks.get(partition) ?? -1;
     let changed = false;
     const mergedNow: string[] = [];
@@ -202,7 +236,7 @@ export class ClickstreamWriter {
       addItemDeltas(deltas, offset, r.touches, this.cfg);
     }
     state.version = (state.version + 1) >>> 0;
-    return { changed, expected, state, mergedNow };
+    return { changed, expected, state, mergedNow, vectorBefore, updatedBefore };
   }
 
   /**
@@ -299,7 +333,9 @@ export class ClickstreamWriter {
    */
   async eraseUser(userId: string, tombstoneTtlMs: number, anonymousIds: readonly string[] = []): Promise<number> {
     const blob = await this.redis.getBuffer(RedisKeys.user.profile(userId));
-    const merged = blob ? decodeUserState(blob).merged : [];
+    const stored = blob ? decodeUserState(blob) : null;
+    const merged = stored?.merged ?? [];
+    await this.userIndex.remove(userId, stored?.vector ?? null);
     const now = Date.now();
     const erase = (id: string): Promise<number> =>
       runLua<number>(
