@@ -20,15 +20,16 @@ import {
   ProfitModelStore,
   PropensityStore,
   ReservationStore,
+  UserKnnCandidateSource,
   type FeatureSource,
 } from '@offerstream/decision';
-import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
+import { FeatureStoreReader, loadFeatureStoreConfig, NearestUsersReader } from '@offerstream/feature-store';
 import type { EventProducer } from '@offerstream/kafka';
 import { EVENT_PRODUCER, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
 import { DecisionMetrics } from './decision-metrics';
 import type { DecisionServiceConfig } from './decision-service.config';
-import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES } from './decision-service.tokens';
+import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES, USER_CANDIDATES } from './decision-service.tokens';
 import { OfferPublisher } from './offer-publisher';
 
 type Config = DecisionServiceConfig;
@@ -71,10 +72,26 @@ const features: Provider[] = [
         : undefined,
   },
   {
+    // Items of the nearest users by the incremental user vectors: on with the feature store unless
+    // FS_USER_INDEX_TABLES=0 (the stream processor must run with the same FS_USER_INDEX_* settings).
+    provide: USER_CANDIDATES,
+    inject: [REDIS, DECISION_CONFIG],
+    useFactory: (redis: RedisClient, c: Config): UserKnnCandidateSource | undefined => {
+      if (c.service.FEATURE_SOURCE !== 'feature-store') return undefined;
+      const fsConfig = loadFeatureStoreConfig(c.env);
+      const nearest = new NearestUsersReader(redis, fsConfig);
+      return nearest.enabled ? new UserKnnCandidateSource(nearest, fsConfig.userIndex.neighbours) : undefined;
+    },
+  },
+  {
     provide: CandidateGenerator,
-    inject: [FEATURE_SOURCE, GNN_CANDIDATES, SERVICE_LOGGER],
-    useFactory: (source: FeatureSource, gnn: HttpGnnCandidateSource | undefined, logger: Logger) =>
-      new CandidateGenerator(source, gnn, undefined, logger),
+    inject: [FEATURE_SOURCE, GNN_CANDIDATES, SERVICE_LOGGER, USER_CANDIDATES],
+    useFactory: (
+      source: FeatureSource,
+      gnn: HttpGnnCandidateSource | undefined,
+      logger: Logger,
+      users: UserKnnCandidateSource | undefined,
+    ) => new CandidateGenerator(source, gnn, undefined, logger, users),
   },
 ];
 

@@ -13,3 +13,5 @@ export const GNN_CANDIDATES = Symbol('GNN_CANDIDATES');
 export const PROPENSITY_REFIT = Symbol('PROPENSITY_REFIT');
 /** `LearningLoop | undefined`: settles decisions and refits the profit model; absent when PROFIT_REFIT is off. */
 export const LEARNING_LOOP = Symbol('LEARNING_LOOP');
+/** `UserKnnCandidateSource | undefined`: nearest users' items, absent without the feature store or its user index. */
+export const USER_CANDIDATES = Symbol('USER_CANDIDATES');

@@ -42,6 +42,7 @@ export * from './features/feature-store.adapter';
 export * from './features/cached-feature.source';
 export * from './features/http-gnn-candidate.source';
 export * from './features/nlp-signal.source';
+export * from './features/user-knn-candidate.source';
 export * from './reporting/campaign-series';
 export * from './reporting/offer-activity.store';
 export * from './reporting/user-decisions.reader';

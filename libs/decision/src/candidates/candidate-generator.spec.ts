@@ -44,4 +44,16 @@ describe('candidate generator', () => {
     expect(set.used.trending).toBeCloseTo(1, 9);
     expect(set.candidates[0]).toEqual({ itemId: 't1', blendScore: 1, sources: ['trending'] });
   });
+
+  it('blends the nearest users’ items in, and asks no user source for a user who refused personalization', async () => {
+    const fs = new InMemoryFeatureSource();
+    const users = new InMemoryCandidateSource();
+    users.byUser.set('u', [{ itemId: 'from-neighbours', score: 2 }]);
+    const gen = new CandidateGenerator(fs, undefined, undefined, undefined, users);
+    const set = await gen.generate({ userId: 'u', seeds: [], exclude: new Set(), k: 5 });
+    expect(set.candidates).toEqual([{ itemId: 'from-neighbours', blendScore: 1, sources: ['users'] }]);
+    expect(set.coldStart).toBe(false);
+    const refused = await gen.generate({ userId: 'u', seeds: [], exclude: new Set(), k: 5, personalized: false });
+    expect(refused.candidates).toEqual([]);
+  });
 });

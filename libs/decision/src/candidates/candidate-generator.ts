@@ -1,7 +1,7 @@
 import type { Logger } from '@offerstream/core';
 import type { CandidateSource, FeatureSource, ScoredItem } from '../features/feature-source.port';
 
-export const CANDIDATE_SOURCES = ['neighbours', 'gnn', 'content', 'trending', 'request'] as const;
+export const CANDIDATE_SOURCES = ['neighbours', 'gnn', 'users', 'content', 'trending', 'request'] as const;
 export type CandidateSourceName = (typeof CANDIDATE_SOURCES)[number];
 
 export interface BlendWeights {
@@ -9,10 +9,15 @@ export interface BlendWeights {
   readonly weights: Readonly<Record<CandidateSourceName, number>>;
 }
 
-/** Collaborative neighbours first; trending only carries weight when nothing personal is known. */
+/**
+ * Collaborative neighbours first; trending only carries weight when nothing personal is known. Nearest users' items
+ * (user-kNN) come in beside item neighbours rather than replacing them: offline on Gowalla exact user-kNN ranked
+ * better than item-kNN (docs/benchmarks.md), but the served one finds users by content-vector LSH, which that
+ * measurement does not cover, so it starts at a share below the item neighbours'.
+ */
 export const DEFAULT_BLEND: BlendWeights = {
-  version: 'blend@1.0.0',
-  weights: { neighbours: 0.4, gnn: 0.3, content: 0.2, trending: 0.1, request: 0.5 },
+  version: 'blend@1.1.0',
+  weights: { neighbours: 0.4, gnn: 0.3, users: 0.2, content: 0.2, trending: 0.1, request: 0.5 },
 };
 
 export interface Candidate {
@@ -51,6 +56,8 @@ export class CandidateGenerator {
     private readonly gnn: CandidateSource | undefined,
     private readonly blend: BlendWeights = DEFAULT_BLEND,
     private readonly logger?: Logger,
+    /** Items of the user's nearest users (user-kNN); optional like the graph source. */
+    private readonly users?: CandidateSource,
   ) {}
 
   get blendVersion(): string {
@@ -60,10 +67,12 @@ export class CandidateGenerator {
   async generate(q: CandidateQuery): Promise<CandidateSet> {
     const perSource = q.k * 2;
     const seeds = q.seeds.slice(0, 20);
-    const [neighbours, gnn, content, trending] = await Promise.all([
+    const personal = q.personalized !== false;
+    const [neighbours, gnn, users, content, trending] = await Promise.all([
       seeds.length > 0 ? this.safe('neighbours', () => this.features.neighbours(seeds, perSource)) : [],
-      this.gnn && q.personalized !== false
-        ? this.safe('gnn', () => (this.gnn as CandidateSource).candidates(q.userId, perSource))
+      this.gnn && personal ? this.safe('gnn', () => (this.gnn as CandidateSource).candidates(q.userId, perSource)) : [],
+      this.users && personal
+        ? this.safe('users', () => (this.users as CandidateSource).candidates(q.userId, perSource))
         : [],
       seeds.length > 0 ? this.safe('content', () => this.features.contentNeighbours(seeds, perSource)) : [],
       this.safe('trending', () => this.features.trending(perSource)),
@@ -75,6 +84,7 @@ export class CandidateGenerator {
     const lists: [CandidateSourceName, ScoredItem[]][] = [
       ['neighbours', neighbours],
       ['gnn', gnn],
+      ['users', users],
       ['content', content],
       ['trending', trending],
       ['request', requested],
@@ -99,7 +109,7 @@ export class CandidateGenerator {
       .map(([itemId, e]) => ({ itemId, blendScore: Math.min(1, e.score), sources: e.sources }))
       .sort((a, b) => b.blendScore - a.blendScore || a.itemId.localeCompare(b.itemId))
       .slice(0, q.k);
-    const coldStart = used.neighbours === undefined && used.gnn === undefined;
+    const coldStart = used.neighbours === undefined && used.gnn === undefined && used.users === undefined;
     return { candidates, used, coldStart };
   }
 

@@ -28,6 +28,8 @@ export interface UserFeatures {
   readonly purchasedItems?: readonly string[];
   /** Consent per purpose, read with the profile (no extra round trip); checked by campaign eligibility. */
   readonly consent?: ConsentView;
+  /** The incremental user vector (decayed mean of the content vectors of the items touched). */
+  readonly vector?: Float32Array;
 }
 
 export interface ItemFeatures {
@@ -41,6 +43,8 @@ export interface ItemFeatures {
   readonly sentiment?: number;
   /** Popularity in [0, 1] relative to the catalogue. */
   readonly popularity?: number;
+  /** Content vector (same space as the user vector). */
+  readonly vector?: Float32Array;
 }
 
 export interface ScoredItem {

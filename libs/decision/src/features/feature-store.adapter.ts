@@ -7,6 +7,7 @@ import {
   type UserProfile,
 } from '@offerstream/feature-store';
 import { CONSENT_PURPOSES } from '@offerstream/contracts';
+import { decodeFloat16Vector } from '@offerstream/core';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import { personalizationAllowed } from '../campaign/consent-gate';
 import type { ConsentView, FeatureSource, ItemFeatures, ScoredItem, UserFeatures } from './feature-source.port';
@@ -62,13 +63,18 @@ export class FeatureStoreAdapter implements FeatureSource {
   ): Promise<Map<string, ItemFeatures>> {
     const rows = await Promise.all(
       itemIds.map((id) =>
-        Promise.all([redis.hgetall(RedisKeys.item.meta(id)), redis.zscore(RedisKeys.popularity(), id)]),
+        Promise.all([
+          redis.hgetall(RedisKeys.item.meta(id)),
+          redis.zscore(RedisKeys.popularity(), id),
+          // The content vector (128 bytes at 64 dims) for the user-vector similarity feature.
+          redis.getBuffer(RedisKeys.item.contentVector(id)),
+        ]),
       ),
     );
     const now = this.now();
     const out = new Map<string, ItemFeatures>();
     itemIds.forEach((itemId, i) => {
-      const [h, pop] = rows[i] ?? [{}, null];
+      const [h, pop, cvec] = rows[i] ?? [{}, null, null];
       const meta = parseItemMeta(h);
       if (!meta && pop === null) return;
       const popularity =
@@ -82,7 +88,7 @@ export class FeatureStoreAdapter implements FeatureSource {
           trending: 0,
           neighbours: [],
           contentNeighbours: [],
-          contentVector: null,
+          contentVector: cvec ? decodeFloat16Vector(cvec) : null,
         }),
       );
     });
@@ -128,6 +134,7 @@ export function toUserFeatures(p: UserProfile, policy: ConsentView['policy'] = '
     recentItems: p.recentItems.slice(0, 20),
     purchasedItems: [...p.purchased],
     consent,
+    ...(p.vector ? { vector: p.vector } : {}),
   };
 }
 
@@ -159,5 +166,6 @@ export function toItemFeatures(f: StoreItem): ItemFeatures {
     ...(m ? { price: m.price, stock: m.stock, categoryPath: m.categoryPath } : {}),
     ...(marginRate !== undefined ? { marginRate } : {}),
     popularity: f.popularity / (f.popularity + 10),
+    ...(f.contentVector ? { vector: f.contentVector } : {}),
   };
 }

@@ -33,6 +33,33 @@ describe('purchase propensity', () => {
     expect(warm.present).toEqual(expect.arrayContaining(['affinity', 'session', 'priceFit', 'sentiment']));
   });
 
+  it('ranks an item that resembles what the user touched above one that does not', () => {
+    const user = { userId: 'u', vector: Float32Array.of(1, 0, 0) };
+    const like = propensityFeatures({
+      user,
+      item: { itemId: 'a', vector: Float32Array.of(2, 0.1, 0) },
+      blendScore: 0.5,
+      inCart: false,
+    });
+    const unlike = propensityFeatures({
+      user,
+      item: { itemId: 'b', vector: Float32Array.of(0, 1, 0) },
+      blendScore: 0.5,
+      inCart: false,
+    });
+    expect(like.x.userSimilarity).toBeCloseTo(2 / Math.sqrt(4.01), 6);
+    expect(unlike.x.userSimilarity).toBe(0);
+    expect(like.present).toContain('userSimilarity');
+    expect(purchaseProbability(like.x)).toBeGreaterThan(purchaseProbability(unlike.x));
+    const noVector = propensityFeatures({
+      user: { userId: 'u' },
+      item: { itemId: 'a', vector: Float32Array.of(1, 0, 0) },
+      blendScore: 0.5,
+      inCart: false,
+    });
+    expect(noVector.present).not.toContain('userSimilarity');
+  });
+
   it('refits towards planted weights from logged outcomes', () => {
     let seed = 1;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;

@@ -1,3 +1,4 @@
+import { cosine } from '@offerstream/feature-store';
 import type { ItemFeatures, UserFeatures } from '../features/feature-source.port';
 
 /** Feature names of the purchase-propensity model, in weight order. */
@@ -14,6 +15,7 @@ export const PROPENSITY_FEATURES = [
   'priceFit',
   'popularity',
   'inCart',
+  'userSimilarity',
 ] as const;
 export type PropensityFeature = (typeof PROPENSITY_FEATURES)[number];
 
@@ -46,6 +48,7 @@ export const DEFAULT_PROPENSITY: PropensityWeights = {
     priceFit: 0.6,
     popularity: 0.5,
     inCart: 2.5,
+    userSimilarity: 0.8,
   },
   segmentLift: { vip: 0.5, loyal: 0.4, bargain_hunter: 0.1, churn_risk: -0.3, new: 0 },
 };
@@ -100,6 +103,11 @@ export function propensityFeatures(
       ? Math.exp(-Math.abs(item.price - band.median) / Math.max(band.spread, band.median * 0.25)) - 0.5
       : undefined;
   const popularity = item.popularity !== undefined ? clamp(item.popularity, 0, 1) : undefined;
+  // Cosine of the user vector with the item's content vector: how much the item resembles what the user touched.
+  const userSimilarity =
+    user?.vector && item.vector && user.vector.length === item.vector.length
+      ? cosine(user.vector, item.vector)
+      : undefined;
   // Built directly (no intermediate record or closure): this runs for every candidate of every decision.
   const x: FeatureVector = {
     blend: clamp(ctx.blendScore, 0, 1),
@@ -114,6 +122,7 @@ export function propensityFeatures(
     priceFit: priceFit ?? 0,
     popularity: popularity ?? 0,
     inCart: ctx.inCart ? 1 : 0,
+    userSimilarity: userSimilarity ?? 0,
   };
   // Same order as PROPENSITY_FEATURES (blend and inCart are always known, so never listed).
   const present: PropensityFeature[] = [];
@@ -127,6 +136,7 @@ export function propensityFeatures(
   if (sentiment !== undefined) present.push('sentiment');
   if (priceFit !== undefined) present.push('priceFit');
   if (popularity !== undefined) present.push('popularity');
+  if (userSimilarity !== undefined) present.push('userSimilarity');
   return { x, present };
 }
 
@@ -153,7 +163,8 @@ export function purchaseProbability(x: FeatureVector, weights: PropensityWeights
     w.sentiment * x.sentiment +
     w.priceFit * x.priceFit +
     w.popularity * x.popularity +
-    w.inCart * x.inCart;
+    w.inCart * x.inCart +
+    w.userSimilarity * x.userSimilarity;
   return sigmoid(z);
 }
 

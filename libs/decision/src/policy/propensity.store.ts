@@ -68,7 +68,9 @@ export class PropensityStore {
     if (version === this.seen) return false;
     const published = await this.published();
     if (!published) return false;
-    this.model = published.weights;
+    // A model published before a feature was added has no weight for it: the prior's stands in until the next refit.
+    const w = published.weights;
+    this.model = { ...w, weights: { ...this.prior.weights, ...w.weights } };
     this.seen = published.seq;
     this.logger?.info('propensity model loaded', {
       version: published.weights.version,
