@@ -141,7 +141,8 @@ ensure_redis_binaries() {
 }
 
 # The alert rules in deploy/prometheus are checked and unit-tested with promtool (`promtool check rules`,
-# `promtool test rules`); Debian ships it in the prometheus package (the server is installed but not started).
+# `promtool test rules`); Debian ships it in the prometheus package. The server is installed but not started as a
+# daemon: apps/decision-service/src/prometheus-alerts.int-spec.ts runs its own, on a random port, for a few seconds.
 ensure_promtool() {
   if command -v promtool >/dev/null 2>&1; then
     log "promtool present: $(command -v promtool)"
