@@ -30,7 +30,7 @@ import type { RedisClient } from '@offerstream/redis';
 import { DecisionMetrics } from './decision-metrics';
 import type { DecisionServiceConfig } from './decision-service.config';
 import { DECISION_CONFIG, FEATURE_SOURCE, GNN_CANDIDATES, USER_CANDIDATES } from './decision-service.tokens';
-import { OfferPublisher } from './offer-publisher';
+import { claimedDecisions, OfferPublisher } from './offer-publisher';
 
 type Config = DecisionServiceConfig;
 
@@ -183,31 +183,46 @@ const publishing: Provider[] = [
   DecisionMetrics,
   {
     provide: OfferPublisher,
-    inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore, OfferActivityStore],
+    inject: [EVENT_PRODUCER, SERVICE_LOGGER, DecisionMetrics, OfferRecordStore, OfferActivityStore, ReservationStore],
     useFactory: (
       producer: EventProducer,
       logger: Logger,
       metrics: DecisionMetrics,
       records: OfferRecordStore,
       activity: OfferActivityStore,
+      reservations: ReservationStore,
     ) =>
       new OfferPublisher(
         producer,
         logger,
         (n) => metrics.publishFailures.inc(n),
-        async (offers) => {
+        async (offers, decisions) => {
           // The console's feed and offer mix are best effort and not awaited: they never delay, fail or retry a batch.
-          activity
-            .record(offers, Date.now())
-            .catch((e: unknown) =>
-              logger.warn('could not record offers for the console', { error: e, offers: offers.length }),
-            );
-          // Not marking only costs a repeat of the same offer (same id) if its trigger is ever redelivered.
-          await records
-            .markPublished(offers)
-            .catch((e: unknown) =>
-              logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
-            );
+          if (offers.length > 0)
+            activity
+              .record(offers, Date.now())
+              .catch((e: unknown) =>
+                logger.warn('could not record offers for the console', { error: e, offers: offers.length }),
+              );
+          // Not marking or forgetting only costs a repeat of the same offer or record (same id) if its trigger is
+          // ever redelivered.
+          const claimed = claimedDecisions(decisions);
+          await Promise.all([
+            offers.length > 0
+              ? records
+                  .markPublished(offers)
+                  .catch((e: unknown) =>
+                    logger.warn('could not mark offers as published', { error: e, offers: offers.length }),
+                  )
+              : undefined,
+            claimed.length > 0
+              ? reservations
+                  .forgetRecords(claimed)
+                  .catch((e: unknown) =>
+                    logger.warn('could not drop published decision records', { error: e, records: claimed.length }),
+                  )
+              : undefined,
+          ]);
         },
       ),
   },

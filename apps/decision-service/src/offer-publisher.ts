@@ -5,6 +5,13 @@ import type { Logger } from '@offerstream/core';
 import type { Decision } from '@offerstream/decision';
 import { kafkaTracingEnabled, type EventProducer } from '@offerstream/kafka';
 
+/**
+ * The published decisions whose claim may have stored their record (only a decision with a campaign is claimed): what
+ * to drop once Kafka has them (ReservationStore.forgetRecords).
+ */
+export const claimedDecisions = (decisions: readonly Decision[]): Decision[] =>
+  decisions.filter((d) => d.record !== undefined && d.campaignId !== undefined);
+
 interface Waiter {
   readonly decisions: readonly Decision[];
   /** The caller's context when tracing is on: its offers and records carry it, not the group sender's. */
@@ -31,8 +38,14 @@ export class OfferPublisher {
     private readonly producer: EventProducer,
     private readonly logger: Logger,
     private readonly onFailure: (n: number) => void,
-    /** Told which offers Kafka acknowledged, before the publish resolves (so before a batch commits). */
-    private readonly onPublished: (offers: readonly Offer[]) => Promise<void> = async () => undefined,
+    /**
+     * Told which offers and which decisions (with their records) Kafka acknowledged, before the publish resolves (so
+     * before a batch commits).
+     */
+    private readonly onPublished: (
+      offers: readonly Offer[],
+      decisions: readonly Decision[],
+    ) => Promise<void> = async () => undefined,
   ) {}
 
   publish(decisions: readonly Decision[]): Promise<void> {
@@ -71,7 +84,7 @@ export class OfferPublisher {
           const decisions = group.flatMap((w) => w.decisions);
           await this.send(group.flatMap((w) => w.decisions.map((d) => ({ d, trace: w.trace }))));
           const offers = decisions.flatMap((d) => (d.offer ? [d.offer] : []));
-          if (offers.length > 0) await this.onPublished(offers);
+          await this.onPublished(offers, decisions);
           for (const w of group) w.resolve();
         } catch (e) {
           for (const w of group) w.reject(e);

@@ -10,6 +10,14 @@ describe('Redis key builder', () => {
     expect(new Set(keys.map(hashTag))).toEqual(new Set(['u-42']));
   });
 
+  it("keeps a trigger's claim and its decision record in the user's slot, under different keys", () => {
+    const once = RedisKeys.decision.userTriggerOnce('u-42', 't-1');
+    const record = RedisKeys.decision.userTriggerRecord('u-42', 't-1');
+    expect(once).not.toBe(record);
+    expect(hashTag(record)).toBe(hashTag(once));
+    expect(hashTag(record)).toBe(hashTag(RedisKeys.user.offers('u-42')));
+  });
+
   it('keeps different users apart', () => {
     expect(hashTag(RedisKeys.user.profile('a'))).not.toBe(hashTag(RedisKeys.user.profile('b')));
   });

@@ -144,6 +144,11 @@ export const RedisKeys = {
     offerCampaign: (offerId: string) => `d:${tag(offerId)}:campaign`,
     /** Trigger-once claim in the user's slot, so it shares one Lua script with the user's frequency caps. */
     userTriggerOnce: (user: string, triggerId: string) => `d:${tag(user)}:once:${triggerId}`,
+    /**
+     * The decision record of a claimed trigger, written with its claim (same slot, same script) and dropped once
+     * Kafka has it: a redelivered trigger whose first record was never published publishes this one.
+     */
+    userTriggerRecord: (user: string, triggerId: string) => `d:${tag(user)}:record:${triggerId}`,
     /** Campaign -> assignment (treated/holdout and when), read when the user buys, for incrementality. */
     userCampaigns: (user: string) => `d:${tag(user)}:campaigns`,
     /** Product views per category in the current window, for the repeated-browse trigger. */

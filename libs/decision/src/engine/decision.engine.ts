@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Offer } from '@offerstream/contracts';
+import type { DecisionRecord, Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { Campaign } from '../campaign/campaign.schema';
 import { ineligibility } from '../campaign/campaign-eligibility';
@@ -22,6 +22,7 @@ import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity
 import { TARGETING } from '../triggers/targeting-by-trigger';
 import { hintsOf, type ScoredTarget, type TargetingSettings } from '../triggers/targeting';
 import type { Decision, DecisionRequest } from './decision.types';
+import { claimedRecord, REFUSAL_PENDING } from './claimed-record';
 import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
 import { buildOffer } from './offer-builder';
 
@@ -161,17 +162,20 @@ export class DecisionEngine {
           )
         : Promise.resolve(false);
 
+    // Each claim stores the decision's record with it: built first, so that a delivery failing or dying after its
+    // claim leaves the record for the redelivery to publish.
     if (holdout) {
-      const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes);
-      if (duplicate) return duplicate;
-      await track(NO_OFFER, 1, {});
-      return done({
+      const decided = done({
         kind: 'holdout',
         reason: 'holdout',
         campaignId,
         ...(features ? { features } : {}),
         reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`],
       });
+      const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes, decided.record);
+      if (duplicate) return duplicate;
+      await track(NO_OFFER, 1, {});
+      return decided;
     }
     if (!scored || !features)
       return done({ kind: 'no_offer', reason: 'no_candidates', campaignId, reasonCodes: codes });
@@ -200,10 +204,7 @@ export class DecisionEngine {
     const logged = { choice, actions, features, margin };
 
     if (choice.action.id === NO_OFFER) {
-      const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes);
-      if (duplicate) return duplicate;
-      await track(NO_OFFER, choice.probability, choice.probabilities);
-      return done({
+      const decided = done({
         kind: 'no_offer',
         reason: 'policy_chose_no_offer',
         campaignId,
@@ -211,16 +212,24 @@ export class DecisionEngine {
         ...logged,
         reasonCodes: policyCodes,
       });
+      const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes, decided.record);
+      if (duplicate) return duplicate;
+      await track(NO_OFFER, choice.probability, choice.probabilities);
+      return decided;
     }
 
-    const offerId = randomUUID();
-    const { claim, duplicate } = await this.claim(req, campaign, 'offer', offerId, nowMs, codes);
-    if (duplicate) return duplicate;
     // A guardrail refusing every offer makes no offer the executed action with probability 1; the policy's own
-    // choice is logged beside it.
+    // choice is logged beside it. The offer's claim stores this refusal's record, its reason still open (see
+    // claimed-record.ts): an offer made has its own record, written with its reservation.
+    const refused = (reason: string): Decision =>
+      done({ kind: 'no_offer', reason, campaignId, policy, ...logged, reasonCodes: policyCodes });
+    const offerId = randomUUID();
+    const pending = refused(REFUSAL_PENDING).record;
+    const { claim, duplicate } = await this.claim(req, campaign, 'offer', offerId, nowMs, codes, pending);
+    if (duplicate) return duplicate;
     if (claim.status !== 'ok') {
       await track(NO_OFFER, 1, {});
-      return done({ kind: 'no_offer', reason: claim.status, campaignId, policy, ...logged, reasonCodes: policyCodes });
+      return refused(claim.status);
     }
     // The offer record is written by the budget reservation script, in the same atomic step (one slot): there is
     // never a record, so never an offer that recovery could republish, without its reservation. It carries the
@@ -262,14 +271,7 @@ export class DecisionEngine {
         this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
         track(NO_OFFER, 1, {}),
       ]);
-      return done({
-        kind: 'no_offer',
-        reason: `budget_${budget}`,
-        campaignId,
-        policy,
-        ...logged,
-        reasonCodes: policyCodes,
-      });
+      return refused(`budget_${budget}`);
     }
     await track(choice.action.id, choice.probability, choice.probabilities, offerId);
     return decided;
@@ -306,10 +308,12 @@ export class DecisionEngine {
   }
 
   /**
-   * Claims the trigger for the user (trigger-once, caps, cooldown in one script). A redelivered trigger gets a
-   * `duplicate` decision naming the first one, whichever branch it reaches. If the first delivery made an offer that
-   * was never acknowledged by Kafka (its produce failed and the batch is being retried, or the process died before
-   * it), the duplicate carries that same offer (same offer id) to publish: the trigger still yields exactly one offer.
+   * Claims the trigger for the user (trigger-once, caps, cooldown in one script) and stores the decision's record
+   * with the claim. A redelivered trigger gets a `duplicate` decision naming the first one, whichever branch it
+   * reaches. If the first delivery's decision was never acknowledged by Kafka (its produce failed and the batch is
+   * being retried, or the process died before it), the duplicate carries what it would have published: the same
+   * offer (same offer id) and its record from the outbox, or the stored record of a holdout, a no-offer or a
+   * guardrail's refusal. The trigger still yields exactly one offer and one decision record (same decision id).
    */
   private async claim(
     req: DecisionRequest,
@@ -318,6 +322,7 @@ export class DecisionEngine {
     offerId: string,
     nowMs: number,
     codes: string[],
+    record: DecisionRecord | undefined,
   ): Promise<{ claim: Awaited<ReturnType<ReservationStore['claimUser']>>; duplicate?: Decision }> {
     const claim = await this.deps.reservations.claimUser({
       userId: req.userId,
@@ -326,15 +331,20 @@ export class DecisionEngine {
       campaign,
       offerId,
       nowMs,
+      ...(record ? { record } : {}),
     });
     if (claim.status !== 'duplicate') return { claim };
-    const unpublished = OFFER_ID.test(claim.firstDecision)
+    const firstWasOffer = OFFER_ID.test(claim.firstDecision);
+    const unpublished = firstWasOffer
       ? await this.deps.records.unpublished(claim.firstDecision, claim.firstCampaign ?? campaign.id)
       : undefined;
+    const stored = claimedRecord(claim.firstDecision, firstWasOffer, claim.record);
     const duplicate: Decision = {
       ...(unpublished
         ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) }
-        : {}),
+        : stored
+          ? { record: stored }
+          : {}),
       triggerId: req.triggerId,
       userId: req.userId,
       decisionId: decisionIdFor(req.triggerId),

@@ -46,6 +46,9 @@ export interface Decision {
   readonly reasonCodes: readonly string[];
   /** Probability of the policy's choice, including a choice of no offer (for off-policy evaluation). */
   readonly probability?: number;
-  /** What goes to the decisions topic; absent for a duplicate (the first delivery logged it). */
+  /**
+   * What goes to the decisions topic. A duplicate carries the first delivery's record while Kafka has not
+   * acknowledged it (stored with the claim, or with the offer in the outbox); else none (the first one logged it).
+   */
   readonly record?: DecisionRecord;
 }

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import { OfferStreamError, TransientError } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import type { DecisionRecord } from '@offerstream/contracts';
 import type { Campaign } from '../campaign/campaign.schema';
 
 export type UserClaim =
   | { status: 'ok' }
-  /** `firstDecision` is the first delivery's offer id (with `firstCampaign`) or what it decided instead. */
-  | { status: 'duplicate'; firstDecision: string; firstCampaign?: string }
+  /**
+   * `firstDecision` is the first delivery's offer id (with `firstCampaign`) or what it decided instead; `record` is
+   * the decision record its claim stored, while Kafka has not acknowledged it.
+   */
+  | { status: 'duplicate'; firstDecision: string; firstCampaign?: string; record?: DecisionRecord }
   | { status: 'cap' | 'cooldown'; detail: string };
 
 /** `paused` and `ended` are the campaign's state in Redis at the moment of reserving (another instance's change). */
@@ -55,8 +59,8 @@ const DEFAULT_RELEASE_GRACE_MS = 3_600_000;
 const DEFAULT_SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 /**
- * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once, caps,
- * cooldown, assignment) and the campaign budget's, which also holds the offer's record and the outbox, so that
+ * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once with the
+ * decision's record, caps, cooldown, assignment) and the campaign budget's, which also holds the offer's record and the outbox, so that
  * reservation and record are one step. The user is claimed first; if the budget then refuses, the cap entry is
  * compensated, and the once-marker keeps the reason. Between the two steps a crash can leave a cap entry without an
  * offer (errs towards fewer offers, never more spend); it can never leave an offer without a reservation.
@@ -80,17 +84,20 @@ export class ReservationStore {
     campaign: Campaign;
     offerId: string;
     nowMs: number;
+    /** Kept with the claim until Kafka has it (see forgetRecords); for an offer, the record of its refusal. */
+    record?: DecisionRecord;
   }): Promise<UserClaim> {
     const { userId, campaign: c } = args;
-    let r: [string, string];
+    let r: [string, string, string];
     try {
-      r = await runLua<[string, string]>(
+      r = await runLua<[string, string, string]>(
         this.redis,
         'reserveUser',
         [
           RedisKeys.decision.userTriggerOnce(userId, args.triggerId),
           RedisKeys.user.offers(userId),
           RedisKeys.decision.userCampaigns(userId),
+          RedisKeys.decision.userTriggerRecord(userId, args.triggerId),
         ],
         [
           args.nowMs,
@@ -103,18 +110,20 @@ export class ReservationStore {
           Math.round(c.caps.cooldownMinutes * 60_000),
           args.mode === 'holdout' ? 'H' : 'T',
           this.settings.historyTtlMs,
+          args.record ? JSON.stringify(args.record) : '',
         ],
       );
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'user reservation failed', e, { userId });
     }
-    const [status, detail] = r;
+    const [status, detail, stored] = r;
     if (status === 'ok') return { status: 'ok' };
     if (status === 'duplicate') {
       const at = detail.indexOf('@');
+      const record = stored ? { record: JSON.parse(stored) as DecisionRecord } : {};
       return at < 0
-        ? { status, firstDecision: detail }
-        : { status, firstDecision: detail.slice(0, at), firstCampaign: detail.slice(at + 1) };
+        ? { status, firstDecision: detail, ...record }
+        : { status, firstDecision: detail.slice(0, at), firstCampaign: detail.slice(at + 1), ...record };
     }
     return { status: status === 'cap' ? 'cap' : 'cooldown', detail };
   }
@@ -131,6 +140,17 @@ export class ReservationStore {
       'releaseUser',
       [RedisKeys.decision.userTriggerOnce(userId, triggerId), RedisKeys.user.offers(userId)],
       [`${campaignId}|${offerId}`, reason],
+    );
+  }
+
+  /**
+   * Drops the decision records stored with these triggers' claims, once Kafka has acknowledged them: a later
+   * redelivery then publishes nothing again. Keys of many users, so one command each (auto-pipelined where the
+   * client does so).
+   */
+  async forgetRecords(claims: readonly { userId: string; triggerId: string }[]): Promise<void> {
+    await Promise.all(
+      claims.map((c) => this.redis.unlink(RedisKeys.decision.userTriggerRecord(c.userId, c.triggerId))),
     );
   }
 

@@ -1,3 +1,4 @@
+import type { DecisionRecord } from '@offerstream/contracts';
 import { isolatedRedis } from '@offerstream/testing';
 import fc from 'fast-check';
 import { fuzzParams } from '@offerstream/core';
@@ -6,14 +7,16 @@ import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.sc
 import { ReservationStore, type UserClaim } from './reservation.store';
 
 /**
- * The user-slot scripts (reserve-user-3: trigger-once marker, per-campaign cap, cross-campaign cooldown, assignment;
- * release-user-2: the compensation when the budget refuses) against a TypeScript reference model, over random
- * sequences of claims, compensations and clock moves (backwards too: instances' clocks differ), in real Redis.
+ * The user-slot scripts (reserve-user-4: trigger-once marker, the decision record kept with it, per-campaign cap,
+ * cross-campaign cooldown, assignment; release-user-2: the compensation when the budget refuses) and the records'
+ * removal once published, against a TypeScript reference model, over random sequences of claims, compensations,
+ * removals and clock moves (backwards too: instances' clocks differ), in real Redis.
  */
 
 type Mode = 'offer' | 'holdout' | 'none';
 type Op =
-  | { kind: 'claim'; user: number; trigger: number; mode: Mode; campaign: number; offer: number }
+  | { kind: 'claim'; user: number; trigger: number; mode: Mode; campaign: number; offer: number; record: boolean }
+  | { kind: 'forget'; user: number; trigger: number }
   | { kind: 'release'; user: number; trigger: number; campaign: number; offer: number; reason: string }
   | { kind: 'clock'; ms: number };
 
@@ -28,7 +31,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       mode: fc.constantFrom<Mode>('offer', 'offer', 'offer', 'holdout', 'none'),
       campaign: fc.nat(2),
       offer: fc.nat(15),
+      // A claim without a record is one made before records were stored with claims.
+      record: fc.boolean(),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('forget' as const), user: fc.nat(2), trigger: fc.nat(7) }),
   },
   {
     weight: 1,
@@ -60,31 +69,44 @@ const scenario = fc.record({
 
 interface UserModel {
   markers: Map<string, string>;
+  records: Map<string, DecisionRecord>;
   offers: Map<string, number>;
   campaigns: Map<string, string>;
 }
 
-/** reserve-user-3 and release-user-2 as their comments describe them. */
+/** reserve-user-4, release-user-2 and forgetRecords as their comments describe them. */
 class ClaimsModel {
   readonly users = new Map<string, UserModel>();
   constructor(private readonly historyTtlMs: number) {}
 
   user(id: string): UserModel {
-    const u = this.users.get(id) ?? { markers: new Map(), offers: new Map(), campaigns: new Map() };
+    const u = this.users.get(id) ?? { markers: new Map(), records: new Map(), offers: new Map(), campaigns: new Map() };
     this.users.set(id, u);
     return u;
   }
 
-  claim(userId: string, trigger: string, mode: Mode, c: Campaign, offerId: string, now: number): UserClaim {
+  claim(
+    userId: string,
+    trigger: string,
+    mode: Mode,
+    c: Campaign,
+    offerId: string,
+    now: number,
+    record: DecisionRecord | undefined,
+  ): UserClaim {
     const u = this.user(userId);
     const first = u.markers.get(trigger);
     if (first !== undefined) {
       const at = first.indexOf('@');
+      const stored = u.records.get(trigger);
+      const kept = stored ? { record: stored } : {};
       return at < 0
-        ? { status: 'duplicate', firstDecision: first }
-        : { status: 'duplicate', firstDecision: first.slice(0, at), firstCampaign: first.slice(at + 1) };
+        ? { status: 'duplicate', firstDecision: first, ...kept }
+        : { status: 'duplicate', firstDecision: first.slice(0, at), firstCampaign: first.slice(at + 1), ...kept };
     }
     u.markers.set(trigger, mode === 'offer' ? `${offerId}@${c.id}` : mode);
+    // Stored whatever the caps then say: a refusal's record is what the redelivery publishes.
+    if (record) u.records.set(trigger, record);
     if (mode === 'offer') {
       for (const [m, at] of u.offers) if (at <= now - this.historyTtlMs) u.offers.delete(m);
       const cooldown = Math.round(c.caps.cooldownMinutes * MINUTE);
@@ -112,7 +134,28 @@ class ClaimsModel {
     // SET ... KEEPTTL writes the reason whether or not a marker was there.
     u.markers.set(trigger, reason);
   }
+
+  forget(userId: string, trigger: string): void {
+    this.user(userId).records.delete(trigger);
+  }
 }
+
+/** A decision record as far as the scripts care (stored and returned as JSON): distinct for every claim. */
+const recordOf = (userId: string, triggerId: string, mode: Mode, campaignId: string, n: number): DecisionRecord => ({
+  decisionId: `d${n}`,
+  trigger: { kind: 'http_decision', id: triggerId },
+  userId,
+  channel: 'site',
+  campaignId,
+  kind: mode === 'holdout' ? 'holdout' : 'no_offer',
+  reason: mode === 'none' ? 'policy_chose_no_offer' : mode === 'holdout' ? 'holdout' : 'guardrail_refused',
+  action: 'none',
+  probability: 1,
+  candidates: [],
+  reasonCodes: [`n:${n}`],
+  modelVersions: {},
+  decidedAt: '2031-01-01T00:00:00.000Z',
+});
 
 describe('user claim scripts against a reference model', () => {
   let redis: RedisClient;
@@ -129,6 +172,10 @@ describe('user claim scripts against a reference model', () => {
       // One round trip: a user's keys share the user's hash tag, so this works on a Cluster too.
       const markers = await redis.mget(...triggers.map((t) => RedisKeys.decision.userTriggerOnce(userId, t)));
       expect(markers).toEqual(triggers.map((t) => u.markers.get(t) ?? null));
+      const records = await redis.mget(...triggers.map((t) => RedisKeys.decision.userTriggerRecord(userId, t)));
+      expect(records.map((r) => (r === null ? null : (JSON.parse(r) as DecisionRecord)))).toEqual(
+        triggers.map((t) => u.records.get(t) ?? null),
+      );
       const zset = await redis.zrange(RedisKeys.user.offers(userId), 0, -1, 'WITHSCORES');
       const offers = new Map<string, number>();
       for (let i = 0; i < zset.length; i += 2) offers.set(zset[i]!, Number(zset[i + 1]));
@@ -139,7 +186,7 @@ describe('user claim scripts against a reference model', () => {
     }
   }
 
-  it('keeps markers, caps, cooldowns and assignments equal to the model over random claim sequences', async () => {
+  it('keeps markers, stored records, caps, cooldowns and assignments equal to the model over random claim sequences', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const run = ++runs;
@@ -157,6 +204,7 @@ describe('user claim scripts against a reference model', () => {
         const users = [0, 1, 2].map((i) => `r${run}u${i}`);
         const triggers = Array.from({ length: 8 }, (_, i) => `t${i}`);
         let now = Date.UTC(2031, 0, 1);
+        let claims = 0;
         for (const o of s.ops) {
           if (o.kind === 'clock') {
             // Nothing in Redis moves with the decisions' clock; the next claim sees the new time.
@@ -166,9 +214,14 @@ describe('user claim scripts against a reference model', () => {
             const c = campaigns[o.campaign]!;
             const args = { userId: users[o.user]!, triggerId: triggers[o.trigger]!, mode: o.mode, campaign: c };
             const offerId = o.mode === 'offer' ? `o${o.offer}` : '';
-            expect(await store.claimUser({ ...args, offerId, nowMs: now })).toEqual(
-              model.claim(args.userId, args.triggerId, o.mode, c, offerId, now),
+            const record = o.record ? recordOf(args.userId, args.triggerId, o.mode, c.id, ++claims) : undefined;
+            expect(await store.claimUser({ ...args, offerId, nowMs: now, ...(record ? { record } : {}) })).toEqual(
+              model.claim(args.userId, args.triggerId, o.mode, c, offerId, now, record),
             );
+          } else if (o.kind === 'forget') {
+            const [userId, triggerId] = [users[o.user]!, triggers[o.trigger]!];
+            await store.forgetRecords([{ userId, triggerId }]);
+            model.forget(userId, triggerId);
           } else {
             const [userId, trigger, c] = [users[o.user]!, triggers[o.trigger]!, campaigns[o.campaign]!];
             await store.releaseUser(userId, trigger, c.id, `o${o.offer}`, o.reason);

@@ -5,9 +5,9 @@ import { RedisKeys, type RedisClient } from '@offerstream/redis';
 const SCAN_COUNT = 1000;
 
 /**
- * Forgets a user in the decision service's state: caps and trigger-once claims, the offers list, campaign
- * membership and the user's revenue and profit in every campaign's figures, the pending cart, the decisions still
- * awaiting their reward and the joined reward log, and the console's offer feed. Budget ledger entries (an offer's
+ * Forgets a user in the decision service's state: caps and trigger-once claims with their unpublished decision
+ * records, the offers list, campaign membership and the user's revenue and profit in every campaign's figures, the
+ * pending cart, the decisions still awaiting their reward and the joined reward log, and the console's offer feed. Budget ledger entries (an offer's
  * reservation and record) are kept: they are the financial record of money promised (see docs/security.md).
  * Idempotent: running it again after a concurrent settlement moved an entry finds and removes that entry too.
  */
@@ -27,12 +27,16 @@ export class DecisionUserEraser {
   }
 
   private async userSlot(userId: string): Promise<number> {
-    const once = await this.scanKeys(RedisKeys.decision.userTriggerOnce(userId, ''));
+    const [once, records] = await Promise.all([
+      this.scanKeys(RedisKeys.decision.userTriggerOnce(userId, '')),
+      this.scanKeys(RedisKeys.decision.userTriggerRecord(userId, '')),
+    ]);
     const keys = [
       RedisKeys.decision.userCampaigns(userId),
       RedisKeys.decision.userBrowse(userId),
       RedisKeys.user.offers(userId),
       ...once,
+      ...records,
     ];
     // One slot (the user's hash tag), so one DEL works on a Cluster too.
     return this.redis.del(...keys);
