@@ -1,17 +1,22 @@
 import { parseCommandFlags, positiveIntFlag, ValidationError } from '@offerstream/core';
+import { initTensorflow } from '@offerstream/core/tensorflow';
+import { defaultFeatureStoreConfig } from '@offerstream/feature-store';
 import { alignSplits, readLightGcnFile } from '../data/lightgcn-format';
 import { InteractionGraph } from '../graph/interaction-graph';
 import { BlendRecommender } from '../models/blend.recommender';
 import { ItemKnnRecommender } from '../models/item-knn.recommender';
 import type { ScoringModel } from '../models/scoring-model';
 import { UserKnnRecommender } from '../models/user-knn.recommender';
+import { VectorUserKnnRecommender, svdItemVectors } from '../models/vector-user-knn.recommender';
 import { bootstrapMeans, difference, type Interval } from './bootstrap-interval';
-import { meanOf, perUserMetrics } from './per-user-evaluation';
+import { meanOf, perUserMetrics, type PerUserMetrics } from './per-user-evaluation';
 import { carveValidation } from './validation-split';
 
 export const USER_KNN_USAGE = `usage: npm run evaluate -- user-knn --train FILE --test FILE [options]
   user-kNN against item-kNN and their blend; the neighbour count and the blend weight are chosen by
   cross-validation inside the train file (held-out validation splits of train users), never on the test file.
+  Also the served form: users as means of 64-d item vectors (SVD of train), nearest users exactly and through the
+  feature store's default LSH index (FS_USER_INDEX_* and FS_USER_NEIGHBOURS defaults).
   --folds N              validation splits carved from train (default 3)
   --validation-users N   users per validation split (default 3000)
   --bootstrap N          resamples of test users for the 95% intervals (default 1000)
@@ -24,6 +29,8 @@ export const BLEND_WEIGHT_GRID = [0, 0.25, 0.5, 0.75, 1] as const;
 /** Item-kNN exactly as benchmarked and as the stream processor keeps it (200 neighbours), not re-tuned here. */
 const ITEM_NEIGHBOURS = 200;
 const K = 20;
+/** Width of the user vectors, as FS_VECTOR_DIMS. */
+const VECTOR_DIMS = 64;
 
 function log(event: Record<string, unknown>): void {
   process.stderr.write(`[user-knn] ${JSON.stringify(event)}\n`);
@@ -84,6 +91,19 @@ export function bestCell(cells: readonly CvCell[], filter: (c: CvCell) => boolea
   return best;
 }
 
+/** Share of the exact nearest users that the index finds, over (up to) the first 2,000 test users. */
+function neighbourRecall(exact: VectorUserKnnRecommender, lsh: VectorUserKnnRecommender, users: Int32Array): number {
+  let found = 0;
+  let total = 0;
+  for (const u of users.subarray(0, 2000)) {
+    const truth = exact.nearest(u).users;
+    const got = new Set(lsh.nearest(u).users);
+    total += truth.length;
+    for (const v of truth) if (got.has(v)) found++;
+  }
+  return total > 0 ? found / total : 0;
+}
+
 const r5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 const show = (i: Interval): { mean: number; ci95: [number, number] } => ({
   mean: r5(i.mean),
@@ -131,6 +151,16 @@ export async function runUserKnnComparison(argv: string[]): Promise<Record<strin
   const testUsers = Int32Array.from(users);
   const relevant = users.map((u) => new Set(split.testLists[u] ?? []));
   const item = new ItemKnnRecommender(graph, { neighbours: ITEM_NEIGHBOURS });
+  // The served path: users as means of item vectors (SVD here, content vectors in the shop), the feature store's
+  // default index and neighbour count, exact and through the index, so the index's own loss shows.
+  await initTensorflow();
+  const served = defaultFeatureStoreConfig().userIndex;
+  const itemVectors = svdItemVectors(graph, VECTOR_DIMS, seed);
+  const exactVectors = new VectorUserKnnRecommender(graph, itemVectors, VECTOR_DIMS, { neighbours: served.neighbours });
+  const lshVectors = new VectorUserKnnRecommender(graph, itemVectors, VECTOR_DIMS, {
+    neighbours: served.neighbours,
+    lsh: served,
+  });
   const models: [string, ScoringModel][] = [
     ['item-knn', item],
     ['user-knn', new UserKnnRecommender(graph, { neighbours: userOnly.neighbours })],
@@ -138,6 +168,8 @@ export async function runUserKnnComparison(argv: string[]): Promise<Record<strin
       'blend',
       new BlendRecommender(new UserKnnRecommender(graph, { neighbours: blend.neighbours }), item, blend.weight),
     ],
+    ['user-knn-vector', exactVectors],
+    ['user-knn-vector-lsh', lshVectors],
   ];
   const results = models.map(([name, m]) => {
     const t0 = performance.now();
@@ -145,19 +177,20 @@ export async function runUserKnnComparison(argv: string[]): Promise<Record<strin
     log({ stage: 'test', model: name, seconds: Math.round((performance.now() - t0) / 100) / 10 });
     return r;
   });
-  const [itemR, userR, blendR] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
-  const iv = bootstrapMeans(
-    [
-      ...results.flatMap((r) => [r.recall, r.ndcg]),
-      difference(userR.recall, itemR.recall),
-      difference(userR.ndcg, itemR.ndcg),
-      difference(blendR.recall, itemR.recall),
-      difference(blendR.ndcg, itemR.ndcg),
-    ],
-    resamples,
-    seed,
-  ).map(show);
-  const at = (i: number): ReturnType<typeof show> => iv[i] as ReturnType<typeof show>;
+  const itemR = results[0] as PerUserMetrics;
+  const series = [
+    ...results.flatMap((r) => [r.recall, r.ndcg]),
+    ...results.slice(1).flatMap((r) => [difference(r.recall, itemR.recall), difference(r.ndcg, itemR.ndcg)]),
+  ];
+  const iv = bootstrapMeans(series, resamples, seed).map(show);
+  const figures: Record<string, unknown> = {};
+  models.forEach(([name], m) => {
+    figures[name] = { 'recall@20': iv[2 * m], 'ndcg@20': iv[2 * m + 1] };
+    if (m > 0) {
+      const d = 2 * models.length + 2 * (m - 1);
+      figures[`${name} minus item-knn`] = { 'recall@20': iv[d], 'ndcg@20': iv[d + 1] };
+    }
+  });
   return {
     task: 'user-knn',
     users: users.length,
@@ -170,11 +203,12 @@ export async function runUserKnnComparison(argv: string[]): Promise<Record<strin
       item_knn: { neighbours: ITEM_NEIGHBOURS, validation_recall: r5(itemCv.recall) },
       grid: cells.map((c) => ({ ...c, recall: r5(c.recall) })),
     },
-    'item-knn': { 'recall@20': at(0), 'ndcg@20': at(1) },
-    'user-knn': { 'recall@20': at(2), 'ndcg@20': at(3) },
-    blend: { 'recall@20': at(4), 'ndcg@20': at(5) },
-    'user-knn minus item-knn': { 'recall@20': at(6), 'ndcg@20': at(7) },
-    'blend minus item-knn': { 'recall@20': at(8), 'ndcg@20': at(9) },
+    served_index: {
+      ...served,
+      dims: VECTOR_DIMS,
+      neighbour_recall: r5(neighbourRecall(exactVectors, lshVectors, testUsers)),
+    },
+    ...figures,
     bootstrap: resamples,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
