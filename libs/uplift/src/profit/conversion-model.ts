@@ -19,7 +19,7 @@ export interface ConversionModelOptions {
   /**
    * Prior precision of each offer's coefficients around the no-offer model's: the neutral prior (an offer does not
    * change the odds of buying) that only evidence moves. Larger means more evidence is needed. A list is a grid to
-   * choose from by cross-validation on the examples (see selectOfferLambda).
+   * choose from by cross-validation on the examples (see selectShrinkage).
    */
   readonly offerLambda?: number | readonly number[];
   /**
