@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { keyGroupsPerCall, loadLuaScripts, RedisKeys, runLua, type LuaArg, type RedisClient } from '@offerstream/redis';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { hyperplaneLsh, lshBuckets, lshLayout, type HyperplaneLsh } from '../rules/random-hyperplanes';
 
@@ -13,6 +13,14 @@ export interface VectorChange {
 }
 
 const DAY_MS = 86_400_000;
+/** Bucket moves per script call on a standalone Redis. */
+const MOVES_PER_CALL = 512;
+
+interface Move {
+  readonly key: string;
+  readonly userId: string;
+  readonly op: '+' | '-';
+}
 
 /**
  * Keeps the nearest-user index current: the stream processor's writer hands it every user whose state it wrote,
@@ -38,7 +46,7 @@ export class UserIndexWriter {
   async update(changes: readonly VectorChange[]): Promise<number> {
     const lsh = this.lsh;
     if (!lsh) return 0;
-    const ops: Promise<unknown>[] = [];
+    const moves: Move[] = [];
     for (const c of changes) {
       const after = lshBuckets(lsh, c.after);
       const before = lshBuckets(lsh, c.before);
@@ -46,12 +54,13 @@ export class UserIndexWriter {
       for (let t = 0; t < lsh.tables; t++) {
         const was = before?.[t];
         const now = after?.[t];
-        if (was !== undefined && was !== now) ops.push(this.redis.zrem(this.key(t, was), c.userId));
-        if (now !== undefined && (was !== now || !sameDay)) ops.push(this.place(this.key(t, now), c.userId));
+        if (was !== undefined && was !== now) moves.push({ key: this.key(t, was), userId: c.userId, op: '-' });
+        if (now !== undefined && (was !== now || !sameDay))
+          moves.push({ key: this.key(t, now), userId: c.userId, op: '+' });
       }
     }
-    await Promise.all(ops);
-    return ops.length;
+    await this.apply(moves);
+    return moves.length;
   }
 
   /** Takes an erased user out of the buckets of the vector they had (read before the state is deleted). */
@@ -59,16 +68,30 @@ export class UserIndexWriter {
     const lsh = this.lsh;
     const buckets = lsh ? lshBuckets(lsh, vector) : null;
     if (!buckets) return;
-    await Promise.all(buckets.map((b, t) => this.redis.zrem(this.key(t, b), userId)));
+    await this.apply(buckets.map((b, t) => ({ key: this.key(t, b), userId, op: '-' as const })));
   }
 
   private key(table: number, bucket: number): string {
     return RedisKeys.userIndexBucket(this.layout, table, bucket);
   }
 
-  private place(key: string, userId: string): Promise<number> {
+  private async apply(moves: readonly Move[]): Promise<void> {
+    const chunk = keyGroupsPerCall(this.redis, MOVES_PER_CALL);
     // Wall-clock time, as the state's TTL: a replay of old events must not age its users out of the index at once.
-    const args = [userId, Date.now(), this.cfg.userTtlMs, this.cfg.userIndex.bucketMax];
-    return runLua<number>(this.redis, 'placeInBucket', [key], args);
+    const head: LuaArg[] = [Date.now(), this.cfg.userTtlMs, this.cfg.userIndex.bucketMax];
+    const calls: Promise<number>[] = [];
+    for (let i = 0; i < moves.length; i += chunk) {
+      const part = moves.slice(i, i + chunk);
+      const args = [...head, ...part.flatMap((m) => [m.userId, m.op])];
+      calls.push(
+        runLua<number>(
+          this.redis,
+          'moveInBuckets',
+          part.map((m) => m.key),
+          args,
+        ),
+      );
+    }
+    await Promise.all(calls);
   }
 }
