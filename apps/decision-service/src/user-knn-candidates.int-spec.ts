@@ -14,7 +14,7 @@ import {
 import { RedisKeys } from '@offerstream/redis';
 import { isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
 
-const cfg = loadFeatureStoreConfig({});
+const cfg = loadFeatureStoreConfig({ FS_USER_INDEX_TABLES: '8' });
 const DIMS = cfg.vectorDims;
 const T0 = Date.UTC(2026, 5, 1);
 

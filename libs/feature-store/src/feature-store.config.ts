@@ -83,9 +83,11 @@ export const featureStoreEnvShape = {
    * Nearest-user index over the user vectors (random-hyperplane LSH, kept by the stream processor's writer): hash
    * tables (0 turns the index and the decision service's user-kNN candidates off), bits per table, the seed of the
    * hyperplanes, users kept per bucket (the most recently updated), users read per bucket at query time, and the
-   * nearest users whose recent items become candidates.
+   * nearest users whose recent items become candidates. Off by default: on Gowalla, neighbours by the user vectors
+   * ranked below item-kNN (docs/benchmarks.md, "User-based CF"), and 8 tables cost the stream processor 15% of its
+   * throughput and ~480 bytes per user, past issue 3's 1 KiB per user.
    */
-  FS_USER_INDEX_TABLES: envField.int(8, 0, 64),
+  FS_USER_INDEX_TABLES: envField.int(0, 0, 64),
   FS_USER_INDEX_BITS: envField.int(12, 1, 24),
   FS_USER_INDEX_SEED: envField.int(1, 1, 2 ** 31 - 1),
   FS_USER_INDEX_BUCKET_MAX: envField.int(1000, 1, 1_000_000),
