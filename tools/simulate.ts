@@ -34,7 +34,10 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
                        --stream-group/--decision-group name their consumer groups (defaults: the services' defaults),
                        --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes
-  --pause-ms MS        real time between rounds (a simulated day: decisions settle, models refit); default 0
+  --pause-ms MS        real time between rounds (a simulated day: the round's 15 s attribution window closes, its
+                       decisions settle and the models refit before the next round's shoppers arrive); default
+                       25000. 0 runs rounds back to back: a round then takes 7-40 s depending on the machine, and
+                       whether round 3 can be served by a model of round 1 depends on that speed
   --logs DIR           write each started service's output (info level) to DIR/<service>.log`;
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
       'api-key': { type: 'string' },
       logs: { type: 'string' },
-      'pause-ms': { type: 'string', default: '0' },
+      'pause-ms': { type: 'string', default: '25000' },
       help: { type: 'boolean', default: false },
     },
   });
