@@ -5,22 +5,26 @@ import {
   CampaignStore,
   CandidateGenerator,
   DecisionEngine,
-  DecisionOutcomeStore,
   InMemoryFeatureSource,
   isHoldout,
   OfferRecordStore,
   POLICY_FEATURES_VERSION,
   ProfitModelStore,
-  ReservationStore,
   type Campaign,
   type CampaignCreate,
   type Decision,
   type DecisionRequest,
 } from '@offerstream/decision';
-import { EventProducer, type TopicBatch } from '@offerstream/kafka';
 import { RedisKeys } from '@offerstream/redis';
-import { isolatedEnv, kcatConsumeAll, KAFKA_BROKERS, type IsolatedEnv } from '@offerstream/testing';
+import { isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
 import { OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import {
+  InterruptedReservations,
+  OutageProducer,
+  payloads,
+  TimeoutOutcomes,
+  wire,
+} from './redelivery-faults.test-fixture';
 import { claimedDecisions, OfferPublisher } from './offer-publisher';
 
 /**
@@ -29,39 +33,11 @@ import { claimedDecisions, OfferPublisher } from './offer-publisher';
  * end with exactly one decision record on the decisions topic, the one the first delivery decided. Real Kafka and
  * Redis; only the failures are injected.
  */
-class OutageProducer extends EventProducer {
-  failures = 0;
-  override sendMany(batches: readonly TopicBatch[]): Promise<void> {
-    if (this.failures <= 0) return super.sendMany(batches);
-    this.failures--;
-    return Promise.reject(new TransientError('INJECTED_FAULT', 'broker unreachable (injected)'));
-  }
-}
-
-class TimeoutOutcomes extends DecisionOutcomeStore {
-  failures = 0;
-  override async track(...a: Parameters<DecisionOutcomeStore['track']>): Promise<boolean> {
-    if (this.failures <= 0) return super.track(...a);
-    this.failures--;
-    // The command ran; the caller saw a timeout.
-    await super.track(...a);
-    throw new TransientError('INJECTED_FAULT', 'Redis timeout (injected)');
-  }
-}
-
-/** A record as it travels (JSON): the form downstream compares, where -0 is 0. */
-const wire = (r: DecisionRecord | undefined): unknown => (r === undefined ? undefined : JSON.parse(JSON.stringify(r)));
-
-const payloads = async <T>(ctx: IsolatedEnv, topic: string): Promise<T[]> =>
-  (await kcatConsumeAll(KAFKA_BROKERS, ctx.topicPrefix + topic)).map(
-    (r) => (JSON.parse(r.payload ?? '{}') as { payload: T }).payload,
-  );
-
 describe('a decision whose first publish fails after its claim, redelivered, in real Kafka and Redis', () => {
   let ctx: IsolatedEnv;
   let producer: OutageProducer;
   let profit: ProfitModelStore;
-  let reservations: ReservationStore;
+  let reservations: InterruptedReservations;
   let records: OfferRecordStore;
   let outcomes: TimeoutOutcomes;
   let publisher: OfferPublisher;
@@ -77,7 +53,7 @@ describe('a decision whose first publish fails after its claim, redelivered, in 
     await publishProfitModel(ctx.redis, OFFERS_PAY);
     profit = new ProfitModelStore(ctx.redis, POLICY_FEATURES_VERSION);
     await profit.start(60_000);
-    reservations = new ReservationStore(ctx.redis, { triggerOnceTtlSeconds: 3_600, historyTtlMs: 3_600_000 });
+    reservations = new InterruptedReservations(ctx.redis, { triggerOnceTtlSeconds: 3_600, historyTtlMs: 3_600_000 });
     records = new OfferRecordStore(ctx.redis, 3_600);
     outcomes = new TimeoutOutcomes(ctx.redis, {
       attributionWindowMs: 3_600_000,
@@ -263,6 +239,34 @@ describe('a decision whose first publish fails after its claim, redelivered, in 
     const again = await engine.decide(request(campaign, 1));
     expect(again).toMatchObject({ kind: 'duplicate' });
     expect(again.offer).toBeUndefined();
+    expect(again.record).toBeUndefined();
+  });
+
+  it('ends an offer whose reservation never ran as no offer, once, and refuses that reservation arriving late', async () => {
+    const campaign = await campaignWith('rd-interrupted', {});
+    const engine = engineFor(campaign, 'offers pay');
+    const req = request(campaign, 1);
+    reservations.interruptions = 1;
+    await expect(engine.decide(req)).rejects.toThrow('injected');
+    const marker = (await ctx.redis.get(RedisKeys.decision.userTriggerOnce(req.userId, req.triggerId))) ?? '';
+    const offerId = marker.split('@')[0]!;
+    expect(marker).toBe(`${offerId}@${campaign.id}`);
+
+    const attempts = await deliverUntilPublished(engine, req);
+    expect(attempts.map((d) => [d.kind, d.reason])).toEqual([['duplicate', `duplicate_of_${offerId}`]]);
+    const published = await logged(campaign);
+    expect(published).toEqual([wire(attempts[0]!.record)]);
+    expect(published[0]).toMatchObject({ kind: 'no_offer', reason: 'claim_interrupted', action: 'none' });
+    expect(published[0]!.offerId).toBeUndefined();
+    // The cap entry of the offer that never was is gone, as after a budget refusal.
+    expect(await ctx.redis.zrange(RedisKeys.user.offers(req.userId), 0, -1)).toEqual([]);
+
+    // The interrupted delivery's reservation arrives after all: refused, so the trigger gets no offer too.
+    expect(await reservations.late!()).toBe('voided');
+    expect((await reservations.reservations(campaign.id)).size).toBe(0);
+    expect((await payloads<Offer>(ctx, TOPICS.offers.name)).filter((o) => o.campaignId === campaign.id)).toEqual([]);
+    const again = await engine.decide(req);
+    expect(again).toMatchObject({ kind: 'duplicate', reason: 'duplicate_of_claim_interrupted' });
     expect(again.record).toBeUndefined();
   });
 

@@ -179,11 +179,13 @@ describe('the budget ledger with a failure injected at every step of a decision,
       now: new Date(),
     });
     // The consumer's contract: a trigger whose decision or publish failed is delivered again, up to a bound.
+    const completed: string[] = [];
     for (let i = 0; i < TRIGGERS; i++) {
       for (let attempt = 0; attempt < REDELIVERIES; attempt++) {
         try {
           const d: Decision = await engine.decide(request(i));
           await publisher.publish([d]);
+          completed.push(d.triggerId);
           break;
         } catch (e) {
           if (!(e instanceof TransientError) || e.code !== 'INJECTED_FAULT') throw e;
@@ -244,5 +246,12 @@ describe('the budget ledger with a failure injected at every step of a decision,
     expect([...perTrigger.values()].filter((s) => s.size > 1)).toEqual([]);
     const recorded = new Set(logged.flatMap((d) => (d.offerId ? [d.offerId] : [])));
     expect(published.filter((id) => !recorded.has(id))).toEqual([]);
+    // Every trigger delivered until published has its decision record, offer or not, and one only (a repeat is the
+    // same record).
+    const byTrigger = new Map<string, Set<string>>();
+    for (const d of logged)
+      byTrigger.set(d.trigger.id, (byTrigger.get(d.trigger.id) ?? new Set()).add(JSON.stringify(d)));
+    expect(completed.filter((t) => !byTrigger.has(t))).toEqual([]);
+    expect([...byTrigger].filter(([, r]) => r.size > 1)).toEqual([]);
   });
 });

@@ -70,6 +70,13 @@ export const RedisKeys = {
   /** Items with a content vector, and those whose content neighbours need recomputing. */
   contentItems: () => 'g:{content}:items',
   contentDirty: () => 'g:{content}:dirty',
+  /**
+   * The shop's categories as a nearest-centroid text classifier (hash: `ver`, `docs`, `cats` and one field per term
+   * bucket), rebuilt from the catalog into a per-run key and renamed over the live one (same slot), so readers see
+   * one build or the next, never a mix.
+   */
+  categoryIndex: () => 'g:{catindex}:terms',
+  categoryIndexBuild: (run: string) => `g:{catindex}:build:${run}`,
   /** Held by the one instance that runs the periodic segmentation. */
   segmentLock: () => 'g:{segments}:lock',
 
@@ -115,6 +122,11 @@ export const RedisKeys = {
     budgetLimits: (id: string) => `c:${tag(`budget:${id}`)}:limits`,
     /** An offer's record, written by the same script as its reservation (one slot: never one without the other). */
     budgetOfferRecord: (id: string, offerId: string) => `c:${tag(`budget:${id}`)}:offer:${offerId}`,
+    /**
+     * An offer id given up by a redelivered trigger that found it claimed but never reserved: its reservation, were it
+     * still to arrive from the interrupted delivery, is refused.
+     */
+    budgetOfferVoid: (id: string, offerId: string) => `c:${tag(`budget:${id}`)}:void:${offerId}`,
     /** Offers recorded and not yet acknowledged by Kafka (zset by creation ms): the outbox a sweeper publishes. */
     budgetOutbox: (id: string) => `c:${tag(`budget:${id}`)}:outbox`,
     stats: (id: string) => `c:${tag(`stats:${id}`)}:figures`,

@@ -106,7 +106,7 @@ export class CampaignStore {
 
   /**
    * Mirrors the campaign's budget limits and pause state into its budget slot, where the reservation script reads
-   * them atomically (see reserve-offer-6.lua); only a newer definition version replaces what is there.
+   * them atomically (see reserve-offer-7.lua); only a newer definition version replaces what is there.
    */
   async mirrorLimits(c: Campaign): Promise<void> {
     try {

@@ -30,7 +30,7 @@ describe('the decision record a redelivered trigger publishes', () => {
     expect(claimedRecord('none', false, stored)).toBe(stored);
   });
 
-  it.each(['cap', 'cooldown', 'budget_spend_exhausted', 'budget_paused'])(
+  it.each(['cap', 'cooldown', 'budget_spend_exhausted', 'budget_paused', 'claim_interrupted'])(
     'is the stored refusal with the reason %s the once-marker holds when a guardrail refused the offer',
     (reason) => {
       const stored = record('no_offer', REFUSAL_PENDING);

@@ -22,7 +22,7 @@ import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity
 import { TARGETING } from '../triggers/targeting-by-trigger';
 import { hintsOf, type ScoredTarget, type TargetingSettings } from '../triggers/targeting';
 import type { Decision, DecisionRequest } from './decision.types';
-import { claimedRecord, REFUSAL_PENDING } from './claimed-record';
+import { CLAIM_INTERRUPTED, claimedRecord, REFUSAL_PENDING } from './claimed-record';
 import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
 import { buildOffer } from './offer-builder';
 
@@ -267,11 +267,14 @@ export class DecisionEngine {
       this.deps.records.index(offerId, campaign.id, offerTtlS),
     ]);
     if (budget !== 'reserved') {
+      // Voided: a redelivery of this trigger found the offer claimed but not reserved and ended it as no offer; the
+      // same reason here makes this record the one that redelivery published.
+      const reason = budget === 'voided' ? CLAIM_INTERRUPTED : `budget_${budget}`;
       await Promise.all([
-        this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, `budget_${budget}`),
+        this.deps.reservations.releaseUser(req.userId, req.triggerId, campaign.id, offerId, reason),
         track(NO_OFFER, 1, {}),
       ]);
-      return refused(`budget_${budget}`);
+      return refused(reason);
     }
     await track(choice.action.id, choice.probability, choice.probabilities, offerId);
     return decided;
@@ -313,7 +316,9 @@ export class DecisionEngine {
    * reaches. If the first delivery's decision was never acknowledged by Kafka (its produce failed and the batch is
    * being retried, or the process died before it), the duplicate carries what it would have published: the same
    * offer (same offer id) and its record from the outbox, or the stored record of a holdout, a no-offer or a
-   * guardrail's refusal. The trigger still yields exactly one offer and one decision record (same decision id).
+   * guardrail's refusal. An offer claimed but never reserved (the delivery interrupted between the two scripts) is
+   * voided and ends as a refusal (`claim_interrupted`). The trigger still yields at most one offer and exactly one
+   * decision record (same decision id).
    */
   private async claim(
     req: DecisionRequest,
@@ -335,10 +340,24 @@ export class DecisionEngine {
     });
     if (claim.status !== 'duplicate') return { claim };
     const firstWasOffer = OFFER_ID.test(claim.firstDecision);
-    const unpublished = firstWasOffer
-      ? await this.deps.records.unpublished(claim.firstDecision, claim.firstCampaign ?? campaign.id)
+    const firstCampaign = claim.firstCampaign ?? campaign.id;
+    const offered = firstWasOffer
+      ? await this.deps.records.claimedOffer(claim.firstDecision, firstCampaign)
       : undefined;
-    const stored = claimedRecord(claim.firstDecision, firstWasOffer, claim.record);
+    const unpublished = offered?.state === 'unpublished' ? offered.published : undefined;
+    let stored = claimedRecord(claim.firstDecision, firstWasOffer, claim.record);
+    if (offered?.state === 'void') {
+      // The first delivery was interrupted between its claim and its reservation: the offer id is void now (no late
+      // reservation can make the offer), so its cap entry goes and the trigger ends as no offer, as a budget refusal.
+      await this.deps.reservations.releaseUser(
+        req.userId,
+        req.triggerId,
+        firstCampaign,
+        claim.firstDecision,
+        CLAIM_INTERRUPTED,
+      );
+      stored = claimedRecord(CLAIM_INTERRUPTED, false, claim.record);
+    }
     const duplicate: Decision = {
       ...(unpublished
         ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) }

@@ -6,7 +6,7 @@ import { campaign, campaignCreate, type Campaign } from '../campaign/campaign.sc
 import { ReservationStore, type BudgetResult, type BudgetSettlement } from './reservation.store';
 
 /**
- * The budget scripts (reserve-offer-6, settle-budget-3, release-due-budget-3, put-budget-limits-1) against a
+ * The budget scripts (reserve-offer-7, settle-budget-3, release-due-budget-3, put-budget-limits-1) against a
  * TypeScript reference model of the ledger, over random sequences of reservations, outcomes, sweeps, limit changes
  * and clock moves, in real Redis. After every step Redis must hold exactly what the model holds, and the ledger must
  * balance: everything ever reserved is redeemed, released or still open, and what is held is within what was allowed.

@@ -13,10 +13,13 @@ export type UserClaim =
   | { status: 'duplicate'; firstDecision: string; firstCampaign?: string; record?: DecisionRecord }
   | { status: 'cap' | 'cooldown'; detail: string };
 
-/** `paused` and `ended` are the campaign's state in Redis at the moment of reserving (another instance's change). */
-export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted' | 'paused' | 'ended';
+/**
+ * `paused` and `ended` are the campaign's state in Redis at the moment of reserving (another instance's change);
+ * `voided`: the offer id was given up by a redelivery of its trigger (OfferRecordStore.claimedOffer).
+ */
+export type BudgetResult = 'reserved' | 'spend_exhausted' | 'count_exhausted' | 'paused' | 'ended' | 'voided';
 
-/** The offer record written in the same atomic step as the reservation (see reserve-offer-6.lua). */
+/** The offer record written in the same atomic step as the reservation (see reserve-offer-7.lua). */
 export interface RecordToWrite {
   /** The serialized OfferRecord. */
   readonly json: string;
@@ -178,6 +181,7 @@ export class ReservationStore {
           RedisKeys.campaign.budgetLimits(c.id),
           RedisKeys.campaign.budgetOfferRecord(c.id, offerId),
           RedisKeys.campaign.budgetOutbox(c.id),
+          RedisKeys.campaign.budgetOfferVoid(c.id, offerId),
         ],
         [
           toCents(cost),
@@ -288,6 +292,7 @@ const RESERVATIONS: Record<number, BudgetResult> = {
   [-1]: 'count_exhausted',
   [-3]: 'paused',
   [-4]: 'ended',
+  [-5]: 'voided',
 };
 
 const SETTLEMENTS: Record<number, BudgetSettlement> = {

@@ -20,9 +20,18 @@ export interface OfferRecord {
   readonly published?: { readonly offer: Offer; readonly record?: DecisionRecord };
 }
 
+/** What became of the offer a redelivered trigger's first delivery claimed (see unpublished-offer-4.lua). */
+export type ClaimedOffer =
+  /** Recorded, never acknowledged: to publish again (`published` undefined if its record expired). */
+  | { readonly state: 'unpublished'; readonly published: OfferRecord['published'] }
+  /** Reserved and acknowledged: nothing to publish. */
+  | { readonly state: 'reserved' }
+  /** Never reserved, and now never will be: the trigger ends as no offer. */
+  | { readonly state: 'void' };
+
 /**
  * Offer records. A record is written only by the budget reservation script, in the campaign budget's slot, together
- * with the reservation and an outbox entry (see reserve-offer-6.lua): a record, so a publishable offer, never exists
+ * with the reservation and an outbox entry (see reserve-offer-7.lua): a record, so a publishable offer, never exists
  * without its reservation. Kafka's acknowledgement takes the offer out of the outbox; what stays there is published
  * again by the redelivered trigger or by the outbox sweeper. Events that name only the offer (purchases, outcomes
  * without a campaign) find its campaign through a small offer -> campaign index.
@@ -71,15 +80,27 @@ export class OfferRecordStore {
     await Promise.all([...byCampaign].map(([c, ids]) => this.redis.zrem(RedisKeys.campaign.budgetOutbox(c), ...ids)));
   }
 
-  /** The offer of a claimed trigger if it is still in the outbox (never acknowledged); one script in one slot. */
-  async unpublished(offerId: string, campaignId: string): Promise<OfferRecord['published']> {
-    const raw = await runLua<string | null>(
+  /**
+   * What became of the offer a redelivered trigger claimed: still in the outbox (never acknowledged), reserved and
+   * published, or never reserved, in which case the offer id is voided in the same script (one slot) so that a late
+   * reservation from the interrupted delivery is refused.
+   */
+  async claimedOffer(offerId: string, campaignId: string): Promise<ClaimedOffer> {
+    const [state, raw] = await runLua<[string, string?]>(
       this.redis,
       'unpublishedOffer',
-      [RedisKeys.campaign.budgetOutbox(campaignId), RedisKeys.campaign.budgetOfferRecord(campaignId, offerId)],
-      [offerId],
+      [
+        RedisKeys.campaign.budgetOutbox(campaignId),
+        RedisKeys.campaign.budgetOfferRecord(campaignId, offerId),
+        RedisKeys.campaign.budgetOffers(campaignId),
+        RedisKeys.campaign.budgetOfferVoid(campaignId, offerId),
+      ],
+      // As long as a record: far longer than any delivery still in flight.
+      [offerId, Math.max(600, this.ttlSeconds)],
     );
-    return raw === null ? undefined : (JSON.parse(raw) as OfferRecord).published;
+    if (state === 'outbox')
+      return { state: 'unpublished', published: raw ? (JSON.parse(raw) as OfferRecord).published : undefined };
+    return state === 'reserved' ? { state } : { state: 'void' };
   }
 
   /**

@@ -8,13 +8,17 @@
 -- The count limit caps offers MADE (field `made`, never given back); `count` is what is held now and goes back with
 -- the spend when an offer ends unused, so a campaign cannot exceed its count by recycling dismissed offers.
 -- KEYS[1] budget hash (spentCents, count, made, ...), KEYS[2] per-offer reservations hash, KEYS[3] release schedule
--- zset, KEYS[4] limits hash, KEYS[5] the offer's record, KEYS[6] outbox zset (recorded, not yet acknowledged)
+-- zset, KEYS[4] limits hash, KEYS[5] the offer's record, KEYS[6] outbox zset (recorded, not yet acknowledged),
+-- KEYS[7] the offer id's void marker (unpublished-offer-4.lua: a redelivery gave the offer up)
 -- ARGV[1] cost in cents, ARGV[2] spend limit in cents, ARGV[3] count limit (both used only without KEYS[4]),
 -- ARGV[4] offer id, ARGV[5] release at ms, ARGV[6] now ms (the decision's clock: campaign end), ARGV[7] record JSON
 -- ('' = reserve only), ARGV[8] record TTL s, ARGV[9] wall clock ms (outbox order: the sweeper compares it with its own
 -- clock, so a decision taken on another clock, a replay's or a simulation's, is neither swept at once nor never)
 -- Returns 1 reserved, 0 spend exhausted, -1 count exhausted, -2 this offer id already holds a reservation,
--- -3 campaign paused, -4 campaign ended
+-- -3 campaign paused, -4 campaign ended, -5 offer id given up (void)
+-- A void offer id is refused first: the redelivery that voided it publishes the trigger's decision as no
+-- offer, so a reservation arriving late from the interrupted delivery must not make an offer too.
+if redis.call('EXISTS', KEYS[7]) == 1 then return -5 end
 local limits = redis.call('HMGET', KEYS[4], 'spendCents', 'count', 'status', 'endsAtMs')
 local spendLimit = tonumber(limits[1] or ARGV[2])
 local countLimit = tonumber(limits[2] or ARGV[3])
