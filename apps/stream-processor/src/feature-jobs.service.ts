@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask, type Logger } from '@offerstream/core';
-import { ContentNeighbourRefresher, NeighbourRefresher, SegmentJob } from '@offerstream/feature-store';
+import {
+  CategoryIndexRefresher,
+  ContentNeighbourRefresher,
+  NeighbourRefresher,
+  SegmentJob,
+} from '@offerstream/feature-store';
 import type { RedisClient } from '@offerstream/redis';
 import { REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import { STREAM_CONFIG } from './stream-processor.tokens';
 import type { StreamProcessorConfig } from './stream-processor.config';
 
-/** Timers for the work kept off the hot path: neighbour lists, content neighbours, user segmentation. */
+/**
+ * Timers for the work kept off the hot path: neighbour lists, content neighbours, the shop's category index (search
+ * and review text to categories), user segmentation.
+ */
 @Injectable()
 export class FeatureJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly tasks: PeriodicTask[] = [];
@@ -24,9 +32,11 @@ export class FeatureJobsService implements OnApplicationBootstrap, OnApplication
     const f = this.config.features;
     const nbr = new NeighbourRefresher(this.redis, f);
     const content = new ContentNeighbourRefresher(this.redis, f);
+    const categories = new CategoryIndexRefresher(this.redis, f.categoryIndex);
     const segments = new SegmentJob(this.redis, f, this.config.redis.REDIS_KEY_PREFIX);
     this.every('neighbours', f.neighbourRefreshMs, () => nbr.refreshDirty(2000));
     this.every('content-neighbours', f.neighbourRefreshMs, () => content.refreshDirty(500));
+    this.every('category-index', f.categoryIndex.refreshMs, () => categories.rebuild());
     this.every('segments', Math.min(f.segmentIntervalMs, 60_000), async () => {
       const model = await segments.runIfDue(this.owner);
       if (model)

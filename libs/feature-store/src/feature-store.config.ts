@@ -93,6 +93,17 @@ export const featureStoreEnvShape = {
   FS_USER_INDEX_BUCKET_MAX: envField.int(1000, 1, 1_000_000),
   FS_USER_INDEX_PROBE: envField.int(16, 1, 1000),
   FS_USER_NEIGHBOURS: envField.int(20, 1, 1000),
+  /**
+   * Intent in the shop's own categories: the category index (nearest TF-IDF centroid of each leaf category's item
+   * titles) is rebuilt this often by the stream processor; categories need this many items; each centroid keeps its
+   * heaviest terms and its most typical items; a text maps to a category from this cosine up (chosen by
+   * cross-validation on a labelled catalog: docs/benchmarks.md, "Intent in the shop's categories").
+   */
+  FS_CATEGORY_INDEX_REFRESH_S: envField.int(300, 1, 86_400),
+  FS_CATEGORY_MIN_ITEMS: envField.int(3, 1, 1_000_000),
+  FS_CATEGORY_TERMS: envField.int(8000, 10, 100_000),
+  FS_CATEGORY_EXEMPLARS: envField.int(20, 0, 1000),
+  FS_CATEGORY_MIN_SIMILARITY: envField.num(0.02, 0, 1),
 };
 
 export interface UserIndexConfig {
@@ -102,6 +113,14 @@ export interface UserIndexConfig {
   bucketMax: number;
   probe: number;
   neighbours: number;
+}
+
+export interface CategoryIndexConfig {
+  refreshMs: number;
+  minItems: number;
+  termsPerCategory: number;
+  exemplars: number;
+  minSimilarity: number;
 }
 
 export interface FeatureStoreConfig {
@@ -138,6 +157,7 @@ export interface FeatureStoreConfig {
   consentPolicy: ConsentPolicy;
   erasureTombstoneTtlMs: number;
   userIndex: UserIndexConfig;
+  categoryIndex: CategoryIndexConfig;
 }
 
 export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): FeatureStoreConfig {
@@ -182,6 +202,13 @@ export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): Fe
       bucketMax: e.FS_USER_INDEX_BUCKET_MAX,
       probe: e.FS_USER_INDEX_PROBE,
       neighbours: e.FS_USER_NEIGHBOURS,
+    },
+    categoryIndex: {
+      refreshMs: e.FS_CATEGORY_INDEX_REFRESH_S * 1000,
+      minItems: e.FS_CATEGORY_MIN_ITEMS,
+      termsPerCategory: e.FS_CATEGORY_TERMS,
+      exemplars: e.FS_CATEGORY_EXEMPLARS,
+      minSimilarity: e.FS_CATEGORY_MIN_SIMILARITY,
     },
   };
 }

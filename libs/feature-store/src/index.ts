@@ -18,3 +18,8 @@ export * from './store/reference.model';
 export * from './jobs/neighbour.refresher';
 export * from './jobs/content-neighbour.refresher';
 export * from './jobs/segment.job';
+export * from './rules/category-term-index';
+export * from './rules/category-intent.evaluation';
+export * from './store/category-index.codec';
+export * from './store/category-intent.reader';
+export * from './jobs/category-index.refresher';
