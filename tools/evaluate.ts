@@ -4,6 +4,7 @@
  *   sentiment|category --train FILE [--test FILE]     text models (NLP worker)
  *   recsys --train FILE --test FILE [--method NAME]   graph recommenders (GNN worker)
  *   user-knn --train FILE --test FILE                 user-kNN vs item-kNN and their blend (CV-chosen)
+ *   category-intent --data FILE                        search/review text -> shop category (nearest centroid)
  *   uplift --train FILE --test FILE [--budget F]      uplift policy (decision service)
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  *   sim-policy --log FILE [--train-rounds 3]          the conversion model's policy replayed on a simulator log
@@ -12,6 +13,7 @@ import { runTextEvaluation } from '@offerstream/nlp/offline';
 import { runRecsysEvaluation, runUserKnnComparison } from '@offerstream/recsys/offline';
 import { runPolicyReplay } from '@offerstream/simulator';
 import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift/offline';
+import { runCategoryIntentEvaluation } from './category-intent-evaluation';
 
 // A task resolves to undefined when it printed something else instead (its --help).
 const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
@@ -19,6 +21,7 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   category: (argv) => runTextEvaluation(['category', ...argv]),
   recsys: (argv) => runRecsysEvaluation(argv),
   'user-knn': (argv) => runUserKnnComparison(argv),
+  'category-intent': (argv) => runCategoryIntentEvaluation(argv),
   uplift: (argv) => runUpliftEvaluation(argv),
   ope: (argv) => runOpeEvaluation(argv),
   'sim-policy': (argv) => runPolicyReplay(argv),
