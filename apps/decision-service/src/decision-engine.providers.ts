@@ -23,7 +23,12 @@ import {
   UserKnnCandidateSource,
   type FeatureSource,
 } from '@offerstream/decision';
-import { FeatureStoreReader, loadFeatureStoreConfig, NearestUsersReader } from '@offerstream/feature-store';
+import {
+  CategoryIntentReader,
+  FeatureStoreReader,
+  loadFeatureStoreConfig,
+  NearestUsersReader,
+} from '@offerstream/feature-store';
 import type { EventProducer } from '@offerstream/kafka';
 import { EVENT_PRODUCER, REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
@@ -165,17 +170,28 @@ const triggers: Provider[] = [
     inject: [REDIS, DECISION_CONFIG, CartAbandonTrigger, CampaignLearning, FEATURE_SOURCE],
     useFactory: (
       redis: RedisClient,
-      { service: s }: Config,
+      { service: s, env }: Config,
       carts: CartAbandonTrigger,
       learning: CampaignLearning,
       source: FeatureSource,
-    ) =>
-      new ClickstreamTriggers(
+    ) => {
+      // Searches count toward a category through the feature store's category index (kept by the stream processor).
+      const intent =
+        s.FEATURE_SOURCE === 'feature-store'
+          ? new CategoryIntentReader(redis, loadFeatureStoreConfig(env).categoryIndex)
+          : undefined;
+      const browse = new CategoryBrowseTrigger(
+        redis,
+        { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS, searchViews: s.BROWSE_SEARCH_VIEWS },
+        intent,
+      );
+      return new ClickstreamTriggers(
         carts,
-        new CategoryBrowseTrigger(redis, { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS }),
+        browse,
         learning,
         async (itemId) => (await source.items([itemId])).get(itemId)?.categoryPath,
-      ),
+      );
+    },
   },
 ];
 

@@ -9,7 +9,7 @@ import { serviceRecoveryTrigger } from './service-recovery.trigger';
 
 /**
  * Routes clickstream events to the triggers: some decide at once (post-purchase, service recovery, category
- * browse at its threshold), cart changes only move the cart's deadline (the scheduler decides later), and
+ * browse at its threshold, counting views and searches mapped to the shop's categories), cart changes only move the cart's deadline (the scheduler decides later), and
  * purchases also feed incrementality.
  */
 export class ClickstreamTriggers {
@@ -48,6 +48,10 @@ export class ClickstreamTriggers {
           path,
           nowMs,
         );
+        return r ? [r] : [];
+      }
+      case 'search': {
+        const r = await this.browse.searched(userId, e.payload.query, nowMs);
         return r ? [r] : [];
       }
       case 'purchase':
