@@ -8,6 +8,7 @@ import {
   CandidateGenerator,
   CartAbandonTrigger,
   CategoryBrowseTrigger,
+  CategoryIntentSource,
   ClickstreamTriggers,
   DecisionEngine,
   DecisionOutcomeStore,
@@ -20,6 +21,7 @@ import {
   ProfitModelStore,
   PropensityStore,
   ReservationStore,
+  UserCategoryIntent,
   UserKnnCandidateSource,
   type FeatureSource,
 } from '@offerstream/decision';
@@ -39,6 +41,13 @@ import { claimedDecisions, OfferPublisher } from './offer-publisher';
 
 type Config = DecisionServiceConfig;
 
+/** Searches and reviews in the shop's categories: needs the feature store's category index. */
+function userCategoryIntent(redis: RedisClient, c: Config): UserCategoryIntent | undefined {
+  if (c.service.FEATURE_SOURCE !== 'feature-store') return undefined;
+  const reader = new CategoryIntentReader(redis, loadFeatureStoreConfig(c.env).categoryIndex);
+  return new UserCategoryIntent(redis, reader, { windowMs: c.service.INTENT_WINDOW_MS, max: 16 });
+}
+
 const features: Provider[] = [
   {
     provide: FEATURE_SOURCE,
@@ -50,7 +59,9 @@ const features: Provider[] = [
         const fsConfig = loadFeatureStoreConfig(c.env);
         source = new FeatureStoreAdapter(new FeatureStoreReader(redis, fsConfig), redis, fsConfig);
       }
-      const withNlp = new NlpSignalSource(source, redis);
+      let withNlp: FeatureSource = new NlpSignalSource(source, redis);
+      const intent = userCategoryIntent(redis, c);
+      if (intent) withNlp = new CategoryIntentSource(withNlp, intent);
       return s.ITEM_CACHE_MS > 0 ? new CachedFeatureSource(withNlp, s.ITEM_CACHE_MS) : withNlp;
     },
   },
@@ -170,26 +181,25 @@ const triggers: Provider[] = [
     inject: [REDIS, DECISION_CONFIG, CartAbandonTrigger, CampaignLearning, FEATURE_SOURCE],
     useFactory: (
       redis: RedisClient,
-      { service: s, env }: Config,
+      c: Config,
       carts: CartAbandonTrigger,
       learning: CampaignLearning,
       source: FeatureSource,
     ) => {
+      const s = c.service;
       // Searches count toward a category through the feature store's category index (kept by the stream processor).
-      const intent =
-        s.FEATURE_SOURCE === 'feature-store'
-          ? new CategoryIntentReader(redis, loadFeatureStoreConfig(env).categoryIndex)
-          : undefined;
+      const intent = userCategoryIntent(redis, c);
       const browse = new CategoryBrowseTrigger(
         redis,
         { views: s.BROWSE_VIEWS, windowMs: s.BROWSE_WINDOW_MS, searchViews: s.BROWSE_SEARCH_VIEWS },
-        intent,
+        intent?.categories,
       );
       return new ClickstreamTriggers(
         carts,
         browse,
         learning,
         async (itemId) => (await source.items([itemId])).get(itemId)?.categoryPath,
+        intent,
       );
     },
   },

@@ -33,6 +33,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BROWSE_WINDOW_MS: envField.int(3_600_000, 1_000, 30 * 86_400_000),
         /** A search that maps to a shop category (the feature store's category index) counts as this many views. */
         BROWSE_SEARCH_VIEWS: envField.int(2, 1, 100),
+        /** A user's intent in the shop's categories (from searches and reviews) lasts this long after the latest. */
+        INTENT_WINDOW_MS: envField.int(86_400_000, 60_000, 30 * 86_400_000),
         CAMPAIGN_POLL_MS: envField.int(1_000, 50, 600_000),
         /** How often instances look for a newly published incremental-profit model. */
         PROFIT_POLL_MS: envField.int(2_000, 50, 600_000),

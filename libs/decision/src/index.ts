@@ -42,6 +42,8 @@ export * from './features/feature-store.adapter';
 export * from './features/cached-feature.source';
 export * from './features/http-gnn-candidate.source';
 export * from './features/nlp-signal.source';
+export * from './features/user-category-intent';
+export * from './features/category-intent.source';
 export * from './features/user-knn-candidate.source';
 export * from './reporting/campaign-series';
 export * from './reporting/offer-activity.store';

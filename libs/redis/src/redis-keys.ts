@@ -165,6 +165,8 @@ export const RedisKeys = {
     userCampaigns: (user: string) => `d:${tag(user)}:campaigns`,
     /** Product views per category in the current window, for the repeated-browse trigger. */
     userBrowse: (user: string) => `d:${tag(user)}:browse`,
+    /** Search and review intent per shop category in the current window (sorted set of summed weights, bounded). */
+    userCategoryIntent: (user: string) => `d:${tag(user)}:catintent`,
     /** Carts waiting for their idle deadline (sorted by deadline) and their contents, in one slot. */
     pendingCarts: () => 'd:{carts}:pending',
     pendingCartItems: () => 'd:{carts}:items',

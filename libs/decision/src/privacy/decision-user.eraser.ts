@@ -6,10 +6,11 @@ const SCAN_COUNT = 1000;
 
 /**
  * Forgets a user in the decision service's state: caps and trigger-once claims with their unpublished decision
- * records, the offers list, campaign membership and the user's revenue and profit in every campaign's figures, the
- * pending cart, the decisions still awaiting their reward and the joined reward log, and the console's offer feed. Budget ledger entries (an offer's
- * reservation and record) are kept: they are the financial record of money promised (see docs/security.md).
- * Idempotent: running it again after a concurrent settlement moved an entry finds and removes that entry too.
+ * records, browse counts and category intent, the offers list, campaign membership and the user's revenue and profit
+ * in every campaign's figures, the pending cart, the decisions still awaiting their reward and the joined reward log,
+ * and the console's offer feed. Budget ledger entries (an offer's reservation and record) are kept: they are the
+ * financial record of money promised (see docs/security.md). Idempotent: running it again after a concurrent
+ * settlement moved an entry finds and removes that entry too.
  */
 export class DecisionUserEraser {
   constructor(private readonly redis: RedisClient) {}
@@ -34,6 +35,7 @@ export class DecisionUserEraser {
     const keys = [
       RedisKeys.decision.userCampaigns(userId),
       RedisKeys.decision.userBrowse(userId),
+      RedisKeys.decision.userCategoryIntent(userId),
       RedisKeys.user.offers(userId),
       ...once,
       ...records,

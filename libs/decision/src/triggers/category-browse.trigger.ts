@@ -1,5 +1,6 @@
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import type { DecisionRequest } from '../engine/decision.types';
+import type { CategoryIntent, CategoryMatchView } from '../features/user-category-intent';
 
 export interface CategoryBrowseSettings {
   /** Views of one category (without a purchase) that make a trigger. */
@@ -8,15 +9,6 @@ export interface CategoryBrowseSettings {
   readonly windowMs: number;
   /** A search that maps to a category counts as this many views of it (a query states intent more than a view). */
   readonly searchViews?: number;
-}
-
-/** Search text to the shop's own categories (the feature store's CategoryIntentReader). */
-export interface CategoryIntent {
-  categoriesOf(
-    text: string,
-    k?: number,
-  ): Promise<readonly { category: string; similarity: number; exemplars: readonly string[] }[]>;
-  exemplarsOf(category: string): Promise<readonly string[]>;
 }
 
 /**
@@ -30,7 +22,7 @@ export class CategoryBrowseTrigger {
   constructor(
     private readonly redis: RedisClient,
     private readonly settings: CategoryBrowseSettings,
-    private readonly intent?: CategoryIntent,
+    private readonly intent?: Pick<CategoryIntent, 'exemplarsOf'>,
   ) {}
 
   async view(
@@ -51,15 +43,11 @@ export class CategoryBrowseTrigger {
     };
   }
 
-  /** A search: counted for the category it maps to, if any clears the intent threshold. */
-  async searched(userId: string, query: string, nowMs: number): Promise<DecisionRequest | undefined> {
-    if (!this.intent) return undefined;
-    // Intent is optional: an unreadable index leaves the search uncounted rather than failing the batch.
-    const [best] = await this.intent.categoriesOf(query, 1).catch(() => []);
-    if (!best) return undefined;
-    if (!(await this.crossed(userId, best.category, this.settings.searchViews ?? 2))) return undefined;
+  /** A search, mapped to a shop category (UserCategoryIntent): counted as `searchViews` views of it. */
+  async searched(userId: string, match: CategoryMatchView, nowMs: number): Promise<DecisionRequest | undefined> {
+    if (!(await this.crossed(userId, match.category, this.settings.searchViews ?? 2))) return undefined;
     // The category's typical items stand in for the item a view would name (seeds are candidates themselves).
-    return { ...this.request(userId, best.category, nowMs), seeds: best.exemplars.map((itemId) => ({ itemId })) };
+    return { ...this.request(userId, match.category, nowMs), seeds: match.exemplars.map((itemId) => ({ itemId })) };
   }
 
   async purchased(userId: string): Promise<void> {

@@ -7,6 +7,9 @@ import {
 } from '@offerstream/feature-store';
 import { RedisKeys } from '@offerstream/redis';
 import { isolatedRedis } from '@offerstream/testing';
+import { CategoryIntentSource } from '../features/category-intent.source';
+import { InMemoryFeatureSource } from '../features/in-memory-feature.source';
+import { UserCategoryIntent } from '../features/user-category-intent';
 import type { CampaignLearning } from '../learning/campaign-stats';
 import type { CartAbandonTrigger } from './cart-abandon.trigger';
 import { CategoryBrowseTrigger } from './category-browse.trigger';
@@ -48,16 +51,18 @@ const view = (userId: string, itemId: string, leaf: string, n: number): Clickstr
 
 describe('the category-browse trigger reading search intent in the shop’s categories', () => {
   const env = isolatedRedis();
-  // Search and view routes use neither carts nor learning.
+  const intent = new UserCategoryIntent(env.redis, new CategoryIntentReader(env.redis, cfg.categoryIndex), {
+    windowMs: 3_600_000,
+    max: 8,
+  });
+  // Search, review and view routes use neither carts nor learning.
   const triggers = (searchViews: number): ClickstreamTriggers =>
     new ClickstreamTriggers(
       {} as CartAbandonTrigger,
-      new CategoryBrowseTrigger(
-        env.redis,
-        { views: 3, windowMs: 3_600_000, searchViews },
-        new CategoryIntentReader(env.redis, cfg.categoryIndex),
-      ),
+      new CategoryBrowseTrigger(env.redis, { views: 3, windowMs: 3_600_000, searchViews }, intent.categories),
       {} as CampaignLearning,
+      undefined,
+      intent,
     );
   afterAll(() => env.close());
 
@@ -96,8 +101,25 @@ describe('the category-browse trigger reading search intent in the shop’s cate
     expect(await t.handle(search('u2', 'frying pan', 3), NOW)).toEqual([]);
   });
 
+  it('gives the user intent in shop category ids from searches and reviews, as the policy reads it', async () => {
+    const t = triggers(3);
+    await t.handle(search('u4', 'frying pan', 1), NOW);
+    const review: ClickstreamEvent = {
+      ...envelope,
+      eventId: 'r-u4',
+      userId: 'u4',
+      type: 'review',
+      payload: { itemId: 'boot-1', rating: 5, text: 'great hiking boots' },
+    };
+    await t.handle(review, NOW);
+    const source = new CategoryIntentSource(new InMemoryFeatureSource(), intent);
+    const user = await source.user('u4');
+    expect(user?.intent).toEqual({ 'k-502': 0.5, 'k-311': 0.25 });
+  });
+
   it('ignores a search that maps to no category', async () => {
     expect(await triggers(3).handle(search('u3', 'quantum chromodynamics', 1), NOW)).toEqual([]);
     expect(await env.redis.exists(RedisKeys.decision.userBrowse('u3'))).toBe(0);
+    expect(await env.redis.exists(RedisKeys.decision.userCategoryIntent('u3'))).toBe(0);
   });
 });

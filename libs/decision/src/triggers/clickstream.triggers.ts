@@ -1,6 +1,7 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { traceOf } from '@offerstream/kafka';
 import type { DecisionRequest } from '../engine/decision.types';
+import type { UserCategoryIntent } from '../features/user-category-intent';
 import type { CampaignLearning } from '../learning/campaign-stats';
 import type { CartAbandonTrigger } from './cart-abandon.trigger';
 import type { CategoryBrowseTrigger } from './category-browse.trigger';
@@ -8,9 +9,17 @@ import { postPurchaseTrigger } from './post-purchase.trigger';
 import { serviceRecoveryTrigger } from './service-recovery.trigger';
 
 /**
- * Routes clickstream events to the triggers: some decide at once (post-purchase, service recovery, category
- * browse at its threshold, counting views and searches mapped to the shop's categories), cart changes only move the cart's deadline (the scheduler decides later), and
- * purchases also feed incrementality.
+ * What one text adds to the user's intent in its category. A review names what the user already bought, so it says
+ * less about what they want next than a search does; the ratio is a prior, not measured.
+ */
+const SEARCH_WEIGHT = 0.5;
+const REVIEW_WEIGHT = 0.25;
+
+/**
+ * Routes clickstream events to the triggers: some decide at once (post-purchase, service recovery, category browse at
+ * its threshold, counting views and searches mapped to the shop's categories), cart changes only move the cart's
+ * deadline (the scheduler decides later), purchases also feed incrementality, and searches and reviews the user's
+ * intent in the shop's categories.
  */
 export class ClickstreamTriggers {
   constructor(
@@ -19,6 +28,8 @@ export class ClickstreamTriggers {
     private readonly learning: CampaignLearning,
     /** Category path of an item the event did not describe (from the catalogue); optional. */
     private readonly categoryOf: (itemId: string) => Promise<readonly string[] | undefined> = async () => undefined,
+    /** Searches and reviews in the shop's categories; without it searches trigger nothing. */
+    private readonly intent?: UserCategoryIntent,
   ) {}
 
   async handle(e: ClickstreamEvent, nowMs: number): Promise<DecisionRequest[]> {
@@ -51,7 +62,8 @@ export class ClickstreamTriggers {
         return r ? [r] : [];
       }
       case 'search': {
-        const r = await this.browse.searched(userId, e.payload.query, nowMs);
+        const match = await this.intent?.fromText(userId, e.payload.query, SEARCH_WEIGHT);
+        const r = match ? await this.browse.searched(userId, match, nowMs) : undefined;
         return r ? [r] : [];
       }
       case 'purchase':
@@ -62,6 +74,7 @@ export class ClickstreamTriggers {
         ]);
         return [postPurchaseTrigger(e, userId, now)];
       case 'review': {
+        await this.intent?.fromText(userId, e.payload.text, REVIEW_WEIGHT);
         const r = serviceRecoveryTrigger(e, userId, now);
         return r ? [r] : [];
       }
