@@ -54,6 +54,17 @@ const CATEGORIES = [
   ['Books', 'Fiction'],
   ['Sports', 'Outdoor'],
 ] as const;
+/** What a shopper might type to find each subcategory above (same order): the demo's synthetic searches. */
+const SEARCHES = [
+  'running shoes',
+  'casual shoes sneakers',
+  'phones',
+  'wireless headphones',
+  'kitchen',
+  'hair care',
+  'fiction books',
+  'outdoor sports',
+] as const;
 const BRANDS = ['Acme', 'Northwind', 'Globex', 'Initech', 'Umbrella', 'Hooli'];
 
 function hashInt(s: string): number {
@@ -97,12 +108,13 @@ export function syntheticCatalogItem(item: string): CatalogEvent {
 
 /**
  * Turns views into clickstream events at replay time. The real data has views only; to exercise every trigger,
- * some sessions end with a synthetic cart (abandoned), a purchase, or a review, decided by a hash of the session
- * so the replay is the same every time (producer `demo-synthesizer`).
+ * some sessions start with a synthetic search and end with a synthetic cart (abandoned), a purchase, or a review,
+ * decided by a hash of the session so the replay is the same every time (producer `demo-synthesizer`).
  */
 export function* viewsToEvents(views: readonly SessionView[]): Generator<ClickstreamEvent> {
   const lastViewOfSession = new Map<string, number>();
   views.forEach((v, i) => lastViewOfSession.set(v.session, i));
+  const searched = new Set<string>();
   for (let i = 0; i < views.length; i++) {
     const v = views[i];
     if (!v) continue;
@@ -115,6 +127,13 @@ export function* viewsToEvents(views: readonly SessionView[]): Generator<Clickst
       sessionId: `dg-${v.session}`,
       ...who,
     });
+    // A quarter of sessions start with a search for the first viewed item's subcategory (the real sample has none),
+    // so search intent in the shop's categories shows in the demo.
+    if (!searched.has(v.session) && hashInt(`search-${v.session}`) % 4 === 0) {
+      const query = SEARCHES[hashInt(v.item) % CATEGORIES.length] ?? 'shoes';
+      yield { ...base('demo-synthesizer'), eventId: `dg-${v.session}-${i}-search`, type: 'search', payload: { query } };
+    }
+    searched.add(v.session);
     yield { ...base('diginetica'), type: 'product_view', payload: { itemId: v.item } };
     if (lastViewOfSession.get(v.session) !== i) continue;
     const roll = hashInt(`end-${v.session}`) % 100;
