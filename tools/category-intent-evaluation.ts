@@ -7,13 +7,14 @@
  */
 import { parseCommandFlags, positiveIntFlag, seededRandom } from '@offerstream/core';
 import { crossValidate, rankTexts, type IntentMethod, type LabelledItem } from '@offerstream/feature-store';
-import { loadTextDataset, stratifiedSplit } from '@offerstream/nlp/offline';
+import { loadDefaultTextModels, loadTextDataset, stratifiedSplit } from '@offerstream/nlp/offline';
 import { bootstrapMeans, type Interval } from '@offerstream/recsys/offline';
 
 const USAGE = `usage: npm run evaluate -- category-intent --data FILE [--terms 500,2000,8000] [--dims 64] [--folds 5] [--seed 42]
-  [--resamples 1000] [--unrelated FILE2]
+  [--resamples 1000] [--unrelated FILE2] [--corpus-model]
   FILE: CSV with cat,label,review (e.g. ../shared/datasets/reviews/online_shopping_10_cats.csv)
-  FILE2: texts from outside the catalog (e.g. reviews/amazon_cells_labelled.txt): the share mapped to any category`;
+  FILE2: texts from outside the catalog (e.g. reviews/amazon_cells_labelled.txt): the share mapped to any category
+  --corpus-model: also score the shipped NLP category model (its labels are this file's category names)`;
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 const fmt = (i: Interval): { mean: number; lo: number; hi: number } => ({
@@ -33,6 +34,7 @@ export async function runCategoryIntentEvaluation(argv: string[]): Promise<Recor
       seed: { type: 'string' },
       resamples: { type: 'string' },
       unrelated: { type: 'string' },
+      'corpus-model': { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -81,8 +83,15 @@ export async function runCategoryIntentEvaluation(argv: string[]): Promise<Recor
   const byShare = [...share].sort((a, b) => b[1] - a[1]).map(([c]) => c);
   const major1 = test.map((t) => (t.category === byShare[0] ? 1 : 0));
   const major3 = test.map((t) => (byShare.slice(0, 3).includes(t.category) ? 1 : 0));
-  const [a1, a3, cover, right, wrong, m1, m3, pr1, pr3] = bootstrapMeans(
-    [top1, top3, kept, keptRight, keptWrong, major1, major3, p1, p3],
+  const testNames = split.test.map((i) => data.rows[i]?.category ?? '');
+  const corpus = flags['corpus-model']
+    ? await corpusModelHits(
+        testNames,
+        split.test.map((i) => data.rows[i]?.text ?? ''),
+      )
+    : undefined;
+  const [a1, a3, cover, right, wrong, m1, m3, pr1, pr3, c1, c3] = bootstrapMeans(
+    [top1, top3, kept, keptRight, keptWrong, major1, major3, p1, p3, corpus?.top1 ?? top1, corpus?.top3 ?? top3],
     resamples,
     seed,
   ).map(fmt);
@@ -118,6 +127,7 @@ export async function runCategoryIntentEvaluation(argv: string[]): Promise<Recor
     },
     projectedCentroid: { dims: projected.dims, top1: pr1, top3: pr3 },
     majority: { top1: m1, top3: m3 },
+    ...(corpus ? { corpusModel: { top1: c1, top3: c3 } } : {}),
     ...(flags.unrelated
       ? {
           unrelated: {
@@ -129,4 +139,30 @@ export async function runCategoryIntentEvaluation(argv: string[]): Promise<Recor
       : {}),
     seconds: (Date.now() - t0) / 1000,
   };
+}
+
+/** Whether the shipped category model ranks each text's true label first / in its top 3. */
+async function corpusModelHits(
+  labels: readonly string[],
+  texts: readonly string[],
+): Promise<{ top1: number[]; top3: number[] }> {
+  const models = await loadDefaultTextModels();
+  const names = models.category.spec.labels;
+  const k = names.length;
+  const top1: number[] = [];
+  const top3: number[] = [];
+  for (let i = 0; i < texts.length; i += 512) {
+    const probs = models.category.predictProba(texts.slice(i, i + 512));
+    for (let r = 0; r * k < probs.length; r++) {
+      const truth = names.indexOf(labels[i + r] ?? '');
+      const p = truth < 0 ? -1 : (probs[r * k + truth] ?? 0);
+      let above = 0;
+      for (let c = 0; c < k; c++) if ((probs[r * k + c] ?? 0) > p) above++;
+      top1.push(truth >= 0 && above === 0 ? 1 : 0);
+      top3.push(truth >= 0 && above < 3 ? 1 : 0);
+    }
+  }
+  models.sentiment.dispose();
+  models.category.dispose();
+  return { top1, top3 };
 }
