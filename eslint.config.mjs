@@ -97,7 +97,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.test-fixture.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
