@@ -1,7 +1,6 @@
 import type { InteractionGraph } from '../graph/interaction-graph';
-import { rankingMetrics } from '../metrics/ranking-metrics';
 import type { ScoringModel } from '../models/scoring-model';
-import { topK } from '../serving/top-k';
+import { rankEachUser } from './ranking-evaluation';
 
 export interface PerUserMetrics {
   readonly recall: Float64Array;
@@ -20,22 +19,12 @@ export function perUserMetrics(
   k = 20,
   block = 256,
 ): PerUserMetrics {
-  const n = model.numItems;
-  const scores = new Float32Array(block * n);
   const recall = new Float64Array(users.length);
   const ndcg = new Float64Array(users.length);
-  for (let s = 0; s < users.length; s += block) {
-    const batch = users.subarray(s, Math.min(s + block, users.length));
-    model.scoreUsers(batch, scores);
-    for (let b = 0; b < batch.length; b++) {
-      const u = batch[b] ?? 0;
-      const off = b * n;
-      if (u < train.numUsers) for (const i of train.itemsOf(u)) scores[off + i] = Number.NEGATIVE_INFINITY;
-      const m = rankingMetrics(topK(scores, k, undefined, off, n), relevant[s + b] ?? new Set<number>(), k);
-      recall[s + b] = m.recall;
-      ndcg[s + b] = m.ndcg;
-    }
-  }
+  rankEachUser(model, train, users, relevant, k, block, (i, m) => {
+    recall[i] = m.recall;
+    ndcg[i] = m.ndcg;
+  });
   return { recall, ndcg };
 }
 

@@ -26,12 +26,51 @@ export function evaluateRanking(
   options: EvaluationOptions = {},
 ): EvaluationResult {
   const k = options.k ?? 20;
-  const block = options.blockSize ?? 256;
-  const n = model.numItems;
-  const scores = new Float32Array(block * n);
   const acc = new MetricAccumulator();
   const started = Date.now();
   let lastReport = 0;
+  rankEachUser(
+    model,
+    train,
+    users,
+    relevant,
+    k,
+    options.blockSize ?? 256,
+    (_, m) => acc.add(m),
+    (done) => {
+      if (options.onProgress && (Date.now() - lastReport > 2000 || done === users.length)) {
+        lastReport = Date.now();
+        const elapsed = (Date.now() - started) / 1000;
+        options.onProgress({
+          stage: 'evaluate',
+          users: done,
+          of: users.length,
+          recall: acc.mean().recall,
+          eta_s: Math.round((elapsed / done) * (users.length - done)),
+        });
+      }
+    },
+  );
+  return { ...acc.mean(), users: acc.count, k };
+}
+
+/**
+ * The protocol itself, block by block: every item scored for each user, the user's training items excluded, the
+ * top k ranked against the user's relevant items; `onUser` gets each user's metrics (by position in `users`),
+ * `onBlock` how many users are done.
+ */
+export function rankEachUser(
+  model: ScoringModel,
+  train: InteractionGraph,
+  users: Int32Array,
+  relevant: readonly ReadonlySet<number>[],
+  k: number,
+  block: number,
+  onUser: (index: number, metrics: RankingMetrics) => void,
+  onBlock: (done: number) => void = () => undefined,
+): void {
+  const n = model.numItems;
+  const scores = new Float32Array(block * n);
   for (let s = 0; s < users.length; s += block) {
     const batch = users.subarray(s, Math.min(s + block, users.length));
     model.scoreUsers(batch, scores);
@@ -39,21 +78,8 @@ export function evaluateRanking(
       const u = batch[b] ?? 0;
       const off = b * n;
       if (u < train.numUsers) for (const i of train.itemsOf(u)) scores[off + i] = Number.NEGATIVE_INFINITY;
-      const ranked = topK(scores, k, undefined, off, n);
-      acc.add(rankingMetrics(ranked, relevant[s + b] ?? new Set<number>(), k));
+      onUser(s + b, rankingMetrics(topK(scores, k, undefined, off, n), relevant[s + b] ?? new Set<number>(), k));
     }
-    const done = Math.min(s + block, users.length);
-    if (options.onProgress && (Date.now() - lastReport > 2000 || done === users.length)) {
-      lastReport = Date.now();
-      const elapsed = (Date.now() - started) / 1000;
-      options.onProgress({
-        stage: 'evaluate',
-        users: done,
-        of: users.length,
-        recall: acc.mean().recall,
-        eta_s: Math.round((elapsed / done) * (users.length - done)),
-      });
-    }
+    onBlock(Math.min(s + block, users.length));
   }
-  return { ...acc.mean(), users: acc.count, k };
 }

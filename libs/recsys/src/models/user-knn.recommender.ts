@@ -63,14 +63,27 @@ export class UserKnnRecommender implements ScoringModel {
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
-    out.fill(0, 0, users.length * this.numItems);
-    for (let b = 0; b < users.length; b++) {
-      const off = b * this.numItems;
-      const { users: nb, sims } = this.nearest(users[b] ?? 0);
-      for (let p = 0; p < nb.length; p++) {
-        const s = sims[p] ?? 0;
-        for (const j of this.graph.itemsOf(nb[p] ?? 0)) out[off + j] = (out[off + j] ?? 0) + s;
-      }
+    scoreByNeighbours(this, this.graph, users, out);
+  }
+}
+
+/**
+ * Scores items for a batch of users by their neighbours: each neighbour adds its similarity to every item it touched
+ * (shared by the user-kNN variants, which differ only in how they find neighbours).
+ */
+export function scoreByNeighbours(
+  model: { readonly numItems: number; nearest(u: number): { users: Int32Array; sims: Float32Array } },
+  graph: InteractionGraph,
+  users: Int32Array,
+  out: Float32Array,
+): void {
+  out.fill(0, 0, users.length * model.numItems);
+  for (let b = 0; b < users.length; b++) {
+    const off = b * model.numItems;
+    const { users: nb, sims } = model.nearest(users[b] ?? 0);
+    for (let p = 0; p < nb.length; p++) {
+      const s = sims[p] ?? 0;
+      for (const j of graph.itemsOf(nb[p] ?? 0)) out[off + j] = (out[off + j] ?? 0) + s;
     }
   }
 }

@@ -5,6 +5,7 @@ import { randomizedSvd } from '../linalg/randomized-eigen';
 import { transposeCsr } from '../sparse/csr-matrix';
 import { topK } from '../serving/top-k';
 import type { ScoringModel } from './scoring-model';
+import { scoreByNeighbours } from './user-knn.recommender';
 
 export interface VectorUserKnnOptions {
   readonly neighbours: number;
@@ -100,15 +101,7 @@ export class VectorUserKnnRecommender implements ScoringModel {
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
-    out.fill(0, 0, users.length * this.numItems);
-    for (let b = 0; b < users.length; b++) {
-      const off = b * this.numItems;
-      const { users: nb, sims } = this.nearest(users[b] ?? 0);
-      for (let p = 0; p < nb.length; p++) {
-        const s = sims[p] ?? 0;
-        for (const j of this.graph.itemsOf(nb[p] ?? 0)) out[off + j] = (out[off + j] ?? 0) + s;
-      }
-    }
+    scoreByNeighbours(this, this.graph, users, out);
   }
 }
 
