@@ -36,6 +36,8 @@ describe('market simulation against the running services', () => {
       rounds: 6,
       requests: 800,
       seed: 11,
+      // Fixed, so the holdout (hashed from campaign and user ids) and its purchase draws are the same every run.
+      tag: 'simtest11',
       decisionUrl: `http://127.0.0.1:${ports['decision-service']}`,
       apiKey: auth.apiKey,
       kafka: createKafka(loadKafkaEnv({ ...ctx.env, KAFKA_CLIENT_ID: 'simulation-test' })),
