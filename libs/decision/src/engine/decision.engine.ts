@@ -4,7 +4,7 @@ import type { Logger } from '@offerstream/core';
 import type { Campaign } from '../campaign/campaign.schema';
 import { ineligibility } from '../campaign/campaign-eligibility';
 import type { CandidateGenerator } from '../candidates/candidate-generator';
-import type { FeatureSource, ItemFeatures, UserFeatures } from '../features/feature-source.port';
+import type { FeatureSource, UserFeatures } from '../features/feature-source.port';
 import { isHoldout } from '../guardrails/holdout';
 import type { ReservationStore } from '../guardrails/reservation.store';
 import type { DecisionOutcomeStore, TrackedDecision } from '../learning/decision-outcome.store';
@@ -19,15 +19,14 @@ import {
 } from '../policy/offer-policy';
 import { policyFeatures } from '../policy/policy-features';
 import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity.model';
-import { TARGETING } from '../triggers/targeting-by-trigger';
-import { hintsOf, type ScoredTarget, type TargetingSettings } from '../triggers/targeting';
+import type { TargetingSettings } from '../triggers/targeting';
 import type { Decision, DecisionRequest } from './decision.types';
-import { CLAIM_INTERRUPTED, claimedRecord, REFUSAL_PENDING } from './claimed-record';
+import { CLAIM_INTERRUPTED, REFUSAL_PENDING } from './claimed-record';
 import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './decision-record';
+import { targetOf } from './decision-targeting';
 import { buildOffer } from './offer-builder';
-
-/** Offer ids are UUIDs; any other first decision of a trigger (holdout, none, cap, ...) has nothing to publish. */
-const OFFER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { reserveOffer } from './offer-reservation';
+import { claimTrigger, type TriggerClaimInput } from './trigger-claim';
 
 export interface DecisionEngineSettings extends TargetingSettings {
   readonly policy: Omit<PolicySettings, 'exploration'>;
@@ -135,7 +134,7 @@ export class DecisionEngine {
     // offer down (otherwise capped heavy users would sit only in the holdout and bias incrementality). The holdout is
     // targeted too: its features and rewards teach the model what no offer earns.
     const [scored] = await Promise.all([
-      this.target(req, campaign, user, weights),
+      targetOf(this.deps, this.settings, req, campaign, user, weights),
       this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
@@ -162,6 +161,9 @@ export class DecisionEngine {
           )
         : Promise.resolve(false);
 
+    // Claims the trigger, or finds it a redelivery (see trigger-claim.ts).
+    const claimAs = (mode: TriggerClaimInput['mode'], offerId: string, record: DecisionRecord | undefined) =>
+      claimTrigger(this.deps, { req, campaign, mode, offerId, nowMs, codes, record });
     // Each claim stores the decision's record with it: built first, so that a delivery failing or dying after its
     // claim leaves the record for the redelivery to publish.
     if (holdout) {
@@ -172,7 +174,7 @@ export class DecisionEngine {
         ...(features ? { features } : {}),
         reasonCodes: [...codes, `holdout_share:${campaign.holdoutShare}`],
       });
-      const { duplicate } = await this.claim(req, campaign, 'holdout', '', nowMs, codes, decided.record);
+      const { duplicate } = await claimAs('holdout', '', decided.record);
       if (duplicate) return duplicate;
       await track(NO_OFFER, 1, {});
       return decided;
@@ -212,7 +214,7 @@ export class DecisionEngine {
         ...logged,
         reasonCodes: policyCodes,
       });
-      const { duplicate } = await this.claim(req, campaign, 'none', '', nowMs, codes, decided.record);
+      const { duplicate } = await claimAs('none', '', decided.record);
       if (duplicate) return duplicate;
       await track(NO_OFFER, choice.probability, choice.probabilities);
       return decided;
@@ -225,47 +227,18 @@ export class DecisionEngine {
       done({ kind: 'no_offer', reason, campaignId, policy, ...logged, reasonCodes: policyCodes });
     const offerId = randomUUID();
     const pending = refused(REFUSAL_PENDING).record;
-    const { claim, duplicate } = await this.claim(req, campaign, 'offer', offerId, nowMs, codes, pending);
+    const { claim, duplicate } = await claimAs('offer', offerId, pending);
     if (duplicate) return duplicate;
     if (claim.status !== 'ok') {
       await track(NO_OFFER, 1, {});
       return refused(claim.status);
     }
-    // The offer record is written by the budget reservation script, in the same atomic step (one slot): there is
-    // never a record, so never an offer that recovery could republish, without its reservation. It carries the
-    // offer as it will be published, for a redelivered trigger or the outbox sweeper if Kafka never acknowledges it.
     const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions });
     const decided = done(
       { kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId },
       { offer },
     );
-    const offerTtlS = campaign.offerTtlHours * 3600;
-    const record = this.deps.records.toWrite(
-      {
-        offerId,
-        userId: req.userId,
-        campaignId: campaign.id,
-        action: choice.action.id,
-        cost: choice.action.cost,
-        probability: choice.probability,
-        createdAt: now.toISOString(),
-        published: { offer, ...(decided.record ? { record: decided.record } : {}) },
-      },
-      offerTtlS,
-    );
-    // The offer -> campaign index goes beside it (same round trip); an index left without a reservation points to
-    // no record and changes nothing.
-    const [budget] = await Promise.all([
-      this.deps.reservations.reserveBudget(
-        campaign,
-        choice.action.cost,
-        offerId,
-        nowMs + offerTtlS * 1000,
-        record,
-        nowMs,
-      ),
-      this.deps.records.index(offerId, campaign.id, offerTtlS),
-    ]);
+    const budget = await reserveOffer(this.deps, { req, campaign, choice, offer, record: decided.record, now });
     if (budget !== 'reserved') {
       // Voided: a redelivery of this trigger found the offer claimed but not reserved and ended it as no offer; the
       // same reason here makes this record the one that redelivery published.
@@ -309,109 +282,6 @@ export class DecisionEngine {
       ...(this.deps.gnnName ? { gnn: this.deps.gnnName() } : {}),
     };
   }
-
-  /**
-   * Claims the trigger for the user (trigger-once, caps, cooldown in one script) and stores the decision's record
-   * with the claim. A redelivered trigger gets a `duplicate` decision naming the first one, whichever branch it
-   * reaches. If the first delivery's decision was never acknowledged by Kafka (its produce failed and the batch is
-   * being retried, or the process died before it), the duplicate carries what it would have published: the same
-   * offer (same offer id) and its record from the outbox, or the stored record of a holdout, a no-offer or a
-   * guardrail's refusal. An offer claimed but never reserved (the delivery interrupted between the two scripts) is
-   * voided and ends as a refusal (`claim_interrupted`). The trigger still yields at most one offer and exactly one
-   * decision record (same decision id).
-   */
-  private async claim(
-    req: DecisionRequest,
-    campaign: Campaign,
-    mode: 'offer' | 'holdout' | 'none',
-    offerId: string,
-    nowMs: number,
-    codes: string[],
-    record: DecisionRecord | undefined,
-  ): Promise<{ claim: Awaited<ReturnType<ReservationStore['claimUser']>>; duplicate?: Decision }> {
-    const claim = await this.deps.reservations.claimUser({
-      userId: req.userId,
-      triggerId: req.triggerId,
-      mode,
-      campaign,
-      offerId,
-      nowMs,
-      ...(record ? { record } : {}),
-    });
-    if (claim.status !== 'duplicate') return { claim };
-    const firstWasOffer = OFFER_ID.test(claim.firstDecision);
-    const firstCampaign = claim.firstCampaign ?? campaign.id;
-    const offered = firstWasOffer
-      ? await this.deps.records.claimedOffer(claim.firstDecision, firstCampaign)
-      : undefined;
-    const unpublished = offered?.state === 'unpublished' ? offered.published : undefined;
-    let stored = claimedRecord(claim.firstDecision, firstWasOffer, claim.record);
-    if (offered?.state === 'void') {
-      // The first delivery was interrupted between its claim and its reservation: the offer id is void now (no late
-      // reservation can make the offer), so its cap entry goes and the trigger ends as no offer, as a budget refusal.
-      await this.deps.reservations.releaseUser(
-        req.userId,
-        req.triggerId,
-        firstCampaign,
-        claim.firstDecision,
-        CLAIM_INTERRUPTED,
-      );
-      stored = claimedRecord(CLAIM_INTERRUPTED, false, claim.record);
-    }
-    const duplicate: Decision = {
-      ...(unpublished
-        ? { offer: unpublished.offer, ...(unpublished.record ? { record: unpublished.record } : {}) }
-        : stored
-          ? { record: stored }
-          : {}),
-      triggerId: req.triggerId,
-      userId: req.userId,
-      decisionId: decisionIdFor(req.triggerId),
-      kind: 'duplicate',
-      reason: `duplicate_of_${claim.firstDecision}`,
-      campaignId: campaign.id,
-      reasonCodes: codes,
-    };
-    return { claim, duplicate };
-  }
-
-  /** What the offer would be about, by the trigger's own targeting (see triggers/*.targeting.ts). */
-  private async target(
-    req: DecisionRequest,
-    campaign: Campaign,
-    user: UserFeatures | undefined,
-    weights: PropensityWeights,
-  ): Promise<ScoredTarget | undefined> {
-    const hints = hintsOf(req);
-    return TARGETING[req.trigger]({
-      req,
-      campaign,
-      user,
-      weights,
-      candidates: this.deps.candidates,
-      settings: this.settings,
-      items: async (ids) => {
-        const feats = await this.deps.features.items(ids).catch((e: unknown) => {
-          this.deps.logger?.warn('item features unavailable; using event hints only', { error: e });
-          return new Map<string, ItemFeatures>();
-        });
-        const out = new Map<string, ItemFeatures>();
-        for (const id of ids) out.set(id, merge(id, feats.get(id), hints.get(id)));
-        return out;
-      },
-    });
-  }
-}
-
-/** Catalogue features, completed by what the trigger said of the item (the catalogue may not know it yet). */
-function merge(
-  itemId: string,
-  f: ItemFeatures | undefined,
-  h: { price?: number; categoryPath?: readonly string[] } | undefined,
-): ItemFeatures {
-  // Most candidates have no hint: reuse the cached object instead of copying it (allocation is GC time).
-  if (f && (!h || (f.price !== undefined && f.categoryPath !== undefined))) return f;
-  return { itemId, ...f, price: f?.price ?? h?.price, categoryPath: f?.categoryPath ?? h?.categoryPath };
 }
 
 export type { PolicyChoice };
