@@ -2,11 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from '@offerstream/core';
 import { REDIS, SERVICE_LOGGER } from '@offerstream/platform';
 import {
+  GnnErasures,
   shouldTrain,
   trainGraphModel,
   TrainingLock,
   type ModelPublisher,
   type PublishedVersion,
+  type ErasureMarks,
   type TrainGraphModelOptions,
   type UserItemGraph,
 } from '@offerstream/recsys';
@@ -32,6 +34,9 @@ export interface TrainingStatus {
 export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log: Logger;
   private readonly lock: TrainingLock;
+  private readonly erasures: GnnErasures;
+  /** Erasures counted up to which this instance's graph holds no erased user. */
+  private forgottenMark = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private closed = false;
@@ -53,6 +58,7 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
   ) {
     this.log = logger.child({ component: 'gnn-trainer' });
     this.lock = new TrainingLock(redis, config.service.GNN_TRAIN_LOCK_MS);
+    this.erasures = new GnnErasures(redis);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -95,6 +101,9 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
         if (this.modelAtBoot) this.trainedMark = this.graph.applied;
         this.baselined = true;
       }
+      const marks = await this.forgetErased();
+      // An erasure is owed a publish without the user however few interactions are new (GDPR: without undue delay).
+      const owed = marks.requested > marks.applied && this.graph.numEdges >= s.GNN_TRAIN_MIN_EDGES;
       const due = shouldTrain(
         {
           now: Date.now(),
@@ -104,7 +113,7 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
         },
         { intervalMs: s.GNN_TRAIN_INTERVAL_MS, minNew: s.GNN_TRAIN_MIN_NEW, minEdges: s.GNN_TRAIN_MIN_EDGES },
       );
-      if (!due) return;
+      if (!due && !owed) return;
       await this.lock.runExclusive(() => this.train());
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
@@ -117,6 +126,8 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async train(): Promise<void> {
     const s = this.config.service;
+    // Erasures counted before this point are out of the graph before its pairs are taken.
+    const erased = await this.forgetErased();
     const mark = this.graph.applied;
     const pairs = this.graph.pairs(s.GNN_MIN_EDGE_WEIGHT);
     const options: TrainGraphModelOptions = {
@@ -132,6 +143,7 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
     const trainSeconds = (performance.now() - started) / 1000;
     if (this.closed) return;
     const published = await this.publisher.publish(artifact, { pairs, trainSeconds });
+    if (erased.requested > erased.applied) await this.erasures.markApplied(erased.requested);
     this.trainedMark = mark;
     this.lastTrainedAt = published.publishedAt;
     this.lastPublished = published;
@@ -139,5 +151,16 @@ export class GnnTrainer implements OnApplicationBootstrap, OnApplicationShutdown
     this.metrics.trainings.inc({ outcome: 'published' });
     this.metrics.publishSeconds.set(published.publishSeconds);
     this.log.info('model published', { ...published, trainSeconds, pairs: pairs.length });
+  }
+
+  /** Drops erased users from this instance's graph when the erasure count moved since it last looked. */
+  private async forgetErased(): Promise<ErasureMarks> {
+    const marks = await this.erasures.marks();
+    if (marks.requested > this.forgottenMark) {
+      const users = await this.erasures.dropErased(this.graph);
+      this.forgottenMark = marks.requested;
+      if (users > 0) this.log.info('erased users dropped from the graph', { users });
+    }
+    return marks;
   }
 }

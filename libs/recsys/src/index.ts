@@ -28,6 +28,7 @@ export { UserItemGraph, type GraphLimits } from './graph-store/user-item.graph';
 export { GraphHistory } from './graph-store/graph-history';
 export { ModelPublisher, type PublishedVersion, type PublishInfo } from './model-store/model.publisher';
 export { TrainingLock } from './model-store/training-lock';
+export { GnnErasures, type ErasureMarks } from './model-store/gnn-erasures';
 export { shouldTrain, type TrainingState, type TrainingPolicy } from './model-store/training-policy';
 export {
   GnnCandidateReader,

@@ -97,6 +97,8 @@ export const RedisKeys = {
     versionSeq: () => 'gnn:{model}:seq',
     /** Held by the one instance that trains and publishes. */
     trainLock: () => 'gnn:{model}:trainlock',
+    /** Erasures counted (`requested`) and the count the latest publish included (`applied`): a hash, no user id. */
+    erasures: () => 'gnn:{model}:erasures',
     /** Per-partition interaction log (stream; entry id = offset + 1, so the last id is the replay watermark). */
     interactionLog: (topic: string, partition: number) => `gnn:${tag(`ilog|${topic}|${partition}`)}:log`,
   },

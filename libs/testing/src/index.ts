@@ -9,3 +9,4 @@ export * from './test-auth';
 export * from './otlp-receiver';
 export * from './test-pki';
 export * from './secure-stack';
+export * from './redis-scan';

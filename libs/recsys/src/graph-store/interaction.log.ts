@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { GnnErasures } from '../model-store/gnn-erasures';
 import { decodeInteraction, encodeInteraction, type InteractionRecord } from './interaction-record';
 
 export interface LoggedInteraction {
@@ -43,10 +44,11 @@ export class InteractionLog {
   }
 
   /**
-   * Forgets a user's interactions: every log entry of the user (or of the anonymous ids named) is deleted. The graph
-   * an instance already holds in memory keeps them until it is rebuilt from the log (restart or the next training
-   * from the log), and a published model keeps the user's embedding until the next publish. Returns entries deleted.
-   * Static: the erasure runs where no log writer settings exist (the decision service), and needs none.
+   * Forgets a user's interactions: every log entry of the user (or of the anonymous ids named) is deleted, then their
+   * embedding rows in every stored model version, and the erasure is counted (`GnnErasures`), so every GNN worker
+   * drops the user from its in-memory graph and the next publish is trained without them. Call it after the user's
+   * tombstone is written. Returns log entries and embedding rows deleted. Static: the erasure runs where no log
+   * writer settings exist (the decision service), and needs none.
    */
   static async eraseUser(
     redis: RedisClient,
@@ -69,7 +71,7 @@ export class InteractionLog {
         from = `(${last[0]}`;
       }
     }
-    return deleted;
+    return deleted + (await GnnErasures.noteErased(redis, userIds));
   }
 
   private async withoutErased(entries: readonly LoggedInteraction[]): Promise<readonly LoggedInteraction[]> {

@@ -94,4 +94,16 @@ describe('UserItemGraph', () => {
     expect(g.numUsers).toBe(1);
     expect(g.numEdges).toBe(1);
   });
+
+  it('forgets an erased user with every edge, leaving the other users and their counts intact', () => {
+    const g = new UserItemGraph(limits);
+    g.add(at('gone', 'a', 100));
+    g.add(at('gone', 'b', 110));
+    g.add(at('kept', 'a', 120));
+    expect(g.remove('gone')).toBe(2);
+    expect(g.remove('gone')).toBe(0);
+    expect([...g.userIds()]).toEqual(['kept']);
+    expect(g.numEdges).toBe(1);
+    expect(g.pairs(1)).toEqual([['kept', 'a']]);
+  });
 });

@@ -75,6 +75,20 @@ export class UserItemGraph {
     }
   }
 
+  /** Every user in the graph, least recently active first. */
+  userIds(): IterableIterator<string> {
+    return this.users.keys();
+  }
+
+  /** Forgets a user (erasure): their edges leave the graph, so no later training sees them. Returns edges removed. */
+  remove(user: string): number {
+    const edges = this.users.get(user);
+    if (edges === undefined) return 0;
+    this.users.delete(user);
+    this.edgeCount -= edges.size;
+    return edges.size;
+  }
+
   /** The user's items, most recent first (empty for an unknown user). */
   itemsOf(user: string): string[] {
     const edges = this.users.get(user);
