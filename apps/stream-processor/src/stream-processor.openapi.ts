@@ -40,7 +40,11 @@ const profile = responseSchema<ProfileBody>()(
     rfm: z.object({ recencyDays: z.number().nullable(), frequency: z.number(), monetary: z.number() }),
     purchased: z.array(z.string()),
     seen: z.array(z.string()),
-    segment: z.number().nullable(),
+    segment: z
+      .string()
+      .nullable()
+      .describe('Stable id of the learned cluster (c3), null before the first segmentation'),
+    segments: z.array(z.string()).describe('Every segment the user is in now: the cluster and the rule segments met'),
     consent: z
       .partialRecord(consentPurpose, z.object({ granted: z.boolean(), at: z.number(), source: z.string() }))
       .describe('Latest consent choice per purpose (epoch ms and where it was made); never stated: absent'),

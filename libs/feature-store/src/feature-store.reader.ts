@@ -7,6 +7,8 @@ import { defaultFeatureStoreConfig, priceBandLabel, type FeatureStoreConfig } fr
 import { decayFactor, forwardDecayToNow } from './rules/decay';
 import { decodeSegmentModel, nearestCentroid, type SegmentModel } from './rules/kmeans';
 import { normalizeInPlace } from './rules/vector-math';
+import { ruleSegmentsOf } from './rules/rule-segment';
+import { SegmentDefinitionStore } from './store/segment-definition.store';
 
 /** What the decision service reads about a visitor; weights are decayed to the time of the read. */
 export interface UserProfile {
@@ -29,8 +31,10 @@ export interface UserProfile {
   rfm: { recencyDays: number | null; frequency: number; monetary: number };
   purchased: Set<string>;
   seen: Set<string>;
-  /** Nearest centroid of the latest segmentation, or null before the first run / without a vector. */
-  segment: number | null;
+  /** Stable id (`c3`) of the nearest learned cluster, or null before the first segmentation / without a vector. */
+  segment: string | null;
+  /** Every segment the user is in now: the learned cluster and the rule segments the profile meets. */
+  segments: string[];
   /** The latest consent choice per purpose; a purpose the user never stated is absent. */
   consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
 }
@@ -71,12 +75,15 @@ const MODEL_CACHE_MS = 30_000;
 /** Read side of the feature store; cheap to construct, safe to share, never writes. */
 export class FeatureStoreReader {
   private model: { at: number; value: SegmentModel | null } | undefined;
+  private readonly definitions: SegmentDefinitionStore;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly config: FeatureStoreConfig = defaultFeatureStoreConfig(),
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.definitions = new SegmentDefinitionStore(redis, 5_000, now);
+  }
 
   /** The raw stored state (for tests and operators); follows no alias. */
   async getUserState(userId: string): Promise<UserState | null> {
@@ -100,8 +107,11 @@ export class FeatureStoreReader {
     }
     if (!state && blob) state = decodeUserState(blob);
     if (!state) return null;
-    const model = await this.getSegmentModel();
-    const profile = toUserProfile(id, state, this.config, this.now(), model);
+    const [model, rules] = await Promise.all([this.getSegmentModel(), this.definitions.rules()]);
+    const now = this.now();
+    const profile = toUserProfile(id, state, this.config, now, model);
+    // Rule segments are evaluated on every read, from the profile as it is now.
+    profile.segments.push(...ruleSegmentsOf(profile, rules, now));
     if (id !== userId) profile.resolvedFrom = userId;
     return profile;
   }
@@ -156,10 +166,10 @@ export class FeatureStoreReader {
     return raw.map((p) => ({ itemId: p.itemId, score: this.decayed(p.score, this.config.popularityHalfLifeMs) }));
   }
 
-  /** The latest user segmentation (centroids), cached for 30 s. */
-  async getSegmentModel(): Promise<SegmentModel | null> {
+  /** The latest user segmentation (centroids), cached for 30 s unless `fresh` (an operator's view). */
+  async getSegmentModel(fresh = false): Promise<SegmentModel | null> {
     const now = this.now();
-    if (this.model && now - this.model.at < MODEL_CACHE_MS) return this.model.value;
+    if (!fresh && this.model && now - this.model.at < MODEL_CACHE_MS) return this.model.value;
     const raw = await this.redis.hgetallBuffer(RedisKeys.segments());
     const value = Object.keys(raw).length > 0 ? decodeSegmentModel(raw) : null;
     this.model = { at: now, value };
@@ -185,6 +195,10 @@ export function toUserProfile(
     for (const [k, v] of m) out[k] = v * f;
     return out;
   };
+  const segment =
+    model && s.vector && s.vector.length === model.dims
+      ? (model.ids[nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector)))] ?? null)
+      : null;
   const priceBands: Record<string, number> = {};
   s.priceBands.forEach((v, i) => {
     if (v !== 0) priceBands[priceBandLabel(config.priceBands, i)] = v * f;
@@ -214,10 +228,8 @@ export function toUserProfile(
     purchased: new Set(s.purchased),
     seen: new Set(s.history),
     consent: Object.fromEntries([...s.consent].map(([p, c]) => [p, { ...c }])),
-    segment:
-      model && s.vector && s.vector.length === model.dims
-        ? nearestCentroid(model, normalizeInPlace(Float32Array.from(s.vector)))
-        : null,
+    segment,
+    segments: segment === null ? [] : [segment],
   };
 }
 

@@ -23,3 +23,7 @@ export * from './rules/category-intent.evaluation';
 export * from './store/category-index.codec';
 export * from './store/category-intent.reader';
 export * from './jobs/category-index.refresher';
+export * from './rules/centroid-matching';
+export * from './rules/rule-segment';
+export * from './rules/segment-description';
+export * from './store/segment-definition.store';

@@ -79,6 +79,10 @@ export const RedisKeys = {
   categoryIndexBuild: (run: string) => `g:{catindex}:build:${run}`,
   /** Held by the one instance that runs the periodic segmentation. */
   segmentLock: () => 'g:{segments}:lock',
+  /** Rule segments a marketer defined (hash: id -> JSON definition). */
+  segmentRules: () => 'g:{segments}:rules',
+  /** Names marketers gave learned clusters (hash: stable cluster id -> JSON name and description). */
+  segmentNames: () => 'g:{segments}:names',
 
   gnn: {
     activeVersion: () => 'gnn:{model}:active',

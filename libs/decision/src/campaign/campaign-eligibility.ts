@@ -15,6 +15,15 @@ export function isReturning(user: UserFeatures | undefined): boolean {
   return (user?.rfm?.frequency ?? 0) > 0 || (user?.purchasedItems?.length ?? 0) > 0;
 }
 
+/**
+ * Whether the user is in any of the listed segments: rule segments met now or the learned cluster (its stable id),
+ * as the feature source lists them in `segments`; a source that gives only `segment` is read as that one.
+ */
+export function inAnySegment(user: UserFeatures | undefined, segments: readonly string[]): boolean {
+  const mine = user?.segments ?? (user?.segment !== undefined ? [user.segment] : []);
+  return mine.some((s) => segments.includes(s));
+}
+
 /** Why a campaign does not apply, or undefined when it does. Consent is checked here and nowhere else. */
 export function ineligibility(c: Campaign, ctx: EligibilityContext): string | undefined {
   if (c.status !== 'active') return 'paused';
@@ -25,8 +34,7 @@ export function ineligibility(c: Campaign, ctx: EligibilityContext): string | un
   if (e.hoursUtc.length > 0 && !e.hoursUtc.includes(ctx.now.getUTCHours())) return 'outside_hours';
   if (!e.triggers.includes(ctx.trigger)) return 'trigger';
   if (e.channels.length > 0 && !e.channels.includes(ctx.channel)) return 'channel';
-  if (e.segments.length > 0 && (ctx.user?.segment === undefined || !e.segments.includes(ctx.user.segment)))
-    return 'segment';
+  if (e.segments.length > 0 && !inAnySegment(ctx.user, e.segments)) return 'segment';
   if (e.customers !== 'any' && (e.customers === 'returning') !== isReturning(ctx.user)) return 'customer_type';
   if (!consentAllows(ctx.user, consentPurposeOf(ctx.channel))) return 'no_consent';
   return undefined;

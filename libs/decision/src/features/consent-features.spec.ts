@@ -18,7 +18,8 @@ const profile = (consent: UserProfile['consent']): UserProfile => ({
   rfm: { recencyDays: 3, frequency: 2, monetary: 80 },
   purchased: new Set(['i0']),
   seen: new Set(['i1']),
-  segment: 2,
+  segment: 'c2',
+  segments: ['c2', 'lapsed'],
   consent,
 });
 
@@ -27,7 +28,8 @@ describe('user features under consent', () => {
     const f = toUserFeatures(profile({ marketing_email: { granted: true, at: 1, source: 'banner' } }));
     expect(f.consent).toEqual({ policy: 'opt-out', granted: { marketing_email: true } });
     expect(f.recentItems).toEqual(['i1']);
-    expect(f.segment).toBe('seg2');
+    expect(f.segment).toBe('c2');
+    expect(f.segments).toEqual(['c2', 'lapsed']);
   });
 
   it('keeps nothing of the profile but consent for a user who refused personalization', () => {

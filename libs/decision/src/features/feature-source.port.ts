@@ -18,7 +18,10 @@ export interface UserFeatures {
   readonly categoryAffinity?: Readonly<Record<string, number>>;
   readonly session?: { readonly views: number; readonly cartAdds: number; readonly searches: number };
   readonly rfm?: { readonly recencyDays: number; readonly frequency: number; readonly monetary: number };
+  /** Stable id of the user's learned cluster (`c3`); the propensity model's segment feature reads it. */
   readonly segment?: string;
+  /** Every segment the user is in now (cluster and rule segments); campaign eligibility reads it. */
+  readonly segments?: readonly string[];
   /** Category -> probability of the user's current intent (from the NLP worker). */
   readonly intent?: Readonly<Record<string, number>>;
   /** Typical price the user pays (e.g. median of purchases) and its spread. */

@@ -129,7 +129,8 @@ export function toUserFeatures(p: UserProfile, policy: ConsentView['policy'] = '
     ...(p.rfm.frequency > 0 || p.rfm.recencyDays !== null
       ? { rfm: { recencyDays: p.rfm.recencyDays ?? 365, frequency: p.rfm.frequency, monetary: p.rfm.monetary } }
       : {}),
-    ...(p.segment !== null ? { segment: `seg${p.segment}` } : {}),
+    ...(p.segment !== null ? { segment: p.segment } : {}),
+    segments: p.segments,
     ...priceBand(p.priceBands),
     recentItems: p.recentItems.slice(0, 20),
     purchasedItems: [...p.purchased],

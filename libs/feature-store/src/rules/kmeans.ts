@@ -1,4 +1,5 @@
 import { seededRandom } from '@offerstream/core';
+import type { SegmentFigures } from './segment-description';
 
 export interface SegmentModel {
   version: number;
@@ -8,6 +9,14 @@ export interface SegmentModel {
   sizes: number[];
   trainedAt: number;
   sampleSize: number;
+  /** Stable id of each centroid (`c<n>`), kept across retrains by matching centroids (see stableClusterIds). */
+  ids: string[];
+  /** Next unused cluster id number. */
+  nextId: number;
+  /** Per centroid: size, buyer share and top features in the sample. */
+  clusters: SegmentFigures[];
+  /** Per rule segment id: its size and buyer share in the same sample. */
+  rules: Record<string, SegmentFigures>;
 }
 
 export interface KMeansResult {
@@ -20,20 +29,28 @@ export interface KMeansResult {
 
 /**
  * Lloyd's k-means with k-means++ seeding over plain typed arrays (a few thousand 64-dim vectors take
- * milliseconds); deterministic for a given seed. Empty clusters are re-seeded from the farthest point.
+ * milliseconds); deterministic for a given seed. Empty clusters are re-seeded from the farthest point. `init`
+ * (the previous run's centroids) warm-starts it, so a retrain on a similar sample ends near the same clusters;
+ * k-means++ fills any centroids it lacks.
  */
 export function kmeans(
   points: readonly Float32Array[],
   k: number,
-  opts: { seed?: number; maxIter?: number } = {},
+  opts: { seed?: number; maxIter?: number; init?: readonly Float32Array[] } = {},
 ): KMeansResult {
   const n = points.length;
   if (n === 0) throw new Error('k-means needs at least one point');
   const dims = points[0]?.length ?? 0;
   const kk = Math.min(k, n);
   const rnd = seededRandom(opts.seed ?? 7);
-  const centroids: Float32Array[] = [Float32Array.from(points[Math.floor(rnd() * n)] ?? new Float32Array(dims))];
+  const init = (opts.init ?? []).filter((c) => c.length === dims).slice(0, kk);
+  const centroids: Float32Array[] =
+    init.length > 0
+      ? init.map((c) => Float32Array.from(c))
+      : [Float32Array.from(points[Math.floor(rnd() * n)] ?? new Float32Array(dims))];
   const d2 = new Float64Array(n).fill(Infinity);
+  for (const c of centroids.slice(0, -1))
+    for (let i = 0; i < n; i++) d2[i] = Math.min(d2[i] ?? Infinity, sqDist(points[i] ?? c, c));
   while (centroids.length < kk) {
     const last = centroids[centroids.length - 1] ?? new Float32Array(dims);
     let total = 0;
@@ -151,6 +168,10 @@ export function encodeSegmentModel(m: SegmentModel): Record<string, Buffer | str
     sizes: m.sizes.join(','),
     trainedAt: String(m.trainedAt),
     sampleSize: String(m.sampleSize),
+    ids: m.ids.join(','),
+    nextId: String(m.nextId),
+    clusters: JSON.stringify(m.clusters),
+    rules: JSON.stringify(m.rules),
     centroids: packed,
   };
 }
@@ -167,13 +188,30 @@ export function decodeSegmentModel(h: Record<string, Buffer>): SegmentModel | nu
     for (let d = 0; d < dims; d++) c[d] = packed.readFloatLE((i * dims + d) * 4);
     centroids.push(c);
   }
+  const sizes = (h['sizes']?.toString('utf8') ?? '').split(',').filter(Boolean).map(Number);
+  const ids = (h['ids']?.toString('utf8') ?? '').split(',').filter(Boolean);
+  // A model stored before stable ids existed keeps the positions it was published with as its ids.
+  const legacy = ids.length !== k;
   return {
     version: num('version'),
     dims,
     k,
     centroids,
-    sizes: (h['sizes']?.toString('utf8') ?? '').split(',').filter(Boolean).map(Number),
+    sizes,
     trainedAt: num('trainedAt'),
     sampleSize: num('sampleSize'),
+    ids: legacy ? centroids.map((_, i) => `c${i}`) : ids,
+    nextId: legacy ? k : num('nextId'),
+    clusters: parseJson<SegmentFigures[]>(h['clusters']) ?? sizes.map((size) => ({ size, buyerShare: 0 })),
+    rules: parseJson<Record<string, SegmentFigures>>(h['rules']) ?? {},
   };
+}
+
+function parseJson<T>(b: Buffer | undefined): T | undefined {
+  if (!b) return undefined;
+  try {
+    return JSON.parse(b.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
