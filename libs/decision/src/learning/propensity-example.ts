@@ -17,5 +17,6 @@ export function propensityExample(d: JoinedDecision): TrainingExample | undefine
     features: x,
     label: (d.converted ?? d.reward > 0) ? 1 : 0,
     at: new Date(d.decidedAt).toISOString(),
+    ...(d.segment !== undefined ? { segment: d.segment } : {}),
   };
 }

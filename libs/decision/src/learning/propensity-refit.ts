@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   fitPropensity,
+  fitSegmentLift,
   purchaseProbability,
+  withSegmentLift,
   type FeatureVector,
   type PropensityWeights,
 } from '../policy/propensity.model';
@@ -97,16 +99,26 @@ export async function refitPropensity(
   fit: PropensityFit,
 ): Promise<RefitResult> {
   const { train, heldOut } = splitExamples(examples, opts.heldOutShare);
-  const candidate = await fit(
-    train.map((e) => e.features),
+  // The weights are fitted without the segment column, then each cluster's lift on top of them.
+  const bare = train.map((e) => withSegmentLift(e.features, undefined, opts.prior));
+  const fitted = await fit(
+    bare,
     train.map((e) => e.label),
     opts.prior,
     opts.epochs,
   );
-  const rows = heldOut.map((e) => e.features);
+  const segmentLift = fitSegmentLift(
+    train.map((e, i) => ({ x: bare[i] as FeatureVector, segment: e.segment, label: e.label })),
+    fitted,
+  );
+  const candidate: PropensityWeights = { ...fitted, segmentLift };
+  // Each model is scored with its own lift of the example's cluster.
+  const rowsFor = (w: PropensityWeights) => heldOut.map((e) => withSegmentLift(e.features, e.segment, w));
+  const rows = rowsFor(candidate);
   const labels = heldOut.map((e) => e.label);
   const heldOutLogLoss = logLoss(candidate, rows, labels);
-  const currentLogLoss = logLoss(current, rows, labels);
+  const currentRows = rowsFor(current);
+  const currentLogLoss = logLoss(current, currentRows, labels);
   return {
     candidate,
     train: train.length,
@@ -118,7 +130,7 @@ export async function refitPropensity(
       labels,
     ),
     currentAuc: rocAuc(
-      rows.map((x) => purchaseProbability(x, current)),
+      currentRows.map((x) => purchaseProbability(x, current)),
       labels,
     ),
     publish: train.length > 0 && heldOut.length > 0 && heldOutLogLoss < currentLogLoss - (opts.minGain ?? 1e-6),

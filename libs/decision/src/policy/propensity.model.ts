@@ -23,7 +23,10 @@ export interface PropensityWeights {
   readonly version: string;
   readonly bias: number;
   readonly weights: Readonly<Record<PropensityFeature, number>>;
-  /** Additive log-odds per segment name; unknown segments add nothing. */
+  /**
+   * Additive log-odds per learned cluster (its stable id, `c3`), fitted by `fitSegmentLift` in each refit; a
+   * cluster the log has too little of, or none, adds nothing.
+   */
   readonly segmentLift: Readonly<Record<string, number>>;
 }
 
@@ -50,7 +53,8 @@ export const DEFAULT_PROPENSITY: PropensityWeights = {
     inCart: 2.5,
     userSimilarity: 0.8,
   },
-  segmentLift: { vip: 0.5, loyal: 0.4, bargain_hunter: 0.1, churn_risk: -0.3, new: 0 },
+  // No hand-set table: production emits cluster ids whose meaning is learned, so their lift is learned too.
+  segmentLift: {},
 };
 
 export interface PropensityContext {
@@ -206,4 +210,57 @@ export function fitPropensity(
     number
   >;
   return { version: opts.version ?? `${prior.version}+fit${n}`, bias: b, weights, segmentLift: prior.segmentLift };
+}
+
+/**
+ * The row with its segment column set from the given weights' lift for the segment (0 for none): logged rows carry
+ * the lift of the model they were decided with, and each model must be scored, and fitted, with its own.
+ */
+export function withSegmentLift(
+  x: FeatureVector,
+  segment: string | undefined,
+  weights: PropensityWeights,
+): FeatureVector {
+  const lift = segment !== undefined ? weights.segmentLift[segment] : undefined;
+  return { ...x, segment: lift === undefined ? 0 : lift / (weights.weights.segment || 1) };
+}
+
+export interface SegmentLiftOptions {
+  /** Segments with fewer examples get no lift. */
+  readonly minExamples?: number;
+  /** Pseudo-count of expected purchases added to both sides: shrinks a small segment's lift towards 0. */
+  readonly priorPurchases?: number;
+  /** Bound of the lift in log-odds either way. */
+  readonly maxLift?: number;
+}
+
+/**
+ * Per segment, how much more (or less) its users buy than the other features predict: the log of observed over
+ * expected purchases, both with `priorPurchases` added (empirical-Bayes shrinkage, so a segment with a handful of
+ * examples moves little). For the rare events this model predicts a log rate ratio is close to a log-odds shift.
+ * `rows` must have the segment column at 0, so the expectation holds everything but the segment.
+ */
+export function fitSegmentLift(
+  rows: readonly { readonly x: FeatureVector; readonly segment?: string | undefined; readonly label: number }[],
+  weights: PropensityWeights,
+  opts: SegmentLiftOptions = {},
+): Record<string, number> {
+  const minExamples = opts.minExamples ?? 30;
+  const prior = opts.priorPurchases ?? 5;
+  const maxLift = opts.maxLift ?? 2;
+  const by = new Map<string, { n: number; observed: number; expected: number }>();
+  for (const r of rows) {
+    if (r.segment === undefined) continue;
+    const s = by.get(r.segment) ?? { n: 0, observed: 0, expected: 0 };
+    s.n++;
+    s.observed += r.label;
+    s.expected += purchaseProbability(r.x, weights);
+    by.set(r.segment, s);
+  }
+  const out: Record<string, number> = {};
+  for (const [segment, s] of [...by].sort(([a], [b]) => a.localeCompare(b))) {
+    if (s.n < minExamples) continue;
+    out[segment] = clamp(Math.log((s.observed + prior) / (s.expected + prior)), -maxLift, maxLift);
+  }
+  return out;
 }

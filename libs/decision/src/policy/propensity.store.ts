@@ -14,6 +14,8 @@ export interface TrainingExample {
   readonly features: FeatureVector;
   readonly label: 0 | 1;
   readonly at: string;
+  /** The user's learned cluster when deciding: the refit learns each cluster's lift from it. */
+  readonly segment?: string;
 }
 
 /** A published model: the weights plus how it was chosen. */
@@ -183,7 +185,7 @@ export function parseExample(line: string): TrainingExample | undefined {
     return undefined;
   }
   if (typeof o !== 'object' || o === null) return undefined;
-  const { features, label, offerId, at } = o as Record<string, unknown>;
+  const { features, label, offerId, at, segment } = o as Record<string, unknown>;
   const y = label === 1 || label === true ? 1 : label === 0 || label === false ? 0 : undefined;
   if (y === undefined) return undefined;
   const x = {} as FeatureVector;
@@ -201,5 +203,6 @@ export function parseExample(line: string): TrainingExample | undefined {
     features: x,
     label: y,
     at: typeof at === 'string' ? at : '',
+    ...(typeof segment === 'string' ? { segment } : {}),
   };
 }
