@@ -250,9 +250,12 @@ export class BatchConsumer<S extends z.ZodType> {
           fingerprint: fingerprint(lastMessage),
         });
       payload.resolveOffset(last);
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
+      const next = { partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
+      await this.consumer.commitOffsets([{ topic: batch.topic, ...next }]);
+      // Once stop() has begun, kafkajs drops consumer.commitOffsets silently; the group stays joined until the
+      // batches in flight are done, so the drain commits through the batch's own call (no retries, a failure throws).
+      if (!payload.isRunning())
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [next] }] });
       this.crashes.committed();
       this.metrics?.events.inc({ topic: batch.topic, group: this.opts.groupId, result: 'processed' }, events.length);
       if (dead.length + earlyDead > 0) {
