@@ -6,3 +6,5 @@ export * from './consumer-metrics';
 export * from './consumer-failure';
 export * from './partition-reconciler';
 export * from './kafka-tracing';
+export * from './batch-transport.server';
+export * from './connect-batch-transport';
