@@ -3,8 +3,8 @@ import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import { decodeUserState } from '../codec/user-state.codec';
 import type { FeatureStoreConfig } from '../feature-store.config';
 import { toUserProfile, type UserProfile } from '../feature-store.reader';
-import { stableClusterIds } from '../rules/centroid-matching';
-import { decodeSegmentModel, encodeSegmentModel, kmeans, type SegmentModel } from '../rules/kmeans';
+import { retrainClusters } from '../rules/centroid-matching';
+import { decodeSegmentModel, encodeSegmentModel, type SegmentModel } from '../rules/kmeans';
 import { ruleSegmentsOf } from '../rules/rule-segment';
 import { describeGroups, profileFacts, type SegmentFigures } from '../rules/segment-description';
 import { normalizeInPlace } from '../rules/vector-math';
@@ -38,10 +38,9 @@ export class SegmentJob {
       new SegmentDefinitionStore(this.redis).listRules(),
     ]);
     const prev = Object.keys(raw).length > 0 ? decodeSegmentModel(raw) : null;
-    const usable = prev && prev.dims === this.cfg.vectorDims ? prev : null;
     const points = sample.map((s) => s.point);
-    const res = kmeans(points, this.cfg.segmentK, { seed: 11, maxIter: 30, init: usable?.centroids ?? [] });
-    const { ids, nextId } = stableClusterIds(usable, res.centroids);
+    const res = retrainClusters(points, this.cfg.segmentK, prev);
+    const { ids, nextId } = res;
     const now = Date.now();
     const facts = sample.map((s) => profileFacts(s.profile, now));
     const top = describeGroups(facts, (i) => res.assignments[i] ?? 0, res.centroids.length);

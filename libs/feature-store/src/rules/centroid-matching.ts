@@ -1,4 +1,4 @@
-import { sqDist } from './kmeans';
+import { kmeans, sqDist } from './kmeans';
 
 /**
  * Minimum-cost assignment (Hungarian method with potentials, O(rows² · cols)) of every row to a distinct column;
@@ -94,4 +94,32 @@ export function stableClusterIds(
   }
   for (let i = 0; i < ids.length; i++) if (ids[i] === '') ids[i] = `c${nextId++}`;
   return { ids, nextId };
+}
+
+export interface ClusterRun {
+  centroids: Float32Array[];
+  assignments: Int32Array;
+  sizes: number[];
+  ids: string[];
+  nextId: number;
+}
+
+/**
+ * One retrain as the segment job runs it: k-means warm-started from the previous run's centroids (when their
+ * dimensions match), then the previous ids handed over by centroid matching.
+ */
+export function retrainClusters(
+  points: readonly Float32Array[],
+  k: number,
+  previous: { centroids: readonly Float32Array[]; ids: readonly string[]; nextId: number } | null,
+): ClusterRun {
+  const dims = points[0]?.length ?? 0;
+  const usable = previous && previous.centroids.every((c) => c.length === dims) ? previous : null;
+  const res = kmeans(points, k, { seed: 11, maxIter: 30, init: usable?.centroids ?? [] });
+  return {
+    centroids: res.centroids,
+    assignments: res.assignments,
+    sizes: res.sizes,
+    ...stableClusterIds(usable, res.centroids),
+  };
 }
