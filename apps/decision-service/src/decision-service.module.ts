@@ -25,6 +25,7 @@ import { DecisionsController } from './decisions.controller';
 import { UserErasureConsumer } from './user-erasure.consumer';
 import { userErasureProviders } from './user-erasure.providers';
 import { UsersController } from './users.controller';
+import { SegmentsController } from './segments.controller';
 
 @Module({})
 export class DecisionServiceModule {
@@ -46,6 +47,7 @@ export class DecisionServiceModule {
         UserLookupController,
         ModelStatusController,
         UsersController,
+        SegmentsController,
       ],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },

@@ -18,6 +18,7 @@ import { CampaignsController } from './campaigns.controller';
 import { CONSOLE_API } from './console/console.openapi';
 import { DecisionsController } from './decisions.controller';
 import { PrivateReportController, privateReportQuery } from './private-report.controller';
+import { SEGMENTS_API } from './segments.openapi';
 import { erasureRequest, UsersController } from './users.controller';
 
 export const DECISION_SERVICE_API_INFO: ApiInfo = {
@@ -216,5 +217,6 @@ export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
       },
     },
   },
+  ...SEGMENTS_API,
   ...CONSOLE_API,
 ];

@@ -7,13 +7,14 @@ import { destroyCharts } from './charts.js';
 import { h, replace } from './dom.js';
 import { renderFeed } from './feed.js';
 import { renderModels } from './models.js';
+import { renderSegments } from './segments.js';
 import { clearNotice, showError, SIGNED_OUT } from './notice.js';
 import { canChange, forgetSession, loadSession, session as signedIn } from './session.js';
 import { renderUserLookup } from './user-lookup.js';
 
 /**
  * The console's shell: the key form, hash routes (#/campaigns, #/campaigns/new, #/campaigns/<id>,
- * #/campaigns/<id>/edit, #/feed, #/users, #/models); pages report errors in the notice line (notice.js).
+ * #/campaigns/<id>/edit, #/feed, #/users, #/segments, #/models); pages report errors in the notice line (notice.js).
  * A page returns an optional cleanup (timers) run when the route changes.
  */
 
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^#\/campaigns\/([^/]+)$/, (m, id) => renderCampaignDetail(m, id ?? '')],
   [/^#\/feed$/, renderFeed],
   [/^#\/users(?:\/([^/]+))?$/, (m, id) => renderUserLookup(m, id)],
+  [/^#\/segments$/, renderSegments],
   [/^#\/models$/, renderModels],
   [/^(#\/campaigns)?$/, renderCampaigns],
 ];

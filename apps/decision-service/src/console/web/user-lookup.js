@@ -23,7 +23,8 @@ function result(r) {
       h('h3', {}, 'Profile'),
       f
         ? kvTable([
-            ['segment', f.segment ?? '–'],
+            ['learned cluster', f.segment ?? '–'],
+            ['segments now', f.segments?.length ? f.segments.join(', ') : '–'],
             [
               'recency / frequency / monetary',
               f.rfm ? `${fmt(f.rfm.recencyDays, 1)} d / ${fmt(f.rfm.frequency)} / ${fmt(f.rfm.monetary, 2)}` : '–',

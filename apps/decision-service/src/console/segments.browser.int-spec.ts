@@ -1,0 +1,164 @@
+import type { ClickstreamEvent } from '@offerstream/contracts';
+import { encodeFloat16Vector } from '@offerstream/core';
+import { ClickstreamWriter, loadFeatureStoreConfig, SegmentJob, type PartitionEvent } from '@offerstream/feature-store';
+import { RedisKeys } from '@offerstream/redis';
+import { authFetch, serviceHarness, TEST_KEYS } from '@offerstream/testing';
+import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
+
+const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
+const T0 = Date.now() - 3_600_000;
+
+const axis = (i: number): Float32Array => {
+  const v = new Float32Array(cfg.vectorDims);
+  v[i] = 1;
+  return v;
+};
+
+/** Spenders view and buy a-items, browsers only view b-items: two clusters, and only spenders spend. */
+function history(): PartitionEvent[] {
+  let offset = 0;
+  const at = () => new Date(T0 + offset * 1000).toISOString();
+  const base = (userId: string) => ({ schemaVersion: '1.0', producer: 'test', userId, eventId: `e${offset}` });
+  const view = (userId: string, itemId: string): ClickstreamEvent => ({
+    ...base(userId),
+    occurredAt: at(),
+    type: 'product_view',
+    payload: { itemId, price: 80 },
+  });
+  const buy = (userId: string, itemId: string): ClickstreamEvent => ({
+    ...base(userId),
+    occurredAt: at(),
+    type: 'purchase',
+    payload: { orderId: `o${offset}`, lines: [{ itemId, quantity: 1, unitPrice: 150 }], total: 150, currency: 'EUR' },
+  });
+  const events: ClickstreamEvent[] = [];
+  for (const u of ['spender-1', 'spender-2', 'spender-3']) events.push(view(u, 'a1'), buy(u, 'a2'));
+  for (const u of ['browser-1', 'browser-2']) events.push(view(u, 'b1'), view(u, 'b2'));
+  return events.map((event) => ({ offset: String(offset++), event, bytes: 200 }));
+}
+
+/**
+ * Segments in a real headless Chromium against a running decision service (Kafka, Redis, API keys on): the learned
+ * clusters with their sizes and top features, naming one, defining a rule segment with a mistake shown beside its
+ * field, a reader refused every change, a script-bearing name kept as text; then a campaign that targets the rule
+ * segment offers to its members only.
+ */
+describe('segments in the console and in decisions', () => {
+  const h = serviceHarness('decision-service', {
+    DEFAULT_CAMPAIGN: 'false',
+    DEFAULT_MARGIN_RATE: '0.6',
+    CAMPAIGN_POLL_MS: '200',
+    EXPLORATION_MAX: '1',
+    EXPLORATION_MIN: '1',
+  });
+  let browser: ConsoleBrowser | undefined;
+
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  const NAME = '<img src=x onerror="window.__xss=1">Big <script>window.__xss=2</script>spenders';
+
+  it('shows, names and defines segments, refuses a reader, and targets a campaign at a rule segment', async () => {
+    await h.start();
+    const redis = h.ctx.redis;
+    await publishCatalog(redis, [{ itemId: 'sku-1', price: 100 }]);
+    for (const [id, v] of [
+      ['a1', axis(0)],
+      ['a2', axis(0)],
+      ['b1', axis(1)],
+      ['b2', axis(1)],
+    ] as const)
+      await redis.set(RedisKeys.item.contentVector(id), encodeFloat16Vector(v));
+    await new ClickstreamWriter(redis, cfg).applyBatch(0, history());
+    const job = new SegmentJob(redis, cfg, h.ctx.env['REDIS_KEY_PREFIX'] ?? '');
+    const model = await job.run();
+    expect(model?.ids).toHaveLength(2);
+
+    const ui = await openConsoleBrowser();
+    browser = ui;
+    const { page } = ui;
+    await ui.explainFailure(async () => {
+      await page.goto(h.url('/console#/segments'));
+      await signIn(page, TEST_KEYS.all);
+      await page.locator('#clusters tbody tr').nth(1).waitFor();
+      const sizes = await page.locator('#clusters tbody tr td:nth-child(3)').allTextContents();
+      expect(sizes.sort()).toEqual(['2', '3']);
+      const spenders = page.locator('#clusters tbody tr', { hasText: '100.0%' });
+      expect(await spenders.textContent()).toMatch(/boughtBefore \+0\.8σ \(1\.00 vs 0\.60\)/);
+      const clusterId = (await spenders.getAttribute('data-id')) ?? '';
+      await page.fill(`#name-${clusterId}`, 'Buyers of a-things');
+      await spenders.locator('button').click();
+      await page.locator('#notice', { hasText: `Cluster ${clusterId} named Buyers of a-things.` }).waitFor();
+
+      // A rule with its range upside down: the API's message appears beside the field, nothing is saved.
+      await page.click('#new-segment');
+      await page.fill('#seg-id', 'big-spenders');
+      await page.fill('#seg-name', NAME);
+      await page.fill('#seg-monetary-min', '200');
+      await page.fill('#seg-monetary-max', '100');
+      await page.click('#save-segment');
+      const error = page.locator('[data-path="conditions.monetary"] .field-error');
+      await error.filter({ hasText: 'min must not exceed max' }).waitFor();
+      await page.fill('#seg-monetary-min', '100');
+      await page.fill('#seg-monetary-max', '');
+      await page.click('#save-segment');
+      const row = page.locator('#rules tbody tr[data-id="big-spenders"]');
+      await row.waitFor();
+      expect(await row.locator('td').nth(1).textContent()).toBe(NAME);
+      expect(await row.locator('td').nth(2).textContent()).toBe('Spend 100–…');
+      expect(await page.evaluate(() => Reflect.get(globalThis, '__xss') as unknown)).toBeUndefined();
+      // The next segmentation counts the rule on its sample, under the cluster ids and names already given.
+      await job.run();
+      await page.reload();
+      await row.locator('td', { hasText: '100.0%' }).waitFor();
+      expect(await row.locator('td').nth(3).textContent()).toBe('3');
+      expect(await page.inputValue(`#name-${clusterId}`)).toBe('Buyers of a-things');
+      expect(ui.errors).toEqual([]);
+      await ui.screenshot('console-segments');
+
+      // A reader sees the segments and is offered no change; a change sent anyway is refused.
+      await signIn(page, TEST_KEYS.reader);
+      await page.goto(h.url('/console#/segments'));
+      await page.locator('#rules tbody tr[data-id="big-spenders"]').waitFor();
+      expect(await page.locator('#new-segment').count()).toBe(0);
+      expect(await page.locator(`#name-${clusterId}`).count()).toBe(0);
+    });
+    const refused = await authFetch(h.url('/segments/rules/big-spenders'), { method: 'DELETE' }, 'reader');
+    expect(refused.status).toBe(403);
+    expect(ui.errors).toEqual([]);
+
+    const created = await h.fetch('/campaigns', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'for-spenders',
+        name: 'For big spenders',
+        budget: { spend: 10_000, count: 10_000 },
+        holdoutShare: 0,
+        eligibility: { segments: ['big-spenders'] },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 700));
+    const decide = async (userId: string): Promise<DecisionBody> =>
+      (await (
+        await h.fetch('/decisions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            userId,
+            placement: 'home',
+            requestId: `segments-${userId}`,
+            items: [{ itemId: 'sku-1' }],
+          }),
+        })
+      ).json()) as DecisionBody;
+    const member = await decide('spender-1');
+    expect(member.reason).not.toBe('no_eligible_campaign');
+    expect(member.kind).toBe('offer');
+    expect(await decide('browser-1')).toMatchObject({ kind: 'no_offer', reason: 'no_eligible_campaign' });
+  }, 180_000);
+});

@@ -1,0 +1,167 @@
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { ClickstreamEvent } from '@offerstream/contracts';
+import { encodeFloat16Vector, ValidationError } from '@offerstream/core';
+import { campaign, campaignCreate, FeatureStoreAdapter, ineligibility, type Campaign } from '@offerstream/decision';
+import {
+  ClickstreamWriter,
+  FeatureStoreReader,
+  loadFeatureStoreConfig,
+  SegmentJob,
+  type PartitionEvent,
+} from '@offerstream/feature-store';
+import { REDIS } from '@offerstream/platform';
+import { RedisKeys } from '@offerstream/redis';
+import { isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
+import { SegmentsController } from './segments.controller';
+
+const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
+const DIMS = cfg.vectorDims;
+const T0 = Date.now() - 3_600_000;
+
+const axis = (i: number): Float32Array => {
+  const v = new Float32Array(DIMS);
+  v[i] = 1;
+  return v;
+};
+
+/** A campaign (as stored) that targets the given segments. */
+const targeting = (segments: string[]): Campaign =>
+  campaign.parse({
+    ...campaignCreate.parse({ id: 'seg', name: 'seg', budget: { spend: 100, count: 10 }, eligibility: { segments } }),
+    version: 1,
+    createdAt: new Date(T0).toISOString(),
+    updatedAt: new Date(T0).toISOString(),
+  });
+
+// Rule and learned segments from definition to eligibility: profiles written by the stream processor's writer, the
+// segment job run as the stream processor runs it, the API as the decision service serves it, all on a real Redis.
+describe('segments on a real Redis', () => {
+  let ctx: IsolatedEnv;
+  let app: INestApplicationContext;
+  let api: SegmentsController;
+  let offset = 0;
+
+  const event = (userId: string, type: 'product_view' | 'purchase', itemId: string): PartitionEvent => {
+    const base = { schemaVersion: '1.0', producer: 'test', userId, eventId: `e${offset}` };
+    const occurredAt = new Date(T0 + offset * 1000).toISOString();
+    const e: ClickstreamEvent =
+      type === 'product_view'
+        ? { ...base, occurredAt, type, payload: { itemId, price: 80 } }
+        : {
+            ...base,
+            occurredAt,
+            type,
+            payload: {
+              orderId: `o${offset}`,
+              lines: [{ itemId, quantity: 1, unitPrice: 120 }],
+              total: 120,
+              currency: 'EUR',
+            },
+          };
+    return { offset: String(offset++), event: e, bytes: 200 };
+  };
+
+  beforeAll(async () => {
+    ctx = await isolatedEnv();
+    for (const [id, v] of [
+      ['a1', axis(0)],
+      ['a2', axis(0)],
+      ['b1', axis(1)],
+      ['b2', axis(1)],
+    ] as const)
+      await ctx.redis.set(RedisKeys.item.contentVector(id), encodeFloat16Vector(v));
+    // Spenders look at and buy a* items; browsers only look at b* items.
+    const events: PartitionEvent[] = [];
+    for (const u of ['spender-1', 'spender-2', 'spender-3'])
+      events.push(event(u, 'product_view', 'a1'), event(u, 'purchase', 'a2'));
+    for (const u of ['browser-1', 'browser-2'])
+      events.push(event(u, 'product_view', 'b1'), event(u, 'product_view', 'b2'));
+    await new ClickstreamWriter(ctx.redis, cfg).applyBatch(0, events);
+    @Module({ controllers: [SegmentsController], providers: [{ provide: REDIS, useValue: ctx.redis }] })
+    class SegmentsOnly {}
+    app = await NestFactory.createApplicationContext(SegmentsOnly, { logger: false });
+    api = app.get(SegmentsController);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await ctx.close();
+  });
+
+  const job = () => new SegmentJob(ctx.redis, cfg, ctx.env['REDIS_KEY_PREFIX'] ?? '');
+  // A new reader per read: the reader caches rule definitions and the model for a few seconds.
+  const profile = (id: string) => new FeatureStoreReader(ctx.redis, cfg).getUser(id);
+  const features = (id: string) =>
+    new FeatureStoreAdapter(new FeatureStoreReader(ctx.redis, cfg), ctx.redis, cfg).user(id);
+
+  it('keeps every learned cluster under its id and name across retrains, described by its top features', async () => {
+    const first = await job().run();
+    expect(first?.ids).toHaveLength(2);
+    const spenderCluster = (await profile('spender-1'))?.segment;
+    const browserCluster = (await profile('browser-1'))?.segment;
+    expect(spenderCluster).toMatch(/^c\d$/);
+    expect(browserCluster).not.toBe(spenderCluster);
+    expect((await profile('spender-3'))?.segment).toBe(spenderCluster);
+    await api.nameCluster(spenderCluster ?? '', { name: 'Buyers of a-things' });
+
+    const second = await job().run();
+    expect(second?.version).toBe((first?.version ?? 0) + 1);
+    expect((await profile('spender-1'))?.segment).toBe(spenderCluster);
+    expect((await profile('browser-2'))?.segment).toBe(browserCluster);
+
+    const view = await api.list();
+    const spenders = view.clusters.find((c) => c.id === spenderCluster);
+    expect(spenders).toMatchObject({ name: 'Buyers of a-things', size: 3, buyerShare: 1 });
+    expect(spenders?.top.map((t) => t.feature)).toContain('boughtBefore');
+    expect(view.clusters.find((c) => c.id === browserCluster)).toMatchObject({ size: 2, buyerShare: 0 });
+  });
+
+  it('evaluates a rule segment on every profile read, and campaigns target it and learned clusters alike', async () => {
+    await api.putRule('big-spenders', { name: 'Big spenders', conditions: { monetary: { min: 100 } } });
+    expect((await profile('spender-2'))?.segments).toContain('big-spenders');
+    expect((await profile('browser-1'))?.segments).not.toContain('big-spenders');
+
+    const rule = targeting(['big-spenders']);
+    const ctxOf = async (id: string) => ({
+      trigger: 'http_decision' as const,
+      channel: 'site',
+      user: await features(id),
+      now: new Date(),
+    });
+    expect(ineligibility(rule, await ctxOf('spender-2'))).toBeUndefined();
+    expect(ineligibility(rule, await ctxOf('browser-1'))).toBe('segment');
+    const browserCluster = (await profile('browser-1'))?.segment ?? '';
+    const cluster = targeting([browserCluster]);
+    expect(ineligibility(cluster, await ctxOf('browser-1'))).toBeUndefined();
+    expect(ineligibility(cluster, await ctxOf('spender-2'))).toBe('segment');
+
+    // The segment job measures rule segments on its sample too.
+    await job().run();
+    expect((await api.list()).rules).toEqual([expect.objectContaining({ id: 'big-spenders', size: 3, buyerShare: 1 })]);
+
+    await api.deleteRule('big-spenders');
+    expect((await profile('spender-2'))?.segments).not.toContain('big-spenders');
+    expect(ineligibility(rule, await ctxOf('spender-2'))).toBe('segment');
+  });
+
+  it('refuses bad definitions with the field named, and audits every change', async () => {
+    await expect(api.putRule('c7', { name: 'x', conditions: { frequency: { min: 1 } } })).rejects.toThrow(
+      /id: ids like c3 are learned clusters/,
+    );
+    await expect(
+      api.putRule('lapsed', { name: 'x', conditions: { recencyDays: { min: 90, max: 30 } } }),
+    ).rejects.toThrow(ValidationError);
+    await expect(
+      api.putRule('lapsed', { name: 'x', conditions: { recencyDays: { min: 90, max: 30 } } }),
+    ).rejects.toThrow(/conditions\.recencyDays: recencyDays: min must not exceed max/);
+    await expect(api.deleteRule('never-defined')).rejects.toThrow(/segment never-defined does not exist/);
+    await api.putRule('lapsed', { name: 'Lapsed', conditions: { recencyDays: { min: 90 } } });
+    const audit = await ctx.redis.xrange(RedisKeys.audit.log(), '-', '+');
+    const actions = audit.map(([, fields]) => fields[fields.indexOf('action') + 1]);
+    expect(actions).toEqual(
+      expect.arrayContaining(['segment.cluster.name', 'segment.rule.put', 'segment.rule.delete']),
+    );
+    expect(actions.filter((a) => a === 'segment.rule.put')).toHaveLength(2);
+  });
+});
