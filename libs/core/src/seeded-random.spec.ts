@@ -1,4 +1,4 @@
-import { laplace, secureRandom, seededRandom } from './seeded-random';
+import { betaDraw, laplace, secureRandom, seededRandom } from './seeded-random';
 
 describe('Laplace noise', () => {
   it('has variance 2(Δ/ε)² and mean 0 at the scale Δ/ε', () => {
@@ -39,5 +39,33 @@ describe('secureRandom', () => {
     const draws = Array.from({ length: 10_000 }, secureRandom);
     expect(draws.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(Math.abs(draws.reduce((a, b) => a + b, 0) / draws.length - 0.5)).toBeLessThan(0.02);
+  });
+});
+
+describe('Beta draws', () => {
+  it('have the mean a/(a+b) and variance ab/((a+b)²(a+b+1)), small shapes included', () => {
+    const rng = seededRandom(5);
+    for (const [a, b] of [
+      [0.5, 0.5],
+      [1, 19],
+      [30, 70],
+    ] as const) {
+      const n = 50_000;
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const x = betaDraw(rng, a, b);
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(1);
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / n;
+      const variance = sq / n - mean * mean;
+      const want = (a * b) / ((a + b) ** 2 * (a + b + 1));
+      expect(Math.abs(mean - a / (a + b))).toBeLessThan(5 * Math.sqrt(want / n));
+      expect(variance / want).toBeGreaterThan(0.95);
+      expect(variance / want).toBeLessThan(1.05);
+    }
   });
 });

@@ -61,6 +61,35 @@ export function gaussian(rng: Rng): number {
 }
 
 /**
+ * Gamma(shape, 1) draw by Marsaglia and Tsang's squeeze method; a shape below 1 is boosted by U^(1/shape), which
+ * keeps the draw exact for the small posterior counts of a new arm.
+ */
+export function gammaDraw(rng: Rng, shape: number): number {
+  if (shape < 1) {
+    let u = 0;
+    while (u <= Number.EPSILON) u = rng();
+    return gammaDraw(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = gaussian(rng);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = rng();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(Math.max(u, Number.MIN_VALUE)) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+      return d * v;
+  }
+}
+
+/** Beta(a, b) draw as X/(X+Y) of two gamma draws: the Thompson draw of a rate with a Beta posterior. */
+export function betaDraw(rng: Rng, a: number, b: number): number {
+  const x = gammaDraw(rng, a);
+  const y = gammaDraw(rng, b);
+  return x + y > 0 ? x / (x + y) : a / (a + b);
+}
+
+/**
  * Laplace(0, scale) draw by inverting the CDF: variance 2·scale². The differential-privacy noise of exported
  * reports; `rng` must then be unpredictable (see secureRandom), since whoever can replay the draws can subtract them.
  */
