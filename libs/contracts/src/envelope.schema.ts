@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Major version of the event contracts; it is part of every topic name, so a breaking change is a new topic. */
 export const CONTRACT_MAJOR = 1;
 /** Minor versions only add optional fields or new event types (see docs/contracts.md). */
-export const CONTRACT_VERSION = '1.2';
+export const CONTRACT_VERSION = '1.3';
 
 const id = z.string().min(1).max(128);
 

@@ -23,6 +23,14 @@ export const TRIGGER_KINDS = [
 export const triggerKind = z.enum(TRIGGER_KINDS);
 export type TriggerKind = z.infer<typeof triggerKind>;
 
+/**
+ * Where an offer is delivered: `site` (shown on the shop's pages or in its app, on the user's next visit if they are
+ * not there now), `email`, `push`, `sms`. Consumers treat the offer's `channel` as open: a request may name another.
+ */
+export const OFFER_CHANNELS = ['site', 'email', 'push', 'sms'] as const;
+export const offerChannel = z.enum(OFFER_CHANNELS);
+export type OfferChannel = z.infer<typeof offerChannel>;
+
 export const offer = z.object({
   offerId: z.string().min(1).max(128),
   userId: z.string().min(1).max(128),
@@ -45,7 +53,12 @@ export const offer = z.object({
     .max(64)
     .optional()
     .describe(
-      'Where the trigger asked the offer to go: site or app (on a page), email, push; the campaign was eligible for it',
+      'Where the offer is delivered: site (a page of the shop or its app), email, push or sms. Since 1.3 the decision chooses it (consent, engagement, learned response, cost) unless the request named one; before, the trigger named it',
+    ),
+  channelCost: money
+    .optional()
+    .describe(
+      "Since 1.3: what sending the offer on its channel costs the shop (the campaign's setting), netted out of the channel choice",
     ),
   appliesTo: z
     .enum(['viewed_item', 'cart', 'order', 'recommended'])
