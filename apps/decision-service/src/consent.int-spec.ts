@@ -11,7 +11,13 @@ import {
   waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
+import {
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+  type DecisionBody,
+} from './decision-service.test-fixture';
 
 type Choices = ConsentEvent['payload']['choices'];
 const consent = (userId: string, choices: Choices): ConsentEvent => ({
@@ -45,6 +51,7 @@ describe('consent from the clickstream to the decision, against real Kafka and R
   beforeAll(async () => {
     ctx = await isolatedEnv({ ...GREEDY_SERVICE_ENV, JOBS_ENABLED: 'false' });
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const spPort = await freePort();
     ports.optOut = await freePort();
     ports.optIn = await freePort();

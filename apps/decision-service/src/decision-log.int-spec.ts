@@ -11,7 +11,13 @@ import {
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
+import {
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+  type DecisionBody,
+} from './decision-service.test-fixture';
 
 /** The decisions topic as offline policy evaluation reads it: every decision, not only offers. */
 describe('decision log on the decisions topic, against real Kafka and Redis', () => {
@@ -22,6 +28,7 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
   beforeAll(async () => {
     ctx = await isolatedEnv(GREEDY_SERVICE_ENV);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     port = await freePort();
     service = await ServiceProcess.startReady('decision-service', { ...ctx.env, PORT: String(port) }, port, 90_000);
   });

@@ -14,7 +14,13 @@ import {
   type RedisClusterHandle,
 } from '@offerstream/testing';
 import { RedisKeys } from '@offerstream/redis';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
+import {
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+  type DecisionBody,
+} from './decision-service.test-fixture';
 
 const envelope = (type: string, userId: string, payload: Record<string, unknown>, eventId: string = randomUUID()) => ({
   eventId,
@@ -52,6 +58,7 @@ describe.each([
     });
     // Every offer pays in this market, so guardrail tests see offers wherever the guardrails allow them.
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       ports.push(port);

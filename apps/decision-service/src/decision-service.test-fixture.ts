@@ -1,5 +1,6 @@
 import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
 import type { Offer } from '@offerstream/contracts';
+import { CatalogWriter, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import type { RedisClient } from '@offerstream/redis';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from '@offerstream/uplift';
 
@@ -103,4 +104,39 @@ export interface DecisionBody {
   reasonCodes: string[];
   probability?: number;
   record?: unknown;
+}
+
+/**
+ * Writes items into the catalog as the stream processor would from the catalog topic: POST /decisions refuses a
+ * price the catalog does not have, and offers are costed on these prices only.
+ */
+export async function publishCatalog(
+  redis: RedisClient,
+  items: readonly { itemId: string; price: number; marginRate?: number; categoryPath?: string[] }[],
+): Promise<void> {
+  const writer = new CatalogWriter(redis, loadFeatureStoreConfig({}));
+  await writer.applyBatch(
+    0,
+    items.map((i, k) => ({
+      offset: String(k),
+      event: {
+        eventId: `catalog-${i.itemId}`,
+        schemaVersion: '1.0',
+        occurredAt: new Date().toISOString(),
+        producer: 'int-test',
+        type: 'item_upsert',
+        payload: {
+          itemId: i.itemId,
+          title: i.itemId,
+          description: '',
+          categoryPath: i.categoryPath ?? [],
+          price: i.price,
+          currency: 'EUR',
+          stock: 100,
+          tags: [],
+          ...(i.marginRate !== undefined ? { marginRate: i.marginRate } : {}),
+        },
+      },
+    })),
+  );
 }

@@ -1,8 +1,9 @@
 import { AuditLog } from '@offerstream/platform';
 import { authHeaders, serviceHarness } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
+import { REQUEST_ID_REQUIRED } from './decisions.controller';
 
-type Who = 'admin' | 'decider' | 'reader' | 'metrics' | 'none' | 'unknown';
+type Who = 'admin' | 'decider' | 'reader' | 'metrics' | 'internal' | 'all' | 'none' | 'unknown';
 
 /**
  * Access control, abuse limits and headers of a real decision service started with API keys (the same guard runs in
@@ -56,7 +57,8 @@ describe('decision service HTTP security', () => {
       ['none', 'POST', '/decisions', { userId: 'u-1', placement: 'home' }, 401],
       ['reader', 'POST', '/decisions', { userId: 'u-1', placement: 'home' }, 403],
       ['admin', 'POST', '/decisions', { userId: 'u-1', placement: 'home' }, 403],
-      ['decider', 'POST', '/decisions', { userId: 'u-1', placement: 'home' }, 200],
+      ['decider', 'POST', '/decisions', { userId: 'u-1', placement: 'home', requestId: 'r-1' }, 200],
+      ['internal', 'POST', '/decisions', { userId: 'u-1', placement: 'home', requestId: 'r-2' }, 403],
       ['reader', 'GET', '/metrics', undefined, 403],
       ['metrics', 'GET', '/metrics', undefined, 200],
     ];
@@ -132,5 +134,72 @@ describe('decision service HTTP security', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');
     }
+  });
+
+  it('requires a requestId from shop keys and answers their retry with the first decision, not a second offer', async () => {
+    await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
+    await h.start();
+    const created = await call('admin', 'POST', '/campaigns', {
+      id: 'retry',
+      name: 'Retry',
+      budget: { spend: 500, count: 20 },
+      holdoutShare: 0,
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 700));
+    const body = { userId: 'u-retry', placement: 'home', items: [{ itemId: 'sku-1', price: 100 }] };
+
+    expect(await call('decider', 'POST', '/decisions', body)).toEqual({
+      status: 400,
+      json: { statusCode: 400, error: 'VALIDATION_FAILED', message: REQUEST_ID_REQUIRED },
+    });
+    const first = await call('decider', 'POST', '/decisions', { ...body, requestId: 'page-7f1' });
+    const retried = await call('decider', 'POST', '/decisions', { ...body, requestId: 'page-7f1' });
+    expect([first.status, retried.status]).toEqual([200, 200]);
+    expect(first.json['kind']).toBe('offer');
+    expect(retried.json['kind']).toBe('duplicate');
+    expect(retried.json['decisionId']).toBe(first.json['decisionId']);
+    // A key holding the internal role (another OfferStream service, a load test) answers for its own retries.
+    expect((await call('all', 'POST', '/decisions', { ...body, userId: 'u-internal' })).status).toBe(200);
+  });
+
+  it('costs offers on catalog prices only and refuses a stated price the catalog does not have', async () => {
+    await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
+    await h.start();
+    const created = await call('admin', 'POST', '/campaigns', {
+      id: 'prices',
+      name: 'Prices',
+      budget: { spend: 500, count: 20 },
+      holdoutShare: 0,
+      offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 700));
+    const decide = (requestId: string, items: unknown): Promise<{ status: number; json: Record<string, unknown> }> =>
+      call('decider', 'POST', '/decisions', { userId: `u-${requestId}`, placement: 'product', requestId, items });
+
+    const unknown = await decide('p-1', [{ itemId: 'sku-unlisted', price: 1e9 }]);
+    expect(unknown).toEqual({
+      status: 422,
+      json: {
+        statusCode: 422,
+        error: 'PRICE_NOT_IN_CATALOG',
+        message: expect.stringMatching(
+          /^the catalog has no price for sku-unlisted: prices stated in a request are never/,
+        ) as unknown,
+      },
+    });
+    // A stated price of a listed item is ignored: the offer is worth 20% of the catalog's 100, not of the 1e9 stated.
+    const inflated = await decide('p-2', [{ itemId: 'sku-1', price: 1e9 }]);
+    expect(inflated.status).toBe(200);
+    // At the stated price 20% would be 2e8, far over the 500 budget: no offer could have been made.
+    expect(inflated.json['kind']).toBe('offer');
+    expect(inflated.json['offer']).toMatchObject({ items: ['sku-1'], offerType: 'percent_discount', value: 20 });
+    const report = await call('reader', 'GET', '/campaigns/prices/report');
+    const reserved = (report.json['budget'] as { reservedSpend: number }).reservedSpend;
+    expect(reserved).toBeGreaterThan(0);
+    expect(reserved).toBeLessThanOrEqual(20);
   });
 });

@@ -10,7 +10,7 @@ import {
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { createCampaign, GREEDY_SERVICE_ENV, type DecisionBody } from './decision-service.test-fixture';
+import { createCampaign, GREEDY_SERVICE_ENV, publishCatalog, type DecisionBody } from './decision-service.test-fixture';
 
 const purchase = (userId: string, paid: number) => ({
   key: userId,
@@ -55,6 +55,7 @@ describe('learning from every decision through real Kafka and Redis', () => {
       PROPENSITY_EPOCHS: '200',
       PROPENSITY_POLL_MS: '200',
     });
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const [a, b] = [await freePort(), await freePort()];
     ports.push(a, b);
     services.push(
@@ -123,8 +124,9 @@ describe('learning from every decision through real Kafka and Redis', () => {
     );
     const learners = joined.filter((j) => j.userId.startsWith('learn-') && j.userId !== 'learn-probe-0');
     expect(learners).toHaveLength(120);
-    // No catalogue here, so the cost of goods is assumed at the default 60% margin of the price paid.
-    for (const j of learners) expect(j.reward).toBeCloseTo((paid.get(j.userId) ?? 0) * 0.6, 6);
+    // The catalogue prices sku-1 at 100 with no margin of its own, so its cost of goods is 40 at the default 60%
+    // margin, whatever was paid for it: the reward is the price paid less 40, and nothing without a purchase.
+    for (const j of learners) expect(j.reward).toBeCloseTo(paid.has(j.userId) ? (paid.get(j.userId) ?? 0) - 40 : 0, 6);
     expect(new Set(learners.map((j) => j.action))).toEqual(new Set(['none', 'pct20']));
 
     await waitFor(async () => Number(await ctx.redis.get(RedisKeys.decision.profitVersion())) >= 1 || undefined, {

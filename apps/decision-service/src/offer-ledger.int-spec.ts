@@ -10,7 +10,13 @@ import {
   serviceHarness,
   waitFor,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel, type DecisionBody } from './decision-service.test-fixture';
+import {
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+  type DecisionBody,
+} from './decision-service.test-fixture';
 
 const outcome = (userId: string, payload: Record<string, unknown>) => ({
   key: userId,
@@ -69,6 +75,7 @@ describe('the offer ledger of a running decision-service, against real Kafka and
 
   it('dead-letters outcomes of unknown offers and of another campaign, and counts only the true one', async () => {
     await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     await h.start();
     await campaign('real', 'ledger');
     await campaign('other', 'elsewhere');
@@ -107,6 +114,7 @@ describe('the offer ledger of a running decision-service, against real Kafka and
 
   it('applies a pause and a budget cut made on one instance to the very next offer of another', async () => {
     await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     // Instance b polls campaigns every 10 minutes: all it knows is what it loaded at boot.
     await h.start();
     await campaign('live', 'live');
@@ -152,6 +160,7 @@ describe('the offer ledger of a running decision-service, against real Kafka and
 
   it('publishes an HTTP offer whose process was killed before Kafka acknowledged it, from the outbox', async () => {
     await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const first = await h.start();
     await campaign('outbox', 'outbox');
     const offers = h.ctx.topicPrefix + TOPICS.offers.name;

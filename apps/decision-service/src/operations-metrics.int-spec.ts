@@ -1,5 +1,5 @@
 import { serviceHarness } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
 
 /** Value of one sample line of a Prometheus text exposition, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: string): number | undefined {
@@ -12,6 +12,7 @@ describe('decision-service operator metrics against real Kafka and Redis', () =>
 
   it('exports budget spend against limit and end, the profit model age and HTTP rates by route', async () => {
     await publishProfitModel(h.ctx.redis, OFFERS_PAY);
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     await h.start();
     const endsAt = '2030-01-01T00:00:00.000Z';
     const created = await h.fetch('/campaigns', {

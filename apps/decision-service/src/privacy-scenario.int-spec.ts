@@ -17,7 +17,7 @@ import {
   waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
 
 const USERS = ['buyer-5d1c', 'browser-90ae', 'asker-27f4'] as const;
 const DEVICE = 'device-c0ffee';
@@ -102,6 +102,7 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     });
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const spPort = await freePort();
     port = await freePort();
     procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));

@@ -15,7 +15,7 @@ import {
   waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
 
 const RULES = join(__dirname, '..', '..', '..', 'deploy', 'prometheus', 'offerstream-alerts.yaml');
 
@@ -69,6 +69,7 @@ suite('the alert rules in a real Prometheus scraping a real decision service', (
   beforeAll(async () => {
     ctx = await isolatedEnv({ ...GREEDY_SERVICE_ENV, ...testAuthEnv(), JOBS_ENABLED: 'false' });
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     servicePort = await freePort();
     service = ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(servicePort) });
     await waitHttpOk(`http://127.0.0.1:${servicePort}/health/ready`, 120_000).catch((e: unknown) => {

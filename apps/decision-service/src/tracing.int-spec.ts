@@ -15,7 +15,13 @@ import {
   type IsolatedEnv,
   type ReceivedSpan,
 } from '@offerstream/testing';
-import { createCampaign, GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import {
+  createCampaign,
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+} from './decision-service.test-fixture';
 
 /**
  * One trace from a shop's event to the offer its consumer reads, across two Kafka hops and a real decision service:
@@ -44,6 +50,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     port = await freePort();
     service = ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) });
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 120_000).catch((e: unknown) => {

@@ -20,7 +20,7 @@ import {
   type IsolatedEnv,
   type RedisClusterHandle,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
 
 const VICTIM = 'victim-7f3a';
 const DEVICE = 'device-of-7f3a';
@@ -74,6 +74,7 @@ describe.each([
     });
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
+    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const spPort = await freePort();
     port = await freePort();
     procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { CONTRACT_VERSION, decodeEvent, TOPICS, type Offer } from '@offerstream/contracts';
-import { KAFKA_BROKERS, kcatConsumeAll, kcatProduce, randomId, serviceHarness, waitFor } from '@offerstream/testing';
+import {
+  freePort,
+  KAFKA_BROKERS,
+  kcatConsumeAll,
+  kcatProduce,
+  randomId,
+  serviceHarness,
+  ServiceProcess,
+  waitFor,
+} from '@offerstream/testing';
 import { loggingChannels } from './offer-channels';
 import { OffersConsumer } from './offers-consumer';
 
@@ -33,7 +42,9 @@ describe('the example offers consumer against real Kafka and a real decision ser
     logged.push({ msg, fields });
   };
 
+  const stopAfter: ServiceProcess[] = [];
   afterEach(async () => {
+    for (const p of stopAfter.splice(0)) await p.stop('SIGKILL');
     await consumer?.stop();
     consumer = undefined;
     logged.length = 0;
@@ -54,6 +65,31 @@ describe('the example offers consumer against real Kafka and a real decision ser
 
   it('sends a decided offer by e-mail and reports it delivered, which the campaign report counts', async () => {
     await h.start();
+    // The shop's catalog prices the item: the decision service refuses prices the catalog does not know.
+    const catalog = ServiceProcess.start('stream-processor', { ...h.ctx.env, PORT: String(await freePort()) });
+    stopAfter.push(catalog);
+    await kcatProduce(KAFKA_BROKERS, h.ctx.topicPrefix + TOPICS.catalog.name, [
+      {
+        key: 'sku-1',
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          schemaVersion: CONTRACT_VERSION,
+          occurredAt: new Date().toISOString(),
+          producer: 'shop',
+          type: 'item_upsert',
+          payload: {
+            itemId: 'sku-1',
+            title: 'Wool scarf',
+            description: '',
+            categoryPath: ['accessories'],
+            price: 80,
+            currency: 'EUR',
+            stock: 50,
+            tags: [],
+          },
+        }),
+      },
+    ]);
     const created = await h.fetch('/campaigns', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -68,6 +104,23 @@ describe('the example offers consumer against real Kafka and a real decision ser
     expect(created.status).toBe(201);
     await new Promise((r) => setTimeout(r, 600));
     await startConsumer();
+
+    await waitFor(
+      async () => {
+        const res = await h.fetch('/decisions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            userId: 'probe',
+            placement: 'home',
+            requestId: 'probe',
+            items: [{ itemId: 'sku-1', price: 80 }],
+          }),
+        });
+        return res.status !== 422 || undefined;
+      },
+      { what: 'the catalog item to reach the feature store', timeoutMs: 90_000 },
+    );
 
     let offer: Offer | undefined;
     for (let i = 0; i < 60 && !offer; i++) {

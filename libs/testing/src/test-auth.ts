@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-const ROLES = ['admin', 'decider', 'reader', 'metrics'] as const;
+const ROLES = ['admin', 'decider', 'reader', 'metrics', 'internal'] as const;
 type TestRole = (typeof ROLES)[number];
 
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -12,9 +12,13 @@ export const TEST_KEYS: Readonly<Record<TestRole | 'all', string>> = {
   decider: `test-decider-${randomBytes(16).toString('hex')}`,
   reader: `test-reader-${randomBytes(16).toString('hex')}`,
   metrics: `test-metrics-${randomBytes(16).toString('hex')}`,
+  internal: `test-internal-${randomBytes(16).toString('hex')}`,
 };
 
-/** Service settings that turn API keys on with TEST_KEYS: `test-all` holds every role, `test-<role>` just one. */
+/**
+ * Service settings that turn API keys on with TEST_KEYS: `test-all` holds every role (it is an internal caller, like
+ * the suites' own tools), `test-<role>` just one (`test-decider` is a shop's key: it must send requestIds).
+ */
 export function testAuthEnv(): NodeJS.ProcessEnv {
   const entries = [
     `test-all:${ROLES.join('+')}:${sha256(TEST_KEYS.all)}`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
 import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, waitFor } from '@offerstream/testing';
-import type { DecisionBody } from '../decision-service.test-fixture';
+import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
 import { chartData, openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
 
 /**
@@ -97,6 +97,7 @@ describe('the console in a browser', () => {
 
   it('creates, edits and pauses a campaign, charts its live figures, refuses a reader, and runs no injected script', async () => {
     await h.start();
+    await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const ui = await openConsoleBrowser();
     browser = ui;
     const { page } = ui;
@@ -104,7 +105,7 @@ describe('the console in a browser', () => {
       await page.goto(h.url('/console'));
       // A marketer who changes campaigns holds both roles (reader to see them, admin to change them).
       await signIn(page, TEST_KEYS.all);
-      expect(await page.textContent('#signed-in-as')).toBe('test-all · admin, decider, reader, metrics');
+      expect(await page.textContent('#signed-in-as')).toBe('test-all · admin, decider, reader, metrics, internal');
 
       // Create, first with two mistakes: each message appears beside its own field and nothing is created.
       await page.click('#new-campaign');

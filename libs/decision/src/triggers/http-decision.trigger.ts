@@ -9,7 +9,7 @@ export const httpDecisionBody = z
   .object({
     userId: id,
     placement: z.string().min(1).max(128),
-    /** Idempotency key: a retried request with the same id gets no second offer. */
+    /** Idempotency key: a retried request with the same id gets no second offer. Required but for internal keys. */
     requestId: id.optional(),
     channel: z.string().min(1).max(32).default('site'),
     /** Items the page is about (the product being viewed, the cart). */
@@ -17,6 +17,7 @@ export const httpDecisionBody = z
       .array(
         z.object({
           itemId: id,
+          /** Checked, never used: the catalog prices every offer (a price the catalog lacks is refused). */
           price: z.number().min(0).max(1e9).optional(),
           categoryPath: z.array(z.string().max(128)).max(8).optional(),
         }),
@@ -39,7 +40,8 @@ export function httpDecisionTrigger(body: HttpDecisionBody, now: Date): Decision
     userId: body.userId,
     channel: body.channel,
     placement: body.placement,
-    seeds: body.items,
+    // The caller's prices stay behind: an offer is costed on catalog prices only (see DecisionsController).
+    seeds: body.items.map(({ itemId, categoryPath }) => ({ itemId, ...(categoryPath ? { categoryPath } : {}) })),
     requested: body.candidates,
     exclude: body.exclude,
     maxItems: body.maxItems,

@@ -52,6 +52,22 @@ describe('event triggers', () => {
     expect(httpDecisionTrigger(body, now).triggerId).toBe(httpDecisionTrigger(body, now).triggerId);
     expect(httpDecisionBody.safeParse({ userId: 'u', placement: 'home', extra: 1 }).success).toBe(false);
   });
+
+  it('never hands a price stated in an HTTP request to the engine, only the item and its category', () => {
+    const body = httpDecisionBody.parse({
+      userId: 'u',
+      placement: 'product',
+      requestId: 'r2',
+      items: [
+        { itemId: 'sku-1', price: 1e9, categoryPath: ['shoes'] },
+        { itemId: 'sku-2', price: 5 },
+      ],
+    });
+    expect(httpDecisionTrigger(body, now).seeds).toEqual([
+      { itemId: 'sku-1', categoryPath: ['shoes'] },
+      { itemId: 'sku-2' },
+    ]);
+  });
 });
 
 describe('campaign eligibility', () => {

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '@offerstream/core';
 
-export const ROLES = ['admin', 'decider', 'reader', 'metrics'] as const;
+/**
+ * `internal` opens no route by itself: it marks a caller inside OfferStream's trust boundary (another OfferStream
+ * service, a load test, a replay or chaos tool), which answers for its own retries (POST /decisions without a
+ * requestId). Shop-facing keys never hold it.
+ */
+export const ROLES = ['admin', 'decider', 'reader', 'metrics', 'internal'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A caller as the guard established it: the key's name (what audit logs record) and what it may do. */
