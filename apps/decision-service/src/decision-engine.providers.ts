@@ -7,6 +7,7 @@ import {
   CampaignLearning,
   CandidateGenerator,
   CartAbandonTrigger,
+  ChannelEvidenceStore,
   CategoryBrowseTrigger,
   CategoryIntentSource,
   ClickstreamTriggers,
@@ -113,6 +114,11 @@ const features: Provider[] = [
 
 const engine: Provider[] = [
   {
+    provide: ChannelEvidenceStore,
+    inject: [REDIS],
+    useFactory: (redis: RedisClient) => new ChannelEvidenceStore(redis),
+  },
+  {
     provide: DecisionEngine,
     inject: [
       DECISION_CONFIG,
@@ -127,6 +133,7 @@ const engine: Provider[] = [
       BudgetPacer,
       PropensityStore,
       SERVICE_LOGGER,
+      ChannelEvidenceStore,
     ],
     useFactory: (
       { service: s }: Config,
@@ -141,6 +148,7 @@ const engine: Provider[] = [
       pacing: BudgetPacer,
       propensity: PropensityStore,
       logger: Logger,
+      channels: ChannelEvidenceStore,
     ) =>
       new DecisionEngine(
         {
@@ -155,6 +163,7 @@ const engine: Provider[] = [
           pacing,
           propensity,
           logger,
+          channels,
         },
         {
           defaultMarginRate: s.DEFAULT_MARGIN_RATE,

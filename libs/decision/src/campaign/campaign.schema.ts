@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TRIGGER_KINDS } from '@offerstream/contracts';
+import { campaignChannels } from '../channels/channel-settings';
 
 /** What a campaign may offer; each becomes one or more policy actions (see policy/offer-actions.ts). */
 export const campaignOfferTypes = z.object({
@@ -79,6 +80,11 @@ const campaignFields = {
     .string()
     .regex(/^[A-Z]{3}$/)
     .default('EUR'),
+  /**
+   * Channels the decision chooses from for triggers that leave it open, with per-channel cost and required consents
+   * (see channels/). Absent: the delivery channels eligibility names, else on site, at no cost.
+   */
+  channels: campaignChannels.optional(),
 };
 
 const datesInOrder = (c: { startsAt?: string | undefined; endsAt?: string | undefined }): boolean =>
@@ -113,6 +119,8 @@ export const campaignUpdate = z
     maxMarginShare: campaignFields.maxMarginShare.unwrap().optional(),
     offerTtlHours: campaignFields.offerTtlHours.unwrap().optional(),
     appliesTo: campaignFields.appliesTo.unwrap().optional(),
+    /** null removes the channel settings. */
+    channels: campaignChannels.nullable().optional(),
   })
   .strict();
 export type CampaignUpdate = z.infer<typeof campaignUpdate>;
@@ -130,7 +138,7 @@ export type Campaign = z.infer<typeof campaign>;
 
 /** Applies a validated update to a campaign and validates the result (e.g. dates still in order). */
 export function mergeCampaign(current: Campaign, update: CampaignUpdate, now: Date): Campaign {
-  const { startsAt, endsAt, offerTypes, budget, caps, eligibility, ...scalars } = update;
+  const { startsAt, endsAt, offerTypes, budget, caps, eligibility, channels, ...scalars } = update;
   const next: Record<string, unknown> = {
     ...current,
     ...scalars,
@@ -143,6 +151,7 @@ export function mergeCampaign(current: Campaign, update: CampaignUpdate, now: Da
   };
   if (startsAt !== undefined) next['startsAt'] = startsAt ?? undefined;
   if (endsAt !== undefined) next['endsAt'] = endsAt ?? undefined;
+  if (channels !== undefined) next['channels'] = channels ?? undefined;
   return campaign.parse(next);
 }
 

@@ -31,6 +31,8 @@ export interface DecisionRecordInput {
   readonly reasonCodes: readonly string[];
   readonly versions: Readonly<Record<string, string>>;
   readonly offerId?: string;
+  /** The channel an offer goes on; else the one the request named, if any. */
+  readonly channel?: string;
   /** The policy's feature vector, and the margin of what the offer would apply to. */
   readonly features?: readonly number[];
   readonly margin?: number;
@@ -62,11 +64,12 @@ export function buildDecisionRecord(i: DecisionRecordInput): DecisionRecord {
     };
   });
   const { req } = i;
+  const channel = i.channel ?? req.channel;
   return {
     decisionId: decisionIdFor(req.triggerId),
     trigger: { kind: req.trigger, id: req.triggerId.slice(0, 256) },
     userId: req.userId,
-    channel: req.channel.slice(0, 64),
+    ...(channel !== undefined ? { channel: channel.slice(0, 64) } : {}),
     ...(req.placement !== undefined ? { placement: req.placement.slice(0, 128) } : {}),
     ...(i.campaignId !== undefined ? { campaignId: i.campaignId } : {}),
     kind: i.kind,

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DecisionRecord, Offer } from '@offerstream/contracts';
 import type { Logger } from '@offerstream/core';
 import type { Campaign } from '../campaign/campaign.schema';
-import { ineligibility } from '../campaign/campaign-eligibility';
 import type { CandidateGenerator } from '../candidates/candidate-generator';
+import { chooseChannel, DEFAULT_CHANNEL_CHOICE, type ChannelChoiceSettings } from '../channels/channel-choice';
+import { channelEvidence, type ChannelEvidenceStore } from '../channels/channel-evidence.store';
+import { firstOpenCampaign } from '../channels/open-channels';
 import type { FeatureSource, UserFeatures } from '../features/feature-source.port';
 import { isHoldout } from '../guardrails/holdout';
 import type { ReservationStore } from '../guardrails/reservation.store';
@@ -35,6 +37,8 @@ export interface DecisionEngineSettings extends TargetingSettings {
   readonly explorationMin: number;
   /** Joined decisions at which exploration has fallen to 1/sqrt(2) of its start. */
   readonly explorationScale: number;
+  /** Prior and engagement weights of the channel choice; defaults when absent. */
+  readonly channelChoice?: ChannelChoiceSettings;
 }
 
 export interface DecisionEngineDeps {
@@ -45,6 +49,8 @@ export interface DecisionEngineDeps {
   readonly records: OfferRecordStore;
   /** Every decision with a campaign is tracked here until its attribution window closes with its reward. */
   readonly outcomes: DecisionOutcomeStore;
+  /** What the channel choice learns from; without it every channel starts from the prior, unengaged. */
+  readonly channels?: ChannelEvidenceStore;
   /** The incremental-profit model in use (it changes while running when a refit is published). */
   readonly profit: { readonly current: (ProfitModel & { readonly examples: number }) | undefined };
   /** Shadow price of each campaign's spend (budget pacing); 0 when absent. */
@@ -121,9 +127,13 @@ export class DecisionEngine {
       this.deps.logger?.warn('user features unavailable; deciding as cold start', { error: e });
       return undefined;
     });
-    const campaign = this.deps
-      .campaigns()
-      .find((c) => ineligibility(c, { trigger: req.trigger, channel: req.channel, user, now }) === undefined);
+    // The first campaign open to the user on some channel: consent per channel is checked there (see channels/).
+    const { campaign, open } = firstOpenCampaign(this.deps.campaigns(), {
+      trigger: req.trigger,
+      channel: req.channel,
+      user,
+      now,
+    });
     if (!campaign)
       return done({ kind: 'no_offer', reason: 'no_eligible_campaign', reasonCodes: [`trigger:${req.trigger}`] });
     const codes = [`trigger:${req.trigger}`, `campaign:${campaign.id}@v${campaign.version}`];
@@ -133,9 +143,10 @@ export class DecisionEngine {
     // Intent to treat: every eligible user joins their group here, before caps, budget or the policy can turn the
     // offer down (otherwise capped heavy users would sit only in the holdout and bias incrementality). The holdout is
     // targeted too: its features and rewards teach the model what no offer earns.
-    const [scored] = await Promise.all([
+    const [scored, , evidence] = await Promise.all([
       targetOf(this.deps, this.settings, req, campaign, user, weights),
       this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
+      channelEvidence(this.deps.channels, campaign.id, req.userId, open, this.deps.logger),
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
     // What a purchase earns under each eligible action, logged with every decision (holdout included) so the
@@ -225,6 +236,16 @@ export class DecisionEngine {
     // claimed-record.ts): an offer made has its own record, written with its reservation.
     const refused = (reason: string): Decision =>
       done({ kind: 'no_offer', reason, campaignId, policy, ...logged, reasonCodes: policyCodes });
+    // The channel is chosen for the offer the policy chose, never instead of it (open is never empty here).
+    const delivery = chooseChannel({
+      open,
+      evidence,
+      gain: (margin ?? 0) - choice.action.cost,
+      nowMs,
+      onSiteNow: (user?.session?.views ?? 0) > 0,
+      settings: this.settings.channelChoice ?? DEFAULT_CHANNEL_CHOICE,
+      random: this.random,
+    });
     const offerId = randomUUID();
     const pending = refused(REFUSAL_PENDING).record;
     const { claim, duplicate } = await claimAs('offer', offerId, pending);
@@ -233,9 +254,18 @@ export class DecisionEngine {
       await track(NO_OFFER, 1, {});
       return refused(claim.status);
     }
-    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions });
+    const offer = buildOffer({ offerId, req, campaign, choice, scored, now, codes: policyCodes, versions, delivery });
     const decided = done(
-      { kind: 'offer', reason: 'offer', campaignId, ...policy, ...logged, reasonCodes: offer.reasonCodes, offerId },
+      {
+        kind: 'offer',
+        reason: 'offer',
+        campaignId,
+        ...policy,
+        ...logged,
+        reasonCodes: offer.reasonCodes,
+        offerId,
+        ...(delivery ? { channel: delivery.channel } : {}),
+      },
       { offer },
     );
     const budget = await reserveOffer(this.deps, { req, campaign, choice, offer, record: decided.record, now });
@@ -249,7 +279,13 @@ export class DecisionEngine {
       ]);
       return refused(reason);
     }
-    await track(choice.action.id, choice.probability, choice.probabilities, offerId);
+    await Promise.all([
+      track(choice.action.id, choice.probability, choice.probabilities, offerId),
+      delivery &&
+        this.deps.channels?.offered(campaign.id, delivery.channel).catch((e: unknown) => {
+          this.deps.logger?.warn('offer not counted for its channel', { error: e, campaignId });
+        }),
+    ]);
     return decided;
   }
 

@@ -15,7 +15,11 @@ export interface DecisionRequest {
   /** Idempotency key: the same trigger delivered twice gets at most one offer. */
   readonly triggerId: string;
   readonly userId: string;
-  readonly channel: string;
+  /**
+   * Where the offer must go, when the request says so (a page asking for an offer is the site or the app). Absent:
+   * the decision chooses among the campaign's channels (see channels/).
+   */
+  readonly channel?: string;
   readonly placement?: string;
   /** Items the trigger is about: seeds for neighbours, and price hints. */
   readonly seeds: readonly ItemHint[];

@@ -1,5 +1,6 @@
 import type { Offer } from '@offerstream/contracts';
 import type { Campaign } from '../campaign/campaign.schema';
+import type { ChannelChoice } from '../channels/channel-choice';
 import type { OfferAction } from '../policy/offer-actions';
 import type { PolicyChoice } from '../policy/offer-policy';
 import type { ScoredTarget } from '../triggers/targeting';
@@ -14,6 +15,8 @@ export interface OfferBuildInput {
   readonly now: Date;
   readonly codes: readonly string[];
   readonly versions: Record<string, string>;
+  /** The channel chosen for the offer; none when the request named no channel and none was chosen. */
+  readonly delivery: ChannelChoice | undefined;
 }
 
 const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '0');
@@ -32,6 +35,7 @@ export function buildOffer(i: OfferBuildInput): Offer {
     codes.push(`sources:${used.join(',') || 'none'}`);
     if (scored.candidates.coldStart) codes.push('cold_start');
   }
+  if (i.delivery) codes.push(...i.delivery.codes, `channel_cost:${i.delivery.cost.toFixed(2)}`);
   if (i.req.trigger === 'service_recovery') codes.push('service_recovery:negative_review');
   for (const [k, v] of Object.entries(i.versions)) codes.push(`model:${k}@${v}`.slice(0, 128));
   codes.push(
@@ -53,7 +57,11 @@ export function buildOffer(i: OfferBuildInput): Offer {
     trigger: i.req.trigger,
     triggerId: i.req.triggerId.slice(0, 256),
     ...(i.req.placement !== undefined ? { placement: i.req.placement } : {}),
-    ...(i.req.channel ? { channel: i.req.channel.slice(0, 64) } : {}),
+    ...(i.delivery
+      ? { channel: i.delivery.channel.slice(0, 64), channelCost: i.delivery.cost }
+      : i.req.channel
+        ? { channel: i.req.channel.slice(0, 64) }
+        : {}),
     appliesTo: scored.appliesTo,
     reasonCodes: codes.slice(0, 64).map((c) => c.slice(0, 128)),
     modelVersions: i.versions,

@@ -66,8 +66,20 @@ export class CampaignLearning {
       r = await runLua<number>(
         this.redis,
         'recordOutcome',
-        [RedisKeys.campaign.statsOutcome(campaignId, p.offerId), RedisKeys.campaign.stats(campaignId)],
-        [p.outcome, p.revenue ?? 0, p.discountCost ?? record.cost, this.settings.markerTtlSeconds],
+        [
+          RedisKeys.campaign.statsOutcome(campaignId, p.offerId),
+          RedisKeys.campaign.stats(campaignId),
+          // Outcomes count per channel, and the user's membership keeps when they engaged on it (see channels/).
+          RedisKeys.campaign.statsMember(campaignId, record.userId),
+        ],
+        [
+          p.outcome,
+          p.revenue ?? 0,
+          p.discountCost ?? record.cost,
+          this.settings.markerTtlSeconds,
+          record.published?.offer.channel ?? '',
+          Date.now(),
+        ],
       );
     } catch (e) {
       throw new TransientError('REDIS_SCRIPT_FAILED', 'outcome recording failed', e, { offerId: p.offerId });

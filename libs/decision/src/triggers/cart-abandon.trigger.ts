@@ -74,7 +74,6 @@ export class CartAbandonTrigger {
           trigger: 'cart_abandon',
           triggerId: `cart_abandon:${userId}:${cart.cartId}`,
           userId,
-          channel: 'email',
           seeds: lines,
           cart: lines,
           now: new Date(nowMs),

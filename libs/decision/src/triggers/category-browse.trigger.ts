@@ -70,7 +70,6 @@ export class CategoryBrowseTrigger {
       trigger: 'category_browse',
       triggerId: `category_browse:${userId}:${category}:${day}`,
       userId,
-      channel: 'push',
       now: new Date(nowMs),
     };
   }

@@ -8,7 +8,6 @@ export function postPurchaseTrigger(e: PurchaseEvent, userId: string, now: Date)
     trigger: 'post_purchase',
     triggerId: `post_purchase:${e.payload.orderId}`,
     userId,
-    channel: 'email',
     seeds: e.payload.lines.map((l) => ({ itemId: l.itemId, price: l.unitPrice })),
     exclude: bought,
     now,

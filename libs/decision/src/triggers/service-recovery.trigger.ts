@@ -10,7 +10,6 @@ export function serviceRecoveryTrigger(e: ReviewEvent, userId: string, now: Date
     trigger: 'service_recovery',
     triggerId: `service_recovery:${userId}:${e.payload.itemId}:${e.eventId}`,
     userId,
-    channel: 'email',
     seeds: [{ itemId: e.payload.itemId }],
     exclude: [e.payload.itemId],
     now,
