@@ -38,9 +38,13 @@ node tools/run-ts.cjs tools/create-topics.ts >/dev/null || exit 1
 # only as its SHA-256 (API_KEYS=name:roles:sha256). DEMO_API_KEY=... reuses a key of your choice.
 DEMO_API_KEY=${DEMO_API_KEY:-$(node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))")}
 demo_key_hash=$(printf %s "$DEMO_API_KEY" | node -e "let s='';process.stdin.on('data',(d)=>s+=d).on('end',()=>process.stdout.write(require('crypto').createHash('sha256').update(s).digest('hex')))")
-export AUTH_MODE=keys API_KEYS="demo:admin+decider+reader+metrics:$demo_key_hash"
+# The decision service calls the GNN worker with a key of its own, holding the reader role only (service to service:
+# never the operator's key); it is not printed.
+demo_service_key=$(node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))")
+demo_service_hash=$(printf %s "$demo_service_key" | node -e "let s='';process.stdin.on('data',(d)=>s+=d).on('end',()=>process.stdout.write(require('crypto').createHash('sha256').update(s).digest('hex')))")
+export AUTH_MODE=keys API_KEYS="demo:admin+decider+reader+metrics:$demo_key_hash,decision-service:reader:$demo_service_hash"
 unset API_KEYS_FILE
-say "API key of this demo (every role): $DEMO_API_KEY"
+say "API key of this demo (admin, decider, reader, metrics): $DEMO_API_KEY"
 # User ids are stored under keyed pseudonyms, as in production; DEMO_RUN=... reuses state only with the same key.
 export USER_ID_HMAC_KEY=${USER_ID_HMAC_KEY:-$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))")}
 
@@ -74,8 +78,8 @@ for s in "${SERVICES[@]}"; do
     kill -TERM "$(cat "$PIDS/$s.pid")" 2>/dev/null; sleep 2
   fi
   say "starting $s on :${PORTS[$s]} (log: $LOGS/$s.log)"
-  # The decision service asks the GNN worker for candidates with the demo key (it has the reader role).
-  if [[ $s == decision-service ]]; then svc_auth=(GNN_CANDIDATES_API_KEY="$DEMO_API_KEY"); else svc_auth=(); fi
+  # The decision service asks the GNN worker for candidates with its own service key (reader role only).
+  if [[ $s == decision-service ]]; then svc_auth=(GNN_CANDIDATES_API_KEY="$demo_service_key"); else svc_auth=(); fi
   env "${svc_auth[@]}" PORT=${PORTS[$s]} nohup node tools/run-ts.cjs "apps/$s/src/main.ts" >"$LOGS/$s.log" 2>&1 &
   echo $! >"$PIDS/$s.pid"
 done
@@ -102,7 +106,7 @@ cat <<TXT
 Everything is running. Every API needs the demo key (health and the console page are open):
   API key            $DEMO_API_KEY   (export KEY=$DEMO_API_KEY for the commands below)
   decision service   http://127.0.0.1:3000/console   (paste the key into the page: campaigns, charts, offers, users, models)
-                     curl -s -XPOST localhost:3000/decisions -H "authorization: Bearer \$KEY" -H 'content-type: application/json' -d '{"userId":"dg-1","placement":"home"}'
+                     curl -s -XPOST localhost:3000/decisions -H "authorization: Bearer \$KEY" -H 'content-type: application/json' -d '{"userId":"dg-1","placement":"home","requestId":"dg-1-home-1"}'
   feature store      curl -s -H "authorization: Bearer \$KEY" localhost:3001/users/dg-1/profile
   metrics            curl -s -H "authorization: Bearer \$KEY" localhost:3001/metrics | grep offerstream_
   offers topic       kcat -b 127.0.0.1:9092 -C -t ${KAFKA_TOPIC_PREFIX}offerstream.offers.v1 -o beginning -e

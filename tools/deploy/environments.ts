@@ -89,6 +89,11 @@ export const SECRETS = {
   apiKeys: { name: 'offerstream-api-keys', keys: ['api-keys'] },
   /** The key of user pseudonyms (USER_ID_HMAC_KEY, required under NODE_ENV=production): the same in every service. */
   userIds: { name: 'offerstream-user-ids', keys: ['hmac-key'] },
+  /**
+   * Keys one service presents to another, one entry per caller: `decision-service` is the decision service's key
+   * with the gnn-worker's reader role (GNN_CANDIDATES_API_KEY; its hash is a line of the API keys file).
+   */
+  serviceKeys: { name: 'offerstream-service-keys', keys: ['decision-service'] },
 } as const;
 
 /** Where the API keys Secret is mounted (a directory, not subPath, so that the kubelet's updates reach the pod). */

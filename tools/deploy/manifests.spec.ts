@@ -119,6 +119,7 @@ describe.each(Object.values(ENVIRONMENTS))('the $name manifests', (env: Environm
       expect(new Set(secretVars)).toEqual(
         new Set([
           'USER_ID_HMAC_KEY',
+          'GNN_CANDIDATES_API_KEY',
           'KAFKA_SASL_MECHANISM',
           'KAFKA_SASL_USERNAME',
           'KAFKA_SASL_PASSWORD',
@@ -126,7 +127,7 @@ describe.each(Object.values(ENVIRONMENTS))('the $name manifests', (env: Environm
           'REDIS_PASSWORD',
         ]),
       );
-    } else expect(new Set(secretVars)).toEqual(new Set(['USER_ID_HMAC_KEY']));
+    } else expect(new Set(secretVars)).toEqual(new Set(['USER_ID_HMAC_KEY', 'GNN_CANDIDATES_API_KEY']));
     for (const e of refs.filter((r) => /PASSWORD|USERNAME|SASL/.test(String(r['name']))))
       expect(e['value']).toBeUndefined();
   });

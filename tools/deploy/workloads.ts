@@ -114,6 +114,13 @@ export function userIdKeyEnv(): IEnvVar[] {
   return [{ name: 'USER_ID_HMAC_KEY', valueFrom: { secretKeyRef: { name: SECRETS.userIds.name, key: 'hmac-key' } } }];
 }
 
+/** The key a service presents to the services it calls: the decision service's to the gnn-worker. */
+export function serviceKeyEnv(service: string): IEnvVar[] {
+  if (service !== 'decision-service') return [];
+  const ref = { secretKeyRef: { name: SECRETS.serviceKeys.name, key: 'decision-service' } };
+  return [{ name: 'GNN_CANDIDATES_API_KEY', valueFrom: ref }];
+}
+
 export function credentialEnv(env: Environment): IEnvVar[] {
   if (!env.credentials) return [];
   const ref = (name: string, secret: string, key: string): IEnvVar => ({
@@ -207,7 +214,7 @@ export function deployment(env: Environment, svc: ServiceSpec): IDeployment {
               command: entryPoint(svc.name),
               ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
               envFrom: [{ configMapRef: { name: svc.name } }],
-              env: [...userIdKeyEnv(), ...credentialEnv(env)],
+              env: [...userIdKeyEnv(), ...serviceKeyEnv(svc.name), ...credentialEnv(env)],
               resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
               // Covers model loading and the first group join; liveness only starts after it passed.
               startupProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 5, failureThreshold: 24 },

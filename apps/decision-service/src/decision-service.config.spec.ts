@@ -29,4 +29,14 @@ describe('decision-service configuration', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
   });
+
+  it('refuses, in production, to call the GNN worker without a service key, and names the variable', () => {
+    const url = { NODE_ENV: 'production', GNN_CANDIDATES_URL: 'http://gnn-worker:3003' };
+    expect(() => loadDecisionServiceConfig(url)).toThrow(ConfigError);
+    expect(() => loadDecisionServiceConfig(url)).toThrow(/GNN_CANDIDATES_API_KEY/);
+    expect(loadDecisionServiceConfig({ ...url, GNN_CANDIDATES_API_KEY: 'k' }).service.GNN_CANDIDATES_API_KEY).toBe('k');
+    // Development and a deployment without graph candidates need no key.
+    expect(() => loadDecisionServiceConfig({ GNN_CANDIDATES_URL: 'http://127.0.0.1:3003' })).not.toThrow();
+    expect(() => loadDecisionServiceConfig({ NODE_ENV: 'production' })).not.toThrow();
+  });
 });

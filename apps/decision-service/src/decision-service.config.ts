@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { envField, loadEnvConfig } from '@offerstream/core';
+import { ConfigError, envField, loadEnvConfig } from '@offerstream/core';
 import { loadKafkaEnv } from '@offerstream/kafka';
 import { loadRedisEnv } from '@offerstream/redis';
 
 export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) {
-  return {
+  const config = {
     env,
     kafka: loadKafkaEnv(env),
     redis: loadRedisEnv(env),
@@ -64,6 +64,14 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_POOL_LAMBDAS: envField
           .list('1,4,16,64,1000000')
           .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1e6)))),
+        /**
+         * Bins of the no-offer purchase likelihood whose effect each offer learns with the weak prior below (0: none),
+         * and that prior's share of the offers' strength (also on their intercepts). A list is a grid for the CV.
+         */
+        PROFIT_BASELINE_BINS: envField.int(8, 0, 50),
+        PROFIT_WEAK_SHRINKAGE: envField
+          .list('0.1')
+          .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1)))),
         PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
@@ -108,5 +116,13 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
       env,
     ),
   };
+  // A GNN worker in production checks keys (AUTH_MODE=off is refused there): calling it without one only fails later.
+  const s = config.service;
+  if (env['NODE_ENV'] === 'production' && s.GNN_CANDIDATES_URL !== undefined && s.GNN_CANDIDATES_API_KEY === undefined)
+    throw new ConfigError(
+      'GNN_CANDIDATES_API_KEY',
+      'GNN_CANDIDATES_URL is set and NODE_ENV=production: give the decision service its key with the reader role on the gnn-worker',
+    );
+  return config;
 }
 export type DecisionServiceConfig = ReturnType<typeof loadDecisionServiceConfig>;
