@@ -26,7 +26,14 @@ describe('the segment stability command', () => {
   it('replays sessions, retrains, and keeps far more users under their cluster id than fresh k-means', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'segments-'));
     try {
-      const r = (await runSegmentStability(['--views', writeViews(dir), '--k', '4', '--retrains', '3'])) as Result;
+      const r = (await runSegmentStability([
+        '--views',
+        writeViews(dir),
+        '--k',
+        '4',
+        '--retrains',
+        '3',
+      ])) as unknown as Result;
       expect(r.users).toBe(400);
       expect(r.retrains).toBe(3);
       expect(r.meanKept.stable.untouched).toBeGreaterThan(0.9);

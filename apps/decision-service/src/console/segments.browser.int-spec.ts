@@ -1,9 +1,15 @@
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { encodeFloat16Vector } from '@offerstream/core';
-import { ClickstreamWriter, loadFeatureStoreConfig, SegmentJob, type PartitionEvent } from '@offerstream/feature-store';
+import {
+  CatalogWriter,
+  ClickstreamWriter,
+  loadFeatureStoreConfig,
+  SegmentJob,
+  type PartitionEvent,
+} from '@offerstream/feature-store';
 import { RedisKeys } from '@offerstream/redis';
 import { authFetch, serviceHarness, TEST_KEYS } from '@offerstream/testing';
-import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import type { DecisionBody } from '../decision-service.test-fixture';
 import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
 
 const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
@@ -42,7 +48,7 @@ function history(): PartitionEvent[] {
  * Segments in a real headless Chromium against a running decision service (Kafka, Redis, API keys on): the learned
  * clusters with their sizes and top features, naming one, defining a rule segment with a mistake shown beside its
  * field, a reader refused every change, a script-bearing name kept as text; then a campaign that targets the rule
- * segment offers to its members only.
+ * segment is decided for its members only.
  */
 describe('segments in the console and in decisions', () => {
   const h = serviceHarness('decision-service', {
@@ -64,7 +70,29 @@ describe('segments in the console and in decisions', () => {
   it('shows, names and defines segments, refuses a reader, and targets a campaign at a rule segment', async () => {
     await h.start();
     const redis = h.ctx.redis;
-    await publishCatalog(redis, [{ itemId: 'sku-1', price: 100 }]);
+    // The item offers are made on, priced in the catalog as the stream processor would write it.
+    await new CatalogWriter(redis, cfg).applyBatch(0, [
+      {
+        offset: '0',
+        event: {
+          eventId: 'catalog-sku-1',
+          schemaVersion: '1.0',
+          occurredAt: new Date().toISOString(),
+          producer: 'int-test',
+          type: 'item_upsert',
+          payload: {
+            itemId: 'sku-1',
+            title: 'sku-1',
+            description: '',
+            categoryPath: [],
+            price: 100,
+            currency: 'EUR',
+            stock: 100,
+            tags: [],
+          },
+        },
+      },
+    ]);
     for (const [id, v] of [
       ['a1', axis(0)],
       ['a2', axis(0)],
@@ -152,13 +180,14 @@ describe('segments in the console and in decisions', () => {
             userId,
             placement: 'home',
             requestId: `segments-${userId}`,
-            items: [{ itemId: 'sku-1' }],
+            items: [{ itemId: 'sku-1', price: 100 }],
           }),
         })
       ).json()) as DecisionBody;
-    const member = await decide('spender-1');
-    expect(member.reason).not.toBe('no_eligible_campaign');
-    expect(member.kind).toBe('offer');
-    expect(await decide('browser-1')).toMatchObject({ kind: 'no_offer', reason: 'no_eligible_campaign' });
+    // Members reach the policy (which may still choose no offer: exploration is uniform here); others never do.
+    for (const userId of ['spender-1', 'spender-2', 'spender-3'])
+      expect((await decide(userId)).reason).not.toBe('no_eligible_campaign');
+    for (const userId of ['browser-1', 'browser-2'])
+      expect(await decide(userId)).toMatchObject({ kind: 'no_offer', reason: 'no_eligible_campaign' });
   }, 180_000);
 });
