@@ -68,9 +68,9 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
          * Bins of the no-offer purchase likelihood whose effect each offer learns with the weak prior below (0: none),
          * and that prior's share of the offers' strength (also on their intercepts). A list is a grid for the CV.
          */
-        PROFIT_BASELINE_BINS: envField.int(8, 0, 50),
+        PROFIT_BASELINE_BINS: envField.int(0, 0, 50),
         PROFIT_WEAK_SHRINKAGE: envField
-          .list('0.1')
+          .list('1')
           .pipe(z.array(z.string().transform(Number).pipe(z.number().positive().max(1)))),
         PROFIT_MAX_WEIGHT: envField.num(20, 1, 1e6),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),

@@ -142,6 +142,8 @@ const stores: Provider[] = [
               lambda: s.PROFIT_LAMBDA,
               offerLambda: s.PROFIT_OFFER_LAMBDAS,
               poolLambda: s.PROFIT_POOL_LAMBDAS,
+              baselineBins: s.PROFIT_BASELINE_BINS,
+              weakShrinkage: s.PROFIT_WEAK_SHRINKAGE,
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,
               minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,

@@ -24,6 +24,10 @@ export interface PolicyReplaySettings {
   readonly maxWeight: number;
   readonly offerLambdas: readonly number[];
   readonly poolLambdas: readonly number[];
+  /** Score gains with the two actions' errors taken as independent (how the policy did before noneLinks). */
+  readonly independentGainSd?: boolean;
+  readonly baselineBins?: number;
+  readonly weakShrinkage?: readonly number[];
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -76,6 +80,8 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     offerLambda: s.offerLambdas,
     poolLambda: s.poolLambdas,
     maxWeight: s.maxWeight,
+    ...(s.baselineBins === undefined ? {} : { baselineBins: s.baselineBins }),
+    ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
   });
   let live = 0;
   let offers = 0;
@@ -87,7 +93,8 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     let score = 0;
     for (const [a, e] of Object.entries(p)) {
       if (a === 'none' || !none) continue;
-      const v = e.mean - none.mean - s.caution * Math.hypot(e.sd, none.sd);
+      const sd = s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd));
+      const v = e.mean - none.mean - s.caution * sd;
       if (v > score) [chosen, score] = [a, v];
     }
     const truth = d.simulation.trueIncremental;
@@ -113,7 +120,8 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 }
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 1] [--max-weight 1]
-                                   [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000]
+                                   [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
+                                   [--baseline-bins 0] [--weak-shrinkage 1]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -127,13 +135,16 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'max-weight': { type: 'string', default: '1' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
       'pool-lambdas': { type: 'string', default: String(NO_POOLING) },
+      'independent-gain-sd': { type: 'boolean', default: false },
+      'baseline-bins': { type: 'string', default: '0' },
+      'weak-shrinkage': { type: 'string', default: '1' },
     },
     USAGE,
   );
   if (flags === null) return Promise.resolve(undefined);
   const file = flags.log;
   if (typeof file !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
-  const num = (name: 'train-rounds' | 'caution' | 'max-weight'): number => {
+  const num = (name: 'train-rounds' | 'caution' | 'max-weight' | 'baseline-bins'): number => {
     const v = Number(flags[name]);
     if (!Number.isFinite(v) || v < 0) throw new ValidationError(`--${name} must be a number >= 0`);
     return v;
@@ -149,6 +160,9 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       maxWeight: Math.max(1, num('max-weight')),
       offerLambdas: flags['offer-lambdas'].split(',').map((v) => Number(v)),
       poolLambdas: flags['pool-lambdas'].split(',').map((v) => Number(v)),
+      independentGainSd: flags['independent-gain-sd'] === true,
+      baselineBins: num('baseline-bins'),
+      weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
     }),
   );
 }

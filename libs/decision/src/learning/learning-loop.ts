@@ -77,6 +77,8 @@ export class LearningLoop {
         lambda: this.settings.lambda,
         offerLambda: this.settings.offerLambda,
         ...(this.settings.poolLambda !== undefined ? { poolLambda: this.settings.poolLambda } : {}),
+        ...(this.settings.baselineBins !== undefined ? { baselineBins: this.settings.baselineBins } : {}),
+        ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

@@ -17,6 +17,10 @@ export interface ProfitRefitOptions {
   readonly offerLambda: number | readonly number[];
   /** Prior precision of the pooled "any offer" level around no offer's; each offer shrinks toward that level. */
   readonly poolLambda?: number | readonly number[];
+  /** Bins of the no-offer likelihood whose effect each offer learns (conversion model's `baselineBins`). */
+  readonly baselineBins?: number;
+  /** Share of the offers' prior strength on their intercepts and baseline bins (a list: chosen by CV). */
+  readonly weakShrinkage?: number | readonly number[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -70,6 +74,8 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     lambda: input.lambda,
     offerLambda: input.offerLambda,
     ...(input.poolLambda !== undefined ? { poolLambda: input.poolLambda } : {}),
+    ...(input.baselineBins !== undefined ? { baselineBins: input.baselineBins } : {}),
+    ...(input.weakShrinkage !== undefined ? { weakShrinkage: input.weakShrinkage } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

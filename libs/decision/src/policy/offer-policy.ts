@@ -9,6 +9,8 @@ export interface ActionEstimate {
   readonly sd: number;
   /** Joined decisions of this action the model was fitted on. */
   readonly n: number;
+  /** Sd of this mean minus no offer's when the model knows how their errors are linked (else taken as independent). */
+  readonly gainSd?: number;
 }
 
 export interface ProfitModel {
@@ -109,7 +111,7 @@ export function chooseOffer(
       e.n >= settings.minActionExamples &&
       none.n >= settings.minActionExamples;
     const gain = usable ? e.mean - none.mean : priorIncrementalProfit(a, target);
-    const sd = usable ? Math.hypot(e.sd, none.sd) : 0;
+    const sd = usable ? (e.gainSd ?? Math.hypot(e.sd, none.sd)) : 0;
     profits[a.id] = gain;
     learned[a.id] = usable;
     net[a.id] = { score: gain - shadowPrice * a.cost, sd, usable };

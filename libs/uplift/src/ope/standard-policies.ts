@@ -76,7 +76,7 @@ export function greedyPolicy(
     return argmaxProfit(d, (a) => {
       const e = r[a];
       if (!e || !none || e.n < minExamples || none.n < minExamples) return undefined;
-      return e.mean - none.mean - caution * Math.hypot(e.sd, none.sd);
+      return e.mean - none.mean - caution * (e.gainSd ?? Math.hypot(e.sd, none.sd));
     });
   };
 }

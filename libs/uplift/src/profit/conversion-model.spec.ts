@@ -1,12 +1,7 @@
 import { seededRandom } from '@offerstream/core';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import {
-  conversionModelFromJSON,
-  fitConversionModel,
-  NO_POOLING,
-  predictConversions,
-  predictProfits,
-} from './conversion-model';
+import { fitConversionModel, NO_POOLING, predictConversions, predictProfits } from './conversion-model';
+import { conversionModelFromJSON } from './conversion-snapshot.codec';
 
 const actions = ['none', 'pct20'];
 
@@ -94,13 +89,15 @@ describe('the conversion model', () => {
 
   it('chooses how strongly offers are shrunk by cross-validation: weakly where they matter, strongly where they do not', () => {
     const grid = [1, 4, 16, 64];
-    const strong = fitConversionModel(log(6_000, 5), { actions, offerLambda: grid });
+    // The features' strength alone: baseline bins would carry this offer's effect and leave the features nothing.
+    const plain = { baselineBins: 0, weakShrinkage: 1 };
+    const strong = fitConversionModel(log(6_000, 5), { actions, offerLambda: grid, ...plain });
     expect(strong.offerLambda).toBeLessThan(64);
     expect(Object.keys(strong.offerLambdaDeviance ?? {})).toHaveLength(4);
     // An offer that changes nothing: the same purchase odds under both actions.
     const random = seededRandom(6);
     const noEffect = log(6_000, 6).map((e) => ({ ...e, converted: random() < 0.2 }));
-    expect(fitConversionModel(noEffect, { actions, offerLambda: grid }).offerLambda).toBe(64);
+    expect(fitConversionModel(noEffect, { actions, offerLambda: grid, ...plain }).offerLambda).toBe(64);
   });
 
   it('pools offers that work alike, so each of many thinly logged offers borrows strength from the others', () => {
@@ -124,8 +121,10 @@ describe('the conversion model', () => {
     // A single log can favour either fit by chance; the claim is about what pooling does on average.
     const errors = Array.from({ length: 12 }, (_, i) => {
       const log = thin(i + 1);
-      const pooled = fitConversionModel(log, { actions: all, offerLambda, poolLambda: [1, 4, 16, 64, NO_POOLING] });
-      const unpooled = fitConversionModel(log, { actions: all, offerLambda, poolLambda: NO_POOLING });
+      // Pooling alone, without baseline bins (which would carry the shared effect by themselves).
+      const plain = { actions: all, offerLambda, baselineBins: 0, weakShrinkage: 1 };
+      const pooled = fitConversionModel(log, { ...plain, poolLambda: [1, 4, 16, 64, NO_POOLING] });
+      const unpooled = fitConversionModel(log, { ...plain, poolLambda: NO_POOLING });
       expect(pooled.poolLambda).toBeLessThan(NO_POOLING);
       return { pooled: error(pooled), unpooled: error(unpooled) };
     });

@@ -1,7 +1,16 @@
 import { ValidationError } from '@offerstream/core';
 import { Matrix } from 'ml-matrix';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { gainSd, noneLink, priorPull } from './gain-uncertainty';
 import { fitLogit, sigmoid, type ConversionFit } from './penalized-logit';
+import {
+  baselineLogit,
+  nonePrecision,
+  offerPrecision,
+  quantileEdges,
+  withBaselineBins,
+  type OfferDesign,
+} from './offer-design';
 import { selectShrinkage } from './shrinkage-selection';
 
 export type { ConversionFit } from './penalized-logit';
@@ -11,6 +20,8 @@ export const CONVERSION_MODEL_VERSION = 'conversion-model/1';
 
 /** A pooled-level strength so large that the pooled level stays at no offer's coefficients. */
 export const NO_POOLING = 1e6;
+const DEFAULT_BASELINE_BINS = 0;
+const DEFAULT_WEAK_SHRINKAGE = 1;
 
 export interface ConversionModelOptions {
   readonly actions: readonly string[];
@@ -28,6 +39,16 @@ export interface ConversionModelOptions {
    * `offerLambda`. The default, 1e6, pins the pooled level to no offer: every offer shrinks straight toward it.
    */
   readonly poolLambda?: number | readonly number[];
+  /**
+   * Bins of the no-offer likelihood whose effect each offer learns on its own (see OfferDesign); 0 or 1: none.
+   * Default 0 (see docs/ope.md for what they trade).
+   */
+  readonly baselineBins?: number;
+  /**
+   * Prior precision of the offers' intercepts and baseline bins as a share of their other coefficients'. A list is
+   * a grid, chosen by cross-validation with the two strengths. Default 1.
+   */
+  readonly weakShrinkage?: number | readonly number[];
   readonly maxWeight?: number;
 }
 
@@ -38,7 +59,11 @@ export interface ConversionModelSnapshot {
   readonly offerLambda: number;
   /** Absent in snapshots from before the pooled level (they behave as 1e6: no pooling). */
   readonly poolLambda?: number;
-  /** Held-out deviance per offer example of each candidate pair `pool/offer`, when chosen by cross-validation. */
+  /** Upper edges of the baseline bins on the no-offer logit (OfferDesign); absent or empty: no bins. */
+  readonly baselineEdges?: number[];
+  /** Absent in snapshots from before it (they behave as 1). */
+  readonly weakShrinkage?: number;
+  /** Held-out deviance per offer example of each candidate `pool/offer/weak`, when chosen by cross-validation. */
   readonly offerLambdaDeviance?: Readonly<Record<string, number>>;
   readonly maxWeight: number;
   readonly featureMean: number[];
@@ -46,6 +71,11 @@ export interface ConversionModelSnapshot {
   /** Mean gross profit of a converted decision beyond the priced value of its action (other items in the order). */
   readonly extraPerPurchase: number;
   readonly actions: Record<string, ConversionFit>;
+  /**
+   * Per offer, d β_offer / d β_none (row-major, see noneLink), so a gain's sd counts no offer's error once. Absent in
+   * snapshots from before it: their gains' sd treats the two actions as independent.
+   */
+  readonly noneLinks?: Record<string, number[]>;
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -80,22 +110,46 @@ export function fitConversionModel(
     offer: typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]),
     pool: typeof opts.poolLambda === 'number' ? [opts.poolLambda] : (opts.poolLambda ?? [NO_POOLING]),
   };
+  const weakGrid =
+    typeof opts.weakShrinkage === 'number' ? [opts.weakShrinkage] : (opts.weakShrinkage ?? [DEFAULT_WEAK_SHRINKAGE]);
   const maxWeight = opts.maxWeight ?? 20;
-  if (!(lambda > 0) || [grid.offer, grid.pool].some((g) => g.length === 0 || !g.every((l) => l > 0)))
-    throw new ValidationError('conversion model lambdas must be > 0', {
+  const bins = opts.baselineBins ?? DEFAULT_BASELINE_BINS;
+  if (!(lambda > 0) || [grid.offer, grid.pool, weakGrid].some((g) => g.length === 0 || !g.every((l) => l > 0)))
+    throw new ValidationError('conversion model lambdas and weakShrinkage must be > 0', {
       lambda,
       offerLambda: opts.offerLambda,
       poolLambda: opts.poolLambda,
+      weakShrinkage: opts.weakShrinkage,
     });
+  if (!(Number.isInteger(bins) && bins >= 0 && bins <= 50))
+    throw new ValidationError('conversion model baselineBins must be an integer in [0, 50]', { bins });
   if (!(maxWeight >= 1)) throw new ValidationError('conversion model maxWeight must be >= 1', { maxWeight });
   const d = checkExamples(examples, opts.actions);
   const { mean, scale } = standardization(examples, d);
-  const rows = examples.map((e) => design(e.context, mean, scale));
   const weights = examples.map((e) => Math.min(1 / e.propensity, maxWeight));
+  const own = examples.map((e) => design(e.context, mean, scale));
+  // Bins of the no-offer logit, from a no-offer fit on the plain rows: the fit the model's no offer repeats (its bin
+  // coefficients are pinned at 0), so serving computes the same bins from the stored no-offer coefficients.
+  const noneIdx = examples.flatMap((e, i) => (e.action === CONTROL_ACTION ? [i] : []));
+  const baseline =
+    bins > 1
+      ? fitLogit(
+          noneIdx.map((i) => own[i] as number[]),
+          noneIdx.map((i) => examples[i]?.converted === true),
+          noneIdx.map((i) => weights[i] as number),
+          new Array<number>(d + 1).fill(0),
+          lambda,
+        ).coefficients
+      : undefined;
+  const etas = own.map((z) => (baseline ? baselineLogit(baseline, z, d + 1) : 0));
+  const baselineEdges = baseline ? quantileEdges(etas, bins) : [];
+  const layout = (weakShrinkage: number): OfferDesign => ({ p: d + 1, baselineEdges, weakShrinkage });
+  const rows = own.map((z, i) => withBaselineBins(z, etas[i] as number, layout(1)));
   const selection =
-    grid.offer.length * grid.pool.length > 1
-      ? selectShrinkage(examples, rows, weights, grid, lambda)
-      : { pool: grid.pool[0] as number, offer: grid.offer[0] as number };
+    grid.offer.length * grid.pool.length * weakGrid.length > 1
+      ? selectShrinkage(examples, rows, weights, { ...grid, weak: weakGrid }, lambda, layout)
+      : { pool: grid.pool[0] as number, offer: grid.offer[0] as number, weak: weakGrid[0] as number };
+  const chosen = layout(selection.weak);
   let extra = 0;
   let buyers = 0;
   for (const e of examples) {
@@ -107,7 +161,7 @@ export function fitConversionModel(
   }
   const byAction = (actions: ReadonlySet<string>): number[] =>
     examples.flatMap((e, i) => (actions.has(e.action) ? [i] : []));
-  const fitOf = (idx: number[], prior: readonly number[], lam: number): ConversionFit =>
+  const fitOf = (idx: number[], prior: readonly number[], lam: number | readonly number[]): ConversionFit =>
     fitLogit(
       idx.map((i) => rows[i] as number[]),
       idx.map((i) => examples[i]?.converted === true),
@@ -117,26 +171,32 @@ export function fitConversionModel(
     );
   const offers = opts.actions.filter((a) => a !== CONTROL_ACTION);
   // The same levels as in the cross-validation (fitOfferLevels), kept whole here for their covariances.
-  const none = fitOf(byAction(new Set([CONTROL_ACTION])), new Array<number>(d + 1).fill(0), lambda);
-  const pooled = fitOf(byAction(new Set(offers)), none.coefficients, selection.pool);
+  const q = rows[0]?.length ?? d + 1;
+  const none = fitOf(byAction(new Set([CONTROL_ACTION])), new Array<number>(q).fill(0), nonePrecision(chosen, lambda));
+  const poolPrecision = offerPrecision(chosen, selection.pool);
+  const offerPrec = offerPrecision(chosen, selection.offer);
+  const pooled = fitOf(byAction(new Set(offers)), none.coefficients, poolPrecision);
   const actions: Record<string, ConversionFit> = { [CONTROL_ACTION]: none };
-  for (const a of offers)
-    actions[a] = withPriorUncertainty(
-      fitOf(byAction(new Set([a])), pooled.coefficients, selection.offer),
-      pooled.covariance,
-      selection.offer,
-    );
+  const noneLinks: Record<string, number[]> = {};
+  for (const a of offers) {
+    const own = fitOf(byAction(new Set([a])), pooled.coefficients, offerPrec);
+    actions[a] = withPriorUncertainty(own, pooled.covariance, offerPrec);
+    noneLinks[a] = noneLink(own.covariance, offerPrec, pooled.covariance, poolPrecision);
+  }
   return {
     version: CONVERSION_MODEL_VERSION,
     lambda,
     offerLambda: selection.offer,
     poolLambda: selection.pool,
+    ...(baselineEdges.length > 0 ? { baselineEdges } : {}),
+    weakShrinkage: selection.weak,
     ...('deviance' in selection && selection.deviance ? { offerLambdaDeviance: selection.deviance } : {}),
     maxWeight,
     featureMean: mean,
     featureScale: scale,
     extraPerPurchase: buyers > 0 ? extra / buyers : 0,
     actions,
+    noneLinks,
   };
 }
 
@@ -145,12 +205,27 @@ export function fitConversionModel(
  * level's uncertainty is added to the offer's: an offer known mostly through the others' evidence is not
  * mistaken for a well-measured one.
  */
-function withPriorUncertainty(fit: ConversionFit, priorCovariance: readonly number[], lambda: number): ConversionFit {
+function withPriorUncertainty(
+  fit: ConversionFit,
+  priorCovariance: readonly number[],
+  lambda: number | readonly number[],
+): ConversionFit {
   const p = fit.coefficients.length;
   const own = Matrix.from1DArray(p, p, fit.covariance);
-  const pull = own.clone().mul(lambda);
+  const pull = priorPull(fit.covariance, lambda);
   const added = pull.mmul(Matrix.from1DArray(p, p, [...priorCovariance])).mmul(pull.transpose());
   return { ...fit, covariance: own.add(added).to1DArray() };
+}
+
+/** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
+function modelRow(model: ConversionModelSnapshot, x: readonly number[]): number[] {
+  finiteVector(x, model.featureMean.length, 'context');
+  const z = design(x, model.featureMean, model.featureScale);
+  const edges = model.baselineEdges ?? [];
+  if (edges.length === 0) return z;
+  const none = model.actions[CONTROL_ACTION] as ConversionFit;
+  const layout = { p: z.length, baselineEdges: edges, weakShrinkage: 1 };
+  return withBaselineBins(z, baselineLogit(none.coefficients, z, z.length), layout);
 }
 
 /** P(purchase) of every action at x, with the standard error of that probability. */
@@ -158,8 +233,7 @@ export function predictConversions(
   model: ConversionModelSnapshot,
   x: readonly number[],
 ): Record<string, { p: number; sd: number; n: number }> {
-  finiteVector(x, model.featureMean.length, 'context');
-  const z = design(x, model.featureMean, model.featureScale);
+  const z = modelRow(model, x);
   const p = z.length;
   const out: Record<string, { p: number; sd: number; n: number }> = {};
   for (const [action, fit] of Object.entries(model.actions)) {
@@ -188,60 +262,30 @@ export function predictProfits(
   values: Readonly<Record<string, number>>,
 ): Record<string, RewardPrediction> {
   const conv = predictConversions(model, x);
+  const z = modelRow(model, x);
+  const none = conv[CONTROL_ACTION];
+  const noneValue = values[CONTROL_ACTION];
+  const noneSide =
+    none && noneValue !== undefined && Number.isFinite(noneValue)
+      ? {
+          p: none.p,
+          worth: noneValue + model.extraPerPurchase,
+          covariance: (model.actions[CONTROL_ACTION] as ConversionFit).covariance,
+        }
+      : undefined;
   const out: Record<string, RewardPrediction> = {};
   for (const [action, c] of Object.entries(conv)) {
     const v = values[action];
     if (v === undefined || !Number.isFinite(v)) continue;
     const worth = v + model.extraPerPurchase;
-    out[action] = { mean: c.p * worth, sd: c.sd * Math.abs(worth), n: c.n };
-  }
-  return out;
-}
-
-function numbers(v: unknown, length: number, what: string): number[] {
-  if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
-    throw new ValidationError(`conversion model ${what} must be ${length} finite numbers`);
-  return v as number[];
-}
-
-/** Loads a stored snapshot (object or JSON text), checking its version and every array's shape. */
-export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot {
-  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<
-    Record<keyof ConversionModelSnapshot, unknown>
-  > | null;
-  if (o === null || typeof o !== 'object') throw new ValidationError('conversion model snapshot must be an object');
-  if (o.version !== CONVERSION_MODEL_VERSION)
-    throw new ValidationError(`conversion model version ${String(o.version)} is not ${CONVERSION_MODEL_VERSION}`);
-  const d = Array.isArray(o.featureMean) ? o.featureMean.length : -1;
-  const [lambda, offerLambda, maxWeight, extraPerPurchase] = numbers(
-    [o.lambda, o.offerLambda, o.maxWeight, o.extraPerPurchase],
-    4,
-    'lambda, offerLambda, maxWeight and extraPerPurchase',
-  ) as [number, number, number, number];
-  if (o.actions === null || typeof o.actions !== 'object')
-    throw new ValidationError('conversion model actions must be an object');
-  const actions: Record<string, ConversionFit> = {};
-  for (const [action, raw] of Object.entries(
-    o.actions as Record<string, Partial<Record<keyof ConversionFit, unknown>>>,
-  )) {
-    const [n, conversions] = numbers([raw.n, raw.conversions], 2, `${action} n and conversions`) as [number, number];
-    actions[action] = {
-      n,
-      conversions,
-      coefficients: numbers(raw.coefficients, d + 1, `${action} coefficients`),
-      covariance: numbers(raw.covariance, (d + 1) ** 2, `${action} covariance`),
+    const link = model.noneLinks?.[action];
+    const fit = model.actions[action] as ConversionFit;
+    out[action] = {
+      mean: c.p * worth,
+      sd: c.sd * Math.abs(worth),
+      n: c.n,
+      ...(link && noneSide ? { gainSd: gainSd(z, { p: c.p, worth, covariance: fit.covariance }, link, noneSide) } : {}),
     };
   }
-  if (!actions[CONTROL_ACTION]) throw new ValidationError(`conversion model has no ${CONTROL_ACTION} action`);
-  return {
-    version: CONVERSION_MODEL_VERSION,
-    lambda,
-    offerLambda,
-    ...(o.poolLambda === undefined ? {} : { poolLambda: numbers([o.poolLambda], 1, 'poolLambda')[0] }),
-    maxWeight,
-    featureMean: numbers(o.featureMean, d, 'featureMean'),
-    featureScale: numbers(o.featureScale, d, 'featureScale'),
-    extraPerPurchase,
-    actions,
-  };
+  return out;
 }

@@ -14,16 +14,18 @@ export const sigmoid = (t: number): number => 1 / (1 + Math.exp(-Math.max(-30, M
 
 /**
  * Penalized, importance-weighted logistic regression by Newton's method, with a Gaussian prior N(prior, 1/lambda) on
- * every coefficient. Weights are rescaled to mean 1 so the prior competes with the action's sample count.
+ * every coefficient (one lambda for all, or one per coefficient). Weights are rescaled to mean 1 so the prior
+ * competes with the action's sample count.
  */
 export function fitLogit(
   rows: number[][],
   y: boolean[],
   w: number[],
   prior: readonly number[],
-  lambda: number,
+  lambda: number | readonly number[],
 ): ConversionFit {
   const p = prior.length;
+  const lam = (r: number): number => (typeof lambda === 'number' ? lambda : (lambda[r] as number));
   const n = rows.length;
   const wSum = w.reduce((s, v) => s + v, 0);
   const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
@@ -33,8 +35,8 @@ export function fitLogit(
     const grad = new Float64Array(p);
     const h = new Float64Array(p * p);
     for (let r = 0; r < p; r++) {
-      grad[r] = -lambda * ((beta[r] as number) - (prior[r] as number));
-      h[r * p + r] = lambda;
+      grad[r] = -lam(r) * ((beta[r] as number) - (prior[r] as number));
+      h[r * p + r] = lam(r);
     }
     rows.forEach((z, i) => {
       let eta = 0;

@@ -42,6 +42,8 @@ export interface RewardPrediction {
   /** Posterior sd of the mean (not of one reward): large when the action has little data near x. */
   readonly sd: number;
   readonly n: number;
+  /** Sd of this action's mean minus the control's, where the model knows how the two errors are linked. */
+  readonly gainSd?: number;
 }
 
 export function finiteVector(x: readonly number[], d: number, what: string): void {

@@ -1,23 +1,31 @@
 import { stratifiedFolds } from '../model/cross-fitting';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { nonePrecision, offerPrecision, type OfferDesign } from './offer-design';
 import { fitLogit } from './penalized-logit';
 import { CONTROL_ACTION } from './reward-model';
 
 const FOLDS = 3;
 
-/** The two prior strengths of the offer models: the pooled "any offer" level around no offer, each offer around it. */
+/**
+ * The prior strengths of the offer models: the pooled "any offer" level around no offer, each offer around it, and
+ * the share of those strengths on the intercept and baseline bins (OfferDesign.weakShrinkage).
+ */
 export interface Shrinkage {
   readonly pool: number;
   readonly offer: number;
+  readonly weak: number;
 }
 
 export interface ShrinkageSelection extends Shrinkage {
-  /** Mean held-out deviance per offer example of every candidate pair, keyed `pool/offer`. */
+  /** Mean held-out deviance per offer example of every candidate, keyed `pool/offer/weak`. */
   readonly deviance?: Readonly<Record<string, number>>;
 }
 
-/** Prior variance of an offer's coefficients around no offer's: the smaller, the closer to "offers change nothing". */
-const spread = (s: Shrinkage): number => 1 / s.pool + 1 / s.offer;
+/**
+ * Prior variance of an offer's coefficients around no offer's (the features' plus the weak coefficients'): the
+ * smaller, the closer to "offers change nothing".
+ */
+const spread = (s: Shrinkage): number => (1 / s.pool + 1 / s.offer) * (1 + 1 / s.weak);
 
 /** Indices of the examples of these actions, optionally only those in (or out of) one fold. */
 type Pick = (actions: ReadonlySet<string>, fold: { in?: number; out?: number }) => number[];
@@ -29,16 +37,19 @@ type Pick = (actions: ReadonlySet<string>, fold: { in?: number; out?: number }) 
  */
 export function fitOfferLevels(
   pick: Pick,
-  fit: (idx: number[], prior: readonly number[], lambda: number) => number[],
+  fit: (idx: number[], prior: readonly number[], lambda: number | readonly number[]) => number[],
   offers: readonly string[],
-  p: number,
+  q: number,
   lambda: number,
   s: Shrinkage,
+  design: OfferDesign,
   fold: { out?: number } = {},
 ): { none: number[]; pooled: number[]; byOffer: Record<string, number[]> } {
-  const none = fit(pick(new Set([CONTROL_ACTION]), fold), new Array<number>(p).fill(0), lambda);
-  const pooled = fit(pick(new Set(offers), fold), none, s.pool);
-  const byOffer = Object.fromEntries(offers.map((a) => [a, fit(pick(new Set([a]), fold), pooled, s.offer)]));
+  const none = fit(pick(new Set([CONTROL_ACTION]), fold), new Array<number>(q).fill(0), nonePrecision(design, lambda));
+  const pooled = fit(pick(new Set(offers), fold), none, offerPrecision(design, s.pool));
+  const byOffer = Object.fromEntries(
+    offers.map((a) => [a, fit(pick(new Set([a]), fold), pooled, offerPrecision(design, s.offer))]),
+  );
   return { none, pooled, byOffer };
 }
 
@@ -53,14 +64,17 @@ export function selectShrinkage(
   examples: readonly LoggedDecision[],
   rows: readonly number[][],
   weights: readonly number[],
-  grid: { readonly pool: readonly number[]; readonly offer: readonly number[] },
+  grid: { readonly pool: readonly number[]; readonly offer: readonly number[]; readonly weak: readonly number[] },
   lambda: number,
+  design: (weak: number) => OfferDesign,
 ): ShrinkageSelection {
   const offers = [...new Set(examples.map((e) => e.action))].filter((a) => a !== CONTROL_ACTION).sort();
   const strata = Int32Array.from(examples, (e) => offers.indexOf(e.action) + 1);
   const fold = stratifiedFolds(strata, FOLDS, 17);
   const p = rows[0]?.length ?? 1;
-  const pairs = grid.pool.flatMap((pool) => grid.offer.map((offer) => ({ pool, offer })));
+  const pairs = grid.pool.flatMap((pool) =>
+    grid.offer.flatMap((offer) => grid.weak.map((weak) => ({ pool, offer, weak }))),
+  );
   // Every pair of a fold shares its no-offer fit, and every pair with the same pool strength its pooled fit: both are
   // memoized (by the examples, prior and strength), so the grid costs one fit per offer and pair, not three more.
   const picked = new Map<string, number[]>();
@@ -79,10 +93,10 @@ export function selectShrinkage(
   };
   // Keyed by the index array itself: pick hands out one array per subset.
   const fitted = new WeakMap<number[], Map<string, number[]>>();
-  const fit = (idx: number[], prior: readonly number[], lam: number): number[] => {
+  const fit = (idx: number[], prior: readonly number[], lam: number | readonly number[]): number[] => {
     const byExamples = fitted.get(idx) ?? new Map<string, number[]>();
     fitted.set(idx, byExamples);
-    const key = `${lam}|${prior.join(',')}`;
+    const key = `${String(lam)}|${prior.join(',')}`;
     const hit = byExamples.get(key);
     if (hit) return hit;
     const beta = fitLogit(
@@ -99,7 +113,7 @@ export function selectShrinkage(
   const perFold = pairs.map(() => Array.from({ length: FOLDS }, () => ({ sum: 0, n: 0 })));
   for (let f = 0; f < FOLDS; f++) {
     pairs.forEach((pair, c) => {
-      const { byOffer } = fitOfferLevels(pick, fit, offers, p, lambda, pair, { out: f });
+      const { byOffer } = fitOfferLevels(pick, fit, offers, p, lambda, pair, design(pair.weak), { out: f });
       const cell = perFold[c]?.[f];
       if (!cell) return;
       for (const action of offers)
@@ -132,6 +146,6 @@ export function selectShrinkage(
     .sort((a, b) => spread(a) - spread(b) || b.pool - a.pool)[0] as Shrinkage;
   return {
     ...chosen,
-    deviance: Object.fromEntries(pairs.map((s, c) => [`${s.pool}/${s.offer}`, stats[c]?.mean ?? NaN])),
+    deviance: Object.fromEntries(pairs.map((s, c) => [`${s.pool}/${s.offer}/${s.weak}`, stats[c]?.mean ?? NaN])),
   };
 }

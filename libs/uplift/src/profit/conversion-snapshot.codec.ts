@@ -1,0 +1,79 @@
+import { ValidationError } from '@offerstream/core';
+import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
+import type { ConversionFit } from './penalized-logit';
+import { CONTROL_ACTION } from './reward-model';
+
+function numbers(v: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== length || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new ValidationError(`conversion model ${what} must be ${length} finite numbers`);
+  return v as number[];
+}
+
+function optionalNumber(v: unknown, what: string): number | undefined {
+  return v === undefined ? undefined : numbers([v], 1, what)[0];
+}
+
+/**
+ * Loads a stored snapshot (object or JSON text), checking its version and every array's shape: q coefficients per
+ * action, q = 1 + features + baseline bins (edges + 1, or 0 without edges).
+ */
+export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot {
+  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<
+    Record<keyof ConversionModelSnapshot, unknown>
+  > | null;
+  if (o === null || typeof o !== 'object') throw new ValidationError('conversion model snapshot must be an object');
+  if (o.version !== CONVERSION_MODEL_VERSION)
+    throw new ValidationError(`conversion model version ${String(o.version)} is not ${CONVERSION_MODEL_VERSION}`);
+  const d = Array.isArray(o.featureMean) ? o.featureMean.length : -1;
+  const [lambda, offerLambda, maxWeight, extraPerPurchase] = numbers(
+    [o.lambda, o.offerLambda, o.maxWeight, o.extraPerPurchase],
+    4,
+    'lambda, offerLambda, maxWeight and extraPerPurchase',
+  ) as [number, number, number, number];
+  const edges =
+    o.baselineEdges === undefined
+      ? []
+      : numbers(o.baselineEdges, Array.isArray(o.baselineEdges) ? o.baselineEdges.length : -1, 'baselineEdges');
+  const q = d + 1 + (edges.length > 0 ? edges.length + 1 : 0);
+  if (o.actions === null || typeof o.actions !== 'object')
+    throw new ValidationError('conversion model actions must be an object');
+  const actions: Record<string, ConversionFit> = {};
+  for (const [action, raw] of Object.entries(
+    o.actions as Record<string, Partial<Record<keyof ConversionFit, unknown>>>,
+  )) {
+    const [n, conversions] = numbers([raw.n, raw.conversions], 2, `${action} n and conversions`) as [number, number];
+    actions[action] = {
+      n,
+      conversions,
+      coefficients: numbers(raw.coefficients, q, `${action} coefficients`),
+      covariance: numbers(raw.covariance, q ** 2, `${action} covariance`),
+    };
+  }
+  if (!actions[CONTROL_ACTION]) throw new ValidationError(`conversion model has no ${CONTROL_ACTION} action`);
+  let noneLinks: Record<string, number[]> | undefined;
+  if (o.noneLinks !== undefined) {
+    if (o.noneLinks === null || typeof o.noneLinks !== 'object')
+      throw new ValidationError('conversion model noneLinks must be an object');
+    noneLinks = {};
+    for (const [action, raw] of Object.entries(o.noneLinks as Record<string, unknown>)) {
+      if (!actions[action]) throw new ValidationError(`conversion model noneLinks has unknown action ${action}`);
+      noneLinks[action] = numbers(raw, q ** 2, `${action} noneLink`);
+    }
+  }
+  const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
+  const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
+  return {
+    version: CONVERSION_MODEL_VERSION,
+    lambda,
+    offerLambda,
+    ...(poolLambda === undefined ? {} : { poolLambda }),
+    ...(weakShrinkage === undefined ? {} : { weakShrinkage }),
+    ...(edges.length > 0 ? { baselineEdges: edges } : {}),
+    maxWeight,
+    featureMean: numbers(o.featureMean, d, 'featureMean'),
+    featureScale: numbers(o.featureScale, d, 'featureScale'),
+    extraPerPurchase,
+    actions,
+    ...(noneLinks ? { noneLinks } : {}),
+  };
+}
