@@ -1,6 +1,7 @@
 // @ts-check
 import { api, ApiError, fieldErrors, get } from './api.js';
 import { createDefaults } from './campaign-defaults.js';
+import { channelsInput, channelsValue } from './channel-settings.js';
 import { h, replace } from './dom.js';
 import { showError, showInfo } from './notice.js';
 
@@ -10,7 +11,7 @@ import { showError, showInfo } from './notice.js';
  */
 
 /**
- * @typedef {{ path: string, label: string, kind: 'text' | 'number' | 'numbers' | 'strings' | 'bool' | 'select' | 'datetime' | 'checks',
+ * @typedef {{ path: string, label: string, kind: 'text' | 'number' | 'numbers' | 'strings' | 'bool' | 'select' | 'datetime' | 'checks' | 'channels',
  *   options?: string[], createOnly?: boolean, required?: boolean, step?: string, help?: string }} Field
  */
 
@@ -87,6 +88,17 @@ const SECTIONS = [
     ],
   ],
   [
+    'Delivery channels',
+    [
+      {
+        path: 'channels',
+        label: 'Channels the decision chooses from',
+        kind: 'channels',
+        help: 'by consent, engagement, learned response and cost; none ticked: the channels eligibility names, else on site',
+      },
+    ],
+  ],
+  [
     'Measurement and limits',
     [
       {
@@ -128,6 +140,7 @@ const numberList = (s) =>
 /** @param {Field} f @param {unknown} value */
 function input(f, value) {
   const id = `f-${f.path.replace(/\./g, '-')}`;
+  if (f.kind === 'channels') return channelsInput(value);
   if (f.kind === 'bool') return h('input', { id, type: 'checkbox', name: f.path, checked: value === true });
   if (f.kind === 'select')
     return h(
@@ -174,6 +187,12 @@ function body(form, editing) {
   for (const [, fields] of SECTIONS)
     for (const f of fields) {
       if (editing && f.createOnly) continue;
+      if (f.kind === 'channels') {
+        // null on edit removes the settings; a new campaign without any simply has none.
+        const channels = channelsValue(form);
+        if (channels !== null || editing) write(out, f.path, channels);
+        continue;
+      }
       if (f.kind === 'checks') {
         const boxes = /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll(`input[name="${f.path}"]`));
         write(
