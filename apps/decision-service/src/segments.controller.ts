@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { OfferStreamError } from '@offerstream/core';
+import { conversionBySegment, DecisionOutcomeStore, type SegmentConversion } from '@offerstream/decision';
 import {
   FeatureStoreReader,
   SegmentDefinitionStore,
@@ -18,6 +19,8 @@ export interface ClusterView {
   readonly size: number;
   readonly buyerShare: number;
   readonly top: readonly FeatureContrast[];
+  /** Decisions of the joined log made while users were in the cluster, and how many converted; absent without any. */
+  readonly conversion?: SegmentConversion;
 }
 
 export interface RuleSegmentView extends RuleSegment {
@@ -50,7 +53,10 @@ export class SegmentsController {
   private readonly definitions: SegmentDefinitionStore;
   private readonly reader: FeatureStoreReader;
 
-  constructor(@Inject(REDIS) redis: RedisClient) {
+  constructor(
+    @Inject(REDIS) redis: RedisClient,
+    @Inject(DecisionOutcomeStore) private readonly outcomes: DecisionOutcomeStore,
+  ) {
     this.audit = new AuditLog(redis);
     this.definitions = new SegmentDefinitionStore(redis);
     this.reader = new FeatureStoreReader(redis);
@@ -58,11 +64,13 @@ export class SegmentsController {
 
   @Get()
   async list(): Promise<SegmentsView> {
-    const [model, names, rules] = await Promise.all([
+    const [model, names, rules, joined] = await Promise.all([
       this.reader.getSegmentModel(true),
       this.definitions.clusterNames(),
       this.definitions.listRules(),
+      this.outcomes.joined(),
     ]);
+    const conversion = conversionBySegment(joined);
     const clusters = (model?.ids ?? []).map((id, i): ClusterView => {
       const f = model?.clusters[i];
       const n = names[id];
@@ -72,6 +80,7 @@ export class SegmentsController {
         size: f?.size ?? model?.sizes[i] ?? 0,
         buyerShare: f?.buyerShare ?? 0,
         top: f?.top ?? [],
+        ...(conversion[id] ? { conversion: conversion[id] } : {}),
       };
     });
     return {

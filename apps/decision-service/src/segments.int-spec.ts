@@ -2,7 +2,14 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ClickstreamEvent } from '@offerstream/contracts';
 import { encodeFloat16Vector, ValidationError } from '@offerstream/core';
-import { campaign, campaignCreate, FeatureStoreAdapter, ineligibility, type Campaign } from '@offerstream/decision';
+import {
+  campaign,
+  campaignCreate,
+  DecisionOutcomeStore,
+  FeatureStoreAdapter,
+  ineligibility,
+  type Campaign,
+} from '@offerstream/decision';
 import {
   ClickstreamWriter,
   FeatureStoreReader,
@@ -40,6 +47,7 @@ describe('segments on a real Redis', () => {
   let ctx: IsolatedEnv;
   let app: INestApplicationContext;
   let api: SegmentsController;
+  let outcomes: DecisionOutcomeStore;
   let offset = 0;
 
   const event = (userId: string, type: 'product_view' | 'purchase', itemId: string): PartitionEvent => {
@@ -78,7 +86,18 @@ describe('segments on a real Redis', () => {
     for (const u of ['browser-1', 'browser-2'])
       events.push(event(u, 'product_view', 'b1'), event(u, 'product_view', 'b2'));
     await new ClickstreamWriter(ctx.redis, cfg).applyBatch(0, events);
-    @Module({ controllers: [SegmentsController], providers: [{ provide: REDIS, useValue: ctx.redis }] })
+    outcomes = new DecisionOutcomeStore(ctx.redis, {
+      attributionWindowMs: 60_000,
+      logMax: 1000,
+      markerTtlSeconds: 600,
+    });
+    @Module({
+      controllers: [SegmentsController],
+      providers: [
+        { provide: REDIS, useValue: ctx.redis },
+        { provide: DecisionOutcomeStore, useValue: outcomes },
+      ],
+    })
     class SegmentsOnly {}
     app = await NestFactory.createApplicationContext(SegmentsOnly, { logger: false });
     api = app.get(SegmentsController);
@@ -115,6 +134,32 @@ describe('segments on a real Redis', () => {
     expect(spenders).toMatchObject({ name: 'Buyers of a-things', size: 3, buyerShare: 1 });
     expect(spenders?.top.map((t) => t.feature)).toContain('boughtBefore');
     expect(view.clusters.find((c) => c.id === browserCluster)).toMatchObject({ size: 2, buyerShare: 0 });
+    expect(spenders?.conversion).toBeUndefined();
+
+    // Decisions made while users were in a cluster, joined with the purchases in their window, give its conversion.
+    const t = Date.now();
+    const decided = (userId: string, action: string, holdout: boolean) => ({
+      decisionId: `d-${userId}`,
+      userId,
+      campaignId: 'seg',
+      action,
+      propensity: 1,
+      features: [],
+      available: {},
+      holdout,
+      segment: spenderCluster ?? '',
+      decidedAt: t,
+    });
+    await outcomes.track(decided('spender-1', 'pct10', false));
+    await outcomes.track(decided('spender-2', 'pct10', false));
+    await outcomes.track(decided('spender-3', 'none', true));
+    await outcomes.purchase('spender-1', 'order-1', 30, t + 1000);
+    await outcomes.settleDue(t + 120_000);
+    expect((await api.list()).clusters.find((c) => c.id === spenderCluster)?.conversion).toEqual({
+      offered: { decisions: 2, converted: 1 },
+      notOffered: { decisions: 1, converted: 0 },
+      holdout: { decisions: 1, converted: 0 },
+    });
   });
 
   it('evaluates a rule segment on every profile read, and campaigns target it and learned clusters alike', async () => {

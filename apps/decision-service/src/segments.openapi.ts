@@ -11,6 +11,10 @@ const contrast = z.object({
   mean: z.number(),
   population: z.number(),
 });
+const cell = z.object({ decisions: z.number(), converted: z.number() });
+const conversion = z
+  .object({ offered: cell, notOffered: cell, holdout: cell })
+  .describe('Joined decisions made while users were in the cluster (offered, not offered, holdout) and conversions');
 const rule = ruleSegmentInput.extend({ id: z.string(), updatedAt: z.string() });
 const segments = z.object({
   model: z.object({ version: z.number(), trainedAt: z.string(), sampleSize: z.number() }).nullable(),
@@ -22,6 +26,7 @@ const segments = z.object({
       size: z.number().describe('Users of the latest sample in the cluster'),
       buyerShare: z.number().describe('Share of them who bought at least once'),
       top: z.array(contrast),
+      conversion: conversion.optional(),
     }),
   ),
   rules: z.array(rule.extend({ size: z.number().optional(), buyerShare: z.number().optional() })),

@@ -56,3 +56,4 @@ export * from './reporting/private-report';
 export * from './campaign/consent-gate';
 export * from './privacy/decision-user.eraser';
 export * from './privacy/user-erasure';
+export * from './reporting/segment-conversion';

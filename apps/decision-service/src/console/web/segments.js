@@ -26,6 +26,9 @@ const PURPOSES = ['marketing_email', 'marketing_push', 'marketing_sms', 'persona
 const contrast = (c) =>
   `${c.feature} ${c.z >= 0 ? '+' : ''}${fmt(c.z, 1)}σ (${fmt(c.mean, 2)} vs ${fmt(c.population, 2)})`;
 
+/** @param {{decisions: number, converted: number} | undefined} c */
+const rate = (c) => (c && c.decisions > 0 ? `${pct(c.converted / c.decisions)} of ${fmt(c.decisions)}` : '–');
+
 /** A readable one-line definition. @param {Record<string, any>} c */
 export function describeConditions(c) {
   /** @type {string[]} */
@@ -210,7 +213,7 @@ export async function renderSegments(main) {
         h(
           'tr',
           {},
-          ['Id', 'Name', 'Size', 'Buyers', 'Sets it apart'].map((t) => h('th', {}, t)),
+          ['Id', 'Name', 'Size', 'Buyers', 'Converted: offered / holdout', 'Sets it apart'].map((t) => h('th', {}, t)),
         ),
       ),
       h(
@@ -224,6 +227,7 @@ export async function renderSegments(main) {
             nameCell(c),
             h('td', {}, fmt(c['size'])),
             h('td', {}, pct(c['buyerShare'])),
+            h('td', {}, `${rate(c['conversion']?.offered)} / ${rate(c['conversion']?.holdout)}`),
             h('td', {}, c['top'].map(contrast).join('; ') || '–'),
           ),
         ),
