@@ -9,6 +9,7 @@ export * from './security/api-keys';
 export * from './security/api-key-store';
 export * from './security/access.decorators';
 export * from './security/access.guard';
+export * from './security/jwt-verifier';
 export * from './security/audit-log';
 export * from './security/http-error.filter';
 export * from './security/secure-headers';

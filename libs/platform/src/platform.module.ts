@@ -16,9 +16,10 @@ import { HealthRegistry } from './health.registry';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { OpsController } from './ops.controller';
 import { HEALTH_REGISTRY, METRICS_REGISTRY, SERVICE_LOGGER, USER_PSEUDONYMS } from './platform.tokens';
-import { AccessGuard, API_KEY_STORE, SECURITY_CONFIG } from './security/access.guard';
+import { AccessGuard, API_KEY_STORE, JWT_VERIFIER, SECURITY_CONFIG } from './security/access.guard';
 import { ApiKeyStore } from './security/api-key-store';
 import { HttpErrorFilter } from './security/http-error.filter';
+import { JwtVerifier } from './security/jwt-verifier';
 import { loadSecurityConfig } from './security/security.config';
 import { loadUserPseudonyms } from './security/user-pseudonyms.config';
 
@@ -59,6 +60,10 @@ export class PlatformModule implements NestModule, OnApplicationBootstrap, OnApp
         { provide: SECURITY_CONFIG, useValue: security },
         { provide: USER_PSEUDONYMS, useValue: pseudonyms },
         { provide: API_KEY_STORE, useValue: keys },
+        {
+          provide: JWT_VERIFIER,
+          useFactory: async () => (security.oidc ? await JwtVerifier.create(security.oidc) : undefined),
+        },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useValue: new HttpErrorFilter(security.HTTP_BODY_LIMIT_KB) },
       ],

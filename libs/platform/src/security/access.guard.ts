@@ -12,11 +12,14 @@ import { Reflector } from '@nestjs/core';
 import { ROLES, type Caller, type Role } from './api-keys';
 import { CALLER_FIELD, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
 import type { ApiKeyStore } from './api-key-store';
+import { looksLikeJwt, type JwtVerifier } from './jwt-verifier';
 import type { SecurityConfig } from './security.config';
 import { TokenBuckets } from './token-bucket';
 
 export const API_KEY_STORE = Symbol('API_KEY_STORE');
 export const SECURITY_CONFIG = Symbol('SECURITY_CONFIG');
+/** `JwtVerifier | undefined`: OIDC access tokens, when OIDC_ISSUER and a JWKS are configured. */
+export const JWT_VERIFIER = Symbol('JWT_VERIFIER');
 
 interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -32,7 +35,8 @@ const DEFAULT_ROLES: readonly Role[] = ['admin'];
 
 /**
  * The one gate in front of every route of every service: the API key (Authorization: Bearer, or X-API-Key) must be
- * known (else 401), hold one of the route's roles (else 403), and be within its rate (else 429 with Retry-After).
+ * known, or the bearer an OIDC access token that verifies (else 401), hold one of the route's roles (else 403), and
+ * be within its rate (else 429 with Retry-After).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -42,11 +46,12 @@ export class AccessGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(SECURITY_CONFIG) private readonly config: SecurityConfig,
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore | undefined,
+    @Inject(JWT_VERIFIER) private readonly jwt: JwtVerifier | undefined,
   ) {
     this.buckets = new TokenBuckets(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST);
   }
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) return true;
@@ -63,9 +68,7 @@ export class AccessGuard implements CanActivate {
         message: 'an API key is required: send Authorization: Bearer <key>',
       });
     }
-    const caller = this.keys.find(presented);
-    if (!caller)
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'unknown API key' });
+    const caller = await this.callerOf(presented);
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? DEFAULT_ROLES;
     if (!allowed.some((r) => caller.roles.has(r))) {
       throw new ForbiddenException({
@@ -88,6 +91,19 @@ export class AccessGuard implements CanActivate {
     }
     req[CALLER_FIELD] = caller;
     return true;
+  }
+
+  /** A JWT-shaped bearer is checked as an OIDC token when OIDC is configured; anything else is an API key. */
+  private async callerOf(presented: string): Promise<Caller> {
+    if (this.jwt && looksLikeJwt(presented)) {
+      const checked = await this.jwt.verify(presented);
+      if ('caller' in checked) return checked.caller;
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: checked.refused });
+    }
+    const caller = this.keys?.find(presented);
+    if (!caller)
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'unknown API key' });
+    return caller;
   }
 }
 
