@@ -198,4 +198,18 @@ describe('offer channels against real Kafka and Redis', () => {
     );
     expect(seen).toBeGreaterThanOrEqual(before);
   });
+
+  it('reports each channel’s offers, outcomes and learned redeem rate to the console', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/campaigns/channels/channels`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      channels: { channel: string; offers: number; outcomes: Record<string, number>; redeemRate: number }[];
+    };
+    const email = body.channels.find((c) => c.channel === 'email');
+    expect(email?.outcomes['redeem']).toBe(301);
+    // Beta(1 + 301, 19 + offers - 301): close to the 30% the campaign learned.
+    expect(email?.redeemRate).toBeCloseTo(302 / (20 + (email?.offers ?? 0)), 10);
+    expect(body.channels.map((c) => c.channel).sort()).toEqual(['email', 'push', 'site', 'sms']);
+    expect((await fetch(`http://127.0.0.1:${port}/campaigns/nope/channels`)).status).toBe(404);
+  });
 });

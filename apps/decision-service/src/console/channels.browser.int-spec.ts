@@ -46,6 +46,9 @@ describe('campaign channels in the console', () => {
       await page.fill('#f-channels-sms-cost', '0.05');
       await page.click('#save');
       await page.waitForURL(/#\/campaigns\/reach$/);
+      // The campaign page's channel table: nothing sent yet.
+      await page.locator('#channel-figures').waitFor();
+      expect(await page.locator('#channel-figures tbody tr').count()).toBe(0);
       expect(await channelsOf('reach')).toEqual([
         { channel: 'email', cost: 0, requires: ['marketing_email', 'personalization'] },
         { channel: 'sms', cost: 0.05 },

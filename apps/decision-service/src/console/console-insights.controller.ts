@@ -4,7 +4,9 @@ import {
   CampaignNotFoundError,
   CampaignSeries,
   CampaignStore,
+  ChannelEvidenceStore,
   OfferActivityStore,
+  type ChannelFigures,
   type CampaignSeriesPoint,
   type FeedOffer,
   type OfferMix,
@@ -23,7 +25,7 @@ export function parseLimit(raw: string | undefined, fallback: number, max: numbe
 
 /**
  * What the console charts beside the report: each campaign's sampled figures over time and its offers by type,
- * trigger, channel and placement, and the live feed of the latest published offers. Readers only, like the report.
+ * trigger, channel and placement, its outcomes and learned redeem rate per channel, and the live feed of the latest published offers. Readers only, like the report.
  */
 @Controller()
 @Roles('reader')
@@ -32,6 +34,7 @@ export class ConsoleInsightsController {
     @Inject(CampaignStore) private readonly campaigns: CampaignStore,
     @Inject(CampaignSeries) private readonly series: CampaignSeries,
     @Inject(OfferActivityStore) private readonly activity: OfferActivityStore,
+    @Inject(ChannelEvidenceStore) private readonly channels: ChannelEvidenceStore,
   ) {}
 
   @Get('campaigns/:id/series')
@@ -44,6 +47,12 @@ export class ConsoleInsightsController {
   async offerMix(@Param('id') id: string): Promise<OfferMix & { campaignId: string }> {
     await this.existing(id);
     return { campaignId: id, ...(await this.activity.mix(id)) };
+  }
+
+  @Get('campaigns/:id/channels')
+  async channelFigures(@Param('id') id: string): Promise<{ campaignId: string; channels: ChannelFigures[] }> {
+    await this.existing(id);
+    return { campaignId: id, channels: await this.channels.figures(id) };
   }
 
   @Get('offers/recent')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { offerType, triggerKind } from '@offerstream/contracts';
-import type { CampaignSeriesPoint, FeedOffer, OfferMix } from '@offerstream/decision';
+import type { CampaignSeriesPoint, ChannelFigures, FeedOffer, OfferMix } from '@offerstream/decision';
 import { responseSchema, ROLES, type ControllerDoc } from '@offerstream/platform';
 import type { Interval } from '@offerstream/uplift';
 import { ConsoleInsightsController } from './console-insights.controller';
@@ -27,6 +27,19 @@ const seriesPoint = responseSchema<CampaignSeriesPoint>()(
 const counts = z.record(z.string(), z.number());
 const offerMix = responseSchema<OfferMix & { campaignId: string }>()(
   z.object({ campaignId: z.string(), offerType: counts, trigger: counts, channel: counts, placement: counts }),
+);
+const channelFigures = responseSchema<{ campaignId: string; channels: ChannelFigures[] }>()(
+  z.object({
+    campaignId: z.string(),
+    channels: z.array(
+      z.object({
+        channel: z.string(),
+        offers: z.number().describe('Offers made on the channel'),
+        outcomes: counts.describe('Outcomes reported for them: delivered, impression, click, redeem, dismiss, expire'),
+        redeemRate: z.number().describe('Mean of the Beta posterior of the redeem rate the channel choice draws from'),
+      }),
+    ),
+  }),
 );
 const feedOffer = responseSchema<FeedOffer>()(
   z.object({
@@ -144,6 +157,12 @@ export const CONSOLE_API: readonly ControllerDoc[] = [
         summary: 'A campaign’s offers by type, trigger, channel and placement',
         params: { id: campaignId },
         response: offerMix,
+        errors: notFound,
+      },
+      channelFigures: {
+        summary: 'A campaign’s channels: offers made, their outcomes and the redeem rate learned on each',
+        params: { id: campaignId },
+        response: channelFigures,
         errors: notFound,
       },
       recentOffers: {

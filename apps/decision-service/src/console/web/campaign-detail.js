@@ -25,14 +25,54 @@ const panel = (title, id, note) =>
     h('div', { class: 'chart' }, h('canvas', { id })),
   );
 
+/**
+ * Offers and outcomes per channel, with the redeem rate the channel choice has learned there.
+ * @param {{ channel: string, offers: number, outcomes: Record<string, number>, redeemRate: number }[]} rows
+ */
+const channelPanel = (rows) =>
+  h(
+    'section',
+    { class: 'panel' },
+    h('h3', {}, 'Channels'),
+    h('p', { class: 'muted' }, 'outcomes per channel; learned redeem rate: Beta posterior mean the choice draws from'),
+    h(
+      'table',
+      { class: 'grid', id: 'channel-figures' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['channel', 'offers', ...FUNNEL, 'learned redeem rate'].map((t) => h('th', {}, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            { 'data-channel': r.channel },
+            h('th', {}, r.channel),
+            [fmt(r.offers), ...FUNNEL.map((o) => fmt(r.outcomes[o] ?? 0)), pct(r.redeemRate, 1)].map((v) =>
+              h('td', { class: 'num' }, v),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+
 /** @param {HTMLElement} main @param {string} id */
 export async function renderCampaignDetail(main, id) {
   const path = `/campaigns/${encodeURIComponent(id)}`;
-  const [c, report, series, mix] = await Promise.all([
+  const [c, report, series, mix, channels] = await Promise.all([
     get(path),
     get(`${path}/report`),
     get(`${path}/series`),
     get(`${path}/offer-mix`),
+    get(`${path}/channels`),
   ]);
   const now = Date.now();
   /** @type {Point[]} */
@@ -150,6 +190,7 @@ export async function renderCampaignDetail(main, id) {
           ['cost coverage of attributed revenue', pct(report.costCoverage, 0)],
         ]),
       ),
+      channelPanel(channels.channels),
     ),
   );
 
