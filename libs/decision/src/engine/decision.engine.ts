@@ -6,10 +6,10 @@ import type { CandidateGenerator } from '../candidates/candidate-generator';
 import { chooseChannel, DEFAULT_CHANNEL_CHOICE, type ChannelChoiceSettings } from '../channels/channel-choice';
 import { channelEvidence, type ChannelEvidenceStore } from '../channels/channel-evidence.store';
 import { firstOpenCampaign } from '../channels/open-channels';
-import type { FeatureSource, UserFeatures } from '../features/feature-source.port';
+import type { FeatureSource } from '../features/feature-source.port';
 import { isHoldout } from '../guardrails/holdout';
 import type { ReservationStore } from '../guardrails/reservation.store';
-import type { DecisionOutcomeStore, TrackedDecision } from '../learning/decision-outcome.store';
+import type { DecisionOutcomeStore } from '../learning/decision-outcome.store';
 import type { OfferRecordStore } from '../learning/offer-record.store';
 import { eligibleActions, NO_OFFER } from '../policy/offer-actions';
 import {
@@ -28,15 +28,12 @@ import { buildDecisionRecord, decisionIdFor, type DecisionRecordInput } from './
 import { targetOf } from './decision-targeting';
 import { buildOffer } from './offer-builder';
 import { reserveOffer } from './offer-reservation';
+import { explorationRate, type ExplorationSettings } from './exploration-rate';
+import { trackedDecision } from './tracked-decision';
 import { claimTrigger, type TriggerClaimInput } from './trigger-claim';
 
-export interface DecisionEngineSettings extends TargetingSettings {
+export interface DecisionEngineSettings extends TargetingSettings, ExplorationSettings {
   readonly policy: Omit<PolicySettings, 'exploration'>;
-  /** Exploration share with no joined decisions yet, and the floor it decays to as they accumulate. */
-  readonly explorationMax: number;
-  readonly explorationMin: number;
-  /** Joined decisions at which exploration has fallen to 1/sqrt(2) of its start. */
-  readonly explorationScale: number;
   /** Prior and engagement weights of the channel choice; defaults when absent. */
   readonly channelChoice?: ChannelChoiceSettings;
 }
@@ -62,17 +59,6 @@ export interface DecisionEngineDeps {
   /** Source of exploration draws (seeded in tests). */
   readonly random?: () => number;
   readonly logger?: Logger;
-}
-
-/** Exploration share after `examples` joined decisions: falls as 1/sqrt(1 + n/scale), never below the floor. */
-export function explorationRate(
-  s: Pick<DecisionEngineSettings, 'explorationMax' | 'explorationMin' | 'explorationScale'>,
-  examples: number,
-): number {
-  return Math.max(
-    s.explorationMin,
-    s.explorationMax / Math.sqrt(1 + Math.max(0, examples) / Math.max(1, s.explorationScale)),
-  );
 }
 
 /**
@@ -161,7 +147,7 @@ export class DecisionEngine {
     ): Promise<boolean> =>
       features
         ? this.deps.outcomes.track(
-            this.tracked(req, campaign, user, features, nowMs, {
+            trackedDecision(req, campaign, user, features, nowMs, {
               action,
               propensity,
               available,
@@ -289,25 +275,6 @@ export class DecisionEngine {
     return decided;
   }
 
-  private tracked(
-    req: DecisionRequest,
-    campaign: Campaign,
-    user: UserFeatures | undefined,
-    features: readonly number[],
-    nowMs: number,
-    d: Pick<TrackedDecision, 'action' | 'propensity' | 'available' | 'values' | 'holdout' | 'offerId'>,
-  ): TrackedDecision {
-    return {
-      decisionId: decisionIdFor(req.triggerId),
-      userId: req.userId,
-      campaignId: campaign.id,
-      features,
-      decidedAt: nowMs,
-      ...(user?.segment !== undefined ? { segment: user.segment } : {}),
-      ...d,
-    };
-  }
-
   /** Versions of every model a decision uses, as of now (the profit model and graph versions move while running). */
   private versions(weights: PropensityWeights, model: ProfitModel | undefined): Record<string, string> {
     return {
@@ -320,4 +287,5 @@ export class DecisionEngine {
   }
 }
 
+export { explorationRate };
 export type { PolicyChoice };
