@@ -54,9 +54,8 @@ describe('GNN erasure against real Kafka and Redis', () => {
     await kcatProduce(KAFKA_BROKERS, h.ctx.topicPrefix + TOPICS.clickstream.name, events.map(record));
 
     // New interactions alone never retrain here (high minimum, long interval): only the erasure can.
-    await h.start({
+    const settings = {
       GNN_RANK: '8',
-      GNN_TRAIN_MIN_EDGES: '50',
       GNN_TRAIN_MIN_NEW: '1000000',
       GNN_TRAIN_INTERVAL_MS: '3600000',
       GNN_TRAIN_CHECK_MS: '300',
@@ -64,8 +63,17 @@ describe('GNN erasure against real Kafka and Redis', () => {
       GNN_VERSION_POLL_MS: '200',
       GNN_VERSION_GRACE_MS: '0',
       GNN_USE_FEATURE_STORE: 'false',
-    });
+    };
     const model = async (): Promise<ModelState> => (await (await h.fetch('/model')).json()) as ModelState;
+    // The log is filled first, without training, and the worker restarted on it: its first (and, but for the
+    // erasure, only) model then holds every user, however slowly a loaded machine consumes the topic.
+    const filling = await h.start({ ...settings, GNN_TRAIN_MIN_EDGES: '1000000' });
+    await waitFor(async () => (await model()).graph.applied === interactions || undefined, {
+      what: `all ${interactions} interactions in the log`,
+      timeoutMs: 90_000,
+    });
+    await filling.stop('SIGTERM');
+    await h.start({ ...settings, GNN_TRAIN_MIN_EDGES: '50' });
     const first = await waitFor(
       async () => {
         const m = await model();
