@@ -142,10 +142,15 @@ export const DECISION_SERVICE_API: readonly ControllerDoc[] = [
       decide: {
         summary: 'Decide now: one offer for this user and placement, or no offer with the reason',
         description:
-          'Idempotent per requestId (a retry gets the same decision, kind duplicate). The offer and the decision ' +
-          'record are also written to the offers and decisions topics.',
+          'Idempotent per requestId (a retry gets the same decision, kind duplicate); requestId is required unless ' +
+          'the key also holds the internal role. A stated item price is never used: offers are costed on catalog ' +
+          'prices. The offer and the decision record are also written to the offers and decisions topics.',
         body: httpDecisionBody,
         response: decision,
+        errors: {
+          400: 'Invalid body, or no requestId from a key without the internal role (VALIDATION_FAILED)',
+          422: 'A stated price for an item the catalog does not price (PRICE_NOT_IN_CATALOG)',
+        },
       },
     },
   },
