@@ -34,7 +34,10 @@ export class DecisionServiceModule {
       module: DecisionServiceModule,
       imports: [
         PlatformModule.forService('decision-service', logger),
-        InfraModule.forRoot(config.kafka, config.redis),
+        InfraModule.forRoot(config.kafka, config.redis, {
+          groupId: config.service.CONSUMER_GROUP,
+          partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
+        }),
         OpenApiModule.forService(DECISION_SERVICE_API_INFO, DECISION_SERVICE_API),
       ],
       controllers: [
@@ -48,18 +51,18 @@ export class DecisionServiceModule {
         ModelStatusController,
         UsersController,
         SegmentsController,
+        DecisionConsumers,
+        UserErasureConsumer,
       ],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },
         ...decisionProviders,
         ...consoleProviders,
         ...userErasureProviders,
-        UserErasureConsumer,
         ConsumerLagReader,
         CampaignSeriesSampler,
         DecisionLifecycle,
         DecisionService,
-        DecisionConsumers,
         CartScheduler,
         BudgetSweeper,
         CampaignMetrics,

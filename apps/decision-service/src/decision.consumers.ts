@@ -1,6 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, type ClickstreamEvent, type OfferOutcomeEvent } from '@offerstream/contracts';
-import { OfferStreamError, type Logger } from '@offerstream/core';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { TOPICS, type ClickstreamEvent, type OfferOutcomeEvent, type OfferRequestEvent } from '@offerstream/contracts';
+import { OfferStreamError } from '@offerstream/core';
 import {
   CampaignLearning,
   ClickstreamTriggers,
@@ -8,11 +9,9 @@ import {
   offerRequestTrigger,
   type DecisionRequest,
 } from '@offerstream/decision';
-import { BatchConsumer, type ConsumedEvent } from '@offerstream/kafka';
-import { CONSUMER_INFRA, REDIS, SERVICE_LOGGER, type ConsumerInfra } from '@offerstream/platform';
+import type { BatchPatternExtras, BatchResult, ConsumedEvent } from '@offerstream/kafka';
+import { REDIS } from '@offerstream/platform';
 import type { RedisClient } from '@offerstream/redis';
-import type { DecisionServiceConfig } from './decision-service.config';
-import { DECISION_CONFIG } from './decision-service.tokens';
 import { DecisionService } from './decision.service';
 
 function outcomeRefused(r: 'unknown_offer' | 'campaign_mismatch', e: OfferOutcomeEvent): OfferStreamError {
@@ -31,56 +30,37 @@ function outcomeRefused(r: 'unknown_offer' | 'campaign_mismatch', e: OfferOutcom
  * updated) is durable before the batch is committed; a replayed batch is absorbed by trigger-once markers
  * and once-per-outcome counters.
  */
-@Injectable()
-export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumers: { start(): Promise<void>; stop(): Promise<void> }[];
-
+@Controller()
+export class DecisionConsumers {
   constructor(
-    @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
-    @Inject(DECISION_CONFIG) config: DecisionServiceConfig,
-    @Inject(SERVICE_LOGGER) logger: Logger,
-    @Inject(DecisionService) decisions: DecisionService,
+    @Inject(DecisionService) private readonly decisions: DecisionService,
     @Inject(ClickstreamTriggers) private readonly triggers: ClickstreamTriggers,
-    @Inject(CampaignLearning) learning: CampaignLearning,
+    @Inject(CampaignLearning) private readonly learning: CampaignLearning,
     @Inject(REDIS) private readonly redis: RedisClient,
-  ) {
-    const s = config.service;
-    const common = { ...infra, logger, partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY };
-    this.consumers = [
-      new BatchConsumer({
-        ...common,
-        groupId: `${s.CONSUMER_GROUP}.clickstream`,
-        topic: TOPICS.clickstream,
-        handler: async (events) => {
-          await decisions.decideAndPublish(await this.clickstreamRequests(events));
-        },
-      }),
-      new BatchConsumer({
-        ...common,
-        groupId: `${s.CONSUMER_GROUP}.offer-requests`,
-        topic: TOPICS.offerRequests,
-        handler: async (events) => {
-          const now = new Date();
-          await decisions.decideAndPublish(events.map((e) => offerRequestTrigger(e.event, now)));
-        },
-      }),
-      new BatchConsumer({
-        ...common,
-        groupId: `${s.CONSUMER_GROUP}.offer-outcomes`,
-        topic: TOPICS.offerOutcomes,
-        handler: async (events) => {
-          // Outcomes of offers this system never made, or naming another campaign than the offer's, are not
-          // counted: they go to the DLQ with the reason, for whoever sends them to look at.
-          const rejected = [];
-          for (const e of events) {
-            const r = await learning.outcome(e.event);
-            if (r === 'unknown_offer' || r === 'campaign_mismatch')
-              rejected.push({ event: e, error: outcomeRefused(r, e.event) });
-          }
-          return { rejected };
-        },
-      }),
-    ];
+  ) {}
+
+  @EventPattern(TOPICS.clickstream.name, { group: 'clickstream' } satisfies BatchPatternExtras)
+  async clickstream(@Payload() events: ConsumedEvent<ClickstreamEvent>[]): Promise<void> {
+    await this.decisions.decideAndPublish(await this.clickstreamRequests(events));
+  }
+
+  @EventPattern(TOPICS.offerRequests.name, { group: 'offer-requests' } satisfies BatchPatternExtras)
+  async offerRequests(@Payload() events: ConsumedEvent<OfferRequestEvent>[]): Promise<void> {
+    const now = new Date();
+    await this.decisions.decideAndPublish(events.map((e) => offerRequestTrigger(e.event, now)));
+  }
+
+  @EventPattern(TOPICS.offerOutcomes.name, { group: 'offer-outcomes' } satisfies BatchPatternExtras)
+  async offerOutcomes(@Payload() events: ConsumedEvent<OfferOutcomeEvent>[]): Promise<BatchResult<OfferOutcomeEvent>> {
+    // Outcomes of offers this system never made, or naming another campaign than the offer's, are not
+    // counted: they go to the DLQ with the reason, for whoever sends them to look at.
+    const rejected = [];
+    for (const e of events) {
+      const r = await this.learning.outcome(e.event);
+      if (r === 'unknown_offer' || r === 'campaign_mismatch')
+        rejected.push({ event: e, error: outcomeRefused(r, e.event) });
+    }
+    return { rejected };
   }
 
   /**
@@ -109,13 +89,5 @@ export class DecisionConsumers implements OnApplicationBootstrap, OnApplicationS
       }),
     );
     return perUser.flat();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.start()));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.stop()));
   }
 }

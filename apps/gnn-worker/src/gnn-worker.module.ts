@@ -49,10 +49,13 @@ export class GnnWorkerModule {
       module: GnnWorkerModule,
       imports: [
         PlatformModule.forService('gnn-worker', logger),
-        InfraModule.forRoot(config.kafka, config.redis),
+        InfraModule.forRoot(config.kafka, config.redis, {
+          groupId: s.CONSUMER_GROUP,
+          partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY,
+        }),
         OpenApiModule.forService(GNN_WORKER_API_INFO, GNN_WORKER_API),
       ],
-      controllers: [CandidatesController],
+      controllers: [CandidatesController, InteractionConsumer],
       providers: [
         { provide: GNN_CONFIG, useValue: config },
         { provide: GNN_GRAPH, useValue: graph },
@@ -78,7 +81,6 @@ export class GnnWorkerModule {
           },
         },
         GraphSync,
-        InteractionConsumer,
         GnnTrainer,
         ModelWatcher,
       ],

@@ -1,8 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS } from '@offerstream/contracts';
-import { BatchConsumer } from '@offerstream/kafka';
+import { Controller, Inject, type OnApplicationShutdown } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
+import { TOPICS, type ClickstreamEvent } from '@offerstream/contracts';
+import type { BatchContext, BatchResult, ConsumedEvent, EventProducer } from '@offerstream/kafka';
 import type { NlpSignalStore, TextScoringPool } from '@offerstream/nlp';
-import { CONSUMER_INFRA, type ConsumerInfra } from '@offerstream/platform';
+import { EVENT_PRODUCER, METRICS_REGISTRY } from '@offerstream/platform';
 import { NlpBatchProcessor } from './nlp-batch.processor';
 import type { NlpWorkerConfig } from './nlp-worker.config';
 import { nlpMetrics } from './nlp-worker.metrics';
@@ -10,46 +12,37 @@ import { NLP_CONFIG, NLP_POOL, NLP_STORE } from './nlp-worker.tokens';
 import type { ScoringPoolHandle } from './scoring-pool.provider';
 
 /**
- * Consumes the clickstream with its own group; reviews and searches are scored, every other event type is
- * skipped (and committed with its batch). Owns the pool's shutdown, so in-flight batches finish scoring first.
+ * The clickstream, in the worker's own group; reviews and searches are scored, every other event type is
+ * skipped (and committed with its batch). Owns the pool's shutdown, which Nest runs after the consumers have
+ * drained, so in-flight batches finish scoring first.
  */
-@Injectable()
-export class NlpTextConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumer: BatchConsumer<typeof TOPICS.clickstream.schema>;
+@Controller()
+export class NlpTextConsumer implements OnApplicationShutdown {
   private readonly pool: TextScoringPool;
+  private readonly processor: NlpBatchProcessor;
 
   constructor(
-    @Inject(CONSUMER_INFRA) infra: ConsumerInfra,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(EVENT_PRODUCER) producer: EventProducer,
     @Inject(NLP_CONFIG) config: NlpWorkerConfig,
     @Inject(NLP_POOL) handle: ScoringPoolHandle,
     @Inject(NLP_STORE) store: NlpSignalStore,
   ) {
     this.pool = handle.pool;
-    const metrics = nlpMetrics(infra.registry);
+    const metrics = nlpMetrics(registry);
     metrics.backendInfo.set({ backend: handle.pool.backend }, 1);
-    const processor = new NlpBatchProcessor(
-      handle.pool,
-      store,
-      infra.producer,
-      config.service,
-      metrics,
-      handle.modelVersion,
-    );
-    this.consumer = new BatchConsumer({
-      ...infra,
-      groupId: config.service.CONSUMER_GROUP,
-      topic: TOPICS.clickstream,
-      partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
-      handler: (events, ctx) => processor.process(events, ctx),
-    });
+    this.processor = new NlpBatchProcessor(handle.pool, store, producer, config.service, metrics, handle.modelVersion);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
+  @EventPattern(TOPICS.clickstream.name)
+  clickstream(
+    @Payload() events: ConsumedEvent<ClickstreamEvent>[],
+    @Ctx() ctx: BatchContext,
+  ): Promise<BatchResult<ClickstreamEvent>> {
+    return this.processor.process(events, ctx);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
     await this.pool.close();
   }
 }

@@ -18,10 +18,13 @@ export class NlpWorkerModule {
       module: NlpWorkerModule,
       imports: [
         PlatformModule.forService('nlp-worker', logger),
-        InfraModule.forRoot(config.kafka, config.redis),
+        InfraModule.forRoot(config.kafka, config.redis, {
+          groupId: s.CONSUMER_GROUP,
+          partitionsConsumedConcurrently: s.PARTITIONS_CONCURRENTLY,
+        }),
         OpenApiModule.forService(NLP_WORKER_API_INFO, NLP_WORKER_API),
       ],
-      controllers: [NlpReadController],
+      controllers: [NlpReadController, NlpTextConsumer],
       providers: [
         { provide: NLP_CONFIG, useValue: config },
         {
@@ -40,7 +43,6 @@ export class NlpWorkerModule {
         },
         { provide: NLP_READER, inject: [REDIS], useFactory: (redis: RedisClient) => new NlpSignalReader(redis) },
         scoringPoolProvider,
-        NlpTextConsumer,
       ],
     };
   }

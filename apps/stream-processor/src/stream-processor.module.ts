@@ -18,10 +18,14 @@ export class StreamProcessorModule {
       module: StreamProcessorModule,
       imports: [
         PlatformModule.forService('stream-processor', logger),
-        InfraModule.forRoot(config.kafka, config.redis),
+        InfraModule.forRoot(config.kafka, config.redis, {
+          groupId: config.service.CONSUMER_GROUP,
+          partitionsConsumedConcurrently: config.service.PARTITIONS_CONCURRENTLY,
+          maxBytesPerPartition: config.service.MAX_BYTES_PER_PARTITION,
+        }),
         OpenApiModule.forService(STREAM_PROCESSOR_API_INFO, STREAM_PROCESSOR_API),
       ],
-      controllers: [FeaturesController],
+      controllers: [FeaturesController, ClickstreamConsumer, CatalogConsumer],
       providers: [
         { provide: STREAM_CONFIG, useValue: config },
         {
@@ -34,8 +38,6 @@ export class StreamProcessorModule {
           inject: [REDIS],
           useFactory: (redis: RedisClient) => new FeatureStoreReader(redis, config.features),
         },
-        ClickstreamConsumer,
-        CatalogConsumer,
         FeatureJobsService,
       ],
     };

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, errorMessage, OfferStreamError, type Logger } from '@offerstream/core';
+import { connectBatchTransport, type KafkaBatchTransport } from '@offerstream/kafka';
+import { BATCH_TRANSPORT } from './infra.module';
 import { NestJsonLogger } from './nest-json.logger';
 import { HEALTH_REGISTRY } from './platform.tokens';
 import type { HealthRegistry } from './health.registry';
@@ -22,8 +24,9 @@ export interface ServiceBootOptions {
 }
 
 /**
- * The common main(): JSON logs, HTTP with health and metrics, and a graceful stop on SIGTERM/SIGINT (readiness
- * goes red first, then modules finish their in-flight work in onApplicationShutdown).
+ * The common main(): JSON logs, HTTP with health and metrics, the service's consumers (the `@EventPattern`
+ * methods of its controllers, on the Kafka batch transport), and a graceful stop on SIGTERM/SIGINT (readiness goes
+ * red first, the consumers drain their in-flight batches, then modules finish their work in onApplicationShutdown).
  */
 export async function bootstrapService(opts: ServiceBootOptions): Promise<INestApplication> {
   const logger = createLogger(opts.name);
@@ -40,6 +43,7 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
   app.useBodyParser('json', { limit: `${security.HTTP_BODY_LIMIT_KB}kb` });
   app.disable('x-powered-by');
   app.use(secureHeaders);
+  connectBatchTransport(app, app.get<KafkaBatchTransport>(BATCH_TRANSPORT));
   const health = app.get<HealthRegistry>(HEALTH_REGISTRY);
   // Our own handler instead of enableShutdownHooks: Nest re-raises the signal after closing, which makes a clean
   // stop look like a crash (no exit code) to supervisors and tests.
@@ -69,6 +73,9 @@ export async function bootstrapService(opts: ServiceBootOptions): Promise<INestA
         });
     });
   }
+  // Modules' init hooks first (models loaded, caches warm), then the consumers, then HTTP.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(opts.port, opts.host ?? security.HTTP_HOST);
   logger.info('service listening', { port: opts.port });
   return app;

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createKafka, EventProducer, type KafkaEnv, type PartitionMarkStore } from '@offerstream/kafka';
+import { createKafka, EventProducer, KafkaBatchTransport, type KafkaEnv } from '@offerstream/kafka';
 import {
   createRedis,
   RedisPartitionMarks,
@@ -17,26 +17,21 @@ export const KAFKA = Symbol('KAFKA');
 export const EVENT_PRODUCER = Symbol('EVENT_PRODUCER');
 export const REDIS = Symbol('REDIS');
 const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
-/** What every BatchConsumer of a service shares: spread it into the options (`{ ...infra, groupId, topic, ... }`). */
-export const CONSUMER_INFRA = Symbol('CONSUMER_INFRA');
+/** The service's consumers: a KafkaBatchTransport, connected by bootstrapService (see connectBatchTransport). */
+export const BATCH_TRANSPORT = Symbol('BATCH_TRANSPORT');
 
-export interface ConsumerInfra {
-  readonly kafka: Kafka;
-  /** Dead letters go through it; its topic prefix applies to the consumed topics too. */
-  readonly producer: EventProducer;
-  readonly registry: Registry;
-  readonly logger: Logger;
-  /** Partition marks beside the state in Redis, reconciled with the log on every assignment. */
-  readonly marks: PartitionMarkStore;
-  /** Each consumer's readiness check (crash-looping, stopped, refusing a partition). */
-  readonly health: HealthRegistry;
-  /** Raw user ids of shop topics become pseudonyms as they are decoded (see BatchConsumerOptions.pseudonyms). */
-  readonly pseudonyms?: UserPseudonyms;
+/** What every consumer of a service shares (its handlers are the `@EventPattern` methods of its controllers). */
+export interface ServiceConsumerSettings {
+  /** The service's consumer group; `@EventPattern(topic, { group: 'x' })` consumes in `<groupId>.x` instead. */
+  readonly groupId: string;
+  /** Partitions of one topic processed at once (capped by the topic's partition count). */
+  readonly partitionsConsumedConcurrently: number;
+  readonly maxBytesPerPartition?: number;
 }
 
 /**
- * Kafka and Redis clients of a service, built from validated config, checked by /health/ready, and closed last
- * on shutdown (after the consumers that use them have finished their in-flight batches).
+ * Kafka and Redis clients of a service and its consumer transport, built from validated config, checked by
+ * /health/ready, and closed last on shutdown (after the consumers that use them have finished their in-flight batches).
  */
 @Global()
 @Module({})
@@ -47,7 +42,7 @@ export class InfraModule implements OnApplicationShutdown {
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
   ) {}
 
-  static forRoot(kafkaEnv: KafkaEnv, redisEnv: RedisEnv): DynamicModule {
+  static forRoot(kafkaEnv: KafkaEnv, redisEnv: RedisEnv, consumers: ServiceConsumerSettings): DynamicModule {
     return {
       module: InfraModule,
       providers: [
@@ -78,7 +73,9 @@ export class InfraModule implements OnApplicationShutdown {
           },
         },
         {
-          provide: CONSUMER_INFRA,
+          // Dead letters go through the producer, whose topic prefix applies to the consumed topics too; partition
+          // marks live beside the state in Redis; raw user ids of shop topics become pseudonyms as they are decoded.
+          provide: BATCH_TRANSPORT,
           inject: [KAFKA, EVENT_PRODUCER, METRICS_REGISTRY, SERVICE_LOGGER, REDIS, HEALTH_REGISTRY, USER_PSEUDONYMS],
           useFactory: (
             kafka: Kafka,
@@ -88,15 +85,17 @@ export class InfraModule implements OnApplicationShutdown {
             redis: RedisClient,
             health: HealthRegistry,
             pseudonyms: UserPseudonyms,
-          ): ConsumerInfra => ({
-            kafka,
-            producer,
-            registry,
-            logger,
-            marks: new RedisPartitionMarks(redis),
-            health,
-            pseudonyms,
-          }),
+          ) =>
+            new KafkaBatchTransport({
+              ...consumers,
+              kafka,
+              producer,
+              registry,
+              logger,
+              marks: new RedisPartitionMarks(redis),
+              health,
+              pseudonyms,
+            }),
         },
         {
           provide: REDIS,
@@ -112,7 +111,7 @@ export class InfraModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [KAFKA, EVENT_PRODUCER, REDIS, CONSUMER_INFRA],
+      exports: [KAFKA, EVENT_PRODUCER, REDIS, BATCH_TRANSPORT],
     };
   }
 

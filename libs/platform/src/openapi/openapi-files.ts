@@ -23,11 +23,20 @@ export function committedOpenApi(
   return { file, committed: existsSync(file) ? readFileSync(file, 'utf8') : '', generated };
 }
 
-/** Names in the `controllers: [...]` list of a Nest module's source: what the service really serves. */
+/**
+ * Names in the `controllers: [...]` list of a Nest module's source: what the service really serves over HTTP. Kafka
+ * consumers (`@EventPattern` controllers, imported from `*.consumer.ts` / `*.consumers.ts` files) have no routes.
+ */
 export function registeredControllers(moduleFile: string): string[] {
-  const listed = /controllers:\s*\[([^\]]*)\]/.exec(readFileSync(moduleFile, 'utf8'))?.[1] ?? '';
+  const source = readFileSync(moduleFile, 'utf8');
+  const consumers = new Set(
+    [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'[^']*\.consumers?'/g)].flatMap((m) =>
+      (m[1] ?? '').split(',').map((s) => s.trim()),
+    ),
+  );
+  const listed = /controllers:\s*\[([^\]]*)\]/.exec(source)?.[1] ?? '';
   return listed
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s !== '');
+    .filter((s) => s !== '' && !consumers.has(s));
 }
