@@ -42,6 +42,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       { suffix: '.offer-requests', topic: TOPICS.offerRequests.name, lagThreshold: 200 },
       { suffix: '.offer-outcomes', topic: TOPICS.offerOutcomes.name, lagThreshold: 2_000 },
       { suffix: '.user-erasures', topic: TOPICS.userErasures.name, lagThreshold: 100 },
+      { suffix: '.nlp-signals', topic: TOPICS.nlpSignals.name, lagThreshold: 2_000 },
     ],
     requests: { cpu: '250m', memory: '384Mi' },
     limits: { cpu: '1', memory: '768Mi' },

@@ -22,6 +22,7 @@ import { DecisionConsumers } from './decision.consumers';
 import { decisionProviders } from './decision.providers';
 import { DecisionService } from './decision.service';
 import { DecisionsController } from './decisions.controller';
+import { NlpSignalConsumer } from './nlp-signal.consumer';
 import { UserErasureConsumer } from './user-erasure.consumer';
 import { userErasureProviders } from './user-erasure.providers';
 import { UsersController } from './users.controller';
@@ -53,6 +54,7 @@ export class DecisionServiceModule {
         SegmentsController,
         DecisionConsumers,
         UserErasureConsumer,
+        NlpSignalConsumer,
       ],
       providers: [
         { provide: DECISION_CONFIG, useValue: config },

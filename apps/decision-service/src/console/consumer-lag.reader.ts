@@ -32,6 +32,7 @@ export class ConsumerLagReader implements OnApplicationShutdown {
       { group: `${s.CONSUMER_GROUP}.clickstream`, topic: producer.topicName(TOPICS.clickstream) },
       { group: `${s.CONSUMER_GROUP}.offer-requests`, topic: producer.topicName(TOPICS.offerRequests) },
       { group: `${s.CONSUMER_GROUP}.offer-outcomes`, topic: producer.topicName(TOPICS.offerOutcomes) },
+      { group: `${s.CONSUMER_GROUP}.nlp-signals`, topic: producer.topicName(TOPICS.nlpSignals) },
     ];
   }
 
