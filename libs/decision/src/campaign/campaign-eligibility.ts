@@ -24,7 +24,10 @@ export function inAnySegment(user: UserFeatures | undefined, segments: readonly 
   return mine.some((s) => segments.includes(s));
 }
 
-/** Why a campaign does not apply, or undefined when it does. Consent is checked here and nowhere else. */
+/**
+ * Why a campaign does not apply on a channel, or undefined when it does. The channel's consent is checked here and
+ * nowhere else; channels/open-channels.ts runs this per channel and adds the consents a channel setting requires.
+ */
 export function ineligibility(c: Campaign, ctx: EligibilityContext): string | undefined {
   if (c.status !== 'active') return 'paused';
   const t = ctx.now.getTime();
