@@ -132,7 +132,8 @@ export class DecisionEngine {
     const [scored, , evidence] = await Promise.all([
       targetOf(this.deps, this.settings, req, campaign, user, weights),
       this.deps.reservations.assignMember(campaign.id, req.userId, holdout ? 'H' : 'T', nowMs),
-      channelEvidence(this.deps.channels, campaign.id, req.userId, open, this.deps.logger),
+      // Read beside the targeting, before the policy has chosen: a holdout gets no offer, so no channel.
+      channelEvidence(this.deps.channels, campaign.id, req.userId, holdout ? [] : open, this.deps.logger),
     ]);
     const features = scored ? policyFeatures(scored.x, scored.target, user) : undefined;
     // What a purchase earns under each eligible action, logged with every decision (holdout included) so the
