@@ -3,7 +3,7 @@
  * and Redis, items seeded in the feature store's Redis layout so every decision reads 100 candidates
  * through the FeatureStoreReader.
  *   npm run bench -- decision [--rate 100] [--seconds 30] [--warmup-seconds 5] [--kafka-rate 500] [--candidates 100]
- *                             [--concurrency 16] [--env KEY=VALUE]
+ *                             [--concurrency 16] [--env KEY=VALUE] [--http-only] [--cpu-profile FILE]
  * Every timed phase is preceded by --warmup-seconds of the same traffic whose samples are discarded: the figures
  * are steady state (JIT-compiled paths, connections and partition metadata in place), not the first second after
  * a boot. A p99 needs enough samples to mean anything: 30 s at 100/s leaves 30 requests above it.
@@ -15,8 +15,10 @@
  *   decisions_per_s        closed loop over HTTP with --concurrency requests in flight
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import { parseCommandFlags, positiveNumberFlag, ValidationError } from '@offerstream/core';
@@ -25,8 +27,10 @@ import { freePort, isolatedEnv, ServiceProcess, waitFor, waitHttpOk, type Isolat
 
 const USAGE = `usage: npm run bench -- decision [--rate 100] [--seconds 30] [--warmup-seconds 5] [--kafka-rate 500]
                                  [--candidates 100] [--concurrency 16] [--env KEY=VALUE ...] [--http-only]
-  --env KEY=VALUE   a setting for the service under test (repeatable)
-  --http-only       skip the Kafka phases`;
+                                 [--cpu-profile FILE]
+  --env KEY=VALUE     a setting for the service under test (repeatable)
+  --http-only         skip the Kafka phases
+  --cpu-profile FILE  a V8 CPU profile of the service during the closed loop only (open in Chrome DevTools)`;
 
 const log = (msg: string): void => {
   process.stderr.write(`[decision bench] ${msg}\n`);
@@ -124,6 +128,7 @@ async function openLoop(rate: number, seconds: number, make: () => Promise<void>
   await Promise.all(inflight);
 }
 
+const NODE_OPTIONS = '--max-semi-space-size=32';
 const ITEMS = 2000;
 const CATEGORIES = ['shoes', 'bags', 'audio', 'phones', 'books', 'beauty', 'kitchen', 'garden'];
 
@@ -222,6 +227,7 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       concurrency: num,
       env: { type: 'string', multiple: true },
       'http-only': { type: 'boolean', default: false },
+      'cpu-profile': { type: 'string' },
     },
     USAGE,
   );
@@ -238,6 +244,14 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     if (m?.[1] === undefined || m[2] === undefined) throw new ValidationError(`--env wants KEY=VALUE, got ${kv}`);
     serviceEnv[m[1]] = m[2];
   }
+  const profile = flags['cpu-profile'] === undefined ? undefined : resolve(flags['cpu-profile']);
+  const profiling = profile
+    ? {
+        NODE_OPTIONS: `${serviceEnv.NODE_OPTIONS ?? NODE_OPTIONS} --require ${join(__dirname, 'cpu-profile.hook.cjs')}`,
+        BENCH_CPU_PROFILE: profile,
+      }
+    : {};
+  if (profile) rmSync(profile, { force: true });
   const ctx = await isolatedEnv({ DEFAULT_CAMPAIGN: 'false', LOG_LEVEL: 'warn' });
   const port = await freePort();
   let service: ServiceProcess | undefined;
@@ -251,8 +265,9 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
       PORT: String(port),
       FEATURE_SOURCE: 'feature-store',
       CANDIDATES: String(candidates),
-      NODE_OPTIONS: '--max-semi-space-size=32',
+      NODE_OPTIONS,
       ...serviceEnv,
+      ...profiling,
     });
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, 90_000);
     const created = await http(port, 'POST', '/campaigns', {
@@ -291,6 +306,8 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     log(`closed loop: ${concurrency} requests in flight for 5s`);
     let done = 0;
     const cpuBefore = await serviceCpuSeconds(port);
+    // The hook (cpu-profile.hook.cjs) starts on the first SIGUSR2 and writes the profile on the second.
+    if (profile) service.kill('SIGUSR2');
     const until = performance.now() + 5000;
     const t0 = performance.now();
     await Promise.all(
@@ -303,6 +320,11 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     );
     const decisionsPerS = done / ((performance.now() - t0) / 1000);
     const cpuMsPerDecision = (((await serviceCpuSeconds(port)) - cpuBefore) * 1000) / done;
+    if (profile) {
+      service.kill('SIGUSR2');
+      await waitFor(async () => existsSync(profile) || undefined, { what: 'the CPU profile' });
+      log(`CPU profile of the closed loop written to ${profile}`);
+    }
 
     if (flags['http-only']) {
       return {
