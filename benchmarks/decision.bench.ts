@@ -340,17 +340,31 @@ export default async function decisionBench(argv: string[]): Promise<Record<stri
     }
     const prefix = ctx.topicPrefix;
     log(`raw Kafka ceiling: produce -> consume at ${kafkaRate}/s for ${seconds}s`);
-    const rawTopic = prefix + TOPICS.nlpSignals.name;
-    const rawKafka = await kafkaRoundTrip(
-      ctx,
-      kafkaRate,
-      seconds,
-      rawTopic,
-      rawTopic,
-      (id) => ({ key: id, value: id }),
-      (v) => v,
-      warmup,
-    );
+    // A topic of its own: every contract topic, nlp-signals included, has a consumer in the service under test, which
+    // would decode the bench's bare ids and dead-letter them while the ceiling is measured.
+    const rawTopic = `${prefix}bench.raw-ceiling`;
+    const admin = ctx.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic: rawTopic, numPartitions: TOPICS.offerRequests.partitions }],
+      waitForLeaders: true,
+    });
+    let rawKafka: Awaited<ReturnType<typeof kafkaRoundTrip>>;
+    try {
+      rawKafka = await kafkaRoundTrip(
+        ctx,
+        kafkaRate,
+        seconds,
+        rawTopic,
+        rawTopic,
+        (id) => ({ key: id, value: id }),
+        (v) => v,
+        warmup,
+      );
+    } finally {
+      await admin.deleteTopics({ topics: [rawTopic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
 
     log(`event to offer: offer_request at ${kafkaRate}/s for ${seconds}s`);
     const e2o = await kafkaRoundTrip(
