@@ -3,16 +3,20 @@
  *   npm run bench -- stream [--events N] [--users N] [--items N] [--latency-seconds N] [--cpu-profile FILE]
  * 1. a catalog of --items items is produced and applied (content vectors exist before the clickstream);
  * 2. N clickstream events (power-law items, sessions of 3-43 events, --users users) are produced up front;
- * 3. a bare kafkajs consumer reads them doing nothing (the ceiling), then the processor (the app's own batch
- *    consumer and writers, in process) applies them: sustained events/s from first to last batch;
+ * 3. a bare kafkajs consumer reads them doing nothing (the ceiling), then the processor (a consumer declared as the
+ *    app declares it, an @EventPattern controller on the Kafka batch transport in a Nest app, with the app's
+ *    writers, in process) applies them: sustained events/s from first to last batch;
  * 4. events are produced at a steady rate below capacity and timed from produce to state written (p99);
  * 5. MEMORY USAGE of sampled users' keys. Random topic and key prefixes; everything is deleted at the end.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
+import { Controller, Inject, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Message } from 'kafkajs';
-import { TOPICS, decodeEvent, type CatalogEvent } from '@offerstream/contracts';
+import { TOPICS, decodeEvent, type CatalogEvent, type ClickstreamEvent } from '@offerstream/contracts';
 import { createLogger, parseCommandFlags, positiveNumberFlag } from '@offerstream/core';
 import {
   CatalogWriter,
@@ -21,7 +25,14 @@ import {
   loadFeatureStoreConfig,
   type FeatureStoreConfig,
 } from '@offerstream/feature-store';
-import { BatchConsumer, EventProducer } from '@offerstream/kafka';
+import {
+  BatchConsumer,
+  connectBatchTransport,
+  EventProducer,
+  KafkaBatchTransport,
+  type BatchContext,
+  type ConsumedEvent,
+} from '@offerstream/kafka';
 import { RedisKeys } from '@offerstream/redis';
 import { generateClickstream, isolatedEnv, randomId, seededRandom, type IsolatedEnv } from '@offerstream/testing';
 
@@ -148,6 +159,19 @@ interface Processor {
   stop(): Promise<void>;
 }
 
+type ClickstreamHandle = (events: ConsumedEvent<ClickstreamEvent>[], ctx: BatchContext) => Promise<void>;
+const CLICKSTREAM_HANDLE = Symbol('CLICKSTREAM_HANDLE');
+
+@Controller()
+class BenchClickstreamConsumer {
+  constructor(@Inject(CLICKSTREAM_HANDLE) private readonly handle: ClickstreamHandle) {}
+
+  @EventPattern(TOPICS.clickstream.name)
+  clickstream(@Payload() events: ConsumedEvent<ClickstreamEvent>[], @Ctx() ctx: BatchContext): Promise<void> {
+    return this.handle(events, ctx);
+  }
+}
+
 async function startProcessor(ctx: IsolatedEnv, cfg: FeatureStoreConfig, group: string): Promise<Processor> {
   const producer = new EventProducer(ctx.kafka, ctx.topicPrefix);
   await producer.connect();
@@ -161,33 +185,37 @@ async function startProcessor(ctx: IsolatedEnv, cfg: FeatureStoreConfig, group: 
     recordLatency: false,
     stop: async () => undefined,
   };
-  const consumer = new BatchConsumer({
+  const handle: ClickstreamHandle = async (events, bctx) => {
+    if (p.firstAt === 0) p.firstAt = performance.now();
+    const stats = await writer.applyBatch(
+      bctx.partition,
+      events.map((e) => ({ offset: e.offset, event: e.event, bytes: e.message.value?.length ?? 0 })),
+    );
+    await counters.apply(bctx.partition, events);
+    p.applied += events.length;
+    p.lastAt = performance.now();
+    if (p.recordLatency) {
+      const now = Date.now();
+      for (const e of events) p.latencies.push(now - Number(e.timestamp));
+    }
+    if (stats.rejected.length > 0) log(`rejected ${stats.rejected.length} events`);
+  };
+  @Module({ controllers: [BenchClickstreamConsumer], providers: [{ provide: CLICKSTREAM_HANDLE, useValue: handle }] })
+  class BenchModule {}
+  const app = await NestFactory.create(BenchModule, { logger: ['warn', 'error'] });
+  const transport = new KafkaBatchTransport({
     kafka: ctx.kafka,
     producer,
     groupId: group,
-    topic: TOPICS.clickstream,
     partitionsConsumedConcurrently: TOPICS.clickstream.partitions,
     maxBytesPerPartition: 4 * 1024 * 1024,
     logger: createLogger('bench', 'warn'),
-    handler: async (events, bctx) => {
-      if (p.firstAt === 0) p.firstAt = performance.now();
-      const stats = await writer.applyBatch(
-        bctx.partition,
-        events.map((e) => ({ offset: e.offset, event: e.event, bytes: e.message.value?.length ?? 0 })),
-      );
-      await counters.apply(bctx.partition, events);
-      p.applied += events.length;
-      p.lastAt = performance.now();
-      if (p.recordLatency) {
-        const now = Date.now();
-        for (const e of events) p.latencies.push(now - Number(e.timestamp));
-      }
-      if (stats.rejected.length > 0) log(`rejected ${stats.rejected.length} events`);
-    },
   });
-  await consumer.start();
+  connectBatchTransport(app, transport);
+  await app.init();
+  await app.startAllMicroservices();
   p.stop = async () => {
-    await consumer.stop();
+    await app.close();
     await producer.disconnect();
   };
   return p;
