@@ -129,9 +129,10 @@ describe('the prod autoscaling against the code', () => {
       .filter((f) => f.endsWith('.ts') && !/spec\.ts$/.test(f))
       .map((f) => read(join(dir, f)))
       .join('\n');
-    const suffixes = [
-      ...sources.matchAll(/groupId:\s*(?:`\$\{[\w.]*CONSUMER_GROUP\}([\w.-]*)`|[\w.]*CONSUMER_GROUP\b)/g),
-    ].map((m) => m[1] ?? '');
+    // Consumers are `@EventPattern(topic[, { group: 'x' }])` handlers: the service's group, or `<group>.x`.
+    const suffixes = [...sources.matchAll(/@EventPattern\(\s*[\w.]+(?:\s*,\s*\{\s*group:\s*'([\w-]+)'\s*\})?/g)].map(
+      (m) => (m[1] ? `.${m[1]}` : ''),
+    );
     expect(suffixes.length).toBeGreaterThan(0);
     const [scaled] = byKind(objects, 'ScaledObject', name);
     const triggers = scaled?.spec['triggers'] as { type: string; metadata: Record<string, string> }[];
