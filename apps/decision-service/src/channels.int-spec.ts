@@ -11,7 +11,6 @@ import {
   KAFKA_BROKERS,
   ServiceProcess,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
 import {
@@ -67,14 +66,14 @@ describe('offer channels against real Kafka and Redis', () => {
     );
     const spPort = await freePort();
     port = await freePort();
-    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
-    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
-    await Promise.all(
-      [spPort, port].map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
-        }),
-      ),
+    procs.push(
+      ...(await ServiceProcess.startAllReady(
+        [
+          { app: 'stream-processor', env: ctx.env, port: spPort },
+          { app: 'decision-service', env: ctx.env, port },
+        ],
+        120_000,
+      )),
     );
     await createCampaign(port, {
       id: 'channels',

@@ -8,7 +8,6 @@ import {
   KAFKA_BROKERS,
   ServiceProcess,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
 } from '@offerstream/testing';
 import {
@@ -55,17 +54,15 @@ describe('consent from the clickstream to the decision, against real Kafka and R
     const spPort = await freePort();
     ports.optOut = await freePort();
     ports.optIn = await freePort();
-    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
-    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(ports.optOut) }));
     procs.push(
-      ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(ports.optIn), FS_CONSENT_POLICY: 'opt-in' }),
-    );
-    await Promise.all(
-      [spPort, ports.optOut, ports.optIn].map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
-        }),
-      ),
+      ...(await ServiceProcess.startAllReady(
+        [
+          { app: 'stream-processor', env: ctx.env, port: spPort },
+          { app: 'decision-service', env: ctx.env, port: ports.optOut },
+          { app: 'decision-service', env: { ...ctx.env, FS_CONSENT_POLICY: 'opt-in' }, port: ports.optIn },
+        ],
+        120_000,
+      )),
     );
     const created = await fetch(`http://127.0.0.1:${ports.optOut}/campaigns`, {
       method: 'POST',

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import { TOPICS } from '@offerstream/contracts';
 import { UserPseudonyms } from '@offerstream/core';
 import { NlpSignalStore } from '@offerstream/nlp';
@@ -11,11 +10,12 @@ import {
   kcatConsumeAll,
   kcatProduce,
   KAFKA_BROKERS,
+  keysWithContent,
   ServiceProcess,
   testAuthEnv,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
+  type KeyContent,
 } from '@offerstream/testing';
 import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
 
@@ -38,36 +38,10 @@ const event = (type: string, ids: { userId?: string; anonymousId?: string }, pay
   payload,
 });
 
-interface KeyFacts {
-  readonly key: string;
-  readonly pttl: number;
-  readonly text: string;
-}
-
-/** Every key under the prefix with its expiry and everything it holds as text (strings, hash, list, set, zset, stream). */
-async function everyKey(redis: RedisClient, prefix: string): Promise<KeyFacts[]> {
-  const nodes: Redis[] = redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
-  const out: KeyFacts[] = [];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const full of keys) {
-        const key = full.slice(prefix.length);
-        const type = await redis.type(key);
-        let text = '';
-        if (type === 'string') text = (await redis.getBuffer(key))?.toString('latin1') ?? '';
-        else if (type === 'hash') text = JSON.stringify(await redis.hgetall(key));
-        else if (type === 'list') text = JSON.stringify(await redis.lrange(key, 0, -1));
-        else if (type === 'set') text = JSON.stringify(await redis.smembers(key));
-        else if (type === 'zset') text = JSON.stringify(await redis.zrange(key, 0, -1));
-        else if (type === 'stream') text = JSON.stringify(await redis.xrange(key, '-', '+'));
-        out.push({ key, pttl: await redis.pttl(key), text });
-      }
-    } while (cursor !== '0');
-  }
-  return out;
+/** Every key under the prefix with everything it holds as text, and its expiry (negative: none). */
+async function everyKey(redis: RedisClient, prefix: string): Promise<(KeyContent & { pttl: number })[]> {
+  const keys = await keysWithContent(redis, prefix);
+  return Promise.all(keys.map(async (k) => ({ ...k, pttl: await redis.pttl(k.key) })));
 }
 
 /**
@@ -105,14 +79,14 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const spPort = await freePort();
     port = await freePort();
-    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
-    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
-    await Promise.all(
-      [spPort, port].map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
-        }),
-      ),
+    procs.push(
+      ...(await ServiceProcess.startAllReady(
+        [
+          { app: 'stream-processor', env: ctx.env, port: spPort },
+          { app: 'decision-service', env: ctx.env, port },
+        ],
+        120_000,
+      )),
     );
     const created = await authFetch(url('/campaigns'), {
       method: 'POST',

@@ -21,7 +21,6 @@ import {
   startTlsRedis,
   testAuthEnv,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
   type SecureKafka,
   type TestCertificate,
@@ -186,14 +185,14 @@ suite('transport security: SASL_SSL and mutual TLS to Kafka, TLS and ACL users t
       ...kafka.scramEnv('offerstream', pw.offerstream),
       ...redis.env('offerstream', pw.redisSvc, dsCert),
     };
-    procs.push(ServiceProcess.start('stream-processor', { ...spEnv, PORT: String(spPort) }));
-    procs.push(ServiceProcess.start('decision-service', { ...dsEnv, PORT: String(dsPort) }));
-    await Promise.all(
-      [spPort, dsPort].map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 90_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
-        }),
-      ),
+    procs.push(
+      ...(await ServiceProcess.startAllReady(
+        [
+          { app: 'stream-processor', env: spEnv, port: spPort },
+          { app: 'decision-service', env: dsEnv, port: dsPort },
+        ],
+        90_000,
+      )),
     );
     const created = await authFetch(`http://127.0.0.1:${dsPort}/campaigns`, {
       method: 'POST',

@@ -8,7 +8,6 @@ import {
   ServiceProcess,
   startRedisCluster,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
   type RedisClusterHandle,
 } from '@offerstream/testing';
@@ -77,7 +76,7 @@ export function twoInstances(cluster: boolean): TwoInstances {
 
   beforeAll(async () => {
     if (cluster) redisCluster = await startRedisCluster(3);
-    ctx = await isolatedEnv({
+    const shared = await isolatedEnv({
       ...(redisCluster ? { REDIS_CLUSTER_NODES: redisCluster.nodes } : {}),
       DEFAULT_CAMPAIGN: 'false',
       DEFAULT_MARGIN_RATE: '0.6',
@@ -85,19 +84,15 @@ export function twoInstances(cluster: boolean): TwoInstances {
       CART_POLL_MS: '100',
       ...GREEDY_SERVICE_ENV,
     });
-    await publishProfitModel(ctx.redis, OFFERS_PAY);
-    await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      ports.push(port);
-      services.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
-    }
-    await Promise.all(
-      ports.map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 90_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${services[i]!.tail()}`);
-        }),
-      ),
+    ctx = shared;
+    await publishProfitModel(shared.redis, OFFERS_PAY);
+    await publishCatalog(shared.redis, [{ itemId: 'sku-1', price: 100 }]);
+    ports.push(await freePort(), await freePort());
+    services.push(
+      ...(await ServiceProcess.startAllReady(
+        ports.map((port) => ({ app: 'decision-service', env: shared.env, port })),
+        90_000,
+      )),
     );
   });
 

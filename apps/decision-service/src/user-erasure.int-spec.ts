@@ -16,7 +16,6 @@ import {
   startRedisCluster,
   testAuthEnv,
   waitFor,
-  waitHttpOk,
   type IsolatedEnv,
   type RedisClusterHandle,
 } from '@offerstream/testing';
@@ -77,14 +76,14 @@ describe.each([
     await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     const spPort = await freePort();
     port = await freePort();
-    procs.push(ServiceProcess.start('stream-processor', { ...ctx.env, PORT: String(spPort) }));
-    procs.push(ServiceProcess.start('decision-service', { ...ctx.env, PORT: String(port) }));
-    await Promise.all(
-      [spPort, port].map((p, i) =>
-        waitHttpOk(`http://127.0.0.1:${p}/health/ready`, 120_000).catch((e: unknown) => {
-          throw new Error(`${String(e)}\n${procs[i]!.tail()}`);
-        }),
-      ),
+    procs.push(
+      ...(await ServiceProcess.startAllReady(
+        [
+          { app: 'stream-processor', env: ctx.env, port: spPort },
+          { app: 'decision-service', env: ctx.env, port },
+        ],
+        120_000,
+      )),
     );
     const created = await authFetch(url('/campaigns'), {
       method: 'POST',

@@ -31,6 +31,30 @@ export class ServiceProcess {
     return new ServiceProcess(child);
   }
 
+  /**
+   * Starts the services together (they boot in parallel) and waits for each one's /health/ready. If one is not ready
+   * in time, every one is killed, so a failed suite leaks none, and the error carries that service's last log lines.
+   */
+  static async startAllReady(
+    services: readonly { app: string; env: NodeJS.ProcessEnv; port: number }[],
+    timeoutMs = 60_000,
+  ): Promise<ServiceProcess[]> {
+    const started = services.map((s) => ServiceProcess.start(s.app, { ...s.env, PORT: String(s.port) }));
+    try {
+      await Promise.all(
+        services.map((s, i) =>
+          waitHttpOk(`http://127.0.0.1:${s.port}/health/ready`, timeoutMs).catch((e: unknown) => {
+            throw new Error(`${s.app}: ${e instanceof Error ? e.message : String(e)}\n${started[i]!.tail()}`);
+          }),
+        ),
+      );
+    } catch (e) {
+      await Promise.all(started.map((s) => s.stop('SIGKILL')));
+      throw e;
+    }
+    return started;
+  }
+
   /** Starts the service and waits for /health/ready; a service that never gets ready fails with its last log lines. */
   static async startReady(
     app: string,
