@@ -1,7 +1,6 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { ClickstreamEvent } from '@offerstream/contracts';
-import { encodeFloat16Vector, ValidationError } from '@offerstream/core';
+import { ValidationError } from '@offerstream/core';
 import {
   campaign,
   campaignCreate,
@@ -10,27 +9,15 @@ import {
   ineligibility,
   type Campaign,
 } from '@offerstream/decision';
-import {
-  ClickstreamWriter,
-  FeatureStoreReader,
-  loadFeatureStoreConfig,
-  SegmentJob,
-  type PartitionEvent,
-} from '@offerstream/feature-store';
+import { FeatureStoreReader, loadFeatureStoreConfig, SegmentJob } from '@offerstream/feature-store';
 import { REDIS } from '@offerstream/platform';
 import { RedisKeys } from '@offerstream/redis';
 import { isolatedEnv, type IsolatedEnv } from '@offerstream/testing';
 import { SegmentsController } from './segments.controller';
+import { writeSpendersAndBrowsers } from './segments.test-fixture';
 
 const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
-const DIMS = cfg.vectorDims;
 const T0 = Date.now() - 3_600_000;
-
-const axis = (i: number): Float32Array => {
-  const v = new Float32Array(DIMS);
-  v[i] = 1;
-  return v;
-};
 
 /** A campaign (as stored) that targets the given segments. */
 const targeting = (segments: string[]): Campaign =>
@@ -48,44 +35,10 @@ describe('segments on a real Redis', () => {
   let app: INestApplicationContext;
   let api: SegmentsController;
   let outcomes: DecisionOutcomeStore;
-  let offset = 0;
-
-  const event = (userId: string, type: 'product_view' | 'purchase', itemId: string): PartitionEvent => {
-    const base = { schemaVersion: '1.0', producer: 'test', userId, eventId: `e${offset}` };
-    const occurredAt = new Date(T0 + offset * 1000).toISOString();
-    const e: ClickstreamEvent =
-      type === 'product_view'
-        ? { ...base, occurredAt, type, payload: { itemId, price: 80 } }
-        : {
-            ...base,
-            occurredAt,
-            type,
-            payload: {
-              orderId: `o${offset}`,
-              lines: [{ itemId, quantity: 1, unitPrice: 120 }],
-              total: 120,
-              currency: 'EUR',
-            },
-          };
-    return { offset: String(offset++), event: e, bytes: 200 };
-  };
 
   beforeAll(async () => {
     ctx = await isolatedEnv();
-    for (const [id, v] of [
-      ['a1', axis(0)],
-      ['a2', axis(0)],
-      ['b1', axis(1)],
-      ['b2', axis(1)],
-    ] as const)
-      await ctx.redis.set(RedisKeys.item.contentVector(id), encodeFloat16Vector(v));
-    // Spenders look at and buy a* items; browsers only look at b* items.
-    const events: PartitionEvent[] = [];
-    for (const u of ['spender-1', 'spender-2', 'spender-3'])
-      events.push(event(u, 'product_view', 'a1'), event(u, 'purchase', 'a2'));
-    for (const u of ['browser-1', 'browser-2'])
-      events.push(event(u, 'product_view', 'b1'), event(u, 'product_view', 'b2'));
-    await new ClickstreamWriter(ctx.redis, cfg).applyBatch(0, events);
+    await writeSpendersAndBrowsers(ctx.redis, cfg, 120);
     outcomes = new DecisionOutcomeStore(ctx.redis, {
       attributionWindowMs: 60_000,
       logMax: 1000,

@@ -1,5 +1,5 @@
 import { serviceHarness, TEST_KEYS } from '@offerstream/testing';
-import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
+import { consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
 /**
  * A campaign's delivery channels in a real headless Chromium against a running decision service: set on create
@@ -7,12 +7,7 @@ import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-brows
  */
 describe('campaign channels in the console', () => {
   const h = serviceHarness('decision-service', { DEFAULT_CAMPAIGN: 'false', CAMPAIGN_POLL_MS: '200' });
-  let browser: ConsoleBrowser | undefined;
-
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
+  const openBrowser = consoleBrowserPerTest();
 
   const channelsOf = async (id: string): Promise<unknown> => {
     const res = await h.fetch(`/campaigns/${id}`);
@@ -22,8 +17,7 @@ describe('campaign channels in the console', () => {
 
   it('sets, shows and removes a campaign’s channels, with the API’s message beside them', async () => {
     await h.start();
-    const ui = await openConsoleBrowser();
-    browser = ui;
+    const ui = await openBrowser();
     const { page } = ui;
     await ui.explainFailure(async () => {
       await page.goto(h.url('/console'));

@@ -30,6 +30,22 @@ export interface ConsoleBrowser {
 }
 
 /**
+ * The opener of a suite's browser: each test opens its own, and an afterEach registered here closes it, failed test
+ * or not. Call inside `describe`.
+ */
+export function consoleBrowserPerTest(): () => Promise<ConsoleBrowser> {
+  let current: ConsoleBrowser | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async () => {
+    current = await openConsoleBrowser();
+    return current;
+  };
+}
+
+/**
  * Chromium with a fresh profile (its own --user-data-dir, deleted on close) and one page. Screenshots go to a temp
  * directory, or to CONSOLE_SCREENSHOTS_DIR (relative to the repository) when set: `CONSOLE_SCREENSHOTS_DIR=docs/images`
  * refreshes the ones the docs show.

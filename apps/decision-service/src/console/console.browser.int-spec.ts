@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
 import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, waitFor } from '@offerstream/testing';
 import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
-import { chartData, openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
+import { chartData, consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
 /**
  * The marketer's console in a real headless Chromium against a real decision service (Kafka, Redis, API keys on):
@@ -20,12 +20,7 @@ describe('the console in a browser', () => {
     EXPLORATION_MIN: '1',
     SERIES_SAMPLE_MS: '250',
   });
-  let browser: ConsoleBrowser | undefined;
-
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
+  const openBrowser = consoleBrowserPerTest();
 
   const NAME = '<img src=x onerror="window.__xss=1">Winter <script>window.__xss=2</script>sale';
 
@@ -98,8 +93,7 @@ describe('the console in a browser', () => {
   it('creates, edits and pauses a campaign, charts its live figures, refuses a reader, and runs no injected script', async () => {
     await h.start();
     await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
-    const ui = await openConsoleBrowser();
-    browser = ui;
+    const ui = await openBrowser();
     const { page } = ui;
     await ui.explainFailure(async () => {
       await page.goto(h.url('/console'));

@@ -1,48 +1,10 @@
-import type { ClickstreamEvent } from '@offerstream/contracts';
-import { encodeFloat16Vector } from '@offerstream/core';
-import {
-  CatalogWriter,
-  ClickstreamWriter,
-  loadFeatureStoreConfig,
-  SegmentJob,
-  type PartitionEvent,
-} from '@offerstream/feature-store';
-import { RedisKeys } from '@offerstream/redis';
+import { loadFeatureStoreConfig, SegmentJob } from '@offerstream/feature-store';
 import { authFetch, serviceHarness, TEST_KEYS } from '@offerstream/testing';
-import type { DecisionBody } from '../decision-service.test-fixture';
-import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.test-fixture';
+import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import { writeSpendersAndBrowsers } from '../segments.test-fixture';
+import { consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
 const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
-const T0 = Date.now() - 3_600_000;
-
-const axis = (i: number): Float32Array => {
-  const v = new Float32Array(cfg.vectorDims);
-  v[i] = 1;
-  return v;
-};
-
-/** Spenders view and buy a-items, browsers only view b-items: two clusters, and only spenders spend. */
-function history(): PartitionEvent[] {
-  let offset = 0;
-  const at = () => new Date(T0 + offset * 1000).toISOString();
-  const base = (userId: string) => ({ schemaVersion: '1.0', producer: 'test', userId, eventId: `e${offset}` });
-  const view = (userId: string, itemId: string): ClickstreamEvent => ({
-    ...base(userId),
-    occurredAt: at(),
-    type: 'product_view',
-    payload: { itemId, price: 80 },
-  });
-  const buy = (userId: string, itemId: string): ClickstreamEvent => ({
-    ...base(userId),
-    occurredAt: at(),
-    type: 'purchase',
-    payload: { orderId: `o${offset}`, lines: [{ itemId, quantity: 1, unitPrice: 150 }], total: 150, currency: 'EUR' },
-  });
-  const events: ClickstreamEvent[] = [];
-  for (const u of ['spender-1', 'spender-2', 'spender-3']) events.push(view(u, 'a1'), buy(u, 'a2'));
-  for (const u of ['browser-1', 'browser-2']) events.push(view(u, 'b1'), view(u, 'b2'));
-  return events.map((event) => ({ offset: String(offset++), event, bytes: 200 }));
-}
 
 /**
  * Segments in a real headless Chromium against a running decision service (Kafka, Redis, API keys on): the learned
@@ -58,12 +20,7 @@ describe('segments in the console and in decisions', () => {
     EXPLORATION_MAX: '1',
     EXPLORATION_MIN: '1',
   });
-  let browser: ConsoleBrowser | undefined;
-
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
+  const openBrowser = consoleBrowserPerTest();
 
   const NAME = '<img src=x onerror="window.__xss=1">Big <script>window.__xss=2</script>spenders';
 
@@ -71,42 +28,13 @@ describe('segments in the console and in decisions', () => {
     await h.start();
     const redis = h.ctx.redis;
     // The item offers are made on, priced in the catalog as the stream processor would write it.
-    await new CatalogWriter(redis, cfg).applyBatch(0, [
-      {
-        offset: '0',
-        event: {
-          eventId: 'catalog-sku-1',
-          schemaVersion: '1.0',
-          occurredAt: new Date().toISOString(),
-          producer: 'int-test',
-          type: 'item_upsert',
-          payload: {
-            itemId: 'sku-1',
-            title: 'sku-1',
-            description: '',
-            categoryPath: [],
-            price: 100,
-            currency: 'EUR',
-            stock: 100,
-            tags: [],
-          },
-        },
-      },
-    ]);
-    for (const [id, v] of [
-      ['a1', axis(0)],
-      ['a2', axis(0)],
-      ['b1', axis(1)],
-      ['b2', axis(1)],
-    ] as const)
-      await redis.set(RedisKeys.item.contentVector(id), encodeFloat16Vector(v));
-    await new ClickstreamWriter(redis, cfg).applyBatch(0, history());
+    await publishCatalog(redis, [{ itemId: 'sku-1', price: 100 }]);
+    await writeSpendersAndBrowsers(redis, cfg, 150);
     const job = new SegmentJob(redis, cfg, h.ctx.env['REDIS_KEY_PREFIX'] ?? '');
     const model = await job.run();
     expect(model?.ids).toHaveLength(2);
 
-    const ui = await openConsoleBrowser();
-    browser = ui;
+    const ui = await openBrowser();
     const { page } = ui;
     await ui.explainFailure(async () => {
       await page.goto(h.url('/console#/segments'));
