@@ -90,21 +90,7 @@ describe('the example offers consumer against real Kafka and a real decision ser
         }),
       },
     ]);
-    const created = await h.fetch('/campaigns', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'winter',
-        name: 'Winter',
-        budget: { spend: 10_000, count: 10_000 },
-        holdoutShare: 0,
-        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
-      }),
-    });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 600));
-    await startConsumer();
-
+    // Before the campaign exists, so the probe itself gets no offer for the consumer to deliver.
     await waitFor(
       async () => {
         const res = await h.fetch('/decisions', {
@@ -121,6 +107,22 @@ describe('the example offers consumer against real Kafka and a real decision ser
       },
       { what: 'the catalog item to reach the feature store', timeoutMs: 90_000 },
     );
+
+    const created = await h.fetch('/campaigns', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'winter',
+        name: 'Winter',
+        budget: { spend: 10_000, count: 10_000 },
+        holdoutShare: 0,
+        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 600));
+
+    await startConsumer();
 
     let offer: Offer | undefined;
     for (let i = 0; i < 60 && !offer; i++) {
