@@ -83,16 +83,25 @@ export const OFFERS_PAY: Readonly<Record<string, number>> = {
   coupon5: 0.6,
 };
 
-/** Creates a campaign over HTTP and waits a few polls so that every instance decides with it. */
-export async function createCampaign(port: number, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}/campaigns`, {
+/** A request to the service under test, e.g. a service harness's `fetch`, which sends the test key. */
+export type ServiceFetch = (path: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Creates a campaign over HTTP (on a port without API keys, or through `ServiceFetch`) and waits a few polls so that
+ * every instance decides with it.
+ */
+export async function createCampaign(service: number | ServiceFetch, body: Record<string, unknown>): Promise<void> {
+  const send: ServiceFetch =
+    typeof service === 'number' ? (path, init) => fetch(`http://127.0.0.1:${service}${path}`, init) : service;
+  const res = await send('/campaigns', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (res.status !== 201)
     throw new Error(`campaign ${String(body['id'])} not created: ${res.status} ${await res.text()}`);
-  await new Promise((r) => setTimeout(r, 600));
+  // Campaigns are polled every 200 ms (CAMPAIGN_POLL_MS); three polls and some slack.
+  await new Promise((r) => setTimeout(r, 700));
 }
 
 /** The body of a `POST /decisions` answer, as the suites read it. */

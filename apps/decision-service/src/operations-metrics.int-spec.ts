@@ -1,5 +1,11 @@
 import { serviceHarness } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
+import {
+  createCampaign,
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+} from './decision-service.test-fixture';
 
 /** Value of one sample line of a Prometheus text exposition, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: string): number | undefined {
@@ -15,21 +21,15 @@ describe('decision-service operator metrics against real Kafka and Redis', () =>
     await publishCatalog(h.ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
     await h.start();
     const endsAt = '2030-01-01T00:00:00.000Z';
-    const created = await h.fetch('/campaigns', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'c-ops',
-        name: 'ops',
-        endsAt,
-        budget: { spend: 10_000, count: 10_000 },
-        holdoutShare: 0,
-        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
-        caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
-      }),
+    await createCampaign(h.fetch, {
+      id: 'c-ops',
+      name: 'ops',
+      endsAt,
+      budget: { spend: 10_000, count: 10_000 },
+      holdoutShare: 0,
+      offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+      caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 600));
     for (let i = 0; i < 3; i++) {
       const res = await h.fetch('/decisions', {
         method: 'POST',

@@ -17,7 +17,13 @@ import {
   type IsolatedEnv,
   type KeyContent,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
+import {
+  createCampaign,
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+} from './decision-service.test-fixture';
 
 const USERS = ['buyer-5d1c', 'browser-90ae', 'asker-27f4'] as const;
 const DEVICE = 'device-c0ffee';
@@ -88,20 +94,14 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
         120_000,
       )),
     );
-    const created = await authFetch(url('/campaigns'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'privacy',
-        name: 'privacy',
-        budget: { spend: 10_000, count: 10_000 },
-        holdoutShare: 0,
-        offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
-        caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
-      }),
+    await createCampaign((path, init) => authFetch(url(path), init), {
+      id: 'privacy',
+      name: 'privacy',
+      budget: { spend: 10_000, count: 10_000 },
+      holdoutShare: 0,
+      offerTypes: { percentDiscounts: [20], freeShipping: false, bundle: false, recommendation: false },
+      caps: { perUser: 1000, windowHours: 24, cooldownMinutes: 0 },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 700));
 
     await kcatProduce(
       KAFKA_BROKERS,

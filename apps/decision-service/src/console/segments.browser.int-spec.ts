@@ -1,6 +1,6 @@
 import { loadFeatureStoreConfig, SegmentJob } from '@offerstream/feature-store';
 import { authFetch, serviceHarness, TEST_KEYS } from '@offerstream/testing';
-import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import { createCampaign, publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
 import { writeSpendersAndBrowsers } from '../segments.test-fixture';
 import { consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
@@ -86,19 +86,13 @@ describe('segments in the console and in decisions', () => {
     expect(refused.status).toBe(403);
     expect(ui.errors).toEqual([]);
 
-    const created = await h.fetch('/campaigns', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'for-spenders',
-        name: 'For big spenders',
-        budget: { spend: 10_000, count: 10_000 },
-        holdoutShare: 0,
-        eligibility: { segments: ['big-spenders'] },
-      }),
+    await createCampaign(h.fetch, {
+      id: 'for-spenders',
+      name: 'For big spenders',
+      budget: { spend: 10_000, count: 10_000 },
+      holdoutShare: 0,
+      eligibility: { segments: ['big-spenders'] },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 700));
     const decide = async (userId: string): Promise<DecisionBody> =>
       (await (
         await h.fetch('/decisions', {
