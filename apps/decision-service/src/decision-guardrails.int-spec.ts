@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
 import { kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import type { DecisionBody } from './decision-service.test-fixture';
-import { envelope, REDIS_MODES, twoInstances } from './two-instances.test-fixture';
+import { envelope, type DecisionBody } from './decision-service.test-fixture';
+import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
  * The guardrails two instances must hold together, as two pods sharing Kafka and Redis: a budget is never overspent

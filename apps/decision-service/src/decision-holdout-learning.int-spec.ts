@@ -1,8 +1,8 @@
 import { TOPICS } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
 import { kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import type { DecisionBody } from './decision-service.test-fixture';
-import { envelope, REDIS_MODES, twoInstances } from './two-instances.test-fixture';
+import { envelope, type DecisionBody } from './decision-service.test-fixture';
+import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
  * What two instances measure and learn together: the holdout share and the incrementality against it, and the

@@ -1,6 +1,7 @@
 import { TOPICS, dlqTopicName } from '@offerstream/contracts';
 import { kcatConsumeAll, kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import { envelope, REDIS_MODES, twoInstances } from './two-instances.test-fixture';
+import { envelope } from './decision-service.test-fixture';
+import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
  * What two instances make of their inputs: clickstream events that trigger offers, and bad requests and events,

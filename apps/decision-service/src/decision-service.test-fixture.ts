@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
 import type { Offer } from '@offerstream/contracts';
 import { CatalogWriter, loadFeatureStoreConfig } from '@offerstream/feature-store';
@@ -9,6 +10,18 @@ import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from '@offerst
  * A greedy policy (no exploration), so guardrail and logging tests do not hinge on exploration draws; the model
  * it decides with is published by the test (`publishProfitModel`). Campaigns are polled every 200 ms.
  */
+/**
+ * Uniform exploration on every decision and no model to learn from: most decisions are offers, of every type the
+ * campaign allows (the console's browser tests, whose charts and lists need offers to show).
+ */
+export const EXPLORING_SERVICE_ENV: Readonly<Record<string, string>> = {
+  DEFAULT_CAMPAIGN: 'false',
+  DEFAULT_MARGIN_RATE: '0.6',
+  CAMPAIGN_POLL_MS: '200',
+  EXPLORATION_MAX: '1',
+  EXPLORATION_MIN: '1',
+};
+
 export const GREEDY_SERVICE_ENV: Readonly<Record<string, string>> = {
   DEFAULT_CAMPAIGN: 'false',
   DEFAULT_MARGIN_RATE: '0.6',
@@ -103,6 +116,22 @@ export async function createCampaign(service: number | ServiceFetch, body: Recor
   // Campaigns are polled every 200 ms (CAMPAIGN_POLL_MS); three polls and some slack.
   await new Promise((r) => setTimeout(r, 700));
 }
+
+/** A clickstream, outcome or request event as producers send it. */
+export const envelope = (
+  type: string,
+  userId: string,
+  payload: Record<string, unknown>,
+  eventId: string = randomUUID(),
+) => ({
+  eventId,
+  schemaVersion: '1.0',
+  occurredAt: new Date().toISOString(),
+  producer: 'int-test',
+  userId,
+  type,
+  payload,
+});
 
 /** The body of a `POST /decisions` answer, as the suites read it. */
 export interface DecisionBody {

@@ -26,17 +26,8 @@ import {
   type TestCertificate,
   type TlsRedis,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { envelope, GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
-const envelope = (type: string, userId: string, payload: Record<string, unknown>) => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type,
-  payload,
-});
 const secret = (): string => randomBytes(18).toString('hex');
 const silent = createLogger('probe', 'error', {}, () => undefined);
 

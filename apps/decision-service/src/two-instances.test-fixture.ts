@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import {
   freePort,
@@ -28,22 +27,6 @@ export const REDIS_MODES = [
   { redis: 'a standalone Redis', cluster: false },
   { redis: 'a three-node Redis Cluster', cluster: true },
 ] as const;
-
-/** A clickstream, outcome or request event as producers send it. */
-export const envelope = (
-  type: string,
-  userId: string,
-  payload: Record<string, unknown>,
-  eventId: string = randomUUID(),
-) => ({
-  eventId,
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type,
-  payload,
-});
 
 export interface TwoInstances {
   /** The environment both instances share (valid inside the suite's tests). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
 import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, waitFor } from '@offerstream/testing';
-import { publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import { EXPLORING_SERVICE_ENV, publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
 import { chartData, consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
 /**
@@ -12,14 +12,7 @@ import { chartData, consoleBrowserPerTest, signIn } from './console-browser.test
  */
 describe('the console in a browser', () => {
   // Uniform exploration (no model published), so most decisions are offers of every type; samples every 250 ms.
-  const h = serviceHarness('decision-service', {
-    DEFAULT_CAMPAIGN: 'false',
-    DEFAULT_MARGIN_RATE: '0.6',
-    CAMPAIGN_POLL_MS: '200',
-    EXPLORATION_MAX: '1',
-    EXPLORATION_MIN: '1',
-    SERIES_SAMPLE_MS: '250',
-  });
+  const h = serviceHarness('decision-service', { ...EXPLORING_SERVICE_ENV, SERIES_SAMPLE_MS: '250' });
   const openBrowser = consoleBrowserPerTest();
 
   const NAME = '<img src=x onerror="window.__xss=1">Winter <script>window.__xss=2</script>sale';

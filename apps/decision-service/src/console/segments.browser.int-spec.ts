@@ -1,6 +1,11 @@
 import { loadFeatureStoreConfig, SegmentJob } from '@offerstream/feature-store';
 import { authFetch, serviceHarness, TEST_KEYS } from '@offerstream/testing';
-import { createCampaign, publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
+import {
+  EXPLORING_SERVICE_ENV,
+  createCampaign,
+  publishCatalog,
+  type DecisionBody,
+} from '../decision-service.test-fixture';
 import { writeSpendersAndBrowsers } from '../segments.test-fixture';
 import { consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
@@ -13,13 +18,7 @@ const cfg = loadFeatureStoreConfig({ FS_SEGMENT_K: '2' });
  * segment is decided for its members only.
  */
 describe('segments in the console and in decisions', () => {
-  const h = serviceHarness('decision-service', {
-    DEFAULT_CAMPAIGN: 'false',
-    DEFAULT_MARGIN_RATE: '0.6',
-    CAMPAIGN_POLL_MS: '200',
-    EXPLORATION_MAX: '1',
-    EXPLORATION_MIN: '1',
-  });
+  const h = serviceHarness('decision-service', { ...EXPLORING_SERVICE_ENV });
   const openBrowser = consoleBrowserPerTest();
 
   const NAME = '<img src=x onerror="window.__xss=1">Big <script>window.__xss=2</script>spenders';
