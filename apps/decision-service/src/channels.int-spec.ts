@@ -4,14 +4,13 @@ import { channelOffersField, channelOutcomeField, channelSeenField } from '@offe
 import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import { RedisKeys } from '@offerstream/redis';
 import {
-  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
   KAFKA_BROKERS,
-  ServiceProcess,
   waitFor,
   type IsolatedEnv,
+  type ServiceProcess,
 } from '@offerstream/testing';
 import {
   createCampaign,
@@ -19,6 +18,7 @@ import {
   OFFERS_PAY,
   publishCatalog,
   publishProfitModel,
+  startPipeline,
 } from './decision-service.test-fixture';
 
 const event = (type: string, userId: string, payload: Record<string, unknown>) => ({
@@ -64,17 +64,9 @@ describe('offer channels against real Kafka and Redis', () => {
       ctx.redis,
       Array.from({ length: REVIEWS }, (_, i) => ({ itemId: `sku-${i}`, price: 100 })),
     );
-    const spPort = await freePort();
-    port = await freePort();
-    procs.push(
-      ...(await ServiceProcess.startAllReady(
-        [
-          { app: 'stream-processor', env: ctx.env, port: spPort },
-          { app: 'decision-service', env: ctx.env, port },
-        ],
-        120_000,
-      )),
-    );
+    const pipeline = await startPipeline(ctx.env);
+    procs.push(...pipeline.services);
+    port = pipeline.port;
     await createCampaign(port, {
       id: 'channels',
       name: 'channels',

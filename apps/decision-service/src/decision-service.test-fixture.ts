@@ -3,6 +3,7 @@ import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@off
 import type { Offer } from '@offerstream/contracts';
 import { CatalogWriter, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import type { RedisClient } from '@offerstream/redis';
+import { freePort, ServiceProcess } from '@offerstream/testing';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from '@offerstream/uplift';
 
 /**
@@ -95,6 +96,23 @@ export const OFFERS_PAY: Readonly<Record<string, number>> = {
   free_shipping: 0.6,
   coupon5: 0.6,
 };
+
+/**
+ * The stream processor and a decision service on one environment, the pipeline from the clickstream to decisions,
+ * each on a port of its own and both ready; returns both processes (for the suite to stop) and the decision port.
+ */
+export async function startPipeline(env: NodeJS.ProcessEnv): Promise<{ services: ServiceProcess[]; port: number }> {
+  const spPort = await freePort();
+  const port = await freePort();
+  const services = await ServiceProcess.startAllReady(
+    [
+      { app: 'stream-processor', env, port: spPort },
+      { app: 'decision-service', env, port },
+    ],
+    120_000,
+  );
+  return { services, port };
+}
 
 /** A request to the service under test, e.g. a service harness's `fetch`, which sends the test key. */
 export type ServiceFetch = (path: string, init: RequestInit) => Promise<Response>;

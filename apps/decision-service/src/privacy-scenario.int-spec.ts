@@ -5,16 +5,15 @@ import { NlpSignalStore } from '@offerstream/nlp';
 import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import {
   authFetch,
-  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
   KAFKA_BROKERS,
   keysWithContent,
-  ServiceProcess,
   testAuthEnv,
   waitFor,
   type IsolatedEnv,
+  type ServiceProcess,
   type KeyContent,
 } from '@offerstream/testing';
 import {
@@ -23,6 +22,7 @@ import {
   OFFERS_PAY,
   publishCatalog,
   publishProfitModel,
+  startPipeline,
 } from './decision-service.test-fixture';
 
 const USERS = ['buyer-5d1c', 'browser-90ae', 'asker-27f4'] as const;
@@ -83,17 +83,9 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
     await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
-    const spPort = await freePort();
-    port = await freePort();
-    procs.push(
-      ...(await ServiceProcess.startAllReady(
-        [
-          { app: 'stream-processor', env: ctx.env, port: spPort },
-          { app: 'decision-service', env: ctx.env, port },
-        ],
-        120_000,
-      )),
-    );
+    const pipeline = await startPipeline(ctx.env);
+    procs.push(...pipeline.services);
+    port = pipeline.port;
     await createCampaign((path, init) => authFetch(url(path), init), {
       id: 'privacy',
       name: 'privacy',

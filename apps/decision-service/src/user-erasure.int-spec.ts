@@ -6,20 +6,25 @@ import { InteractionLog } from '@offerstream/recsys';
 import { RedisKeys } from '@offerstream/redis';
 import {
   authFetch,
-  freePort,
   isolatedEnv,
   kcatConsumeAll,
   kcatProduce,
   KAFKA_BROKERS,
   keysHolding,
-  ServiceProcess,
   startRedisCluster,
   testAuthEnv,
   waitFor,
   type IsolatedEnv,
+  type ServiceProcess,
   type RedisClusterHandle,
 } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
+import {
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+  startPipeline,
+} from './decision-service.test-fixture';
 
 const VICTIM = 'victim-7f3a';
 const DEVICE = 'device-of-7f3a';
@@ -74,17 +79,9 @@ describe.each([
     prefix = String(ctx.env['REDIS_KEY_PREFIX']);
     await publishProfitModel(ctx.redis, OFFERS_PAY);
     await publishCatalog(ctx.redis, [{ itemId: 'sku-1', price: 100 }]);
-    const spPort = await freePort();
-    port = await freePort();
-    procs.push(
-      ...(await ServiceProcess.startAllReady(
-        [
-          { app: 'stream-processor', env: ctx.env, port: spPort },
-          { app: 'decision-service', env: ctx.env, port },
-        ],
-        120_000,
-      )),
-    );
+    const pipeline = await startPipeline(ctx.env);
+    procs.push(...pipeline.services);
+    port = pipeline.port;
     const created = await authFetch(url('/campaigns'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
