@@ -93,10 +93,12 @@ describe('service recovery from NLP signals, against real Kafka and Redis', () =
     expect(offers.find((o) => o.userId === 'u-text')?.triggerId).toBe(
       `service_recovery:u-text:sku-a:${lukewarm.eventId}`,
     );
-    // Both paths reached the 1-star review; its trigger was claimed once. The kind review triggered nothing.
+    // Both paths reached the 1-star review; its trigger was claimed once, so there is one offer. The second path may
+    // republish it (same offerId: the topic is at-least-once, consumers deduplicate on the id, docs/contracts.md).
+    // The kind review triggered nothing.
     await new Promise((r) => setTimeout(r, 1500));
     const final = await onTopic<Offer>(TOPICS.offers.name);
-    expect(final.filter((o) => o.userId === 'u-both')).toHaveLength(1);
+    expect(new Set(final.filter((o) => o.userId === 'u-both').map((o) => o.offerId)).size).toBe(1);
     expect(final.filter((o) => o.userId === 'u-kind')).toEqual([]);
     const decided = (await onTopic<DecisionRecord>(TOPICS.decisions.name)).filter((d) => d.userId === 'u-kind');
     expect(decided).toEqual([]);
