@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord, type NlpSignalEvent, type Offer } from '@offerstream/contracts';
 import { kcatConsumeAll, kcatProduce, KAFKA_BROKERS, serviceHarness, waitFor } from '@offerstream/testing';
-import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishCatalog, publishProfitModel } from './decision-service.test-fixture';
+import {
+  createCampaign,
+  GREEDY_SERVICE_ENV,
+  OFFERS_PAY,
+  publishCatalog,
+  publishProfitModel,
+} from './decision-service.test-fixture';
 
 const envelope = { schemaVersion: '1.3', occurredAt: new Date().toISOString() };
 const review = (userId: string, itemId: string, rating: number) => ({
@@ -57,21 +63,15 @@ describe('service recovery from NLP signals, against real Kafka and Redis', () =
       { itemId: 'sku-b', price: 100 },
       { itemId: 'sku-c', price: 100 },
     ]);
-    const created = await h.fetch('/campaigns', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'recovery',
-        name: 'recovery',
-        budget: { spend: 1000, count: 1000 },
-        holdoutShare: 0,
-        offerTypes: { serviceRecoveryCoupon: 5 },
-        caps: { perUser: 100, windowHours: 24, cooldownMinutes: 0 },
-        eligibility: { triggers: ['service_recovery'] },
-      }),
+    await createCampaign(h.fetch, {
+      id: 'recovery',
+      name: 'recovery',
+      budget: { spend: 1000, count: 1000 },
+      holdoutShare: 0,
+      offerTypes: { serviceRecoveryCoupon: 5 },
+      caps: { perUser: 100, windowHours: 24, cooldownMinutes: 0 },
+      eligibility: { triggers: ['service_recovery'] },
     });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 700));
 
     const lukewarm = review('u-text', 'sku-a', 3);
     const angry = review('u-both', 'sku-b', 1);
