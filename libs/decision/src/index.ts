@@ -14,6 +14,7 @@ export * from './guardrails/budget-pacer';
 export * from './guardrails/holdout';
 export * from './guardrails/reservation.store';
 export * from './engine/decision.types';
+export * from './engine/exploration-rate';
 export * from './engine/decision.engine';
 export * from './engine/offer-builder';
 export * from './engine/decision-record';

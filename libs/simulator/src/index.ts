@@ -7,3 +7,5 @@ export * from './simulation.runner';
 export * from './round-table';
 export * from './simulation-env';
 export * from './policy-replay';
+export * from './closed-loop';
+export * from './closed-loop.command';

@@ -115,6 +115,20 @@ describe('offer choice by incremental profit', () => {
     expect(c.probabilities['none']).toBeLessThan(1e-9);
   });
 
+  it('keeps the exploration floor for an action the model is sure loses, and widens the comparison by the sd scale', () => {
+    const m = model({ none: 10, pct10: 2, free_shipping: 10.05 }, 500, 0.1);
+    const floored = { ...settings, exploration: 0.3, explorationFloor: 0.25 };
+    const c = chooseOffer(m, [0], actions, target, floored, 0, seededRandom(3));
+    expect(c.probabilities['pct10']).toBeCloseTo((0.3 / actions.length) * 0.25, 12);
+    // Free shipping 0.2 behind pct10, their gains' sds combined 0.2: z = 1 plain, 0.5 when the sds count double.
+    const close = model({ none: 0, pct10: 2, free_shipping: 1.8 }, 500, 0.1);
+    const plain = chooseOffer(close, [0], actions, target, { ...settings, exploration: 0.3 }, 0, seededRandom(3));
+    const wide = { ...settings, exploration: 0.3, explorationSdScale: 2 };
+    const scaled = chooseOffer(close, [0], actions, target, wide, 0, seededRandom(3));
+    expect(plain.probabilities['free_shipping']).toBeCloseTo((0.3 / actions.length) * 2 * 0.158655, 5);
+    expect(scaled.probabilities['free_shipping']).toBeCloseTo((0.3 / actions.length) * 2 * 0.308538, 5);
+  });
+
   it('explores uniformly with the exact probability it logs', () => {
     const random = seededRandom(7);
     const counts: Record<string, number> = {};

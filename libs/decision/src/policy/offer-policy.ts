@@ -26,6 +26,10 @@ export interface PolicySettings {
   readonly minActionExamples: number;
   /** Standard errors subtracted from an estimated gain before it may beat no offer: pay only for evidence. */
   readonly caution: number;
+  /** Least share of its exploration an alternative keeps however sure the model is that it loses (default 0). */
+  readonly explorationFloor?: number;
+  /** Factor on the standard errors exploration compares by (default 1): the model's own are too small early on. */
+  readonly explorationSdScale?: number;
 }
 
 export interface PolicyChoice {
@@ -66,10 +70,15 @@ export function priorIncrementalProfit(action: OfferAction, target: OfferTarget)
  * likely better as not, gets its whole share; one the model is sure loses gets next to none, so exploration stops
  * paying discounts where the answer is known and keeps asking where it is not.
  */
-function explorationWeight(a: { score: number; sd: number }, greedy: { score: number; sd: number }): number {
-  const sd = Math.hypot(a.sd, greedy.sd);
-  if (!(sd > 0)) return a.score >= greedy.score ? 1 : 0;
-  return Math.min(1, 2 * normalCdf((a.score - greedy.score) / sd));
+function explorationWeight(
+  a: { score: number; sd: number },
+  greedy: { score: number; sd: number },
+  s: PolicySettings,
+): number {
+  const floor = Math.min(1, Math.max(0, s.explorationFloor ?? 0));
+  const sd = Math.hypot(a.sd, greedy.sd) * (s.explorationSdScale ?? 1);
+  if (!(sd > 0)) return a.score >= greedy.score ? 1 : floor;
+  return Math.max(floor, Math.min(1, 2 * normalCdf((a.score - greedy.score) / sd)));
 }
 
 /**
@@ -128,7 +137,7 @@ export function chooseOffer(
   let explored = 0;
   for (const a of others) {
     const n = net[a.id] as { score: number; sd: number; usable: boolean };
-    const share = (eps / actions.length) * (n.usable ? explorationWeight(n, g) : 1);
+    const share = (eps / actions.length) * (n.usable ? explorationWeight(n, g, settings) : 1);
     probabilities[a.id] = share;
     explored += share;
   }

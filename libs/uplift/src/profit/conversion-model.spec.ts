@@ -133,3 +133,24 @@ describe('the conversion model', () => {
     expect(errors.filter((e) => e.pooled < e.unpooled).length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('effective weights', () => {
+  const offerSd = (examples: LoggedDecision[], effectiveWeights: boolean): number =>
+    predictProfits(fitConversionModel(examples, { actions, effectiveWeights }), [1, Math.log(100)], {
+      none: 40,
+      pct20: 20,
+    })['pct20']?.sd ?? NaN;
+
+  it('change nothing when every decision was equally likely', () => {
+    const even = log(2_000, 5);
+    expect(offerSd(even, true)).toBeCloseTo(offerSd(even, false), 10);
+  });
+
+  it('make the posterior less sure when a few rare explorations carry most of the weight', () => {
+    // Every tenth offer was an exploration drawn with probability 0.05 (weight 20); the rest were near-certain.
+    const skewed = log(2_000, 5).map((d, i) =>
+      d.action === 'pct20' ? { ...d, propensity: i % 10 === 0 ? 0.05 : 0.9 } : d,
+    );
+    expect(offerSd(skewed, true)).toBeGreaterThan(1.3 * offerSd(skewed, false));
+  });
+});

@@ -50,6 +50,12 @@ export interface ConversionModelOptions {
    */
   readonly weakShrinkage?: number | readonly number[];
   readonly maxWeight?: number;
+  /**
+   * Let each fit's inverse-propensity weights add up to their effective sample size, (Σw)²/Σw², instead of the row
+   * count: the weights still tilt the fit toward the population, but the prior and the posterior's sd then weigh the
+   * information the weighted rows really carry. Default false.
+   */
+  readonly effectiveWeights?: boolean;
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -147,7 +153,15 @@ export function fitConversionModel(
   const rows = own.map((z, i) => withBaselineBins(z, etas[i] as number, layout(1)));
   const selection =
     grid.offer.length * grid.pool.length * weakGrid.length > 1
-      ? selectShrinkage(examples, rows, weights, { ...grid, weak: weakGrid }, lambda, layout)
+      ? selectShrinkage(
+          examples,
+          rows,
+          weights,
+          { ...grid, weak: weakGrid },
+          lambda,
+          layout,
+          opts.effectiveWeights === true,
+        )
       : { pool: grid.pool[0] as number, offer: grid.offer[0] as number, weak: weakGrid[0] as number };
   const chosen = layout(selection.weak);
   let extra = 0;
@@ -168,6 +182,7 @@ export function fitConversionModel(
       idx.map((i) => weights[i] as number),
       prior,
       lam,
+      opts.effectiveWeights === true,
     );
   const offers = opts.actions.filter((a) => a !== CONTROL_ACTION);
   // The same levels as in the cross-validation (fitOfferLevels), kept whole here for their covariances.

@@ -14,8 +14,9 @@ export const sigmoid = (t: number): number => 1 / (1 + Math.exp(-Math.max(-30, M
 
 /**
  * Penalized, importance-weighted logistic regression by Newton's method, with a Gaussian prior N(prior, 1/lambda) on
- * every coefficient (one lambda for all, or one per coefficient). Weights are rescaled to mean 1 so the prior
- * competes with the action's sample count.
+ * every coefficient (one lambda for all, or one per coefficient). Weights are rescaled to sum to the row count so the
+ * prior competes with the action's sample count, or with `effective`, to their effective sample size (Σw)²/Σw², which
+ * is what unequal weights are worth.
  */
 export function fitLogit(
   rows: number[][],
@@ -23,12 +24,15 @@ export function fitLogit(
   w: number[],
   prior: readonly number[],
   lambda: number | readonly number[],
+  effective = false,
 ): ConversionFit {
   const p = prior.length;
   const lam = (r: number): number => (typeof lambda === 'number' ? lambda : (lambda[r] as number));
   const n = rows.length;
   const wSum = w.reduce((s, v) => s + v, 0);
-  const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
+  const w2Sum = w.reduce((s, v) => s + v * v, 0);
+  const total = effective && w2Sum > 0 ? (wSum * wSum) / w2Sum : n;
+  const wn = w.map((v) => (wSum > 0 ? (v * total) / wSum : 0));
   const beta = [...prior];
   let hessian = new Matrix(p, p);
   for (let iter = 0; iter < 25; iter++) {

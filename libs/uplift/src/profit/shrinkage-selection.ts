@@ -67,6 +67,7 @@ export function selectShrinkage(
   grid: { readonly pool: readonly number[]; readonly offer: readonly number[]; readonly weak: readonly number[] },
   lambda: number,
   design: (weak: number) => OfferDesign,
+  effectiveWeights = false,
 ): ShrinkageSelection {
   const offers = [...new Set(examples.map((e) => e.action))].filter((a) => a !== CONTROL_ACTION).sort();
   const strata = Int32Array.from(examples, (e) => offers.indexOf(e.action) + 1);
@@ -105,6 +106,7 @@ export function selectShrinkage(
       idx.map((i) => weights[i] as number),
       prior,
       lam,
+      effectiveWeights,
     ).coefficients;
     byExamples.set(key, beta);
     return beta;

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { parseCommandFlags, ValidationError } from '@offerstream/core';
+import { NO_POOLING } from '@offerstream/uplift';
+import { loadRequests, runClosedLoop, type ClosedLoopRound } from './closed-loop';
+import { DEFAULT_MARKET, marketConfig } from './market.config';
+
+const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
+                                 [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 1]
+                                 [--exploration-floor 0] [--exploration-sd-scale 1] [--effective-weights]
+                                 [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
+  --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
+  --config FILE  the market that log came from (default: the team's market)`;
+
+export interface ClosedLoopRun {
+  readonly seed: number;
+  readonly rounds: readonly ClosedLoopRound[];
+  /** True incremental profit over rounds 4..6 as a share of the oracle's at the same number of offers. */
+  readonly lateShare: number;
+  readonly total: number;
+}
+
+export interface ClosedLoopSummary {
+  readonly runs: readonly ClosedLoopRun[];
+  readonly meanShare: number;
+  readonly minShare: number;
+  readonly sharesBelow04: number;
+  /** Rounds from the third on with true incremental profit <= 0, over all runs. */
+  readonly lossRoundsFrom3: number;
+}
+
+/** `npm run evaluate -- sim-loop`: many closed-loop runs of one setting; undefined after printing --help. */
+export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary | undefined> {
+  const flags = parseCommandFlags(
+    argv,
+    {
+      log: { type: 'string' },
+      config: { type: 'string' },
+      runs: { type: 'string', default: '10' },
+      'first-seed': { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '6' },
+      requests: { type: 'string', default: '3000' },
+      'refit-every': { type: 'string', default: '1000' },
+      caution: { type: 'string', default: '1' },
+      'exploration-floor': { type: 'string', default: '0' },
+      'exploration-sd-scale': { type: 'string', default: '1' },
+      'effective-weights': { type: 'boolean', default: false },
+      'max-weight': { type: 'string', default: '20' },
+      'offer-lambdas': { type: 'string', default: '1,4,16,64' },
+      'pool-lambdas': { type: 'string', default: `1,4,16,64,${NO_POOLING}` },
+    },
+    USAGE,
+  );
+  if (flags === null) return Promise.resolve(undefined);
+  if (typeof flags.log !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
+  const num = (name: keyof typeof flags, min: number): number => {
+    const v = Number(flags[name]);
+    if (!Number.isFinite(v) || v < min) throw new ValidationError(`--${String(name)} must be a number >= ${min}`);
+    return v;
+  };
+  const list = (name: 'offer-lambdas' | 'pool-lambdas'): number[] => flags[name].split(',').map(Number);
+  const market =
+    typeof flags.config === 'string'
+      ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
+      : DEFAULT_MARKET;
+  const pool = loadRequests(flags.log);
+  if (pool.length === 0) throw new ValidationError('the log has no decisions with features and a segment');
+  const runs: ClosedLoopRun[] = [];
+  const first = num('first-seed', 0);
+  for (let seed = first; seed < first + num('runs', 1); seed++) {
+    const rounds = runClosedLoop(pool, market, {
+      rounds: num('rounds', 4),
+      perRound: num('requests', 10),
+      holdout: 0.1,
+      refitEvery: num('refit-every', 10),
+      explorationMax: 0.2,
+      explorationMin: 0.05,
+      explorationScale: 2_000,
+      policy: {
+        exploration: 0,
+        minActionExamples: 100,
+        caution: num('caution', 0),
+        explorationFloor: num('exploration-floor', 0),
+        explorationSdScale: num('exploration-sd-scale', 0),
+      },
+      offerLambdas: list('offer-lambdas'),
+      poolLambdas: list('pool-lambdas'),
+      maxWeight: num('max-weight', 1),
+      effectiveWeights: flags['effective-weights'] === true,
+      seed: seed * 7919,
+    });
+    const late = rounds.slice(3);
+    const oracle = late.reduce((t, r) => t + r.oracleSameCount, 0);
+    const run: ClosedLoopRun = {
+      seed,
+      rounds,
+      lateShare: oracle > 0 ? late.reduce((t, r) => t + r.live, 0) / oracle : 0,
+      total: rounds.reduce((t, r) => t + r.live, 0),
+    };
+    runs.push(run);
+    process.stderr.write(
+      `sim-loop: seed ${seed}: ${rounds.map((r) => `${Math.round(r.live)}/${r.offers}`).join(' ')} share ${run.lateShare.toFixed(3)}\n`,
+    );
+  }
+  const shares = runs.map((r) => r.lateShare);
+  return Promise.resolve({
+    runs,
+    meanShare: shares.reduce((a, b) => a + b, 0) / shares.length,
+    minShare: Math.min(...shares),
+    sharesBelow04: shares.filter((s) => s < 0.4).length,
+    lossRoundsFrom3: runs.reduce((t, r) => t + r.rounds.slice(2).filter((x) => x.live <= 0).length, 0),
+  });
+}

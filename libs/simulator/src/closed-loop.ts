@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { seededRandom } from '@offerstream/core';
+import {
+  chooseOffer,
+  explorationRate,
+  NO_OFFER,
+  POLICY_FEATURES,
+  type OfferAction,
+  type PolicySettings,
+  type ProfitModel,
+} from '@offerstream/decision';
+import {
+  conversionScorer,
+  fitConversionModel,
+  predictProfits,
+  shouldPromote,
+  type ConversionModelSnapshot,
+  type OpeDecision,
+} from '@offerstream/uplift';
+import { SIM_ACTIONS, type MarketConfig, type SimAction, type SimActionOrNone } from './market.config';
+import { actionCost, buyProbability, incrementalProfit, type TruthCase } from './truth';
+
+/** A request from a simulated log: what the policy saw and who the shopper truly was. */
+export interface LoggedRequest {
+  readonly features: number[];
+  readonly segment: string;
+  readonly price: number;
+  readonly cost: number;
+}
+
+export interface ClosedLoopSettings {
+  readonly rounds: number;
+  readonly perRound: number;
+  readonly holdout: number;
+  readonly refitEvery: number;
+  readonly explorationMax: number;
+  readonly explorationMin: number;
+  readonly explorationScale: number;
+  readonly policy: PolicySettings;
+  readonly offerLambdas: readonly number[];
+  readonly poolLambdas: readonly number[];
+  readonly maxWeight: number;
+  readonly effectiveWeights?: boolean;
+  /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
+  readonly onRefit?: (n: number, promoted: boolean, model: ConversionModelSnapshot | null) => void;
+  readonly seed: number;
+}
+
+export interface ClosedLoopRound {
+  readonly round: number;
+  readonly offers: number;
+  readonly live: number;
+  readonly oracleSameCount: number;
+  /** Offers and their true profit per segment and action (`segment/action`). */
+  readonly bySegment: Record<string, { offers: number; live: number }>;
+}
+
+const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
+const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
+const BASE_P = POLICY_FEATURES.indexOf('baseProbability');
+
+export function loadRequests(path: string): LoggedRequest[] {
+  const out: LoggedRequest[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const d = JSON.parse(line) as { features?: number[]; segment?: string };
+    const x = d.features;
+    if (!x || x.length !== POLICY_FEATURES.length || d.segment === undefined) continue;
+    const price = Math.expm1(x[LOG_PRICE] ?? 0);
+    out.push({ features: x, segment: d.segment, price, cost: price * (1 - (x[MARGIN_RATE] ?? 0)) });
+  }
+  return out;
+}
+
+/** The simulated campaign's actions for one request, costed as the truth costs them (one definition of a cost). */
+function actionsFor(truth: TruthCase): OfferAction[] {
+  const mk = (id: SimActionOrNone): OfferAction => ({
+    id,
+    offerType: id === NO_OFFER ? 'none' : id === 'free_shipping' ? 'free_shipping' : 'percent_discount',
+    value: 0,
+    cost: Math.round(actionCost(truth, id) * 100) / 100,
+    extraMargin: 0,
+    items: [],
+  });
+  return [mk('none'), ...SIM_ACTIONS.map(mk)];
+}
+
+/**
+ * Runs the live policy (chooseOffer, exploration rate, refits with the promotion check) against the simulator's truth
+ * on requests resampled from a simulated log, without Kafka: many runs per setting in minutes, so exploration settings
+ * can be judged by their spread, not by one lucky run.
+ */
+export function runClosedLoop(
+  pool: readonly LoggedRequest[],
+  market: MarketConfig,
+  s: ClosedLoopSettings,
+): ClosedLoopRound[] {
+  // Separate streams for the requests, the holdouts, the outcomes and the policy's draws: two settings run on one seed
+  // see the same shoppers and the same luck, so their difference is the setting's (common random numbers).
+  const requests = seededRandom(s.seed);
+  const holdouts = seededRandom(s.seed + 1);
+  const outcomes = seededRandom(s.seed + 2);
+  const draws = seededRandom(s.seed + 3);
+  const types = new Map(market.userTypes.map((t) => [t.name, t]));
+  const log: OpeDecision[] = [];
+  let snapshot: ConversionModelSnapshot | null = null;
+  let model: ProfitModel | undefined;
+  let sinceFit = 0;
+  const rounds: ClosedLoopRound[] = [];
+  const actionsAll: string[] = [NO_OFFER, ...SIM_ACTIONS];
+  const refit = (): void => {
+    const cut = Math.max(1, Math.floor(log.length * 0.75));
+    const opts = {
+      actions: actionsAll,
+      offerLambda: s.offerLambdas,
+      poolLambda: s.poolLambdas,
+      maxWeight: s.maxWeight,
+      effectiveWeights: s.effectiveWeights ?? false,
+    };
+    const cand = fitConversionModel(log.slice(0, cut), opts);
+    const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {
+      caution: s.policy.caution,
+      minExamples: s.policy.minActionExamples,
+    });
+    if (!promo.promote) {
+      s.onRefit?.(log.length, false, snapshot);
+      return;
+    }
+    const m = fitConversionModel(log, opts);
+    snapshot = m;
+    s.onRefit?.(log.length, true, m);
+    model = { version: 'loop', predict: (x, v) => predictProfits(m, x, v) };
+  };
+  for (let round = 1; round <= s.rounds; round++) {
+    let live = 0;
+    let offers = 0;
+    const best: number[] = [];
+    const bySegment: Record<string, { offers: number; live: number }> = {};
+    for (let i = 0; i < s.perRound; i++) {
+      const r = pool[Math.floor(requests() * pool.length)] as LoggedRequest;
+      const type = types.get(r.segment);
+      if (!type) throw new Error(`segment ${r.segment} is not a type of market ${market.name}`);
+      const truth: TruthCase = { type, price: r.price, cost: r.cost, shippingCost: market.shippingCost };
+      const actions = actionsFor(truth);
+      const margin = r.price - r.cost;
+      const target = { items: ['i'], price: r.price, margin, baseProbability: r.features[BASE_P] ?? 0 };
+      const holdout = holdouts() < s.holdout;
+      const luck = outcomes();
+      const eps = explorationRate(s, log.length);
+      const choice = holdout
+        ? undefined
+        : chooseOffer(model, r.features, actions, target, { ...s.policy, exploration: eps }, 0, draws);
+      const action = choice?.action.id ?? NO_OFFER;
+      const values = Object.fromEntries(actions.map((a) => [a.id, Math.round((margin - a.cost) * 100) / 100]));
+      const converted = luck < buyProbability(truth, action as SimAction | 'none');
+      if (!holdout) {
+        const gains = SIM_ACTIONS.map((a) => incrementalProfit(truth, a));
+        best.push(Math.max(0, ...gains));
+        if (action !== NO_OFFER) {
+          const g = incrementalProfit(truth, action as SimAction);
+          live += g;
+          offers++;
+          const k = `${r.segment}/${action}`;
+          const e = (bySegment[k] ??= { offers: 0, live: 0 });
+          e.offers++;
+          e.live += g;
+        }
+      }
+      log.push({
+        context: r.features,
+        action,
+        propensity: choice ? Math.max(1e-3, choice.probability) : 1,
+        reward: converted ? (values[action] ?? 0) : 0,
+        values,
+        converted,
+        available: holdout ? [NO_OFFER] : actionsAll,
+        ...(choice ? { loggingProbabilities: { ...choice.probabilities } } : {}),
+      });
+      if (++sinceFit >= s.refitEvery && log.length >= 10) {
+        sinceFit = 0;
+        refit();
+      }
+    }
+    best.sort((a, b) => b - a);
+    rounds.push({ round, offers, live, oracleSameCount: best.slice(0, offers).reduce((t, g) => t + g, 0), bySegment });
+  }
+  return rounds;
+}
