@@ -169,7 +169,11 @@ const engine: Provider[] = [
           defaultMarginRate: s.DEFAULT_MARGIN_RATE,
           candidateCount: s.CANDIDATES,
           defaultMaxItems: s.MAX_ITEMS,
-          policy: { minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES, caution: s.POLICY_CAUTION },
+          policy: {
+            minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,
+            caution: s.POLICY_CAUTION,
+            explorationByChance: s.POLICY_EXPLORE_BY_CHANCE,
+          },
           explorationMax: s.EXPLORATION_MAX,
           explorationMin: s.EXPLORATION_MIN,
           explorationScale: s.EXPLORATION_SCALE,

@@ -45,6 +45,8 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */
         POLICY_MIN_ACTION_EXAMPLES: envField.int(100, 1, 1e9),
         POLICY_CAUTION: envField.num(1, 0, 10),
+        /** Spend exploration on the alternatives by their chance of beating the chosen action (false: per action). */
+        POLICY_EXPLORE_BY_CHANCE: envField.bool(true),
         /** Settling decisions whose attribution window closed, and refitting the profit model from them. */
         LEARNING_SETTLE_MS: envField.int(5_000, 50, 3_600_000),
         PROFIT_REFIT: envField.bool(true),

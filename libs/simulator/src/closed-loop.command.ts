@@ -6,7 +6,8 @@ import { DEFAULT_MARKET, marketConfig } from './market.config';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 1]
-                                 [--exploration-floor 0] [--exploration-sd-scale 1] [--effective-weights]
+                                 [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
+                                 [--effective-weights]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)`;
@@ -41,6 +42,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       requests: { type: 'string', default: '3000' },
       'refit-every': { type: 'string', default: '1000' },
       caution: { type: 'string', default: '1' },
+      'exploration-by-chance': { type: 'string', default: 'true' },
       'exploration-floor': { type: 'string', default: '0' },
       'exploration-sd-scale': { type: 'string', default: '1' },
       'effective-weights': { type: 'boolean', default: false },
@@ -79,6 +81,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
         exploration: 0,
         minActionExamples: 100,
         caution: num('caution', 0),
+        explorationByChance: flags['exploration-by-chance'] !== 'false',
         explorationFloor: num('exploration-floor', 0),
         explorationSdScale: num('exploration-sd-scale', 0),
       },

@@ -26,6 +26,13 @@ export interface PolicySettings {
   readonly minActionExamples: number;
   /** Standard errors subtracted from an estimated gain before it may beat no offer: pay only for evidence. */
   readonly caution: number;
+  /**
+   * How the exploration share is spent. false (the default here; the service's POLICY_EXPLORE_BY_CHANCE is true): each
+   * alternative gets share / (number of actions) times its explorationWeight. true: the alternatives share the whole
+   * of it in proportion to their weights, never more than the share in total, so when one alternative is plausibly
+   * better and the rest are known losers it gets all of it, instead of a quarter while the rest of the share goes unused.
+   */
+  readonly explorationByChance?: boolean;
   /** Least share of its exploration an alternative keeps however sure the model is that it loses (default 0). */
   readonly explorationFloor?: number;
   /** Factor on the standard errors exploration compares by (default 1): the model's own are too small early on. */
@@ -135,12 +142,17 @@ export function chooseOffer(
   const eps = Math.min(1, Math.max(0, settings.exploration));
   const probabilities: Record<string, number> = {};
   let explored = 0;
-  for (const a of others) {
+  const weights = others.map((a) => {
     const n = net[a.id] as { score: number; sd: number; usable: boolean };
-    const share = (eps / actions.length) * (n.usable ? explorationWeight(n, g, settings) : 1);
+    return n.usable ? explorationWeight(n, g, settings) : 1;
+  });
+  const total = weights.reduce((t, w) => t + w, 0);
+  others.forEach((a, i) => {
+    const w = weights[i] as number;
+    const share = settings.explorationByChance ? (eps * w) / Math.max(1, total) : (eps / actions.length) * w;
     probabilities[a.id] = share;
     explored += share;
-  }
+  });
   probabilities[greedy.id] = 1 - explored;
   let chosen = greedy;
   if (explored > 0) {
