@@ -18,6 +18,8 @@ export interface ClosedLoopRun {
   /** True incremental profit over rounds 4..6 as a share of the oracle's at the same number of offers. */
   readonly lateShare: number;
   readonly total: number;
+  /** Whether the final report's 95% interval held the true incremental profit. */
+  readonly reportCovers: boolean;
 }
 
 export interface ClosedLoopSummary {
@@ -27,7 +29,13 @@ export interface ClosedLoopSummary {
   readonly sharesBelow04: number;
   /** Rounds from the third on with true incremental profit <= 0, over all runs. */
   readonly lossRoundsFrom3: number;
+  /** Runs whose final report covered the truth, and round-end reports (cumulative) that did, of all. */
+  readonly finalReportsCovering: number;
+  readonly roundReportsCovering: number;
+  readonly roundReports: number;
 }
+
+const covers = (r: ClosedLoopRound): boolean => r.report.lower <= r.truthToDate && r.truthToDate <= r.report.upper;
 
 /** `npm run evaluate -- sim-loop`: many closed-loop runs of one setting; undefined after printing --help. */
 export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary | undefined> {
@@ -98,10 +106,11 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       rounds,
       lateShare: oracle > 0 ? late.reduce((t, r) => t + r.live, 0) / oracle : 0,
       total: rounds.reduce((t, r) => t + r.live, 0),
+      reportCovers: covers(rounds[rounds.length - 1] as ClosedLoopRound),
     };
     runs.push(run);
     process.stderr.write(
-      `sim-loop: seed ${seed}: ${rounds.map((r) => `${Math.round(r.live)}/${r.offers}`).join(' ')} share ${run.lateShare.toFixed(3)}\n`,
+      `sim-loop: seed ${seed}: ${rounds.map((r) => `${Math.round(r.live)}/${r.offers}`).join(' ')} share ${run.lateShare.toFixed(3)} report ${run.reportCovers ? 'covers' : 'misses'}\n`,
     );
   }
   const shares = runs.map((r) => r.lateShare);
@@ -111,5 +120,8 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
     minShare: Math.min(...shares),
     sharesBelow04: shares.filter((s) => s < 0.4).length,
     lossRoundsFrom3: runs.reduce((t, r) => t + r.rounds.slice(2).filter((x) => x.live <= 0).length, 0),
+    finalReportsCovering: runs.filter((r) => r.reportCovers).length,
+    roundReportsCovering: runs.reduce((t, r) => t + r.rounds.filter(covers).length, 0),
+    roundReports: runs.reduce((t, r) => t + r.rounds.length, 0),
   });
 }

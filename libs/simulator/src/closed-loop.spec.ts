@@ -74,6 +74,17 @@ describe('the closed-loop simulation', () => {
     expect(runClosedLoop(pool(), market, { ...settings, rounds: 2 })).toEqual(rounds.slice(0, 2));
   });
 
+  it('gives the campaign report an interval that holds the true profit in about 95% of runs', () => {
+    const noLearning = { ...settings, rounds: 1, perRound: 400, refitEvery: Number.MAX_SAFE_INTEGER };
+    let covered = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const [r] = runClosedLoop(pool(), market, { ...noLearning, seed });
+      if (r && r.report.lower <= r.truthToDate && r.truthToDate <= r.report.upper) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(180);
+    expect(covered).toBeLessThanOrEqual(199);
+  });
+
   it('refuses a log whose shoppers are not of the market’s types', () => {
     const stray = pool().map((r) => ({ ...r, segment: 'elsewhere' }));
     expect(() => runClosedLoop(stray, market, settings)).toThrow(/elsewhere/);

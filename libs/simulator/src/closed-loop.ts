@@ -11,6 +11,8 @@ import {
 } from '@offerstream/decision';
 import {
   conversionScorer,
+  summarize,
+  welchInterval,
   fitConversionModel,
   predictProfits,
   shouldPromote,
@@ -53,6 +55,10 @@ export interface ClosedLoopRound {
   readonly oracleSameCount: number;
   /** Offers and their true profit per segment and action (`segment/action`). */
   readonly bySegment: Record<string, { offers: number; live: number }>;
+  /** The campaign report's estimate to date (treated minus holdout profit per shopper, Welch 95%, times treated). */
+  readonly report: { readonly estimate: number; readonly lower: number; readonly upper: number };
+  /** True incremental profit to date, what the report estimates. */
+  readonly truthToDate: number;
 }
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
@@ -107,6 +113,8 @@ export function runClosedLoop(
   let model: ProfitModel | undefined;
   let sinceFit = 0;
   const rounds: ClosedLoopRound[] = [];
+  const profits = { treated: [] as number[], holdout: [] as number[] };
+  let truthToDate = 0;
   const actionsAll: string[] = [NO_OFFER, ...SIM_ACTIONS];
   const refit = (): void => {
     const cut = Math.max(1, Math.floor(log.length * 0.75));
@@ -153,12 +161,14 @@ export function runClosedLoop(
       const action = choice?.action.id ?? NO_OFFER;
       const values = Object.fromEntries(actions.map((a) => [a.id, Math.round((margin - a.cost) * 100) / 100]));
       const converted = luck < buyProbability(truth, action as SimAction | 'none');
+      (holdout ? profits.holdout : profits.treated).push(converted ? (values[action] ?? 0) : 0);
       if (!holdout) {
         const gains = SIM_ACTIONS.map((a) => incrementalProfit(truth, a));
         best.push(Math.max(0, ...gains));
         if (action !== NO_OFFER) {
           const g = incrementalProfit(truth, action as SimAction);
           live += g;
+          truthToDate += g;
           offers++;
           const k = `${r.segment}/${action}`;
           const e = (bySegment[k] ??= { offers: 0, live: 0 });
@@ -182,7 +192,18 @@ export function runClosedLoop(
       }
     }
     best.sort((a, b) => b - a);
-    rounds.push({ round, offers, live, oracleSameCount: best.slice(0, offers).reduce((t, g) => t + g, 0), bySegment });
+    const w = welchInterval(summarize(profits.treated), summarize(profits.holdout));
+    const n = profits.treated.length;
+    const report = { estimate: w.estimate * n, lower: w.lower * n, upper: w.upper * n };
+    rounds.push({
+      report,
+      truthToDate,
+      round,
+      offers,
+      live,
+      oracleSameCount: best.slice(0, offers).reduce((t, g) => t + g, 0),
+      bySegment,
+    });
   }
   return rounds;
 }
