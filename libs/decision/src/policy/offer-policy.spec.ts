@@ -129,18 +129,18 @@ describe('offer choice by incremental profit', () => {
     expect(scaled.probabilities['free_shipping']).toBeCloseTo((0.3 / actions.length) * 2 * 0.308538, 5);
   });
 
-  it('spends the whole exploration share on the one alternative that may be better when spending it by chance', () => {
-    // pct10 a sure loss (-8), free shipping as likely better as not: by chance it gets all 0.3, per action a quarter.
+  it("spends the alternatives' exploration on the one that may be better when spending it by chance", () => {
+    // pct10 a sure loss (-8), free shipping as likely better as not: by chance it gets all that a uniform draw would
+    // give the two alternatives (0.3 x 2/3), per action a third of that.
     const m = model({ none: 10, pct10: 2, free_shipping: 10.05 }, 500, 0.1);
     const byChance = { ...settings, exploration: 0.3, explorationByChance: true };
     const c = chooseOffer(m, [0], actions, target, byChance, 0, seededRandom(3));
-    expect(c.probabilities['free_shipping']).toBeCloseTo(0.3, 6);
-    expect(c.probabilities['none']).toBeCloseTo(0.7, 6);
-    // With no evidence every alternative is as good a bet: the share is split evenly and never exceeded.
-    const cold = chooseOffer(undefined, [0], actions, target, byChance, 0, seededRandom(3));
-    const others = actions.filter((a) => a.id !== cold.greedy);
-    for (const a of others) expect(cold.probabilities[a.id]).toBeCloseTo(0.3 / others.length, 12);
-    expect(cold.probabilities[cold.greedy]).toBeCloseTo(0.7, 12);
+    expect(actions).toHaveLength(3);
+    expect(c.probabilities['free_shipping']).toBeCloseTo(0.2, 6);
+    expect(c.probabilities['none']).toBeCloseTo(0.8, 6);
+    // With no evidence every action is as good a bet: a share of 1 is a uniform draw over all of them, the chosen one too.
+    const cold = chooseOffer(undefined, [0], actions, target, { ...byChance, exploration: 1 }, 0, seededRandom(3));
+    for (const a of actions) expect(cold.probabilities[a.id]).toBeCloseTo(1 / actions.length, 12);
   });
 
   it('explores uniformly with the exact probability it logs', () => {

@@ -28,9 +28,10 @@ export interface PolicySettings {
   readonly caution: number;
   /**
    * How the exploration share is spent. false (the default here; the service's POLICY_EXPLORE_BY_CHANCE is true): each
-   * alternative gets share / (number of actions) times its explorationWeight. true: the alternatives share the whole
-   * of it in proportion to their weights, never more than the share in total, so when one alternative is plausibly
-   * better and the rest are known losers it gets all of it, instead of a quarter while the rest of the share goes unused.
+   * alternative gets share / (number of actions) times its explorationWeight. true: the alternatives split what a
+   * uniform draw would give them all, share × (actions − 1) / actions, in proportion to their weights (never more in
+   * total), so when one alternative is plausibly better and the rest are known losers it gets all of that instead of
+   * a third of it while the rest goes unspent.
    */
   readonly explorationByChance?: boolean;
   /** Least share of its exploration an alternative keeps however sure the model is that it loses (default 0). */
@@ -149,7 +150,11 @@ export function chooseOffer(
   const total = weights.reduce((t, w) => t + w, 0);
   others.forEach((a, i) => {
     const w = weights[i] as number;
-    const share = settings.explorationByChance ? (eps * w) / Math.max(1, total) : (eps / actions.length) * w;
+    // By chance: the alternatives split what a uniform draw over every action would give them, so the chosen action
+    // keeps its own 1/(number of actions) of the exploration and a share of 1 is still uniform over all actions.
+    const share = settings.explorationByChance
+      ? (eps * others.length * w) / actions.length / Math.max(1, total)
+      : (eps / actions.length) * w;
     probabilities[a.id] = share;
     explored += share;
   });
