@@ -86,6 +86,22 @@ describe('offer choice by incremental profit', () => {
     ).toBe('none');
   });
 
+  it('never makes an offer the greedy choice where it was hardly tried, but still explores it there', () => {
+    // pct10 looks best, but the model has 20 of its 500 decisions near this shopper (support 20 < 50): extrapolated.
+    const thin: ProfitModel = {
+      version: 'test',
+      predict: () => ({
+        none: { mean: 2, sd: 0.1, n: 500, support: 500 },
+        pct10: { mean: 9, sd: 0.1, n: 500, support: 20 },
+        free_shipping: { mean: 3, sd: 0.1, n: 500, support: 400 },
+      }),
+    };
+    const c = chooseOffer(thin, [0], actions, target, { ...settings, exploration: 0.3 }, 0, seededRandom(1));
+    expect(c.greedy).toBe('free_shipping');
+    expect(c.learned['pct10']).toBe(true);
+    expect(c.probabilities['pct10']).toBeGreaterThan(0.05);
+  });
+
   it('demands more profit per unit of cost as the shadow price of the budget rises', () => {
     const m = model({ none: 2, pct10: 4, free_shipping: 3.5 });
     expect(chooseOffer(m, [0], actions, target, settings, 0, seededRandom(1)).action.id).toBe('pct10');

@@ -9,6 +9,8 @@ export interface ActionEstimate {
   readonly sd: number;
   /** Joined decisions of this action the model was fitted on. */
   readonly n: number;
+  /** Those of them near this shopper, on the scale of `n` (absent: the model does not say; n counts). */
+  readonly support?: number;
   /** Sd of this mean minus no offer's when the model knows how their errors are linked (else taken as independent). */
   readonly gainSd?: number;
 }
@@ -22,7 +24,10 @@ export interface ProfitModel {
 export interface PolicySettings {
   /** Share of decisions drawn uniformly over the available actions (none included); logged exactly. */
   readonly exploration: number;
-  /** Fewer joined decisions than this for an action (or for no offer) and its model estimate is not used. */
+  /**
+   * Fewer joined decisions than this for an action (or for no offer) and its model estimate is not used; fewer near
+   * the shopper (the estimate's support) and the action may be explored there but is never the greedy choice.
+   */
   readonly minActionExamples: number;
   /** Standard errors subtracted from an estimated gain before it may beat no offer: pay only for evidence. */
   readonly caution: number;
@@ -133,7 +138,10 @@ export function chooseOffer(
     learned[a.id] = usable;
     net[a.id] = { score: gain - shadowPrice * a.cost, sd, usable };
     const score = gain - settings.caution * sd - shadowPrice * a.cost;
-    if (score > best) {
+    // A linear model extrapolates an offer's effect to shoppers it was hardly tried on, and a refit that did so once
+    // made 20% off the greedy choice for every shopper who buys anyway (docs/benchmarks.md): no greedy offer there.
+    const supported = !usable || (e?.support ?? Infinity) >= settings.minActionExamples;
+    if (supported && score > best) {
       best = score;
       greedy = a;
     }

@@ -61,7 +61,7 @@ export const conversionScorer =
 /**
  * Greedy on a fixed model (e.g. a candidate for promotion). With `caution` > 0 an action's gain over no offer counts
  * only after subtracting that many standard errors of it (and an action with fewer than `minExamples` fitted
- * decisions never beats no offer), which is how the decision service serves a model: promotion judges the policy
+ * decisions, in all or near the decision, never beats no offer), which is how the decision service serves a model: promotion judges the policy
  * that will actually run.
  */
 export function greedyPolicy(
@@ -76,6 +76,7 @@ export function greedyPolicy(
     return argmaxProfit(d, (a) => {
       const e = r[a];
       if (!e || !none || e.n < minExamples || none.n < minExamples) return undefined;
+      if ((e.support ?? Infinity) < minExamples) return undefined;
       return e.mean - none.mean - caution * (e.gainSd ?? Math.hypot(e.sd, none.sd));
     });
   };

@@ -11,6 +11,7 @@ import {
   withBaselineBins,
   type OfferDesign,
 } from './offer-design';
+import { localEvidence, offerSupport, type OfferSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
 
 export type { ConversionFit } from './penalized-logit';
@@ -82,6 +83,11 @@ export interface ConversionModelSnapshot {
    * snapshots from before it: their gains' sd treats the two actions as independent.
    */
   readonly noneLinks?: Record<string, number[]>;
+  /**
+   * Where each action was tried, by fifth of the no-offer logit: each estimate's `support` is its evidence near the
+   * shopper (localEvidence). Absent in snapshots from before it (their estimates have no `support`).
+   */
+  readonly support?: OfferSupport;
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -198,6 +204,7 @@ export function fitConversionModel(
     actions[a] = withPriorUncertainty(own, pooled.covariance, offerPrec);
     noneLinks[a] = noneLink(own.covariance, offerPrec, pooled.covariance, poolPrecision);
   }
+  const noneEtas = rows.map((z) => baselineLogit(none.coefficients, z, d + 1));
   return {
     version: CONVERSION_MODEL_VERSION,
     lambda,
@@ -212,6 +219,10 @@ export function fitConversionModel(
     extraPerPurchase: buyers > 0 ? extra / buyers : 0,
     actions,
     noneLinks,
+    support: offerSupport(
+      noneEtas,
+      examples.map((e) => e.action),
+    ),
   };
 }
 
@@ -278,6 +289,11 @@ export function predictProfits(
 ): Record<string, RewardPrediction> {
   const conv = predictConversions(model, x);
   const z = modelRow(model, x);
+  const noneEta = baselineLogit(
+    (model.actions[CONTROL_ACTION] as ConversionFit).coefficients,
+    z,
+    model.featureMean.length + 1,
+  );
   const none = conv[CONTROL_ACTION];
   const noneValue = values[CONTROL_ACTION];
   const noneSide =
@@ -299,6 +315,7 @@ export function predictProfits(
       mean: c.p * worth,
       sd: c.sd * Math.abs(worth),
       n: c.n,
+      ...(model.support ? { support: Math.min(c.n, localEvidence(model.support, action, noneEta)) } : {}),
       ...(link && noneSide ? { gainSd: gainSd(z, { p: c.p, worth, covariance: fit.covariance }, link, noneSide) } : {}),
     };
   }

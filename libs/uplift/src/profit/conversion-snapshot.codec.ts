@@ -1,5 +1,6 @@
 import { ValidationError } from '@offerstream/core';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
+import type { OfferSupport } from './offer-support';
 import type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION } from './reward-model';
 
@@ -60,6 +61,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
       noneLinks[action] = numbers(raw, q ** 2, `${action} noneLink`);
     }
   }
+  const support = o.support === undefined ? undefined : supportFromJSON(o.support, actions);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
   return {
@@ -75,5 +77,25 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     extraPerPurchase,
     actions,
     ...(noneLinks ? { noneLinks } : {}),
+    ...(support ? { support } : {}),
   };
+}
+
+function supportFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>): OfferSupport {
+  const o = v as { edges?: unknown; counts?: unknown } | null;
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    !Array.isArray(o.edges) ||
+    o.counts === null ||
+    typeof o.counts !== 'object'
+  )
+    throw new ValidationError('conversion model support must have edges and counts');
+  const edges = numbers(o.edges, o.edges.length, 'support edges');
+  const counts: Record<string, number[]> = {};
+  for (const [action, raw] of Object.entries(o.counts as Record<string, unknown>)) {
+    if (!actions[action]) throw new ValidationError(`conversion model support has unknown action ${action}`);
+    counts[action] = numbers(raw, edges.length + 1, `${action} support counts`);
+  }
+  return { edges, counts };
 }

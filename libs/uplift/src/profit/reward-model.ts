@@ -44,6 +44,11 @@ export interface RewardPrediction {
   readonly n: number;
   /** Sd of this action's mean minus the control's, where the model knows how the two errors are linked. */
   readonly gainSd?: number;
+  /**
+   * The evidence near x, on the scale of `n`: the action's examples among shoppers like this one (see OfferSupport),
+   * where the model knows it. An estimate with enough `n` but little `support` is an extrapolation.
+   */
+  readonly support?: number;
 }
 
 export function finiteVector(x: readonly number[], d: number, what: string): void {
