@@ -5,7 +5,7 @@ import { loadRequests, runClosedLoop, type ClosedLoopRound } from './closed-loop
 import { DEFAULT_MARKET, marketConfig } from './market.config';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
-                                 [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 1]
+                                 [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
@@ -49,7 +49,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       rounds: { type: 'string', default: '6' },
       requests: { type: 'string', default: '3000' },
       'refit-every': { type: 'string', default: '1000' },
-      caution: { type: 'string', default: '1' },
+      caution: { type: 'string', default: '0.5' },
       'exploration-by-chance': { type: 'string', default: 'true' },
       'exploration-floor': { type: 'string', default: '0' },
       'exploration-sd-scale': { type: 'string', default: '1' },

@@ -119,7 +119,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   };
 }
 
-const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 1] [--max-weight 1]
+const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
@@ -131,7 +131,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
     {
       log: { type: 'string' },
       'train-rounds': { type: 'string', default: '3' },
-      caution: { type: 'string', default: '1' },
+      caution: { type: 'string', default: '0.5' },
       'max-weight': { type: 'string', default: '1' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
       'pool-lambdas': { type: 'string', default: String(NO_POOLING) },
