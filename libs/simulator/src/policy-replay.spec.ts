@@ -21,6 +21,7 @@ function simulatedLog(n: number): object[] {
     const purchased = random() < p;
     return {
       kind: offer ? 'offer' : 'no_offer',
+      segment: carts ? 'carter' : 'browser',
       action: offer ? 'pct20' : 'none',
       probability: offer ? 0.3 : 0.7,
       features,
@@ -54,6 +55,22 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(r.offers).toBeLessThan(1_200);
     expect(r.oracleShare).toBeGreaterThan(0.95);
     expect(r.live).toBeCloseTo(r.offers * 5, -2);
+  });
+
+  it('sets the model’s estimated gain per true type beside the truth', () => {
+    const r = replayPolicy(simulatedLog(4_000) as Parameters<typeof replayPolicy>[0], {
+      trainRounds: 1,
+      caution: 1,
+      maxWeight: 1,
+      offerLambdas: [1],
+      poolLambdas: [1e6],
+    });
+    // Carters gain 0.45 x 20 - 0.1 x 40 = 5 from 20% off; the others lose 0.3 x 20 = 6.
+    expect(r.gains['carter/pct20']?.truth).toBeCloseTo(5, 10);
+    expect(r.gains['browser/pct20']?.truth).toBeCloseTo(-6, 10);
+    expect(r.gains['carter/pct20']?.estimate).toBeGreaterThan(3);
+    expect(r.gains['browser/pct20']?.estimate).toBeLessThan(-4);
+    expect((r.gains['carter/pct20']?.requests ?? 0) + (r.gains['browser/pct20']?.requests ?? 0)).toBe(r.test);
   });
 
   it('refuses a log with nothing after the training rounds', () => {

@@ -10,6 +10,8 @@ interface SimulatedDecision {
   readonly probability?: number;
   readonly features?: number[];
   readonly reward: number;
+  /** The shopper's true type (the simulator's), which the policy never sees. */
+  readonly segment?: string;
   readonly candidates?: readonly { readonly action: string; readonly cost: number }[];
   readonly simulation: {
     readonly round: number;
@@ -40,6 +42,11 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
   readonly live: number;
   readonly oracleSameCount: number;
   readonly oracleShare: number;
+  /**
+   * Per true type and offer (`type/action`), over the later requests: the model's mean estimated gain over no offer
+   * beside the truth's. Where the two part, the model cannot tell that type's response from the others'.
+   */
+  readonly gains: Record<string, { readonly requests: number; readonly estimate: number; readonly truth: number }>;
 }
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
@@ -86,9 +93,18 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   let live = 0;
   let offers = 0;
   const best: number[] = [];
+  const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
   for (const d of test) {
     const p = predictProfits(model, d.features ?? [], values(d));
     const none = p['none'];
+    for (const [a, e] of Object.entries(p)) {
+      const truth = d.simulation.trueIncremental[a];
+      if (a === 'none' || !none || truth === undefined) continue;
+      const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
+      g.requests++;
+      g.estimate += e.mean - none.mean;
+      g.truth += truth;
+    }
     let chosen = 'none';
     let score = 0;
     for (const [a, e] of Object.entries(p)) {
@@ -116,6 +132,11 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     live,
     oracleSameCount: oracle,
     oracleShare: oracle > 0 ? live / oracle : 0,
+    gains: Object.fromEntries(
+      Object.entries(gains)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, g]) => [k, { requests: g.requests, estimate: g.estimate / g.requests, truth: g.truth / g.requests }]),
+    ),
   };
 }
 
