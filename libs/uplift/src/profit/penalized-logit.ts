@@ -34,6 +34,21 @@ export function fitLogit(
   const total = effective && w2Sum > 0 ? (wSum * wSum) / w2Sum : n;
   const wn = w.map((v) => (wSum > 0 ? (v * total) / wSum : 0));
   const beta = [...prior];
+  /** Penalized weighted log-likelihood at b. */
+  const objective = (b: readonly number[]): number => {
+    let ll = 0;
+    rows.forEach((z, i) => {
+      let eta = 0;
+      for (let r = 0; r < p; r++) eta += (b[r] as number) * (z[r] as number);
+      // log σ(η) and log(1 − σ(η)) without overflow.
+      const logMu = -Math.log1p(Math.exp(-Math.abs(eta))) + Math.min(0, eta);
+      const log1mMu = logMu - eta;
+      ll += (wn[i] as number) * (y[i] ? logMu : log1mMu);
+    });
+    let pen = 0;
+    for (let r = 0; r < p; r++) pen += lam(r) * ((b[r] as number) - (prior[r] as number)) ** 2;
+    return ll - pen / 2;
+  };
   let hessian = new Matrix(p, p);
   for (let iter = 0; iter < 25; iter++) {
     const grad = new Float64Array(p);
@@ -63,10 +78,19 @@ export function fitLogit(
       }
     }
     const step = new CholeskyDecomposition(hessian).solve(Matrix.columnVector(Array.from(grad))).getColumn(0);
+    // Damped Newton: the penalized likelihood is concave, but a full step from a prior far from the data (an offer
+    // that works on one combination of features) can overshoot and run away; halve it until the objective improves.
+    const before = objective(beta);
+    let t = 1;
+    let next = beta.map((b, r) => b + (step[r] as number));
+    for (let k = 0; k < 30 && objective(next) < before - 1e-12 * Math.abs(before); k++) {
+      t /= 2;
+      next = beta.map((b, r) => b + t * (step[r] as number));
+    }
     let size = 0;
     for (let r = 0; r < p; r++) {
-      beta[r] = (beta[r] as number) + (step[r] as number);
-      size = Math.max(size, Math.abs(step[r] as number));
+      size = Math.max(size, Math.abs((next[r] as number) - (beta[r] as number)));
+      beta[r] = next[r] as number;
     }
     if (size < 1e-7) break;
   }
