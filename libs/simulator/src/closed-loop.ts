@@ -5,6 +5,7 @@ import {
   explorationRate,
   NO_OFFER,
   POLICY_FEATURES,
+  POLICY_INTERACTIONS,
   type OfferAction,
   type PolicySettings,
   type ProfitModel,
@@ -43,6 +44,8 @@ export interface ClosedLoopSettings {
   readonly poolLambdas: readonly number[];
   readonly maxWeight: number;
   readonly effectiveWeights?: boolean;
+  /** Fit the offers' effects with POLICY_INTERACTIONS too (the service's PROFIT_INTERACTIONS). */
+  readonly interactions?: boolean;
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
   readonly onRefit?: (n: number, promoted: boolean, model: ConversionModelSnapshot | null) => void;
   readonly seed: number;
@@ -124,6 +127,7 @@ export function runClosedLoop(
       poolLambda: s.poolLambdas,
       maxWeight: s.maxWeight,
       effectiveWeights: s.effectiveWeights ?? false,
+      ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);
     const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {

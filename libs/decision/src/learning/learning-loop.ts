@@ -79,6 +79,7 @@ export class LearningLoop {
         ...(this.settings.poolLambda !== undefined ? { poolLambda: this.settings.poolLambda } : {}),
         ...(this.settings.baselineBins !== undefined ? { baselineBins: this.settings.baselineBins } : {}),
         ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
+        ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

@@ -21,6 +21,8 @@ export interface ProfitRefitOptions {
   readonly baselineBins?: number;
   /** Share of the offers' prior strength on their intercepts and baseline bins (a list: chosen by CV). */
   readonly weakShrinkage?: number | readonly number[];
+  /** Feature pairs whose products the model adds (conversion model's `interactions`). */
+  readonly interactions?: readonly (readonly [number, number])[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -76,6 +78,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.poolLambda !== undefined ? { poolLambda: input.poolLambda } : {}),
     ...(input.baselineBins !== undefined ? { baselineBins: input.baselineBins } : {}),
     ...(input.weakShrinkage !== undefined ? { weakShrinkage: input.weakShrinkage } : {}),
+    ...(input.interactions !== undefined ? { interactions: input.interactions } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

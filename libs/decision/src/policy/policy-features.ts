@@ -25,6 +25,18 @@ export const POLICY_FEATURES = [
 ] as const;
 export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v2`;
 
+const rangesOf = (prefix: string): number[] =>
+  POLICY_FEATURES.flatMap((f, i) => (f.startsWith(`${prefix}:`) ? [i] : []));
+
+/**
+ * Every range of views in the session crossed with every range of past purchases (PROFIT_INTERACTIONS): how much a
+ * shopper looks and how often they bought before, together, tell who an offer moves better than either adds up to
+ * (a few views and a long history: a regular who buys anyway, or one an offer puts off).
+ */
+export const POLICY_INTERACTIONS: readonly (readonly [number, number])[] = rangesOf('views').flatMap((v) =>
+  rangesOf('purchases').map((p) => [v, p] as const),
+);
+
 /**
  * Behaviour does not act on offers monotonically: a shopper who looks a lot may be weighing a price or may never
  * buy. The counts therefore also enter as indicators of fixed ranges (shop-independent round numbers), so the

@@ -134,6 +134,46 @@ describe('the conversion model', () => {
   });
 });
 
+describe('interactions', () => {
+  // An offer that persuades only shoppers with both traits (x0 = x1 = 1: 10% -> 50%); everyone else buys 30% either way.
+  const both = (seed: number): LoggedDecision[] => {
+    const random = seededRandom(seed);
+    return Array.from({ length: 4_000 }, () => {
+      const x = [random() < 0.5 ? 1 : 0, random() < 0.5 ? 1 : 0];
+      const action = random() < 0.5 ? 'pct20' : 'none';
+      const persuadable = x[0] === 1 && x[1] === 1;
+      const p = persuadable ? (action === 'pct20' ? 0.5 : 0.1) : 0.3;
+      const converted = random() < p;
+      const values = { none: 40, pct20: 20 };
+      return { context: x, action, propensity: 0.5, reward: converted ? values[action] : 0, values, converted };
+    });
+  };
+  const lift = (m: ReturnType<typeof fitConversionModel>, x: number[]): number => {
+    const p = predictConversions(m, x);
+    return (p['pct20']?.p ?? 0) - (p['none']?.p ?? 0);
+  };
+  const opts = { actions, offerLambda: 1, poolLambda: NO_POOLING };
+
+  it('lets an offer work on a combination of features that neither adds up to', () => {
+    const log = both(5);
+    const plain = fitConversionModel(log, opts);
+    const crossed = fitConversionModel(log, { ...opts, interactions: [[0, 1]] });
+    // The truth: +0.4 for shoppers with both traits, 0 for those with one.
+    expect(Math.abs(lift(crossed, [1, 1]) - 0.4)).toBeLessThan(0.06);
+    expect(Math.abs(lift(crossed, [1, 0]))).toBeLessThan(0.06);
+    expect(Math.abs(lift(plain, [1, 0]))).toBeGreaterThan(Math.abs(lift(crossed, [1, 0])));
+  });
+
+  it('serves from the raw features and round-trips its pairs through JSON', () => {
+    const crossed = fitConversionModel(both(6), { ...opts, interactions: [[0, 1]] });
+    expect(crossed.featureMean).toHaveLength(3);
+    const loaded = conversionModelFromJSON(JSON.stringify(crossed));
+    expect(loaded.interactions).toEqual([[0, 1]]);
+    expect(predictConversions(loaded, [1, 1])).toEqual(predictConversions(crossed, [1, 1]));
+    expect(() => fitConversionModel(both(6), { ...opts, interactions: [[0, 2]] })).toThrow(/interactions/);
+  });
+});
+
 describe('effective weights', () => {
   const offerSd = (examples: LoggedDecision[], effectiveWeights: boolean): number =>
     predictProfits(fitConversionModel(examples, { actions, effectiveWeights }), [1, Math.log(100)], {

@@ -57,6 +57,16 @@ export interface ConversionModelOptions {
    * information the weighted rows really carry. Default false.
    */
   readonly effectiveWeights?: boolean;
+  /**
+   * Pairs of context features whose product is added to every action's row (e.g. ranges of two behaviours), so an
+   * offer's effect can differ for a combination the features alone would add up. Default none.
+   */
+  readonly interactions?: readonly (readonly [number, number])[];
+}
+
+/** The context with the products of the given feature pairs appended. */
+export function withInteractions(x: readonly number[], pairs: readonly (readonly [number, number])[]): number[] {
+  return [...x, ...pairs.map(([i, j]) => (x[i] as number) * (x[j] as number))];
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -88,6 +98,8 @@ export interface ConversionModelSnapshot {
    * shopper (localEvidence). Absent in snapshots from before it (their estimates have no `support`).
    */
   readonly support?: OfferSupport;
+  /** Feature pairs whose products follow the features (featureMean covers both); absent: none. */
+  readonly interactions?: [number, number][];
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -114,9 +126,15 @@ function checkExamples(examples: readonly LoggedDecision[], actions: readonly st
  * learns a bounded, scale-free quantity, and an offer's worth follows the price and margin of what it applies to.
  */
 export function fitConversionModel(
-  examples: readonly LoggedDecision[],
+  logged: readonly LoggedDecision[],
   opts: ConversionModelOptions,
 ): ConversionModelSnapshot {
+  const pairs = (opts.interactions ?? []).map(([i, j]) => [i, j] as [number, number]);
+  const raw = logged[0]?.context.length ?? 0;
+  if (!pairs.every((pair) => pair.every((k) => Number.isInteger(k) && k >= 0 && k < raw)))
+    throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
+  const examples =
+    pairs.length === 0 ? logged : logged.map((e) => ({ ...e, context: withInteractions(e.context, pairs) }));
   const lambda = opts.lambda ?? 1;
   const grid = {
     offer: typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]),
@@ -219,6 +237,7 @@ export function fitConversionModel(
     extraPerPurchase: buyers > 0 ? extra / buyers : 0,
     actions,
     noneLinks,
+    ...(pairs.length > 0 ? { interactions: pairs } : {}),
     support: offerSupport(
       noneEtas,
       examples.map((e) => e.action),
@@ -244,7 +263,8 @@ function withPriorUncertainty(
 }
 
 /** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
-function modelRow(model: ConversionModelSnapshot, x: readonly number[]): number[] {
+function modelRow(model: ConversionModelSnapshot, context: readonly number[]): number[] {
+  const x = model.interactions ? withInteractions(context, model.interactions) : context;
   finiteVector(x, model.featureMean.length, 'context');
   const z = design(x, model.featureMean, model.featureScale);
   const edges = model.baselineEdges ?? [];

@@ -62,6 +62,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     }
   }
   const support = o.support === undefined ? undefined : supportFromJSON(o.support, actions);
+  const interactions = o.interactions === undefined ? undefined : pairsFromJSON(o.interactions, d);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
   return {
@@ -78,7 +79,20 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     actions,
     ...(noneLinks ? { noneLinks } : {}),
     ...(support ? { support } : {}),
+    ...(interactions ? { interactions } : {}),
   };
+}
+
+/** Feature pairs of the raw context, which the snapshot's d features end with the products of. */
+function pairsFromJSON(v: unknown, d: number): [number, number][] {
+  if (!Array.isArray(v)) throw new ValidationError('conversion model interactions must be an array of pairs');
+  const raw = d - v.length;
+  return v.map((p) => {
+    const pair = numbers(p, 2, 'interaction pair') as [number, number];
+    if (!pair.every((k) => Number.isInteger(k) && k >= 0 && k < raw))
+      throw new ValidationError(`conversion model interaction ${JSON.stringify(pair)} is not a pair of raw features`);
+    return pair;
+  });
 }
 
 function supportFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>): OfferSupport {
