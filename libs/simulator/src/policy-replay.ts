@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
-import { POLICY_FEATURES } from '@offerstream/decision';
+import { POLICY_FEATURES, POLICY_INTERACTIONS } from '@offerstream/decision';
 import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
@@ -30,6 +30,8 @@ export interface PolicyReplaySettings {
   readonly independentGainSd?: boolean;
   readonly baselineBins?: number;
   readonly weakShrinkage?: readonly number[];
+  /** Fit with POLICY_INTERACTIONS (the service's PROFIT_INTERACTIONS). */
+  readonly interactions?: boolean;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -89,6 +91,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     maxWeight: s.maxWeight,
     ...(s.baselineBins === undefined ? {} : { baselineBins: s.baselineBins }),
     ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
+    ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
   });
   let live = 0;
   let offers = 0;
@@ -142,7 +145,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
-                                   [--baseline-bins 0] [--weak-shrinkage 1]
+                                   [--baseline-bins 0] [--weak-shrinkage 1] [--interactions]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -159,6 +162,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'independent-gain-sd': { type: 'boolean', default: false },
       'baseline-bins': { type: 'string', default: '0' },
       'weak-shrinkage': { type: 'string', default: '1' },
+      interactions: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -184,6 +188,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       independentGainSd: flags['independent-gain-sd'] === true,
       baselineBins: num('baseline-bins'),
       weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
+      interactions: flags.interactions === true,
     }),
   );
 }
