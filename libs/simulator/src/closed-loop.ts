@@ -6,6 +6,7 @@ import {
   NO_OFFER,
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
+  POLICY_SEGMENT_GROUPS,
   type OfferAction,
   type PolicySettings,
   type ProfitModel,
@@ -46,6 +47,8 @@ export interface ClosedLoopSettings {
   readonly effectiveWeights?: boolean;
   /** Fit the offers' effects with POLICY_INTERACTIONS too (the service's PROFIT_INTERACTIONS). */
   readonly interactions?: boolean;
+  /** Fit behaviour segments from POLICY_SEGMENT_GROUPS (the service's PROFIT_SEGMENTS). */
+  readonly segments?: boolean;
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
   readonly onRefit?: (n: number, promoted: boolean, model: ConversionModelSnapshot | null) => void;
   readonly seed: number;
@@ -128,6 +131,7 @@ export function runClosedLoop(
       maxWeight: s.maxWeight,
       effectiveWeights: s.effectiveWeights ?? false,
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
+      ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);
     const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {

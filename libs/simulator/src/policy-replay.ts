@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
-import { POLICY_FEATURES, POLICY_INTERACTIONS } from '@offerstream/decision';
+import { POLICY_FEATURES, POLICY_INTERACTIONS, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
 import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
@@ -32,6 +32,8 @@ export interface PolicyReplaySettings {
   readonly weakShrinkage?: readonly number[];
   /** Fit with POLICY_INTERACTIONS (the service's PROFIT_INTERACTIONS). */
   readonly interactions?: boolean;
+  /** Fit behaviour segments from POLICY_SEGMENT_GROUPS (the service's PROFIT_SEGMENTS). */
+  readonly segments?: boolean;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -92,6 +94,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.baselineBins === undefined ? {} : { baselineBins: s.baselineBins }),
     ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
+    ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
   });
   let live = 0;
   let offers = 0;
@@ -145,7 +148,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
-                                   [--baseline-bins 0] [--weak-shrinkage 1] [--interactions]
+                                   [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -163,6 +166,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'baseline-bins': { type: 'string', default: '0' },
       'weak-shrinkage': { type: 'string', default: '1' },
       interactions: { type: 'boolean', default: false },
+      segments: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -189,6 +193,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       baselineBins: num('baseline-bins'),
       weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
       interactions: flags.interactions === true,
+      segments: flags.segments === true,
     }),
   );
 }

@@ -9,6 +9,8 @@ export * from './stats/distributions';
 export * from './stats/confidence-intervals';
 export * from './profit/reward-model';
 export * from './profit/conversion-model';
+export * from './profit/model-features';
+export * from './profit/behaviour-segments';
 export * from './profit/conversion-snapshot.codec';
 export * from './ope/off-policy-estimators';
 export * from './ope/ope-decision';

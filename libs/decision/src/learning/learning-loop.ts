@@ -80,6 +80,7 @@ export class LearningLoop {
         ...(this.settings.baselineBins !== undefined ? { baselineBins: this.settings.baselineBins } : {}),
         ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
         ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
+        ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

@@ -23,6 +23,8 @@ export interface ProfitRefitOptions {
   readonly weakShrinkage?: number | readonly number[];
   /** Feature pairs whose products the model adds (conversion model's `interactions`). */
   readonly interactions?: readonly (readonly [number, number])[];
+  /** Range groups from which behaviour segments are learned (conversion model's `segmentGroups`). */
+  readonly segmentGroups?: readonly (readonly number[])[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -79,6 +81,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.baselineBins !== undefined ? { baselineBins: input.baselineBins } : {}),
     ...(input.weakShrinkage !== undefined ? { weakShrinkage: input.weakShrinkage } : {}),
     ...(input.interactions !== undefined ? { interactions: input.interactions } : {}),
+    ...(input.segmentGroups !== undefined ? { segmentGroups: input.segmentGroups } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

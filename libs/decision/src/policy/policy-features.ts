@@ -38,6 +38,17 @@ export const POLICY_INTERACTIONS: readonly (readonly [number, number])[] = range
 );
 
 /**
+ * The range groups from which behaviour segments are learned (PROFIT_SEGMENTS): how much a shopper looks, carts and
+ * bought before, and how long ago: together they tell kinds of shopper apart (fitSegments).
+ */
+export const POLICY_SEGMENT_GROUPS: readonly (readonly number[])[] = [
+  'views',
+  'cartAdds',
+  'purchases',
+  'recencyDays',
+].map(rangesOf);
+
+/**
  * Behaviour does not act on offers monotonically: a shopper who looks a lot may be weighing a price or may never
  * buy. The counts therefore also enter as indicators of fixed ranges (shop-independent round numbers), so the
  * per-action linear model can learn a different effect per range instead of one slope.

@@ -13,6 +13,8 @@ import {
 } from './offer-design';
 import { localEvidence, offerSupport, type OfferSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
+import { fitSegments, type SegmentModel } from './behaviour-segments';
+import { modelFeatures } from './model-features';
 
 export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
@@ -62,11 +64,12 @@ export interface ConversionModelOptions {
    * offer's effect can differ for a combination the features alone would add up. Default none.
    */
   readonly interactions?: readonly (readonly [number, number])[];
-}
-
-/** The context with the products of the given feature pairs appended. */
-export function withInteractions(x: readonly number[], pairs: readonly (readonly [number, number])[]): number[] {
-  return [...x, ...pairs.map(([i, j]) => (x[i] as number) * (x[j] as number))];
+  /**
+   * Groups of one-hot range indicators of the context (views, past purchases, ...) from which latent behaviour
+   * segments are learned (fitSegments); each shopper's P(segment | behaviour) then follows the features, so an
+   * offer's effect can differ by kind of shopper. Default none.
+   */
+  readonly segmentGroups?: readonly (readonly number[])[];
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -100,6 +103,8 @@ export interface ConversionModelSnapshot {
   readonly support?: OfferSupport;
   /** Feature pairs whose products follow the features (featureMean covers both); absent: none. */
   readonly interactions?: [number, number][];
+  /** Behaviour segments whose posteriors follow the products (featureMean covers them); absent: none. */
+  readonly segments?: SegmentModel;
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -133,8 +138,17 @@ export function fitConversionModel(
   const raw = logged[0]?.context.length ?? 0;
   if (!pairs.every((pair) => pair.every((k) => Number.isInteger(k) && k >= 0 && k < raw)))
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
+  const segments =
+    opts.segmentGroups && opts.segmentGroups.length > 0
+      ? fitSegments(
+          logged.map((e) => e.context),
+          opts.segmentGroups,
+        )
+      : undefined;
   const examples =
-    pairs.length === 0 ? logged : logged.map((e) => ({ ...e, context: withInteractions(e.context, pairs) }));
+    pairs.length === 0 && !segments
+      ? logged
+      : logged.map((e) => ({ ...e, context: modelFeatures(e.context, pairs, segments) }));
   const lambda = opts.lambda ?? 1;
   const grid = {
     offer: typeof opts.offerLambda === 'number' ? [opts.offerLambda] : (opts.offerLambda ?? [20]),
@@ -238,6 +252,7 @@ export function fitConversionModel(
     actions,
     noneLinks,
     ...(pairs.length > 0 ? { interactions: pairs } : {}),
+    ...(segments ? { segments } : {}),
     support: offerSupport(
       noneEtas,
       examples.map((e) => e.action),
@@ -264,7 +279,7 @@ function withPriorUncertainty(
 
 /** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
 function modelRow(model: ConversionModelSnapshot, context: readonly number[]): number[] {
-  const x = model.interactions ? withInteractions(context, model.interactions) : context;
+  const x = modelFeatures(context, model.interactions, model.segments);
   finiteVector(x, model.featureMean.length, 'context');
   const z = design(x, model.featureMean, model.featureScale);
   const edges = model.baselineEdges ?? [];

@@ -1,6 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
 import type { OfferSupport } from './offer-support';
+import type { SegmentModel } from './behaviour-segments';
 import type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION } from './reward-model';
 
@@ -62,7 +63,12 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     }
   }
   const support = o.support === undefined ? undefined : supportFromJSON(o.support, actions);
-  const interactions = o.interactions === undefined ? undefined : pairsFromJSON(o.interactions, d);
+  const segments = o.segments === undefined ? undefined : segmentsFromJSON(o.segments);
+  const interactions =
+    o.interactions === undefined ? undefined : pairsFromJSON(o.interactions, d - (segments?.shares.length ?? 0));
+  const raw = d - (segments?.shares.length ?? 0) - (interactions?.length ?? 0);
+  if (segments && !segments.groups.every((g) => g.every((j) => j < raw)))
+    throw new ValidationError(`conversion model segment groups must index the ${raw} raw features`);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
   return {
@@ -80,7 +86,35 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     ...(noneLinks ? { noneLinks } : {}),
     ...(support ? { support } : {}),
     ...(interactions ? { interactions } : {}),
+    ...(segments ? { segments } : {}),
   };
+}
+
+/** Behaviour segments: every share and range distribution a probability vector, one per segment and group. */
+function segmentsFromJSON(v: unknown): SegmentModel {
+  const o = v as Partial<Record<keyof SegmentModel, unknown>> | null;
+  if (o === null || typeof o !== 'object' || !Array.isArray(o.groups) || !Array.isArray(o.shares))
+    throw new ValidationError('conversion model segments must have groups, shares and ranges');
+  const groups = o.groups.map((g, i) => {
+    const idx = numbers(g, Array.isArray(g) ? g.length : -1, `segment group ${i}`);
+    if (idx.length < 2 || !idx.every((j) => Number.isInteger(j) && j >= 0))
+      throw new ValidationError(`conversion model segment group ${i} must be two or more feature indexes`);
+    return idx;
+  });
+  const k = o.shares.length;
+  const shares = numbers(o.shares, k, 'segment shares');
+  if (!Array.isArray(o.ranges) || o.ranges.length !== k)
+    throw new ValidationError(`conversion model segments need ranges for each of ${k} segments`);
+  const ranges = o.ranges.map((perGroup: unknown, c) => {
+    if (!Array.isArray(perGroup) || perGroup.length !== groups.length)
+      throw new ValidationError(`conversion model segment ${c} needs ranges for each of ${groups.length} groups`);
+    return perGroup.map((r, g) => numbers(r, groups[g]?.length ?? -1, `segment ${c} group ${g} ranges`));
+  });
+  const isDistribution = (p: number[]): boolean =>
+    p.every((x) => x > 0) && Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6;
+  if (!isDistribution(shares) || !ranges.every((gs) => gs.every(isDistribution)))
+    throw new ValidationError('conversion model segment shares and ranges must be positive and sum to 1');
+  return { groups, shares, ranges };
 }
 
 /** Feature pairs of the raw context, which the snapshot's d features end with the products of. */
