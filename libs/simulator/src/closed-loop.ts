@@ -49,6 +49,8 @@ export interface ClosedLoopSettings {
   readonly interactions?: boolean;
   /** Fit behaviour segments from POLICY_SEGMENT_GROUPS (the service's PROFIT_SEGMENTS). */
   readonly segments?: boolean;
+  /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
+  readonly weakShrinkage?: readonly number[];
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
   readonly onRefit?: (n: number, promoted: boolean, model: ConversionModelSnapshot | null) => void;
   readonly seed: number;
@@ -132,6 +134,7 @@ export function runClosedLoop(
       effectiveWeights: s.effectiveWeights ?? false,
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
       ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
+      ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);
     const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {

@@ -48,8 +48,8 @@ export interface ConversionModelOptions {
    */
   readonly baselineBins?: number;
   /**
-   * Prior precision of the offers' intercepts and baseline bins as a share of their other coefficients'. A list is
-   * a grid, chosen by cross-validation with the two strengths. Default 1.
+   * Prior precision of the offers' intercepts, baseline bins and segment posteriors as a share of their other
+   * coefficients'. A list is a grid, chosen by cross-validation with the two strengths. Default 1.
    */
   readonly weakShrinkage?: number | readonly number[];
   readonly maxWeight?: number;
@@ -187,7 +187,12 @@ export function fitConversionModel(
       : undefined;
   const etas = own.map((z) => (baseline ? baselineLogit(baseline, z, d + 1) : 0));
   const baselineEdges = baseline ? quantileEdges(etas, bins) : [];
-  const layout = (weakShrinkage: number): OfferDesign => ({ p: d + 1, baselineEdges, weakShrinkage });
+  const layout = (weakShrinkage: number): OfferDesign => ({
+    p: d + 1,
+    baselineEdges,
+    weakShrinkage,
+    weakFeatures: segments?.shares.length ?? 0,
+  });
   const rows = own.map((z, i) => withBaselineBins(z, etas[i] as number, layout(1)));
   const selection =
     grid.offer.length * grid.pool.length * weakGrid.length > 1

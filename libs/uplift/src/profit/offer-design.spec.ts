@@ -1,7 +1,7 @@
 import { seededRandom } from '@offerstream/core';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
 import { fitConversionModel, predictProfits } from './conversion-model';
-import { quantileEdges, withBaselineBins } from './offer-design';
+import { offerPrecision, quantileEdges, withBaselineBins } from './offer-design';
 
 /** Four kinds of user, seen only through noisy behaviour (each feature a coin whose bias depends on the kind). */
 const persuaded = { share: 0.3, none: 0.1, offer: 0.4, signal: [0.7, 0.6, 0.3, 0.2] };
@@ -67,5 +67,13 @@ describe('baseline bins: an offer’s effect by how likely the user is to buy an
     const plain = value({ baselineBins: 0, weakShrinkage: 1 });
     expect(binned).toBeGreaterThan(0);
     expect(binned).toBeGreaterThan(2 * Math.max(0, plain));
+  });
+});
+
+describe('the offers’ prior precision', () => {
+  it('puts the weak share on the intercept, the last weak features and the baseline bins, the full one elsewhere', () => {
+    const design = { p: 5, baselineEdges: [0], weakShrinkage: 0.25, weakFeatures: 2 };
+    expect(offerPrecision(design, 8)).toEqual([2, 8, 8, 2, 2, 2, 2]);
+    expect(offerPrecision({ p: 5, baselineEdges: [], weakShrinkage: 1, weakFeatures: 2 }, 8)).toBe(8);
   });
 });

@@ -17,6 +17,11 @@ export interface OfferDesign {
    * (1: the same). Below 1, the offer's effect by baseline is learned before its effect by each raw feature.
    */
   readonly weakShrinkage: number;
+  /**
+   * How many of the last features also take the weak prior: the behaviour segments' posteriors, whose per-offer
+   * effects are what the segments are for (few, each backed by a whole segment's decisions). Default 0.
+   */
+  readonly weakFeatures?: number;
 }
 
 /** Precision that pins a coefficient at its prior mean (0 for no offer's baseline bins). */
@@ -39,7 +44,13 @@ export function offerPrecision(design: OfferDesign, lambda: number): number | nu
   const k = baselineBinCount(design);
   if (k === 0 && design.weakShrinkage === 1) return lambda;
   const weak = lambda * design.weakShrinkage;
-  return [weak, ...new Array<number>(design.p - 1).fill(lambda), ...new Array<number>(k).fill(weak)];
+  const w = Math.min(design.weakFeatures ?? 0, design.p - 1);
+  return [
+    weak,
+    ...new Array<number>(design.p - 1 - w).fill(lambda),
+    ...new Array<number>(w).fill(weak),
+    ...new Array<number>(k).fill(weak),
+  ];
 }
 
 /** The no-offer logit of a row (its first `p` entries) under no offer's coefficients. */
