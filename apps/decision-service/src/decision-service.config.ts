@@ -78,7 +78,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** Let offers' effects differ per combination of session views and past purchases (POLICY_INTERACTIONS). */
         PROFIT_INTERACTIONS: envField.bool(false),
         /** Learn latent behaviour segments (POLICY_SEGMENT_GROUPS) whose offer effects the model weighs apart. */
-        PROFIT_SEGMENTS: envField.bool(false),
+        PROFIT_SEGMENTS: envField.bool(true),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
         PACING_REFRESH_MS: envField.int(2_000, 50, 600_000),

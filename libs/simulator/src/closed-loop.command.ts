@@ -7,7 +7,7 @@ import { DEFAULT_MARKET, marketConfig } from './market.config';
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
-                                 [--effective-weights] [--interactions] [--segments] [--weak-shrinkage 1]
+                                 [--effective-weights] [--interactions] [--segments true] [--weak-shrinkage 1]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)`;
@@ -55,7 +55,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       'exploration-sd-scale': { type: 'string', default: '1' },
       'effective-weights': { type: 'boolean', default: false },
       interactions: { type: 'boolean', default: false },
-      segments: { type: 'boolean', default: false },
+      segments: { type: 'string', default: 'true' },
       'weak-shrinkage': { type: 'string', default: '1' },
       'max-weight': { type: 'string', default: '20' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
@@ -101,7 +101,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       maxWeight: num('max-weight', 1),
       effectiveWeights: flags['effective-weights'] === true,
       interactions: flags.interactions === true,
-      segments: flags.segments === true,
+      segments: flags.segments !== 'false',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       seed: seed * 7919,
     });

@@ -148,7 +148,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
-                                   [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments]
+                                   [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -166,7 +166,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'baseline-bins': { type: 'string', default: '0' },
       'weak-shrinkage': { type: 'string', default: '1' },
       interactions: { type: 'boolean', default: false },
-      segments: { type: 'boolean', default: false },
+      segments: { type: 'string', default: 'true' },
     },
     USAGE,
   );
@@ -193,7 +193,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       baselineBins: num('baseline-bins'),
       weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
       interactions: flags.interactions === true,
-      segments: flags.segments === true,
+      segments: flags.segments !== 'false',
     }),
   );
 }
