@@ -167,9 +167,17 @@ export function fitSegments(
   };
 }
 
+/** Log-probabilities per served model: serving asks for posteriors on every decision. */
+const servedLogs = new WeakMap<SegmentModel, [number[], number[][][]]>();
+
 /** P(segment | behaviour) of one context. */
 export function segmentPosterior(model: SegmentModel, x: readonly number[]): number[] {
-  const [ls, lr] = logsOf(model);
+  let logs = servedLogs.get(model);
+  if (!logs) {
+    logs = logsOf(model);
+    servedLogs.set(model, logs);
+  }
+  const [ls, lr] = logs;
   return posteriorOf(
     model.groups.map((g) => rangeOf(x, g)),
     ls,

@@ -139,7 +139,7 @@ export function fitConversionModel(
   if (!pairs.every((pair) => pair.every((k) => Number.isInteger(k) && k >= 0 && k < raw)))
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
   const segments =
-    opts.segmentGroups && opts.segmentGroups.length > 0
+    opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
       ? fitSegments(
           logged.map((e) => e.context),
           opts.segmentGroups,
