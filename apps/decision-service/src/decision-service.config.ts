@@ -39,7 +39,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** How often instances look for a newly published incremental-profit model. */
         PROFIT_POLL_MS: envField.int(2_000, 50, 600_000),
         /** Exploration share with no joined decisions, its floor, and the decisions over which it decays (1/sqrt). */
-        EXPLORATION_MAX: envField.num(0.2, 0, 1),
+        EXPLORATION_MAX: envField.num(0.4, 0, 1),
         EXPLORATION_MIN: envField.num(0.05, 0, 1),
         EXPLORATION_SCALE: envField.int(2_000, 1, 1e9),
         /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */

@@ -6,6 +6,7 @@ import { DEFAULT_MARKET, marketConfig } from './market.config';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
+                                 [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--weak-shrinkage 1]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
@@ -50,6 +51,9 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       requests: { type: 'string', default: '3000' },
       'refit-every': { type: 'string', default: '1000' },
       caution: { type: 'string', default: '0.5' },
+      'exploration-max': { type: 'string', default: '0.4' },
+      'exploration-min': { type: 'string', default: '0.05' },
+      'exploration-scale': { type: 'string', default: '2000' },
       'exploration-by-chance': { type: 'string', default: 'true' },
       'exploration-floor': { type: 'string', default: '0' },
       'exploration-sd-scale': { type: 'string', default: '1' },
@@ -70,6 +74,11 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
     if (!Number.isFinite(v) || v < min) throw new ValidationError(`--${String(name)} must be a number >= ${min}`);
     return v;
   };
+  const share = (name: 'exploration-max' | 'exploration-min'): number => {
+    const v = num(name, 0);
+    if (v > 1) throw new ValidationError(`--${name} must be a share in [0, 1]`);
+    return v;
+  };
   const list = (name: 'offer-lambdas' | 'pool-lambdas'): number[] => flags[name].split(',').map(Number);
   const market =
     typeof flags.config === 'string'
@@ -85,9 +94,9 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       perRound: num('requests', 10),
       holdout: 0.1,
       refitEvery: num('refit-every', 10),
-      explorationMax: 0.2,
-      explorationMin: 0.05,
-      explorationScale: 2_000,
+      explorationMax: share('exploration-max'),
+      explorationMin: share('exploration-min'),
+      explorationScale: num('exploration-scale', 1),
       policy: {
         exploration: 0,
         minActionExamples: 100,
