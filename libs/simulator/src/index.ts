@@ -9,3 +9,4 @@ export * from './simulation-env';
 export * from './policy-replay';
 export * from './closed-loop';
 export * from './closed-loop.command';
+export * from './report-coverage';
