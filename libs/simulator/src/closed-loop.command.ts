@@ -8,7 +8,8 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
-                                 [--effective-weights] [--interactions] [--segments true] [--weak-shrinkage 1]
+                                 [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
+                                 [--weak-shrinkage 1]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)`;
@@ -60,6 +61,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       'effective-weights': { type: 'boolean', default: false },
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
+      'range-offsets': { type: 'string', default: 'true' },
       'weak-shrinkage': { type: 'string', default: '1' },
       'max-weight': { type: 'string', default: '20' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
@@ -111,6 +113,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       effectiveWeights: flags['effective-weights'] === true,
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
+      rangeOffsets: flags['range-offsets'] !== 'false',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       seed: seed * 7919,
     });

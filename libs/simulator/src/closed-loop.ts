@@ -49,6 +49,8 @@ export interface ClosedLoopSettings {
   readonly interactions?: boolean;
   /** Fit behaviour segments from POLICY_SEGMENT_GROUPS (the service's PROFIT_SEGMENTS). */
   readonly segments?: boolean;
+  /** With segments: offsets per combination of behaviour ranges (conversion model's `rangeOffsets`, default true). */
+  readonly rangeOffsets?: boolean;
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
@@ -134,6 +136,7 @@ export function runClosedLoop(
       effectiveWeights: s.effectiveWeights ?? false,
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
       ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
+      ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);

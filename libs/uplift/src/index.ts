@@ -11,6 +11,7 @@ export * from './profit/reward-model';
 export * from './profit/conversion-model';
 export * from './profit/model-features';
 export * from './profit/behaviour-segments';
+export * from './profit/range-offsets';
 export * from './profit/conversion-snapshot.codec';
 export * from './ope/off-policy-estimators';
 export * from './ope/ope-decision';

@@ -124,4 +124,19 @@ describe('the conversion model with behaviour segments', () => {
     const broken = { ...m, segments: { ...m.segments, shares: m.segments?.shares.map(() => 0.9) } };
     expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/sum to 1/);
   });
+
+  it('serves its range offsets on their combination only and round-trips them through JSON', () => {
+    const m = fitConversionModel(log(9), { ...opts, segmentGroups: GROUPS, rangeOffsets: false });
+    expect(m.rangeOffsets).toBeUndefined();
+    const shifted = { ...m, rangeOffsets: { groups: GROUPS, strength: 30, offsets: { '2,2,2': { pct20: 0.5 } } } };
+    const loaded = conversionModelFromJSON(JSON.stringify(shifted));
+    const on = shopper(2, () => 0);
+    const off = shopper(1, () => 0);
+    const logit = (p: number): number => Math.log(p / (1 - p));
+    const pOf = (model: typeof m, x: number[]): number => predictConversions(model, x)['pct20']?.p ?? 0;
+    expect(logit(pOf(loaded, on)) - logit(pOf(m, on))).toBeCloseTo(0.5, 6);
+    expect(pOf(loaded, off)).toBe(pOf(m, off));
+    const unknown = { ...shifted, rangeOffsets: { ...shifted.rangeOffsets, offsets: { '2,2,2': { pct30: 0.5 } } } };
+    expect(() => conversionModelFromJSON(JSON.stringify(unknown))).toThrow(/unknown action pct30/);
+  });
 });

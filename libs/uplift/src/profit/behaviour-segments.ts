@@ -23,7 +23,7 @@ const TOLERANCE = 1e-8;
 const START_SEED = 0x5e9;
 
 /** Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot). */
-function rangeOf(x: readonly number[], group: readonly number[]): number {
+export function rangeOf(x: readonly number[], group: readonly number[]): number {
   let best = 0;
   for (let l = 1; l < group.length; l++)
     if ((x[group[l] as number] as number) > (x[group[best] as number] as number)) best = l;

@@ -15,6 +15,7 @@ import { localEvidence, offerSupport, type OfferSupport } from './offer-support'
 import { selectShrinkage } from './shrinkage-selection';
 import { fitSegments, type SegmentModel } from './behaviour-segments';
 import { modelFeatures } from './model-features';
+import { fitRangeOffsets, rangeOffset, type RangeOffsets } from './range-offsets';
 
 export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
@@ -70,6 +71,11 @@ export interface ConversionModelOptions {
    * offer's effect can differ by kind of shopper. Default none.
    */
   readonly segmentGroups?: readonly (readonly number[])[];
+  /**
+   * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
+   * its strength chosen by cross-validation, none where it does not help. Default true.
+   */
+  readonly rangeOffsets?: boolean;
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -105,6 +111,8 @@ export interface ConversionModelSnapshot {
   readonly interactions?: [number, number][];
   /** Behaviour segments whose posteriors follow the products (featureMean covers them); absent: none. */
   readonly segments?: SegmentModel;
+  /** Offsets per combination of behaviour ranges and action (absent: none, as in snapshots from before them). */
+  readonly rangeOffsets?: RangeOffsets;
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -242,6 +250,19 @@ export function fitConversionModel(
     noneLinks[a] = noneLink(own.covariance, offerPrec, pooled.covariance, poolPrecision);
   }
   const noneEtas = rows.map((z) => baselineLogit(none.coefficients, z, d + 1));
+  // Offsets are fitted on the model's own predictions (the action's logit on each row).
+  const rangeOffsets =
+    opts.segmentGroups && opts.segmentGroups.length > 0 && opts.rangeOffsets !== false
+      ? fitRangeOffsets(
+          logged.map((e, i) => ({
+            context: e.context,
+            action: e.action,
+            converted: e.converted === true,
+            p: sigmoid(baselineLogit((actions[e.action] as ConversionFit).coefficients, rows[i] as number[], q)),
+          })),
+          opts.segmentGroups,
+        )
+      : undefined;
   return {
     version: CONVERSION_MODEL_VERSION,
     lambda,
@@ -258,6 +279,7 @@ export function fitConversionModel(
     noneLinks,
     ...(pairs.length > 0 ? { interactions: pairs } : {}),
     ...(segments ? { segments } : {}),
+    ...(rangeOffsets ? { rangeOffsets } : {}),
     support: offerSupport(
       noneEtas,
       examples.map((e) => e.action),
@@ -303,7 +325,8 @@ export function predictConversions(
   const p = z.length;
   const out: Record<string, { p: number; sd: number; n: number }> = {};
   for (const [action, fit] of Object.entries(model.actions)) {
-    let eta = 0;
+    // The range offset moves the mean; its sd is not added (a point correction, shrunk by its own prior).
+    let eta = rangeOffset(model.rangeOffsets, x, action);
     let quad = 0;
     for (let r = 0; r < p; r++) {
       eta += (fit.coefficients[r] as number) * (z[r] as number);

@@ -2,6 +2,7 @@ import { ValidationError } from '@offerstream/core';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
 import type { OfferSupport } from './offer-support';
 import type { SegmentModel } from './behaviour-segments';
+import type { RangeOffsets } from './range-offsets';
 import type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION } from './reward-model';
 
@@ -69,6 +70,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
   const raw = d - (segments?.shares.length ?? 0) - (interactions?.length ?? 0);
   if (segments && !segments.groups.every((g) => g.every((j) => j < raw)))
     throw new ValidationError(`conversion model segment groups must index the ${raw} raw features`);
+  const rangeOffsets = o.rangeOffsets === undefined ? undefined : rangeOffsetsFromJSON(o.rangeOffsets, actions, raw);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
   return {
@@ -87,7 +89,41 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     ...(support ? { support } : {}),
     ...(interactions ? { interactions } : {}),
     ...(segments ? { segments } : {}),
+    ...(rangeOffsets ? { rangeOffsets } : {}),
   };
+}
+
+/** Range offsets: groups of raw feature indexes, a positive strength, a finite offset per combination and known action. */
+function rangeOffsetsFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>, raw: number): RangeOffsets {
+  const o = v as Partial<Record<keyof RangeOffsets, unknown>> | null;
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    !Array.isArray(o.groups) ||
+    o.offsets === null ||
+    typeof o.offsets !== 'object'
+  )
+    throw new ValidationError('conversion model rangeOffsets must have groups, strength and offsets');
+  const groups = o.groups.map((g, i) => {
+    const idx = numbers(g, Array.isArray(g) ? g.length : -1, `range offset group ${i}`);
+    if (!idx.every((j) => Number.isInteger(j) && j >= 0 && j < raw))
+      throw new ValidationError(`conversion model range offset group ${i} must index the ${raw} raw features`);
+    return idx;
+  });
+  const [strength] = numbers([o.strength], 1, 'rangeOffsets strength') as [number];
+  if (!(strength > 0)) throw new ValidationError('conversion model rangeOffsets strength must be > 0');
+  const offsets: Record<string, Record<string, number>> = {};
+  for (const [combination, perAction] of Object.entries(o.offsets as Record<string, unknown>)) {
+    if (perAction === null || typeof perAction !== 'object')
+      throw new ValidationError(`conversion model range offsets of ${combination} must be an object`);
+    const row: Record<string, number> = {};
+    for (const [action, value] of Object.entries(perAction as Record<string, unknown>)) {
+      if (!actions[action]) throw new ValidationError(`conversion model range offsets have unknown action ${action}`);
+      row[action] = numbers([value], 1, `range offset ${combination}`)[0] as number;
+    }
+    offsets[combination] = row;
+  }
+  return { groups, strength, offsets };
 }
 
 /** Behaviour segments: every share and range distribution a probability vector, one per segment and group. */
