@@ -12,6 +12,11 @@ function numbers(v: unknown, length: number, what: string): number[] {
   return v as number[];
 }
 
+/** A JSON object (not null, not a primitive). */
+function isObject(v: unknown): v is object {
+  return v !== null && typeof v === 'object';
+}
+
 function optionalNumber(v: unknown, what: string): number | undefined {
   return v === undefined ? undefined : numbers([v], 1, what)[0];
 }
@@ -24,7 +29,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
   const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<
     Record<keyof ConversionModelSnapshot, unknown>
   > | null;
-  if (o === null || typeof o !== 'object') throw new ValidationError('conversion model snapshot must be an object');
+  if (!isObject(o)) throw new ValidationError('conversion model snapshot must be an object');
   if (o.version !== CONVERSION_MODEL_VERSION)
     throw new ValidationError(`conversion model version ${String(o.version)} is not ${CONVERSION_MODEL_VERSION}`);
   const d = Array.isArray(o.featureMean) ? o.featureMean.length : -1;
@@ -38,8 +43,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
       ? []
       : numbers(o.baselineEdges, Array.isArray(o.baselineEdges) ? o.baselineEdges.length : -1, 'baselineEdges');
   const q = d + 1 + (edges.length > 0 ? edges.length + 1 : 0);
-  if (o.actions === null || typeof o.actions !== 'object')
-    throw new ValidationError('conversion model actions must be an object');
+  if (!isObject(o.actions)) throw new ValidationError('conversion model actions must be an object');
   const actions: Record<string, ConversionFit> = {};
   for (const [action, raw] of Object.entries(
     o.actions as Record<string, Partial<Record<keyof ConversionFit, unknown>>>,
@@ -55,8 +59,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
   if (!actions[CONTROL_ACTION]) throw new ValidationError(`conversion model has no ${CONTROL_ACTION} action`);
   let noneLinks: Record<string, number[]> | undefined;
   if (o.noneLinks !== undefined) {
-    if (o.noneLinks === null || typeof o.noneLinks !== 'object')
-      throw new ValidationError('conversion model noneLinks must be an object');
+    if (!isObject(o.noneLinks)) throw new ValidationError('conversion model noneLinks must be an object');
     noneLinks = {};
     for (const [action, raw] of Object.entries(o.noneLinks as Record<string, unknown>)) {
       if (!actions[action]) throw new ValidationError(`conversion model noneLinks has unknown action ${action}`);
@@ -96,13 +99,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
 /** Range offsets: groups of raw feature indexes, a positive strength, a finite offset per combination and known action. */
 function rangeOffsetsFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>, raw: number): RangeOffsets {
   const o = v as Partial<Record<keyof RangeOffsets, unknown>> | null;
-  if (
-    o === null ||
-    typeof o !== 'object' ||
-    !Array.isArray(o.groups) ||
-    o.offsets === null ||
-    typeof o.offsets !== 'object'
-  )
+  if (!isObject(o) || !Array.isArray(o.groups) || !isObject(o.offsets))
     throw new ValidationError('conversion model rangeOffsets must have groups, strength and offsets');
   const groups = o.groups.map((g, i) => {
     const idx = numbers(g, Array.isArray(g) ? g.length : -1, `range offset group ${i}`);
@@ -114,7 +111,7 @@ function rangeOffsetsFromJSON(v: unknown, actions: Readonly<Record<string, unkno
   if (!(strength > 0)) throw new ValidationError('conversion model rangeOffsets strength must be > 0');
   const offsets: Record<string, Record<string, number>> = {};
   for (const [combination, perAction] of Object.entries(o.offsets as Record<string, unknown>)) {
-    if (perAction === null || typeof perAction !== 'object')
+    if (!isObject(perAction))
       throw new ValidationError(`conversion model range offsets of ${combination} must be an object`);
     const row: Record<string, number> = {};
     for (const [action, value] of Object.entries(perAction as Record<string, unknown>)) {
@@ -129,7 +126,7 @@ function rangeOffsetsFromJSON(v: unknown, actions: Readonly<Record<string, unkno
 /** Behaviour segments: every share and range distribution a probability vector, one per segment and group. */
 function segmentsFromJSON(v: unknown): SegmentModel {
   const o = v as Partial<Record<keyof SegmentModel, unknown>> | null;
-  if (o === null || typeof o !== 'object' || !Array.isArray(o.groups) || !Array.isArray(o.shares))
+  if (!isObject(o) || !Array.isArray(o.groups) || !Array.isArray(o.shares))
     throw new ValidationError('conversion model segments must have groups, shares and ranges');
   const groups = o.groups.map((g, i) => {
     const idx = numbers(g, Array.isArray(g) ? g.length : -1, `segment group ${i}`);
@@ -167,13 +164,7 @@ function pairsFromJSON(v: unknown, d: number): [number, number][] {
 
 function supportFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>): OfferSupport {
   const o = v as { edges?: unknown; counts?: unknown } | null;
-  if (
-    o === null ||
-    typeof o !== 'object' ||
-    !Array.isArray(o.edges) ||
-    o.counts === null ||
-    typeof o.counts !== 'object'
-  )
+  if (!isObject(o) || !Array.isArray(o.edges) || !isObject(o.counts))
     throw new ValidationError('conversion model support must have edges and counts');
   const edges = numbers(o.edges, o.edges.length, 'support edges');
   const counts: Record<string, number[]> = {};
