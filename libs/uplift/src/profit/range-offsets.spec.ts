@@ -1,5 +1,5 @@
 import { seededRandom } from '@offerstream/core';
-import { fitRangeOffsets, rangeOffset, type FittedDecision } from './range-offsets';
+import { cellOffset, fitRangeOffsets, rangeOffset, type FittedDecision } from './range-offsets';
 
 /** Two groups of two one-hot ranges: features [0, 1] and [2, 3]. */
 const GROUPS = [
@@ -27,11 +27,10 @@ describe('range offsets', () => {
     expect(model).toBeDefined();
     const logit = (p: number): number => Math.log(p / (1 - p));
     const offset = rangeOffset(model, [0, 1, 0, 1], 'pct10');
-    // The true offset is logit(0.6) − logit(0.2) = 1.79. One Newton step from the model's logit overshoots an error
-    // this large (0.4 / 0.16 = 2.5 before shrinkage); the chosen shrinkage tempers it.
+    // The true offset is logit(0.6) − logit(0.2) = 1.79; one Newton step from the model's logit would say 2.5.
     const truth = logit(0.6) - logit(0.2);
-    expect(offset).toBeGreaterThan(0.8 * truth);
-    expect(offset).toBeLessThan(1.4 * truth);
+    expect(offset).toBeGreaterThan(0.9 * truth);
+    expect(offset).toBeLessThan(1.1 * truth);
     for (const x of [
       [1, 0, 1, 0],
       [1, 0, 0, 1],
@@ -39,6 +38,18 @@ describe('range offsets', () => {
     ])
       expect(Math.abs(rangeOffset(model, x, 'pct10'))).toBeLessThan(0.25);
     expect(Math.abs(rangeOffset(model, [0, 1, 0, 1], 'none'))).toBeLessThan(0.25);
+  });
+
+  it('fit each cell to the maximum of its penalized likelihood, not one step toward it', () => {
+    // 100 decisions at a model P of 5% of which 40 bought: the unpenalized answer is logit(0.4) − logit(0.05).
+    const etas = new Array<number>(100).fill(Math.log(0.05 / 0.95));
+    const ys = Array.from({ length: 100 }, (_, i) => i < 40);
+    const free = cellOffset(etas, ys, 1e-9);
+    expect(free).toBeCloseTo(Math.log(0.4 / 0.6) - Math.log(0.05 / 0.95), 4);
+    // One step would say 0.35 / 0.0475 = 7.4; a prior as strong as the data pulls the exact fit toward 0.
+    const shrunk = cellOffset(etas, ys, 24);
+    expect(shrunk).toBeGreaterThan(0);
+    expect(shrunk).toBeLessThan(free);
   });
 
   it('add nothing that matters where the model is right', () => {

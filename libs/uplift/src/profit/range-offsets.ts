@@ -43,25 +43,46 @@ export function rangeOffset(model: RangeOffsets | undefined, x: readonly number[
 const clampP = (p: number): number => Math.min(1 - 1e-9, Math.max(1e-9, p));
 const logLik = (p: number, y: boolean): number => Math.log(clampP(y ? p : 1 - p));
 
+/** A combination's decisions of one action: the model's logits and the outcomes. */
 interface Cell {
-  residual: number;
-  information: number;
+  readonly etas: number[];
+  readonly ys: boolean[];
 }
 
-/**
- * Per combination and action, the residual and the Fisher information of a logit offset at 0: the offset is one
- * Newton step from the model's logit, which overshoots where the model is far off (its first-order error); the
- * cross-validated strength tempers that. Iterating to the exact fit is not measured yet.
- */
-function cells(rows: readonly { key: string; p: number; y: boolean }[]): Map<string, Cell> {
+function cells(rows: readonly { key: string; eta: number; y: boolean }[]): Map<string, Cell> {
   const out = new Map<string, Cell>();
   for (const r of rows) {
-    const c = out.get(r.key) ?? { residual: 0, information: 0 };
-    c.residual += (r.y ? 1 : 0) - r.p;
-    c.information += r.p * (1 - r.p);
+    const c = out.get(r.key) ?? { etas: [], ys: [] };
+    c.etas.push(r.eta);
+    c.ys.push(r.y);
     out.set(r.key, c);
   }
   return out;
+}
+
+const MAX_STEPS = 25;
+
+/**
+ * The offset that maximizes the cell's log-likelihood with a normal prior of precision `strength` around 0, by
+ * Newton's method (concave in one dimension, so it converges). One step from 0 is the score over the information,
+ * which overshoots where the model is far off and its P is small (a 20% model on a 60% cell steps to 2.5, not 1.79).
+ */
+export function cellOffset(etas: readonly number[], ys: readonly boolean[], strength: number): number {
+  let o = 0;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    let score = -strength * o;
+    let information = strength;
+    etas.forEach((eta, i) => {
+      const p = sigmoid(eta + o);
+      score += (ys[i] ? 1 : 0) - p;
+      information += p * (1 - p);
+    });
+    // A step of at most 2 on the logit keeps Newton from overshooting on a cell far from the model.
+    const move = Math.max(-2, Math.min(2, score / information));
+    o += move;
+    if (Math.abs(move) < 1e-6) break;
+  }
+  return o;
 }
 
 /**
@@ -74,24 +95,32 @@ export function fitRangeOffsets(
   groups: readonly (readonly number[])[],
   strengths: readonly number[] = RANGE_OFFSET_STRENGTHS,
 ): RangeOffsets | undefined {
-  const rows = decisions.map((d, i) => ({
-    key: `${rangeCombination(groups, d.context)}\t${d.action}`,
-    p: clampP(d.p),
-    y: d.converted,
-    fold: i % FOLDS,
-  }));
+  const rows = decisions.map((d, i) => {
+    const p = clampP(d.p);
+    return {
+      key: `${rangeCombination(groups, d.context)}\t${d.action}`,
+      p,
+      eta: Math.log(p / (1 - p)),
+      y: d.converted,
+      fold: i % FOLDS,
+    };
+  });
   const scores = strengths.map(() => 0);
   let none = 0;
   for (let f = 0; f < FOLDS; f++) {
     const fitted = cells(rows.filter((r) => r.fold !== f));
+    const offsets = new Map<string, number[]>();
+    for (const [key, c] of fitted)
+      offsets.set(
+        key,
+        strengths.map((s) => cellOffset(c.etas, c.ys, s)),
+      );
     for (const r of rows) {
       if (r.fold !== f) continue;
       none += logLik(r.p, r.y);
-      const c = fitted.get(r.key);
-      const eta = Math.log(r.p / (1 - r.p));
-      strengths.forEach((s, j) => {
-        const offset = c ? c.residual / (c.information + s) : 0;
-        scores[j] = (scores[j] as number) + logLik(sigmoid(eta + offset), r.y);
+      const o = offsets.get(r.key);
+      strengths.forEach((_, j) => {
+        scores[j] = (scores[j] as number) + logLik(sigmoid(r.eta + (o?.[j] ?? 0)), r.y);
       });
     }
   }
@@ -101,7 +130,7 @@ export function fitRangeOffsets(
   const offsets: Record<string, Record<string, number>> = {};
   for (const [key, c] of cells(rows)) {
     const tab = key.indexOf('\t');
-    (offsets[key.slice(0, tab)] ??= {})[key.slice(tab + 1)] = c.residual / (c.information + strength);
+    (offsets[key.slice(0, tab)] ??= {})[key.slice(tab + 1)] = cellOffset(c.etas, c.ys, strength);
   }
   return { groups: groups.map((g) => [...g]), strength, offsets };
 }
