@@ -9,10 +9,11 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
-                                 [--weak-shrinkage 1]
+                                 [--weak-shrinkage 1] [--without-features NAME,...]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
-  --config FILE  the market that log came from (default: the team's market)`;
+  --config FILE  the market that log came from (default: the team's market)
+  --without-features  policy features to leave out (set to 0 for every request), to measure what they add`;
 
 export interface ClosedLoopRun {
   readonly seed: number;
@@ -63,6 +64,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segments: { type: 'string', default: 'true' },
       'range-offsets': { type: 'string', default: 'true' },
       'weak-shrinkage': { type: 'string', default: '1' },
+      'without-features': { type: 'string', default: '' },
       'max-weight': { type: 'string', default: '20' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
       'pool-lambdas': { type: 'string', default: `1,4,16,64,${NO_POOLING}` },
@@ -86,7 +88,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
     typeof flags.config === 'string'
       ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
       : DEFAULT_MARKET;
-  const pool = loadRequests(flags.log);
+  const pool = loadRequests(flags.log, flags['without-features'].split(',').filter(Boolean));
   if (pool.length === 0) throw new ValidationError('the log has no decisions with features and a segment');
   const runs: ClosedLoopRun[] = [];
   const first = num('first-seed', 0);

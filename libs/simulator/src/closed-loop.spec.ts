@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { POLICY_FEATURES } from '@offerstream/decision';
-import { runClosedLoop, type ClosedLoopSettings, type LoggedRequest } from './closed-loop';
+import { loadRequests, runClosedLoop, type ClosedLoopSettings, type LoggedRequest } from './closed-loop';
 import type { MarketConfig, UserTypeConfig } from './market.config';
 
 const behaviour: UserTypeConfig['behaviour'] = {
@@ -88,5 +91,26 @@ describe('the closed-loop simulation', () => {
   it('refuses a log whose shoppers are not of the market’s types', () => {
     const stray = pool().map((r) => ({ ...r, segment: 'elsewhere' }));
     expect(() => runClosedLoop(stray, market, settings)).toThrow(/elsewhere/);
+  });
+});
+
+describe('the closed loop’s requests from a simulator log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'closed-loop-'));
+  const file = join(dir, 'log.jsonl');
+  const line = (segment: string | undefined): string =>
+    JSON.stringify({ segment, features: pool()[0]?.features.map((v, i) => v + i) });
+  writeFileSync(file, [line('shipping'), line(undefined), '', line('anyway')].join('\n'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keep every decision with features and a true type, and can leave a feature out for everyone', () => {
+    const views = POLICY_FEATURES.indexOf('sessionViews');
+    expect(loadRequests(file).map((r) => r.segment)).toEqual(['shipping', 'anyway']);
+    const without = loadRequests(file, ['sessionViews']);
+    expect(without.map((r) => r.features[views])).toEqual([0, 0]);
+    expect(without[0]?.features[views + 1]).toBe(loadRequests(file)[0]?.features[views + 1]);
+  });
+
+  it('refuse to leave out a feature the policy does not have', () => {
+    expect(() => loadRequests(file, ['shoeSize'])).toThrow(/unknown policy feature shoeSize/);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { seededRandom } from '@offerstream/core';
+import { seededRandom, ValidationError } from '@offerstream/core';
 import {
   chooseOffer,
   explorationRate,
@@ -75,13 +75,20 @@ const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
 const BASE_P = POLICY_FEATURES.indexOf('baseProbability');
 
-export function loadRequests(path: string): LoggedRequest[] {
+export function loadRequests(path: string, without: readonly string[] = []): LoggedRequest[] {
+  const dropped = without.map((name) => {
+    const i = (POLICY_FEATURES as readonly string[]).indexOf(name);
+    if (i < 0) throw new ValidationError(`unknown policy feature ${name}; known: ${POLICY_FEATURES.join(', ')}`);
+    return i;
+  });
   const out: LoggedRequest[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const d = JSON.parse(line) as { features?: number[]; segment?: string };
     const x = d.features;
     if (!x || x.length !== POLICY_FEATURES.length || d.segment === undefined) continue;
+    // A feature left out reads 0 for everyone: constant, it standardizes to 0 and the model cannot use it.
+    for (const i of dropped) x[i] = 0;
     const price = Math.expm1(x[LOG_PRICE] ?? 0);
     out.push({ features: x, segment: d.segment, price, cost: price * (1 - (x[MARGIN_RATE] ?? 0)) });
   }
