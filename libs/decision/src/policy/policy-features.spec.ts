@@ -1,5 +1,4 @@
-import { POLICY_FEATURES, POLICY_INTERACTIONS, policyFeatures } from './policy-features';
-import { PROPENSITY_FEATURES, type FeatureVector } from './propensity.model';
+import { POLICY_FEATURES, POLICY_INTERACTIONS } from './policy-features';
 
 describe('the policy features’ interactions', () => {
   it('cross every range of session views with every range of past purchases, and nothing else', () => {
@@ -8,26 +7,5 @@ describe('the policy features’ interactions', () => {
     const purchases = POLICY_FEATURES.filter((f) => f.startsWith('purchases:'));
     expect(named).toHaveLength(views.length * purchases.length);
     expect(new Set(named)).toEqual(new Set(views.flatMap((v) => purchases.map((p) => `${v}×${p}`))));
-  });
-});
-
-describe('the policy features’ price level', () => {
-  const x = Object.fromEntries(PROPENSITY_FEATURES.map((f) => [f, 0])) as FeatureVector;
-  const target = { items: ['i1'], price: 20, margin: 8, baseProbability: 0.1 };
-  const at = (name: (typeof POLICY_FEATURES)[number]): number => POLICY_FEATURES.indexOf(name);
-
-  it('read the level a shopper browses and buys at from their price bands, and the item against it', () => {
-    const user = { userId: 'u1', priceBand: { median: 40, spread: 10 } };
-    const v = policyFeatures(x, target, user);
-    expect(v[at('priceLevel')]).toBeCloseTo(Math.log1p(40), 9);
-    // The item costs half the shopper's usual price.
-    expect(v[at('priceVsLevel')]).toBeCloseTo(Math.log(0.5), 9);
-  });
-
-  it('are 0 for a shopper with no price bands yet, like every other missing signal', () => {
-    const v = policyFeatures(x, target, { userId: 'u2' });
-    expect(v[at('priceLevel')]).toBe(0);
-    expect(v[at('priceVsLevel')]).toBe(0);
-    expect(v).toHaveLength(POLICY_FEATURES.length);
   });
 });

@@ -18,14 +18,12 @@ export const POLICY_FEATURES = [
   'returning',
   'logPrice',
   'marginRate',
-  'priceLevel',
-  'priceVsLevel',
   ...binNames('views', [1, 3, 6, 11]),
   ...binNames('cartAdds', [1, 2]),
   ...binNames('purchases', [1, 2, 4]),
   ...binNames('recencyDays', [15, 61, 181]),
 ] as const;
-export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v3`;
+export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v2`;
 
 const rangesOf = (prefix: string): number[] =>
   POLICY_FEATURES.flatMap((f, i) => (f.startsWith(`${prefix}:`) ? [i] : []));
@@ -71,7 +69,6 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
   const s = user?.session;
   const views = s?.views ?? 0;
   const adds = s?.cartAdds ?? 0;
-  const level = user?.priceBand?.median ?? 0;
   const out = PROPENSITY_FEATURES.map((f) => x[f]);
   out.push(
     target.baseProbability,
@@ -82,10 +79,6 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
     (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0,
     Math.log1p(Math.max(0, target.price)),
     target.price > 0 ? Math.max(-1, Math.min(1, target.margin / target.price)) : 0,
-    // The price level the shopper browses and buys at (their price bands' mean, over many items, where logPrice is
-    // one), and how far the offered item sits from it: how price-sensitive they are, which a discount speaks to.
-    level > 0 ? Math.log1p(level) : 0,
-    level > 0 && target.price > 0 ? Math.max(-3, Math.min(3, Math.log(target.price / level))) : 0,
     ...bins(views, [1, 3, 6, 11]),
     ...bins(adds, [1, 2]),
     ...bins(user?.rfm?.frequency ?? 0, [1, 2, 4]),
