@@ -11,6 +11,7 @@ import {
   OfferRecordStore,
   POLICY_FEATURES_VERSION,
   POLICY_INTERACTIONS,
+  POLICY_RANGED_FEATURES,
   POLICY_SEGMENT_GROUPS,
   ProfitModelStore,
   propensityExample,
@@ -147,7 +148,9 @@ const stores: Provider[] = [
               baselineBins: s.PROFIT_BASELINE_BINS,
               weakShrinkage: s.PROFIT_WEAK_SHRINKAGE,
               ...(s.PROFIT_INTERACTIONS ? { interactions: POLICY_INTERACTIONS } : {}),
-              ...(s.PROFIT_SEGMENTS ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
+              ...(s.PROFIT_SEGMENTS
+                ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES }
+                : {}),
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,
               minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,

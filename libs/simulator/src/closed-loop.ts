@@ -6,6 +6,7 @@ import {
   NO_OFFER,
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
+  POLICY_RANGED_FEATURES,
   POLICY_SEGMENT_GROUPS,
   type OfferAction,
   type PolicySettings,
@@ -142,7 +143,7 @@ export function runClosedLoop(
       maxWeight: s.maxWeight,
       effectiveWeights: s.effectiveWeights ?? false,
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
-      ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
+      ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
       ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     };

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
-import { POLICY_FEATURES, POLICY_INTERACTIONS, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
+import {
+  POLICY_FEATURES,
+  POLICY_INTERACTIONS,
+  POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_GROUPS,
+} from '@offerstream/decision';
 import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
@@ -94,7 +99,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.baselineBins === undefined ? {} : { baselineBins: s.baselineBins }),
     ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
-    ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS } : {}),
+    ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
   });
   let live = 0;
   let offers = 0;

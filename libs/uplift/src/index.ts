@@ -12,6 +12,7 @@ export * from './profit/conversion-model';
 export * from './profit/model-features';
 export * from './profit/behaviour-segments';
 export * from './profit/range-offsets';
+export * from './profit/ranged-features';
 export * from './profit/conversion-snapshot.codec';
 export * from './ope/off-policy-estimators';
 export * from './ope/ope-decision';

@@ -81,6 +81,7 @@ export class LearningLoop {
         ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
         ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
         ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
+        ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

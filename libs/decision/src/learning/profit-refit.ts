@@ -6,6 +6,7 @@ import {
   type ConversionModelSnapshot,
   type OpeDecision,
   type PromotionDecision,
+  type RangedFeatureSpec,
 } from '@offerstream/uplift';
 import type { JoinedDecision } from './decision-outcome.store';
 
@@ -25,6 +26,8 @@ export interface ProfitRefitOptions {
   readonly interactions?: readonly (readonly [number, number])[];
   /** Range groups from which behaviour segments are learned (conversion model's `segmentGroups`). */
   readonly segmentGroups?: readonly (readonly number[])[];
+  /** Features cut into ranges at their quantiles, one more segment group each (conversion model's `rangedFeatures`). */
+  readonly rangedFeatures?: readonly RangedFeatureSpec[];
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -82,6 +85,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.weakShrinkage !== undefined ? { weakShrinkage: input.weakShrinkage } : {}),
     ...(input.interactions !== undefined ? { interactions: input.interactions } : {}),
     ...(input.segmentGroups !== undefined ? { segmentGroups: input.segmentGroups } : {}),
+    ...(input.rangedFeatures !== undefined ? { rangedFeatures: input.rangedFeatures } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

@@ -18,12 +18,13 @@ export const POLICY_FEATURES = [
   'returning',
   'logPrice',
   'marginRate',
+  'priceLevel',
   ...binNames('views', [1, 3, 6, 11]),
   ...binNames('cartAdds', [1, 2]),
   ...binNames('purchases', [1, 2, 4]),
   ...binNames('recencyDays', [15, 61, 181]),
 ] as const;
-export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v2`;
+export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v3`;
 
 const rangesOf = (prefix: string): number[] =>
   POLICY_FEATURES.flatMap((f, i) => (f.startsWith(`${prefix}:`) ? [i] : []));
@@ -49,6 +50,15 @@ export const POLICY_SEGMENT_GROUPS: readonly (readonly number[])[] = [
 ].map(rangesOf);
 
 /**
+ * The shopper's price level, cut into ranges at its quantiles over the training decisions (PROFIT_SEGMENTS): one
+ * more group of ranges for the segments and the range offsets. It is on the shop's own price scale, so its ranges
+ * cannot be fixed round numbers as the counts' are; the model learns them and keeps them in its snapshot.
+ */
+export const POLICY_RANGED_FEATURES: readonly { readonly feature: number; readonly ranges: number }[] = [
+  { feature: POLICY_FEATURES.indexOf('priceLevel'), ranges: 5 },
+];
+
+/**
  * Behaviour does not act on offers monotonically: a shopper who looks a lot may be weighing a price or may never
  * buy. The counts therefore also enter as indicators of fixed ranges (shop-independent round numbers), so the
  * per-action linear model can learn a different effect per range instead of one slope.
@@ -69,6 +79,7 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
   const s = user?.session;
   const views = s?.views ?? 0;
   const adds = s?.cartAdds ?? 0;
+  const level = user?.priceBand?.median ?? 0;
   const out = PROPENSITY_FEATURES.map((f) => x[f]);
   out.push(
     target.baseProbability,
@@ -79,6 +90,9 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
     (user?.rfm?.frequency ?? 0) > 0 ? 1 : 0,
     Math.log1p(Math.max(0, target.price)),
     target.price > 0 ? Math.max(-1, Math.min(1, target.margin / target.price)) : 0,
+    // The price level the shopper browses and buys at (their price bands' mean, over many items, where logPrice is
+    // one): the issue's fifth signal of a kind of shopper, and what tells apart kinds who look and cart alike.
+    level > 0 ? Math.log1p(level) : 0,
     ...bins(views, [1, 3, 6, 11]),
     ...bins(adds, [1, 2]),
     ...bins(user?.rfm?.frequency ?? 0, [1, 2, 4]),

@@ -16,6 +16,13 @@ import { selectShrinkage } from './shrinkage-selection';
 import { fitSegments, type SegmentModel } from './behaviour-segments';
 import { modelFeatures } from './model-features';
 import { fitRangeOffsets, rangeOffset, type RangeOffsets } from './range-offsets';
+import {
+  fitRangedFeatures,
+  rangeGroups,
+  withRanges,
+  type RangedFeature,
+  type RangedFeatureSpec,
+} from './ranged-features';
 
 export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
@@ -76,6 +83,11 @@ export interface ConversionModelOptions {
    * its strength chosen by cross-validation, none where it does not help. Default true.
    */
   readonly rangeOffsets?: boolean;
+  /**
+   * Continuous context features cut into ranges at their training quantiles (fitRangedFeatures): the indicators
+   * follow the context, and with segment groups each feature's ranges are one more group. Default none.
+   */
+  readonly rangedFeatures?: readonly RangedFeatureSpec[];
 }
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
@@ -113,6 +125,11 @@ export interface ConversionModelSnapshot {
   readonly segments?: SegmentModel;
   /** Offsets per combination of behaviour ranges and action (absent: none, as in snapshots from before them). */
   readonly rangeOffsets?: RangeOffsets;
+  /**
+   * Features cut into ranges, whose indicators are appended to the context before anything else (every other index
+   * beyond the raw context counts them); absent: none.
+   */
+  readonly rangedFeatures?: RangedFeature[];
 }
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -139,8 +156,31 @@ function checkExamples(examples: readonly LoggedDecision[], actions: readonly st
  * learns a bounded, scale-free quantity, and an offer's worth follows the price and margin of what it applies to.
  */
 export function fitConversionModel(
+  given: readonly LoggedDecision[],
+  options: ConversionModelOptions,
+): ConversionModelSnapshot {
+  const ranged =
+    options.rangedFeatures && options.rangedFeatures.length > 0 && given.length > 0
+      ? fitRangedFeatures(
+          given.map((e) => e.context),
+          options.rangedFeatures,
+        )
+      : undefined;
+  if (!ranged) return fitWidened(given, options, undefined);
+  const raw = given[0]?.context.length ?? 0;
+  const logged = given.map((e) => ({ ...e, context: withRanges(e.context, ranged) }));
+  const groups = options.segmentGroups ?? [];
+  // A feature that did not vary (no shopper has a price level yet) has one range: nothing for segments to learn.
+  const varied = rangeGroups(raw, ranged).filter((g) => g.length > 1);
+  const opts = { ...options, ...(groups.length > 0 ? { segmentGroups: [...groups, ...varied] } : {}) };
+  return fitWidened(logged, opts, ranged);
+}
+
+/** The fit on contexts that already carry the ranged features' indicators. */
+function fitWidened(
   logged: readonly LoggedDecision[],
   opts: ConversionModelOptions,
+  ranged: RangedFeature[] | undefined,
 ): ConversionModelSnapshot {
   const pairs = (opts.interactions ?? []).map(([i, j]) => [i, j] as [number, number]);
   const raw = logged[0]?.context.length ?? 0;
@@ -280,6 +320,7 @@ export function fitConversionModel(
     ...(pairs.length > 0 ? { interactions: pairs } : {}),
     ...(segments ? { segments } : {}),
     ...(rangeOffsets ? { rangeOffsets } : {}),
+    ...(ranged ? { rangedFeatures: ranged } : {}),
     support: offerSupport(
       noneEtas,
       examples.map((e) => e.action),
@@ -319,8 +360,9 @@ function modelRow(model: ConversionModelSnapshot, context: readonly number[]): n
 /** P(purchase) of every action at x, with the standard error of that probability. */
 export function predictConversions(
   model: ConversionModelSnapshot,
-  x: readonly number[],
+  context: readonly number[],
 ): Record<string, { p: number; sd: number; n: number }> {
+  const x = withRanges(context, model.rangedFeatures);
   const z = modelRow(model, x);
   const p = z.length;
   const out: Record<string, { p: number; sd: number; n: number }> = {};
@@ -351,7 +393,7 @@ export function predictProfits(
   values: Readonly<Record<string, number>>,
 ): Record<string, RewardPrediction> {
   const conv = predictConversions(model, x);
-  const z = modelRow(model, x);
+  const z = modelRow(model, withRanges(x, model.rangedFeatures));
   const noneEta = baselineLogit(
     (model.actions[CONTROL_ACTION] as ConversionFit).coefficients,
     z,

@@ -2,6 +2,7 @@ import { ValidationError } from '@offerstream/core';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
 import type { OfferSupport } from './offer-support';
 import type { SegmentModel } from './behaviour-segments';
+import { rangedWidth, type RangedFeature } from './ranged-features';
 import type { RangeOffsets } from './range-offsets';
 import type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION } from './reward-model';
@@ -74,6 +75,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
   if (segments && !segments.groups.every((g) => g.every((j) => j < raw)))
     throw new ValidationError(`conversion model segment groups must index the ${raw} raw features`);
   const rangeOffsets = o.rangeOffsets === undefined ? undefined : rangeOffsetsFromJSON(o.rangeOffsets, actions, raw);
+  const rangedFeatures = o.rangedFeatures === undefined ? undefined : rangedFromJSON(o.rangedFeatures, raw);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
   return {
@@ -93,7 +95,26 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     ...(interactions ? { interactions } : {}),
     ...(segments ? { segments } : {}),
     ...(rangeOffsets ? { rangeOffsets } : {}),
+    ...(rangedFeatures ? { rangedFeatures } : {}),
   };
+}
+
+/** Ranged features: each indexes the context before the indicators, with increasing edges; they fill its end. */
+function rangedFromJSON(v: unknown, raw: number): RangedFeature[] {
+  if (!Array.isArray(v)) throw new ValidationError('conversion model rangedFeatures must be an array');
+  const ranged = v.map((r: unknown, i) => {
+    const o = r as Partial<Record<keyof RangedFeature, unknown>> | null;
+    if (!isObject(o)) throw new ValidationError(`conversion model ranged feature ${i} must be an object`);
+    const [feature] = numbers([o.feature], 1, `ranged feature ${i} index`) as [number];
+    const edges = numbers(o.edges, Array.isArray(o.edges) ? o.edges.length : -1, `ranged feature ${i} edges`);
+    if (!edges.every((e, k) => k === 0 || e > (edges[k - 1] as number)))
+      throw new ValidationError(`conversion model ranged feature ${i} edges must increase`);
+    return { feature, edges };
+  });
+  const context = raw - rangedWidth(ranged);
+  if (!ranged.every((r) => Number.isInteger(r.feature) && r.feature >= 0 && r.feature < context))
+    throw new ValidationError(`conversion model ranged features must index the ${context} context features`);
+  return ranged;
 }
 
 /** Range offsets: groups of raw feature indexes, a positive strength, a finite offset per combination and known action. */
