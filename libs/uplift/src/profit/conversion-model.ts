@@ -159,14 +159,12 @@ export function fitConversionModel(
   given: readonly LoggedDecision[],
   options: ConversionModelOptions,
 ): ConversionModelSnapshot {
-  const ranged =
-    options.rangedFeatures && options.rangedFeatures.length > 0 && given.length > 0
-      ? fitRangedFeatures(
-          given.map((e) => e.context),
-          options.rangedFeatures,
-        )
-      : undefined;
-  if (!ranged) return fitWidened(given, options, undefined);
+  const specs = given.length > 0 ? (options.rangedFeatures ?? []) : [];
+  if (specs.length === 0) return fitWidened(given, options, undefined);
+  const ranged = fitRangedFeatures(
+    given.map((e) => e.context),
+    specs,
+  );
   const raw = given[0]?.context.length ?? 0;
   const logged = given.map((e) => ({ ...e, context: withRanges(e.context, ranged) }));
   const groups = options.segmentGroups ?? [];
