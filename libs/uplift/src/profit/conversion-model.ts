@@ -11,126 +11,26 @@ import {
   withBaselineBins,
   type OfferDesign,
 } from './offer-design';
-import { localEvidence, offerSupport, type OfferSupport } from './offer-support';
+import { localEvidence, offerSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
-import { fitSegments, type SegmentModel } from './behaviour-segments';
+import { fitSegments } from './behaviour-segments';
 import { modelFeatures } from './model-features';
-import { fitRangeOffsets, rangeOffset, type RangeOffsets } from './range-offsets';
-import {
-  fitRangedFeatures,
-  rangeGroups,
-  withRanges,
-  type RangedFeature,
-  type RangedFeatureSpec,
-} from './ranged-features';
+import { fitRangeOffsets, rangeOffset } from './range-offsets';
+import { fitRangedFeatures, rangeGroups, withRanges, type RangedFeature } from './ranged-features';
 
 export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
 
-export const CONVERSION_MODEL_VERSION = 'conversion-model/1';
+export * from './conversion-model.types';
+import {
+  CONVERSION_MODEL_VERSION,
+  NO_POOLING,
+  type ConversionModelOptions,
+  type ConversionModelSnapshot,
+} from './conversion-model.types';
 
-/** A pooled-level strength so large that the pooled level stays at no offer's coefficients. */
-export const NO_POOLING = 1e6;
 const DEFAULT_BASELINE_BINS = 0;
 const DEFAULT_WEAK_SHRINKAGE = 1;
-
-export interface ConversionModelOptions {
-  readonly actions: readonly string[];
-  /** Prior precision of the no-offer model's coefficients around 0 (in units of examples). */
-  readonly lambda?: number;
-  /**
-   * Prior precision of each offer's coefficients around the no-offer model's: the neutral prior (an offer does not
-   * change the odds of buying) that only evidence moves. Larger means more evidence is needed. A list is a grid to
-   * choose from by cross-validation on the examples (see selectShrinkage).
-   */
-  readonly offerLambda?: number | readonly number[];
-  /**
-   * Prior precision of the pooled offer level (what any offer does, learned from all offers together) around no
-   * offer; each offer is then shrunk toward that level by `offerLambda`. A list is a grid, chosen jointly with
-   * `offerLambda`. The default, 1e6, pins the pooled level to no offer: every offer shrinks straight toward it.
-   */
-  readonly poolLambda?: number | readonly number[];
-  /**
-   * Bins of the no-offer likelihood whose effect each offer learns on its own (see OfferDesign); 0 or 1: none.
-   * Default 0 (see docs/ope.md for what they trade).
-   */
-  readonly baselineBins?: number;
-  /**
-   * Prior precision of the offers' intercepts, baseline bins and segment posteriors as a share of their other
-   * coefficients'. A list is a grid, chosen by cross-validation with the two strengths. Default 1.
-   */
-  readonly weakShrinkage?: number | readonly number[];
-  readonly maxWeight?: number;
-  /**
-   * Let each fit's inverse-propensity weights add up to their effective sample size, (Σw)²/Σw², instead of the row
-   * count: the weights still tilt the fit toward the population, but the prior and the posterior's sd then weigh the
-   * information the weighted rows really carry. Default false.
-   */
-  readonly effectiveWeights?: boolean;
-  /**
-   * Pairs of context features whose product is added to every action's row (e.g. ranges of two behaviours), so an
-   * offer's effect can differ for a combination the features alone would add up. Default none.
-   */
-  readonly interactions?: readonly (readonly [number, number])[];
-  /**
-   * Groups of one-hot range indicators of the context (views, past purchases, ...) from which latent behaviour
-   * segments are learned (fitSegments); each shopper's P(segment | behaviour) then follows the features, so an
-   * offer's effect can differ by kind of shopper. Default none.
-   */
-  readonly segmentGroups?: readonly (readonly number[])[];
-  /**
-   * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
-   * its strength chosen by cross-validation, none where it does not help. Default true.
-   */
-  readonly rangeOffsets?: boolean;
-  /**
-   * Continuous context features cut into ranges at their training quantiles (fitRangedFeatures): the indicators
-   * follow the context, and with segment groups each feature's ranges are one more group. Default none.
-   */
-  readonly rangedFeatures?: readonly RangedFeatureSpec[];
-}
-
-/** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
-export interface ConversionModelSnapshot {
-  readonly version: typeof CONVERSION_MODEL_VERSION;
-  readonly lambda: number;
-  readonly offerLambda: number;
-  /** Absent in snapshots from before the pooled level (they behave as 1e6: no pooling). */
-  readonly poolLambda?: number;
-  /** Upper edges of the baseline bins on the no-offer logit (OfferDesign); absent or empty: no bins. */
-  readonly baselineEdges?: number[];
-  /** Absent in snapshots from before it (they behave as 1). */
-  readonly weakShrinkage?: number;
-  /** Held-out deviance per offer example of each candidate `pool/offer/weak`, when chosen by cross-validation. */
-  readonly offerLambdaDeviance?: Readonly<Record<string, number>>;
-  readonly maxWeight: number;
-  readonly featureMean: number[];
-  readonly featureScale: number[];
-  /** Mean gross profit of a converted decision beyond the priced value of its action (other items in the order). */
-  readonly extraPerPurchase: number;
-  readonly actions: Record<string, ConversionFit>;
-  /**
-   * Per offer, d β_offer / d β_none (row-major, see noneLink), so a gain's sd counts no offer's error once. Absent in
-   * snapshots from before it: their gains' sd treats the two actions as independent.
-   */
-  readonly noneLinks?: Record<string, number[]>;
-  /**
-   * Where each action was tried, by fifth of the no-offer logit: each estimate's `support` is its evidence near the
-   * shopper (localEvidence). Absent in snapshots from before it (their estimates have no `support`).
-   */
-  readonly support?: OfferSupport;
-  /** Feature pairs whose products follow the features (featureMean covers both); absent: none. */
-  readonly interactions?: [number, number][];
-  /** Behaviour segments whose posteriors follow the products (featureMean covers them); absent: none. */
-  readonly segments?: SegmentModel;
-  /** Offsets per combination of behaviour ranges and action (absent: none, as in snapshots from before them). */
-  readonly rangeOffsets?: RangeOffsets;
-  /**
-   * Features cut into ranges, whose indicators are appended to the context before anything else (every other index
-   * beyond the raw context counts them); absent: none.
-   */
-  readonly rangedFeatures?: RangedFeature[];
-}
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
   if (examples.length === 0) throw new ValidationError('conversion model needs at least one logged decision');
