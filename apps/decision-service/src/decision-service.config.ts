@@ -79,6 +79,11 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_INTERACTIONS: envField.bool(false),
         /** Learn latent behaviour segments (POLICY_SEGMENT_GROUPS) whose offer effects the model weighs apart. */
         PROFIT_SEGMENTS: envField.bool(true),
+        /**
+         * With PROFIT_SEGMENTS: fit the segments to how shoppers answered the offers too, and take each offer's effect
+         * from the segments' purchase rates (docs/ope.md, "Segment responses").
+         */
+        PROFIT_SEGMENT_RESPONSES: envField.bool(true),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
         PACING_REFRESH_MS: envField.int(2_000, 50, 600_000),

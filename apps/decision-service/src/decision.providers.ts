@@ -149,7 +149,11 @@ const stores: Provider[] = [
               weakShrinkage: s.PROFIT_WEAK_SHRINKAGE,
               ...(s.PROFIT_INTERACTIONS ? { interactions: POLICY_INTERACTIONS } : {}),
               ...(s.PROFIT_SEGMENTS
-                ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES }
+                ? {
+                    segmentGroups: POLICY_SEGMENT_GROUPS,
+                    rangedFeatures: POLICY_RANGED_FEATURES,
+                    segmentResponses: s.PROFIT_SEGMENT_RESPONSES,
+                  }
                 : {}),
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,

@@ -9,6 +9,7 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
+                                 [--segment-responses false]
                                  [--weak-shrinkage 1] [--without-features NAME,...]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
@@ -63,6 +64,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
       'range-offsets': { type: 'string', default: 'true' },
+      'segment-responses': { type: 'string', default: 'false' },
       'weak-shrinkage': { type: 'string', default: '1' },
       'without-features': { type: 'string', default: '' },
       'max-weight': { type: 'string', default: '20' },
@@ -116,6 +118,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
       rangeOffsets: flags['range-offsets'] !== 'false',
+      segmentResponses: flags['segment-responses'] === 'true',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       seed: seed * 7919,
     });

@@ -52,6 +52,8 @@ export interface ClosedLoopSettings {
   readonly segments?: boolean;
   /** With segments: offsets per combination of behaviour ranges (conversion model's `rangeOffsets`, default true). */
   readonly rangeOffsets?: boolean;
+  /** With segments: fit them to responses too and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
+  readonly segmentResponses?: boolean;
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
@@ -145,6 +147,7 @@ export function runClosedLoop(
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
       ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
       ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
+      ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);

@@ -39,6 +39,8 @@ export interface PolicyReplaySettings {
   readonly interactions?: boolean;
   /** Fit behaviour segments from POLICY_SEGMENT_GROUPS (the service's PROFIT_SEGMENTS). */
   readonly segments?: boolean;
+  /** Fit those segments to behaviour and response and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
+  readonly segmentResponses?: boolean;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -100,6 +102,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
     ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
+    ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
   });
   let live = 0;
   let offers = 0;
@@ -154,6 +157,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
+                                   [--segment-responses false]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -172,6 +176,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'weak-shrinkage': { type: 'string', default: '1' },
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
+      'segment-responses': { type: 'string', default: 'false' },
     },
     USAGE,
   );
@@ -199,6 +204,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
+      segmentResponses: flags['segment-responses'] === 'true',
     }),
   );
 }

@@ -82,6 +82,7 @@ export class LearningLoop {
         ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
         ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
         ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
+        ...(this.settings.segmentResponses === true ? { segmentResponses: true } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

@@ -28,6 +28,8 @@ export interface ProfitRefitOptions {
   readonly segmentGroups?: readonly (readonly number[])[];
   /** Features cut into ranges at their quantiles, one more segment group each (conversion model's `rangedFeatures`). */
   readonly rangedFeatures?: readonly RangedFeatureSpec[];
+  /** Fit the segments to responses too and take offers' effects from them (conversion model's `segmentResponses`). */
+  readonly segmentResponses?: boolean;
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -86,6 +88,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.interactions !== undefined ? { interactions: input.interactions } : {}),
     ...(input.segmentGroups !== undefined ? { segmentGroups: input.segmentGroups } : {}),
     ...(input.rangedFeatures !== undefined ? { rangedFeatures: input.rangedFeatures } : {}),
+    ...(input.segmentResponses === true ? { segmentResponses: true } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

@@ -1,6 +1,6 @@
 import { seededRandom } from '@offerstream/core';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import { fitSegments, segmentPosterior } from './behaviour-segments';
+import { fitSegments, segmentPosterior, type SegmentModel } from './behaviour-segments';
 import { fitConversionModel, NO_POOLING, predictConversions } from './conversion-model';
 import { conversionModelFromJSON } from './conversion-snapshot.codec';
 
@@ -50,6 +50,48 @@ describe('behaviour segments', () => {
     const random = seededRandom(5);
     const contexts = Array.from({ length: 3_000 }, () => shopper(0, random, false));
     expect(fitSegments(contexts, GROUPS)).toBeUndefined();
+  });
+
+  it('part kinds who look much alike when the log shows they answer offers differently', () => {
+    const random = seededRandom(11);
+    // A strong style (the first two groups) that has nothing to do with offers, and a kind that shows only weakly (in
+    // the third group, 60% of the time): kind 0 buys half the time when offered (action 1) and 5% otherwise, kind 1
+    // buys 5% whatever it is shown. Behaviour alone finds the style; the responses find the kind as well.
+    const look = (style: number, kind: number): number[] => {
+      const x = new Array<number>(9).fill(0);
+      const at = (own: number, p: number): number => (random() < p ? own : Math.floor(random() * 3));
+      x[at(style, 0.9)] = 1;
+      x[3 + at(style, 0.9)] = 1;
+      x[6 + at(kind, 0.6)] = 1;
+      return x;
+    };
+    const shoppers = Array.from({ length: 6_000 }, () => ({
+      style: random() < 0.5 ? 0 : 1,
+      kind: random() < 0.5 ? 0 : 1,
+    }));
+    const contexts = shoppers.map((s) => look(s.style, s.kind));
+    const responses = shoppers.map((s) => {
+      const action = random() < 0.5 ? 1 : 0;
+      return { action, converted: random() < (s.kind === 0 && action === 1 ? 0.5 : 0.05) };
+    });
+    const typical = (style: number, kind: number): number[] =>
+      [style, style, kind].flatMap((level) => [0, 1, 2].map((l) => (l === level ? 1 : 0)));
+    const segmentOf = (model: SegmentModel | undefined, x: number[]): number => {
+      const p = model ? segmentPosterior(model, x) : [1];
+      return p.indexOf(Math.max(...p));
+    };
+    const plain = fitSegments(contexts, GROUPS);
+    const model = fitSegments(contexts, GROUPS, { responses });
+    expect(segmentOf(plain, typical(0, 0))).toBe(segmentOf(plain, typical(0, 1)));
+    expect(segmentOf(model, typical(0, 0))).not.toBe(segmentOf(model, typical(0, 1)));
+    expect(segmentOf(model, typical(1, 0))).not.toBe(segmentOf(model, typical(1, 1)));
+  });
+
+  it('refuse responses that do not match the contexts', () => {
+    const contexts = [shopper(0, () => 0), shopper(1, () => 0)];
+    expect(() => fitSegments(contexts, GROUPS, { responses: [{ action: 0, converted: true }] })).toThrow(
+      /one action index/,
+    );
   });
 
   it('refuse groups that are not ranges of the context', () => {

@@ -14,6 +14,16 @@ export interface SegmentModel {
   readonly shares: number[];
   /** Per segment, per group, P(range | segment). */
   readonly ranges: number[][][];
+  /** Fitted with responses: how each segment answered each action (fitSegments' responses). */
+  readonly response?: SegmentResponseRates;
+}
+
+/** Per segment, per action index (0 = no offer): P(purchase), and the (soft) number of logged shoppers behind it. */
+export interface SegmentResponseRates {
+  readonly rates: number[][];
+  readonly counts: number[][];
+  /** The actions' names by index, where the caller named them (the conversion model does). */
+  readonly actions?: readonly string[];
 }
 
 const RESTARTS = 4;
@@ -21,6 +31,8 @@ const MAX_ITERATIONS = 300;
 const TOLERANCE = 1e-8;
 /** Seed of the EM starts: fixed, so one training log always gives one model. */
 const START_SEED = 0x5e9;
+/** Pseudo-shoppers per segment and offer who behave as under no offer (the neutral prior on an offer's effect). */
+const RESPONSE_PRIOR = 10;
 
 /** Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot). */
 export function rangeOf(x: readonly number[], group: readonly number[]): number {
@@ -30,21 +42,36 @@ export function rangeOf(x: readonly number[], group: readonly number[]): number 
   return best;
 }
 
+/** What a logged shopper did: the action they were shown (an index into the fit's actions) and whether they bought. */
+export interface SegmentResponse {
+  readonly action: number;
+  readonly converted: boolean;
+}
+
 interface Pattern {
   readonly levels: number[];
+  readonly response?: SegmentResponse;
   readonly count: number;
 }
 
-/** Distinct behaviour patterns and how often each occurs: EM then costs the number of patterns, not of rows. */
-function patternsOf(contexts: readonly (readonly number[])[], groups: readonly (readonly number[])[]): Pattern[] {
-  const counts = new Map<string, { levels: number[]; count: number }>();
-  for (const x of contexts) {
+/**
+ * Distinct patterns (behaviour, and the response where given) and how often each occurs: EM then costs the number of
+ * patterns, not of rows.
+ */
+function patternsOf(
+  contexts: readonly (readonly number[])[],
+  groups: readonly (readonly number[])[],
+  responses: readonly SegmentResponse[] | undefined,
+): Pattern[] {
+  const counts = new Map<string, { levels: number[]; response?: SegmentResponse; count: number }>();
+  contexts.forEach((x, i) => {
     const levels = groups.map((g) => rangeOf(x, g));
-    const key = levels.join(',');
+    const response = responses?.[i];
+    const key = response ? `${levels.join(',')}|${response.action}|${response.converted ? 1 : 0}` : levels.join(',');
     const hit = counts.get(key);
     if (hit) hit.count++;
-    else counts.set(key, { levels, count: 1 });
-  }
+    else counts.set(key, { levels, ...(response ? { response } : {}), count: 1 });
+  });
   return [...counts.values()];
 }
 
@@ -52,6 +79,37 @@ function logJoint(levels: readonly number[], k: number, logShares: number[], log
   let s = logShares[k] as number;
   levels.forEach((l, g) => (s += logRanges[k]?.[g]?.[l] as number));
   return s;
+}
+
+function logResponse(p: Pattern, k: number, response: SegmentResponseRates | undefined): number {
+  if (!p.response || !response) return 0;
+  const r = response.rates[k]?.[p.response.action] as number;
+  return Math.log(p.response.converted ? r : 1 - r);
+}
+
+/**
+ * Purchase rates per segment and action from responsibilities. An offer's rate is shrunk toward the segment's own
+ * no-offer rate by RESPONSE_PRIOR pseudo-shoppers (action 0 is no offer): with no evidence an offer changes nothing,
+ * so segments part by how offers move them only where the log shows it.
+ */
+function responseRates(patterns: Pattern[], resp: number[][], k: number, actions: number): SegmentResponseRates {
+  const bought = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
+  const seen = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
+  patterns.forEach((pt, i) => {
+    if (!pt.response) return;
+    for (let c = 0; c < k; c++) {
+      const r = (resp[i]?.[c] as number) * pt.count;
+      const a = pt.response.action;
+      (seen[c] as number[])[a] = ((seen[c] as number[])[a] as number) + r;
+      if (pt.response.converted) (bought[c] as number[])[a] = ((bought[c] as number[])[a] as number) + r;
+    }
+  });
+  const rates = bought.map((b, c) => {
+    const n = seen[c] as number[];
+    const none = ((b[0] as number) + 0.5) / ((n[0] as number) + 1);
+    return b.map((v, a) => (a === 0 ? none : (v + RESPONSE_PRIOR * none) / ((n[a] as number) + RESPONSE_PRIOR)));
+  });
+  return { rates, counts: seen };
 }
 
 function posteriorOf(levels: readonly number[], logShares: number[], logRanges: number[][][]): number[] {
@@ -96,6 +154,7 @@ function emFit(
   patterns: Pattern[],
   k: number,
   sizes: number[],
+  actions: number,
   random: SeededRandom,
 ): { model: SegmentModel; ll: number } {
   let resp = patterns.map(() => {
@@ -104,52 +163,76 @@ function emFit(
     return r.map((v) => v / s);
   });
   let model = maximize(patterns, resp, k, sizes);
+  let response = actions > 0 ? responseRates(patterns, resp, k, actions) : undefined;
   let ll = -Infinity;
   for (let it = 0; it < MAX_ITERATIONS; it++) {
     const [ls, lr] = logsOf(model);
     let next = 0;
     resp = patterns.map((pt) => {
-      const logs = ls.map((_, c) => logJoint(pt.levels, c, ls, lr));
+      const logs = ls.map((_, c) => logJoint(pt.levels, c, ls, lr) + logResponse(pt, c, response));
       const top = Math.max(...logs);
       const sum = logs.reduce((a, v) => a + Math.exp(v - top), 0);
       next += pt.count * (top + Math.log(sum));
       return logs.map((v) => Math.exp(v - top) / sum);
     });
     model = maximize(patterns, resp, k, sizes);
+    if (actions > 0) response = responseRates(patterns, resp, k, actions);
     if (next - ll < TOLERANCE * Math.abs(next)) {
       ll = next;
       break;
     }
     ll = next;
   }
-  return { model, ll };
+  return { model: response ? { ...model, response } : model, ll };
+}
+
+export interface SegmentFitOptions {
+  /** Most segments tried (default 8). */
+  readonly maxSegments?: number;
+  /**
+   * Per context, the action taken (0 = no offer) and whether the shopper bought. Given, each segment also has a
+   * purchase rate per action and the segments are fitted to behaviour and response together (a latent class model
+   * of response): kinds of shopper who look alike but answer offers differently part where the log shows it, which
+   * behaviour alone cannot do. Serving reads P(segment | behaviour); the rates are kept in `response`.
+   */
+  readonly responses?: readonly SegmentResponse[];
 }
 
 /**
  * Fits 1..maxSegments segments by EM (several starts each, the best likelihood kept) and keeps the count with the
- * lowest BIC (stopping two counts past the best): a segment is added only where the behaviour data show one. Undefined when one segment is best (no
- * structure to add).
+ * lowest BIC (stopping two counts past the best): a segment is added only where the data show one. Undefined when
+ * one segment is best (no structure to add).
  */
 export function fitSegments(
   contexts: readonly (readonly number[])[],
   groups: readonly (readonly number[])[],
-  maxSegments = 8,
+  options: SegmentFitOptions = {},
 ): SegmentModel | undefined {
   if (groups.length === 0 || groups.some((g) => g.length < 2))
     throw new ValidationError('behaviour segments need groups of at least two range indicators', { groups });
   const d = contexts[0]?.length ?? 0;
   if (!groups.every((g) => g.every((j) => Number.isInteger(j) && j >= 0 && j < d)))
     throw new ValidationError('behaviour segment groups must be feature indexes of the context', { groups, d });
-  const patterns = patternsOf(contexts, groups);
+  const responses = options.responses;
+  if (
+    responses &&
+    (responses.length !== contexts.length || !responses.every((r) => Number.isInteger(r.action) && r.action >= 0))
+  )
+    throw new ValidationError('segment responses must give one action index (>= 0) per context', {
+      contexts: contexts.length,
+      responses: responses.length,
+    });
+  const actions = responses ? Math.max(0, ...responses.map((r) => r.action)) + 1 : 0;
+  const patterns = patternsOf(contexts, groups, responses);
   const sizes = groups.map((g) => g.length);
   const n = contexts.length;
-  const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0);
+  const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0) + actions;
   const random = new SeededRandom(START_SEED);
   let best: { model: SegmentModel; bic: number; k: number } | undefined;
-  for (let k = 1; k <= maxSegments; k++) {
+  for (let k = 1; k <= (options.maxSegments ?? 8); k++) {
     let top: { model: SegmentModel; ll: number } | undefined;
     for (let r = 0; r < (k === 1 ? 1 : RESTARTS); r++) {
-      const fit = emFit(patterns, k, sizes, random);
+      const fit = emFit(patterns, k, sizes, actions, random);
       if (!top || fit.ll > top.ll) top = fit;
     }
     if (!top) continue;
@@ -160,10 +243,19 @@ export function fitSegments(
   }
   if (!best || best.k === 1) return undefined;
   const order = best.model.shares.map((s, k) => [s, k] as const).sort((a, b) => b[0] - a[0]);
+  const response = best.model.response;
   return {
     groups: groups.map((g) => [...g]),
     shares: order.map(([s]) => s),
     ranges: order.map(([, k]) => best.model.ranges[k] as number[][]),
+    ...(response
+      ? {
+          response: {
+            rates: order.map(([, k]) => response.rates[k] as number[]),
+            counts: order.map(([, k]) => response.counts[k] as number[]),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { Matrix } from 'ml-matrix';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import { gainSd, noneLink, priorPull } from './gain-uncertainty';
+import { noneLink, priorPull } from './gain-uncertainty';
 import { fitLogit, sigmoid, type ConversionFit } from './penalized-logit';
 import {
   baselineLogit,
@@ -11,15 +11,15 @@ import {
   withBaselineBins,
   type OfferDesign,
 } from './offer-design';
-import { localEvidence, offerSupport } from './offer-support';
+import { offerSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
-import { fitSegments } from './behaviour-segments';
+import { fitSegments, type SegmentModel } from './behaviour-segments';
 import { modelFeatures } from './model-features';
-import { fitRangeOffsets, rangeOffset } from './range-offsets';
+import { fitRangeOffsets } from './range-offsets';
 import { fitRangedFeatures, rangeGroups, withRanges, type RangedFeature } from './ranged-features';
 
 export type { ConversionFit } from './penalized-logit';
-import { CONTROL_ACTION, design, finiteVector, standardization, type RewardPrediction } from './reward-model';
+import { CONTROL_ACTION, design, finiteVector, standardization } from './reward-model';
 
 export * from './conversion-model.types';
 import {
@@ -74,6 +74,26 @@ export function fitConversionModel(
   return fitWidened(logged, opts, ranged);
 }
 
+/**
+ * Segments of the logged shoppers; with `actions`, fitted to their responses too (no offer is index 0, the rest in
+ * the model's order) and the segments' rates named by action for serving.
+ */
+function fitBehaviourSegments(
+  logged: readonly LoggedDecision[],
+  groups: readonly (readonly number[])[],
+  actions: readonly string[] | undefined,
+): SegmentModel | undefined {
+  const contexts = logged.map((e) => e.context);
+  if (!actions) return fitSegments(contexts, groups);
+  const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
+  const responses = logged.map((e) => ({
+    action: Math.max(0, order.indexOf(e.action)),
+    converted: e.converted === true,
+  }));
+  const fit = fitSegments(contexts, groups, { responses });
+  return fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
+}
+
 /** The fit on contexts that already carry the ranged features' indicators. */
 function fitWidened(
   logged: readonly LoggedDecision[],
@@ -86,10 +106,7 @@ function fitWidened(
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
   const segments =
     opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
-      ? fitSegments(
-          logged.map((e) => e.context),
-          opts.segmentGroups,
-        )
+      ? fitBehaviourSegments(logged, opts.segmentGroups, opts.segmentResponses === true ? opts.actions : undefined)
       : undefined;
   const examples =
     pairs.length === 0 && !segments
@@ -242,85 +259,4 @@ function withPriorUncertainty(
   const added = pull.mmul(Matrix.from1DArray(p, p, [...priorCovariance])).mmul(pull.transpose());
   return { ...fit, covariance: own.add(added).to1DArray() };
 }
-
-/** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
-function modelRow(model: ConversionModelSnapshot, context: readonly number[]): number[] {
-  const x = modelFeatures(context, model.interactions, model.segments);
-  finiteVector(x, model.featureMean.length, 'context');
-  const z = design(x, model.featureMean, model.featureScale);
-  const edges = model.baselineEdges ?? [];
-  if (edges.length === 0) return z;
-  const none = model.actions[CONTROL_ACTION] as ConversionFit;
-  const layout = { p: z.length, baselineEdges: edges, weakShrinkage: 1 };
-  return withBaselineBins(z, baselineLogit(none.coefficients, z, z.length), layout);
-}
-
-/** P(purchase) of every action at x, with the standard error of that probability. */
-export function predictConversions(
-  model: ConversionModelSnapshot,
-  context: readonly number[],
-): Record<string, { p: number; sd: number; n: number }> {
-  const x = withRanges(context, model.rangedFeatures);
-  const z = modelRow(model, x);
-  const p = z.length;
-  const out: Record<string, { p: number; sd: number; n: number }> = {};
-  for (const [action, fit] of Object.entries(model.actions)) {
-    // The range offset moves the mean; its sd is not added (a point correction, shrunk by its own prior).
-    let eta = rangeOffset(model.rangeOffsets, x, action);
-    let quad = 0;
-    for (let r = 0; r < p; r++) {
-      eta += (fit.coefficients[r] as number) * (z[r] as number);
-      let row = 0;
-      for (let c = 0; c < p; c++) row += (fit.covariance[r * p + c] as number) * (z[c] as number);
-      quad += (z[r] as number) * row;
-    }
-    const prob = sigmoid(eta);
-    // Delta method: the logit's sd carried through the sigmoid's slope.
-    out[action] = { p: prob, sd: prob * (1 - prob) * Math.sqrt(Math.max(0, quad)), n: fit.n };
-  }
-  return out;
-}
-
-/**
- * Expected gross profit of each action whose value is given: P(purchase | x, a) x (value of a purchase under a +
- * the model's extra profit per purchase). Actions without a value (not available here) are left out.
- */
-export function predictProfits(
-  model: ConversionModelSnapshot,
-  x: readonly number[],
-  values: Readonly<Record<string, number>>,
-): Record<string, RewardPrediction> {
-  const conv = predictConversions(model, x);
-  const z = modelRow(model, withRanges(x, model.rangedFeatures));
-  const noneEta = baselineLogit(
-    (model.actions[CONTROL_ACTION] as ConversionFit).coefficients,
-    z,
-    model.featureMean.length + 1,
-  );
-  const none = conv[CONTROL_ACTION];
-  const noneValue = values[CONTROL_ACTION];
-  const noneSide =
-    none && noneValue !== undefined && Number.isFinite(noneValue)
-      ? {
-          p: none.p,
-          worth: noneValue + model.extraPerPurchase,
-          covariance: (model.actions[CONTROL_ACTION] as ConversionFit).covariance,
-        }
-      : undefined;
-  const out: Record<string, RewardPrediction> = {};
-  for (const [action, c] of Object.entries(conv)) {
-    const v = values[action];
-    if (v === undefined || !Number.isFinite(v)) continue;
-    const worth = v + model.extraPerPurchase;
-    const link = model.noneLinks?.[action];
-    const fit = model.actions[action] as ConversionFit;
-    out[action] = {
-      mean: c.p * worth,
-      sd: c.sd * Math.abs(worth),
-      n: c.n,
-      ...(model.support ? { support: Math.min(c.n, localEvidence(model.support, action, noneEta)) } : {}),
-      ...(link && noneSide ? { gainSd: gainSd(z, { p: c.p, worth, covariance: fit.covariance }, link, noneSide) } : {}),
-    };
-  }
-  return out;
-}
+export * from './conversion-predict';

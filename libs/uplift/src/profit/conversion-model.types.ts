@@ -54,6 +54,13 @@ export interface ConversionModelOptions {
    */
   readonly segmentGroups?: readonly (readonly number[])[];
   /**
+   * With segment groups: fit the segments to behaviour and to how each logged shopper answered the action shown
+   * (fitSegments' responses), and take each offer's effect from the segments' purchase rates (segmentEffect) on top
+   * of no offer's logit, instead of from the offer's own linear fit. Kinds who look alike feature by feature but
+   * answer offers differently then get different offers. Default false.
+   */
+  readonly segmentResponses?: boolean;
+  /**
    * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
    * its strength chosen by cross-validation, none where it does not help. Default true.
    */

@@ -1,7 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { CONVERSION_MODEL_VERSION, type ConversionModelSnapshot } from './conversion-model';
 import type { OfferSupport } from './offer-support';
-import type { SegmentModel } from './behaviour-segments';
+import type { SegmentModel, SegmentResponseRates } from './behaviour-segments';
 import { rangedWidth, type RangedFeature } from './ranged-features';
 import type { RangeOffsets } from './range-offsets';
 import type { ConversionFit } from './penalized-logit';
@@ -168,7 +168,27 @@ function segmentsFromJSON(v: unknown): SegmentModel {
     p.every((x) => x > 0) && Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6;
   if (!isDistribution(shares) || !ranges.every((gs) => gs.every(isDistribution)))
     throw new ValidationError('conversion model segment shares and ranges must be positive and sum to 1');
-  return { groups, shares, ranges };
+  return { groups, shares, ranges, ...(o.response === undefined ? {} : { response: responseFromJSON(o.response, k) }) };
+}
+
+/** Segment responses: per segment a rate in (0, 1) and a count >= 0 for each named action, no offer first. */
+function responseFromJSON(v: unknown, k: number): SegmentResponseRates {
+  const o = v as Partial<Record<keyof SegmentResponseRates, unknown>> | null;
+  if (!isObject(o) || !Array.isArray(o.actions) || !Array.isArray(o.rates) || !Array.isArray(o.counts))
+    throw new ValidationError('conversion model segment responses must have actions, rates and counts');
+  const actions = o.actions.map((a) => {
+    if (typeof a !== 'string') throw new ValidationError('conversion model segment response actions must be names');
+    return a;
+  });
+  if (actions[0] !== CONTROL_ACTION)
+    throw new ValidationError(`conversion model segment responses must start with ${CONTROL_ACTION}`);
+  if (o.rates.length !== k || o.counts.length !== k)
+    throw new ValidationError(`conversion model segment responses need rates and counts for each of ${k} segments`);
+  const rates = o.rates.map((r, c) => numbers(r, actions.length, `segment ${c} response rates`));
+  const counts = o.counts.map((r, c) => numbers(r, actions.length, `segment ${c} response counts`));
+  if (!rates.every((r) => r.every((x) => x > 0 && x < 1)) || !counts.every((r) => r.every((x) => x >= 0)))
+    throw new ValidationError('conversion model segment response rates must be in (0, 1) and counts >= 0');
+  return { actions, rates, counts };
 }
 
 /** Feature pairs of the raw context, which the snapshot's d features end with the products of. */
