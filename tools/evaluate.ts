@@ -9,12 +9,18 @@
  *   ope --decisions FILE [--folds 5] [--seed 1]       off-policy value of policies on logged decisions
  *   sim-policy --log FILE [--train-rounds 3]          the conversion model's policy replayed on a simulator log
  *   sim-loop --log FILE [--runs 10]                   the live policy's learning loop, closed on the log's truth
+ *   sim-ceiling --log FILE [--config MARKET.json]     what knowing each kind's behaviour would reach (naive Bayes)
  *   report-coverage --log FILE --seed N               the campaign report interval's coverage on a simulated run
  *   segments --views FILE [--k 8] [--retrains 6]      stability of the learned clusters' ids across retrains
  */
 import { runTextEvaluation } from '@offerstream/nlp/offline';
 import { runRecsysEvaluation, runUserKnnComparison } from '@offerstream/recsys/offline';
-import { runClosedLoopCommand, runPolicyReplay, runReportCoverageCommand } from '@offerstream/simulator';
+import {
+  runClosedLoopCommand,
+  runKindCeiling,
+  runPolicyReplay,
+  runReportCoverageCommand,
+} from '@offerstream/simulator';
 import { runOpeEvaluation, runUpliftEvaluation } from '@offerstream/uplift/offline';
 import { runCategoryIntentEvaluation } from './category-intent-evaluation';
 import { runSegmentStability } from './segment-stability';
@@ -30,6 +36,7 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   ope: (argv) => runOpeEvaluation(argv),
   'sim-policy': (argv) => runPolicyReplay(argv),
   'sim-loop': (argv) => runClosedLoopCommand(argv),
+  'sim-ceiling': (argv) => runKindCeiling(argv),
   'report-coverage': (argv) => runReportCoverageCommand(argv),
   segments: (argv) => runSegmentStability(argv),
 };

@@ -10,3 +10,4 @@ export * from './policy-replay';
 export * from './closed-loop';
 export * from './closed-loop.command';
 export * from './report-coverage';
+export * from './kind-ceiling';

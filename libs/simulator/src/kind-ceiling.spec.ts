@@ -1,0 +1,54 @@
+import { seededRandom } from '@offerstream/core';
+import { POLICY_FEATURES } from '@offerstream/decision';
+import { kindCeiling, type KindLogLine } from './kind-ceiling';
+import type { MarketConfig } from './market.config';
+import { incrementalProfits } from './truth';
+
+const behaviour = {
+  viewsBeforeCart: [1, 2] as [number, number],
+  cartRate: 0.5,
+  historyPurchases: 1,
+  recencyDays: 30,
+  priceLevel: 1,
+};
+/** Two kinds: one moved by 10% off only, one by free shipping only, half the shoppers each. */
+const MARKET: MarketConfig = {
+  name: 'two-kinds',
+  catalog: { items: 10, categories: 1, price: [50, 50], costShare: [0.5, 0.5] },
+  shippingCost: 5,
+  userTypes: [
+    { name: 'ten', share: 1, baseBuy: 0.1, oddsLift: { pct10: 4, pct20: 1, free_shipping: 1 }, behaviour },
+    { name: 'ship', share: 1, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 4 }, behaviour },
+  ],
+};
+
+/** A log whose two kinds show session views in their own range `signal` of the time (else the other's). */
+function log(signal: number): KindLogLine[] {
+  const random = seededRandom(5);
+  const views = ['views:1', 'views:3'].map((f) => POLICY_FEATURES.indexOf(f as (typeof POLICY_FEATURES)[number]));
+  return Array.from({ length: 4_000 }, (_, i) => {
+    const kind = random() < 0.5 ? 0 : 1;
+    const type = MARKET.userTypes[kind] as MarketConfig['userTypes'][number];
+    const features = new Array<number>(POLICY_FEATURES.length).fill(0);
+    features[POLICY_FEATURES.indexOf('logPrice')] = Math.log1p(50);
+    features[POLICY_FEATURES.indexOf('marginRate')] = 0.5;
+    features[views[random() < signal ? kind : 1 - kind] as number] = 1;
+    const trueIncremental = incrementalProfits({ type, price: 50, cost: 25, shippingCost: 5 });
+    return {
+      kind: 'no_offer',
+      features,
+      segment: type.name,
+      simulation: { round: i < 2_000 ? 1 : 2, trueIncremental },
+    };
+  });
+}
+
+describe('the kind ceiling', () => {
+  it('reaches the oracle where behaviour tells the kinds apart, and falls where it does not', () => {
+    const apart = kindCeiling(log(1), MARKET, 1);
+    expect(apart.share).toBeCloseTo(1, 6);
+    const blurred = kindCeiling(log(0.75), MARKET, 1);
+    expect(blurred.share).toBeLessThan(0.8);
+    expect(blurred.share).toBeGreaterThan(0.3);
+  });
+});

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { parseCommandFlags, ValidationError } from '@offerstream/core';
+import { POLICY_FEATURES, POLICY_RANGED_FEATURES, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
+import { fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
+import { DEFAULT_MARKET, marketConfig, SIM_ACTIONS, type MarketConfig } from './market.config';
+import { actionCost, buyProbability } from './truth';
+
+/** What the ceiling reads of one line of `npm run simulate -- --out FILE`. */
+export interface KindLogLine {
+  readonly kind: string;
+  readonly features?: number[];
+  readonly segment?: string;
+  readonly simulation: { readonly round: number; readonly trueIncremental: Readonly<Record<string, number>> };
+}
+
+export interface KindCeiling {
+  readonly offers: number;
+  readonly live: number;
+  readonly oracleSameCount: number;
+  readonly share: number;
+}
+
+const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
+const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
+
+/**
+ * How much of the oracle a policy could reach from the policy's own behaviour ranges (views, cart adds, purchases,
+ * recency, price level in quantile ranges) if it knew each kind of shopper's distribution over them (naive Bayes,
+ * counted on the rounds up to `fitRounds` with the simulator's labels) and each kind's true response: the greedy
+ * choice by expected gain over the kinds' posterior, scored exactly on the later rounds against the oracle at as many
+ * offers. A learner's share far below it is the learner's fault; a ceiling under the bar is the market's.
+ */
+export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig, fitRounds: number): KindCeiling {
+  const usable = lines.filter((l) => l.features?.length === POLICY_FEATURES.length && l.segment !== undefined);
+  const fit = usable.filter((l) => l.simulation.round <= fitRounds);
+  const scored = usable.filter((l) => l.simulation.round > fitRounds && l.kind !== 'holdout');
+  if (fit.length === 0 || scored.length === 0)
+    throw new ValidationError('the log needs labelled decisions both up to and after --fit-rounds');
+  const ranged = fitRangedFeatures(
+    fit.map((l) => l.features ?? []),
+    POLICY_RANGED_FEATURES,
+  );
+  const groups = [...POLICY_SEGMENT_GROUPS, ...rangeGroups(POLICY_FEATURES.length, ranged)];
+  const levels = (l: KindLogLine): number[] => {
+    const x = withRanges(l.features ?? [], ranged);
+    return groups.map((g) => rangeOf(x, g));
+  };
+  const types = market.userTypes;
+  const counts = types.map(() => ({ n: 0, byGroup: groups.map((g) => new Array<number>(g.length).fill(0)) }));
+  for (const l of fit) {
+    const c = counts[types.findIndex((t) => t.name === l.segment)];
+    if (!c) continue;
+    c.n++;
+    levels(l).forEach((v, g) => ((c.byGroup[g] as number[])[v] = ((c.byGroup[g] as number[])[v] as number) + 1));
+  }
+  const shareTotal = types.reduce((s, t) => s + t.share, 0);
+  let live = 0;
+  let offers = 0;
+  const best: number[] = [];
+  for (const l of scored) {
+    const lv = levels(l);
+    const logs = types.map((t, i) => {
+      const c = counts[i] as (typeof counts)[number];
+      return lv.reduce(
+        (s, v, g) =>
+          s +
+          Math.log((((c.byGroup[g] as number[])[v] as number) + 0.5) / (c.n + 0.5 * (groups[g] as number[]).length)),
+        Math.log(t.share / shareTotal),
+      );
+    });
+    const top = Math.max(...logs);
+    const weights = logs.map((v) => Math.exp(v - top));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const x = l.features ?? [];
+    const price = Math.expm1(x[LOG_PRICE] ?? 0);
+    const cost = price * (1 - (x[MARGIN_RATE] ?? 0));
+    let chosen = 'none';
+    let gain = 0;
+    for (const a of SIM_ACTIONS) {
+      const g = types.reduce((s, t, i) => {
+        const c = { type: t, price, cost, shippingCost: market.shippingCost };
+        const m = price - cost;
+        return (
+          s +
+          ((weights[i] as number) / total) *
+            (buyProbability(c, a) * (m - actionCost(c, a)) - buyProbability(c, 'none') * m)
+        );
+      }, 0);
+      if (g > gain) [chosen, gain] = [a, g];
+    }
+    const truth = l.simulation.trueIncremental;
+    best.push(Math.max(0, ...Object.values(truth)));
+    if (chosen !== 'none') {
+      live += truth[chosen] ?? 0;
+      offers++;
+    }
+  }
+  best.sort((a, b) => b - a);
+  const oracle = best.slice(0, offers).reduce((t, g) => t + g, 0);
+  return { offers, live, oracleSameCount: oracle, share: oracle > 0 ? live / oracle : 0 };
+}
+
+const USAGE = `usage: npm run evaluate -- sim-ceiling --log FILE [--config MARKET.json] [--fit-rounds 3]
+  --log FILE     a decision log written by npm run simulate -- --out FILE
+  --config FILE  the market it came from, for its kinds' true responses (default: the team's market)`;
+
+/** `npm run evaluate -- sim-ceiling`: the ceiling above on a file; undefined after printing --help. */
+export function runKindCeiling(argv: string[]): Promise<KindCeiling | undefined> {
+  const flags = parseCommandFlags(
+    argv,
+    { log: { type: 'string' }, config: { type: 'string' }, 'fit-rounds': { type: 'string', default: '3' } },
+    USAGE,
+  );
+  if (flags === null) return Promise.resolve(undefined);
+  if (typeof flags.log !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
+  const fitRounds = Number(flags['fit-rounds']);
+  if (!Number.isInteger(fitRounds) || fitRounds < 1) throw new ValidationError('--fit-rounds must be an integer >= 1');
+  const market =
+    typeof flags.config === 'string'
+      ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
+      : DEFAULT_MARKET;
+  const lines = readFileSync(flags.log, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as KindLogLine);
+  return Promise.resolve(kindCeiling(lines, market, fitRounds));
+}
