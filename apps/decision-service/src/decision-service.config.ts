@@ -81,9 +81,10 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_SEGMENTS: envField.bool(true),
         /**
          * With PROFIT_SEGMENTS: fit the segments to how shoppers answered the offers too, and take each offer's effect
-         * from the segments' purchase rates (docs/ope.md, "Segment responses").
+         * from the segments' purchase rates (docs/ope.md, "Segment responses"). Off until offers made are paced: it
+         * finds more offers worth making, and a campaign capped on count then runs out early (docs/benchmarks.md).
          */
-        PROFIT_SEGMENT_RESPONSES: envField.bool(true),
+        PROFIT_SEGMENT_RESPONSES: envField.bool(false),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
         PACING_REFRESH_MS: envField.int(2_000, 50, 600_000),
