@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, loadKafkaEnv } from '@offerstream/kafka';
 import {
-  DEFAULT_MARKET,
   ROUND_HEADER,
   SIMULATION_SERVICES,
   barCheck,
-  marketConfig,
+  loadMarket,
   roundLine,
   runSimulation,
   authHeader,
@@ -90,7 +89,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const market = values.config ? marketConfig.parse(JSON.parse(readFileSync(values.config, 'utf8'))) : DEFAULT_MARKET;
+  const market = loadMarket(values.config);
   const rounds = Number(values.rounds);
   const requests = Number(values.requests);
   const seed = Number(values.seed);

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import { NO_POOLING } from '@offerstream/uplift';
 import { loadRequests, runClosedLoop, type ClosedLoopRound } from './closed-loop';
-import { DEFAULT_MARKET, marketConfig } from './market.config';
+import { loadMarket } from './sim-files';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
@@ -86,10 +85,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
     return v;
   };
   const list = (name: 'offer-lambdas' | 'pool-lambdas'): number[] => flags[name].split(',').map(Number);
-  const market =
-    typeof flags.config === 'string'
-      ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
-      : DEFAULT_MARKET;
+  const market = loadMarket(flags.config);
   const pool = loadRequests(flags.log, flags['without-features'].split(',').filter(Boolean));
   if (pool.length === 0) throw new ValidationError('the log has no decisions with features and a segment');
   const runs: ClosedLoopRun[] = [];

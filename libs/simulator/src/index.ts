@@ -11,3 +11,4 @@ export * from './closed-loop';
 export * from './closed-loop.command';
 export * from './report-coverage';
 export * from './kind-ceiling';
+export * from './sim-files';

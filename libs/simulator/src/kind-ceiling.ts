@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import { POLICY_FEATURES, POLICY_RANGED_FEATURES, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
 import { fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
-import { DEFAULT_MARKET, marketConfig, SIM_ACTIONS, type MarketConfig } from './market.config';
+import { SIM_ACTIONS, type MarketConfig } from './market.config';
+import { loadMarket, OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 import { actionCost, buyProbability } from './truth';
 
 /** What the ceiling reads of one line of `npm run simulate -- --out FILE`. */
@@ -13,12 +13,7 @@ export interface KindLogLine {
   readonly simulation: { readonly round: number; readonly trueIncremental: Readonly<Record<string, number>> };
 }
 
-export interface KindCeiling {
-  readonly offers: number;
-  readonly live: number;
-  readonly oracleSameCount: number;
-  readonly share: number;
-}
+export type KindCeiling = OracleShare;
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
@@ -54,9 +49,7 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
     levels(l).forEach((v, g) => ((c.byGroup[g] as number[])[v] = ((c.byGroup[g] as number[])[v] as number) + 1));
   }
   const shareTotal = types.reduce((s, t) => s + t.share, 0);
-  let live = 0;
-  let offers = 0;
-  const best: number[] = [];
+  const score = new OracleScore();
   for (const l of scored) {
     const lv = levels(l);
     const logs = types.map((t, i) => {
@@ -88,16 +81,9 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
       }, 0);
       if (g > gain) [chosen, gain] = [a, g];
     }
-    const truth = l.simulation.trueIncremental;
-    best.push(Math.max(0, ...Object.values(truth)));
-    if (chosen !== 'none') {
-      live += truth[chosen] ?? 0;
-      offers++;
-    }
+    score.add(l.simulation.trueIncremental, chosen);
   }
-  best.sort((a, b) => b - a);
-  const oracle = best.slice(0, offers).reduce((t, g) => t + g, 0);
-  return { offers, live, oracleSameCount: oracle, share: oracle > 0 ? live / oracle : 0 };
+  return score.result();
 }
 
 const USAGE = `usage: npm run evaluate -- sim-ceiling --log FILE [--config MARKET.json] [--fit-rounds 3]
@@ -115,13 +101,7 @@ export function runKindCeiling(argv: string[]): Promise<KindCeiling | undefined>
   if (typeof flags.log !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
   const fitRounds = Number(flags['fit-rounds']);
   if (!Number.isInteger(fitRounds) || fitRounds < 1) throw new ValidationError('--fit-rounds must be an integer >= 1');
-  const market =
-    typeof flags.config === 'string'
-      ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
-      : DEFAULT_MARKET;
-  const lines = readFileSync(flags.log, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim().length > 0)
-    .map((l) => JSON.parse(l) as KindLogLine);
+  const market = loadMarket(flags.config);
+  const lines = readSimulationLog<KindLogLine>(flags.log);
   return Promise.resolve(kindCeiling(lines, market, fitRounds));
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import {
   POLICY_FEATURES,
@@ -7,6 +6,7 @@ import {
   POLICY_SEGMENT_GROUPS,
 } from '@offerstream/decision';
 import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
+import { OracleScore, readSimulationLog } from './sim-files';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
 interface SimulatedDecision {
@@ -104,9 +104,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
   });
-  let live = 0;
-  let offers = 0;
-  const best: number[] = [];
+  const scored = new OracleScore();
   const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
   for (const d of test) {
     const p = predictProfits(model, d.features ?? [], values(d));
@@ -127,15 +125,9 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
       const v = e.mean - none.mean - s.caution * sd;
       if (v > score) [chosen, score] = [a, v];
     }
-    const truth = d.simulation.trueIncremental;
-    best.push(Math.max(0, ...Object.values(truth)));
-    if (chosen !== 'none') {
-      live += truth[chosen] ?? 0;
-      offers++;
-    }
+    scored.add(d.simulation.trueIncremental, chosen);
   }
-  best.sort((a, b) => b - a);
-  const oracle = best.slice(0, offers).reduce((t, g) => t + g, 0);
+  const { offers, live, oracleSameCount, share } = scored.result();
   return {
     ...s,
     train: train.length,
@@ -144,8 +136,8 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     poolLambda: model.poolLambda ?? NO_POOLING,
     offers,
     live,
-    oracleSameCount: oracle,
-    oracleShare: oracle > 0 ? live / oracle : 0,
+    oracleSameCount,
+    oracleShare: share,
     gains: Object.fromEntries(
       Object.entries(gains)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -188,10 +180,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
     if (!Number.isFinite(v) || v < 0) throw new ValidationError(`--${name} must be a number >= 0`);
     return v;
   };
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim().length > 0)
-    .map((l) => JSON.parse(l) as SimulatedDecision);
+  const lines = readSimulationLog<SimulatedDecision>(file);
   return Promise.resolve(
     replayPolicy(lines, {
       trainRounds: num('train-rounds'),

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parseCommandFlags, seededRandom, ValidationError } from '@offerstream/core';
 import { summarize, welchInterval } from '@offerstream/uplift';
 import { Market } from './market';
-import { DEFAULT_MARKET, marketConfig, SIM_ACTIONS, type MarketConfig, type SimActionOrNone } from './market.config';
+import { SIM_ACTIONS, type MarketConfig, type SimActionOrNone } from './market.config';
+import { loadMarket, readSimulationLog } from './sim-files';
 import { actionCost, buyProbability, incrementalProfit } from './truth';
 
 const USAGE = `usage: npm run evaluate -- report-coverage --log FILE --seed N [--config MARKET.json] [--requests 3000]
@@ -157,14 +157,8 @@ export function runReportCoverageCommand(argv: string[]): Promise<ReportCoverage
   };
   const holdout = Number(flags.holdout);
   if (!(holdout > 0 && holdout < 1)) throw new ValidationError('--holdout must be a share in (0, 1)');
-  const market =
-    typeof flags.config === 'string'
-      ? marketConfig.parse(JSON.parse(readFileSync(flags.config, 'utf8')))
-      : DEFAULT_MARKET;
-  const lines = readFileSync(flags.log, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LogLine);
+  const market = loadMarket(flags.config);
+  const lines = readSimulationLog<LogLine>(flags.log);
   const seed = int(flags.seed, 'seed', 0);
   const requests = coverageRequests(lines, market, seed, int(flags.requests, 'requests', 1));
   return Promise.resolve(reportCoverage(requests, { reps: int(flags.reps, 'reps', 2), holdout, seed }));

@@ -6,7 +6,7 @@ import { modelFeatures } from './model-features';
 import { rangeOffset } from './range-offsets';
 import { withRanges } from './ranged-features';
 import { segmentEffect } from './segment-response';
-import { CONTROL_ACTION, design, finiteVector, type RewardPrediction } from './reward-model';
+import { CONTROL_ACTION, design, finiteVector, linearPrediction, type RewardPrediction } from './reward-model';
 import type { ConversionModelSnapshot } from './conversion-model.types';
 
 /** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
@@ -35,19 +35,11 @@ function actionLogits(
   x: readonly number[],
   z: readonly number[],
 ): Record<string, ActionLogit> {
-  const p = z.length;
   const out: Record<string, ActionLogit> = {};
   for (const [action, fit] of Object.entries(model.actions)) {
     // The range offset moves the mean; its sd is not added (a point correction, shrunk by its own prior).
-    let eta = rangeOffset(model.rangeOffsets, x, action);
-    let quad = 0;
-    for (let r = 0; r < p; r++) {
-      eta += (fit.coefficients[r] as number) * (z[r] as number);
-      let row = 0;
-      for (let c = 0; c < p; c++) row += (fit.covariance[r * p + c] as number) * (z[c] as number);
-      quad += (z[r] as number) * row;
-    }
-    out[action] = { eta, variance: Math.max(0, quad), n: fit.n };
+    const { value, variance } = linearPrediction(fit, z);
+    out[action] = { eta: rangeOffset(model.rangeOffsets, x, action) + value, variance, n: fit.n };
   }
   const none = out[CONTROL_ACTION];
   if (!model.segments?.response || !none) return out;

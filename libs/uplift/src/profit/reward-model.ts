@@ -166,22 +166,31 @@ export function fitRewardModel(examples: readonly LoggedDecision[], opts: Reward
   };
 }
 
+/** A linear fit's value at design row z and that value's variance (zᵀ Σ z, floored at 0). */
+export function linearPrediction(
+  fit: { readonly coefficients: readonly number[]; readonly covariance: readonly number[] },
+  z: readonly number[],
+): { value: number; variance: number } {
+  const p = z.length;
+  let value = 0;
+  let quad = 0;
+  for (let r = 0; r < p; r++) {
+    value += (fit.coefficients[r] as number) * (z[r] as number);
+    let row = 0;
+    for (let c = 0; c < p; c++) row += (fit.covariance[r * p + c] as number) * (z[c] as number);
+    quad += (z[r] as number) * row;
+  }
+  return { value, variance: Math.max(0, quad) };
+}
+
 /** Predicted reward of every action of the model at x. */
 export function predictRewards(model: RewardModelSnapshot, x: readonly number[]): Record<string, RewardPrediction> {
   finiteVector(x, model.featureMean.length, 'context');
   const z = design(x, model.featureMean, model.featureScale);
-  const p = z.length;
   const out: Record<string, RewardPrediction> = {};
   for (const [action, fit] of Object.entries(model.actions)) {
-    let m = 0;
-    let quad = 0;
-    for (let r = 0; r < p; r++) {
-      m += (fit.coefficients[r] as number) * (z[r] as number);
-      let row = 0;
-      for (let c = 0; c < p; c++) row += (fit.covariance[r * p + c] as number) * (z[c] as number);
-      quad += (z[r] as number) * row;
-    }
-    out[action] = { mean: model.baseline + m, sd: Math.sqrt(Math.max(0, quad)), n: fit.n };
+    const { value, variance } = linearPrediction(fit, z);
+    out[action] = { mean: model.baseline + value, sd: Math.sqrt(variance), n: fit.n };
   }
   return out;
 }
