@@ -3,30 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POLICY_FEATURES } from '@offerstream/decision';
 import { loadRequests, runClosedLoop, type ClosedLoopSettings, type LoggedRequest } from './closed-loop';
-import type { MarketConfig, UserTypeConfig } from './market.config';
+import { smallMarket } from './testing/small-market';
 
-const behaviour: UserTypeConfig['behaviour'] = {
-  viewsBeforeCart: [1, 1],
-  cartRate: 0.5,
-  historyPurchases: 1,
-  recencyDays: 10,
-  priceLevel: 1,
-};
-const market: MarketConfig = {
-  name: 'two-types',
-  catalog: { items: 10, categories: 1, price: [40, 60], costShare: [0.5, 0.5] },
-  shippingCost: 4,
-  userTypes: [
-    {
-      name: 'shipping',
-      share: 0.5,
-      baseBuy: 0.1,
-      oddsLift: { pct10: 1, pct20: 1, free_shipping: 8 },
-      behaviour,
-    },
-    { name: 'anyway', share: 0.5, baseBuy: 0.5, oddsLift: { pct10: 1, pct20: 1, free_shipping: 1 }, behaviour },
-  ],
-};
+const market = smallMarket('two-types', [40, 60], 4, [
+  { name: 'shipping', share: 0.5, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 8 } },
+  { name: 'anyway', share: 0.5, baseBuy: 0.5, oddsLift: { pct10: 1, pct20: 1, free_shipping: 1 } },
+]);
 
 /** Shoppers of each type, told apart by one feature (sessionViews), at prices 40..60 with half the price margin. */
 function pool(): LoggedRequest[] {

@@ -2,25 +2,14 @@ import { seededRandom } from '@offerstream/core';
 import { POLICY_FEATURES } from '@offerstream/decision';
 import { kindCeiling, type KindLogLine } from './kind-ceiling';
 import type { MarketConfig } from './market.config';
+import { smallMarket } from './testing/small-market';
 import { incrementalProfits } from './truth';
 
-const behaviour = {
-  viewsBeforeCart: [1, 2] as [number, number],
-  cartRate: 0.5,
-  historyPurchases: 1,
-  recencyDays: 30,
-  priceLevel: 1,
-};
 /** Two kinds: one moved by 10% off only, one by free shipping only, half the shoppers each. */
-const MARKET: MarketConfig = {
-  name: 'two-kinds',
-  catalog: { items: 10, categories: 1, price: [50, 50], costShare: [0.5, 0.5] },
-  shippingCost: 5,
-  userTypes: [
-    { name: 'ten', share: 1, baseBuy: 0.1, oddsLift: { pct10: 4, pct20: 1, free_shipping: 1 }, behaviour },
-    { name: 'ship', share: 1, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 4 }, behaviour },
-  ],
-};
+const MARKET = smallMarket('two-kinds', [50, 50], 5, [
+  { name: 'ten', share: 1, baseBuy: 0.1, oddsLift: { pct10: 4, pct20: 1, free_shipping: 1 } },
+  { name: 'ship', share: 1, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 4 } },
+]);
 
 /** A log whose two kinds show session views in their own range `signal` of the time (else the other's). */
 function log(signal: number): KindLogLine[] {
