@@ -71,7 +71,12 @@ const stores: Provider[] = [
       new BudgetPacer(
         redis,
         () => cache.all,
-        { refreshMs: s.PACING_REFRESH_MS, gain: s.PACING_GAIN, maxPrice: s.PACING_MAX_PRICE },
+        {
+          refreshMs: s.PACING_REFRESH_MS,
+          gain: s.PACING_GAIN,
+          maxPrice: s.PACING_MAX_PRICE,
+          paceOffers: s.PACING_OFFERS,
+        },
         logger,
       ),
   },

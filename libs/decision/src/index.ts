@@ -11,6 +11,7 @@ export * from './policy/offer-actions';
 export * from './policy/offer-policy';
 export * from './policy/policy-features';
 export * from './guardrails/budget-pacer';
+export * from './guardrails/offer-pricer';
 export * from './guardrails/holdout';
 export * from './guardrails/reservation.store';
 export * from './engine/decision.types';

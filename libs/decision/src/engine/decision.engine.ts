@@ -18,6 +18,7 @@ import {
   type PolicyChoice,
   type PolicySettings,
   type ProfitModel,
+  type ShadowPrices,
 } from '../policy/offer-policy';
 import { policyFeatures } from '../policy/policy-features';
 import { DEFAULT_PROPENSITY, type PropensityWeights } from '../policy/propensity.model';
@@ -50,8 +51,8 @@ export interface DecisionEngineDeps {
   readonly channels?: ChannelEvidenceStore;
   /** The incremental-profit model in use (it changes while running when a refit is published). */
   readonly profit: { readonly current: (ProfitModel & { readonly examples: number }) | undefined };
-  /** Shadow price of each campaign's spend (budget pacing); 0 when absent. */
-  readonly pacing?: { price(campaignId: string): number };
+  /** Shadow prices of each campaign's spend and offers made (budget pacing), told each decision's best gain; 0 when absent. */
+  readonly pacing?: { price(campaignId: string): ShadowPrices; observe(campaignId: string, bestGain: number): void };
   /** Fixed weights, or a source whose current weights may change while running (a refit published). */
   readonly propensity?: PropensityWeights | { readonly current: PropensityWeights };
   /** Name and version of the optional graph candidate source, for the offer's model versions. */
@@ -184,7 +185,7 @@ export class DecisionEngine {
     if (actions.length === 0)
       return done({ kind: 'no_offer', reason: 'no_eligible_action', campaignId, features, reasonCodes: codes });
     const exploration = explorationRate(this.settings, model?.examples ?? 0);
-    const price = this.deps.pacing?.price(campaign.id) ?? 0;
+    const price = this.deps.pacing?.price(campaign.id) ?? { perCost: 0, perOffer: 0 };
     const choice = chooseOffer(
       model,
       features,
@@ -194,12 +195,14 @@ export class DecisionEngine {
       price,
       this.random,
     );
+    this.deps.pacing?.observe(campaign.id, choice.bestGain);
     const policy = { action: choice.action.id, probability: choice.probability };
     const policyCodes = [
       ...codes,
       `probability:${choice.probability.toFixed(4)}`,
       `exploration:${exploration.toFixed(3)}`,
-      `shadow_price:${price.toFixed(3)}`,
+      `shadow_price:${price.perCost.toFixed(3)}`,
+      `offer_price:${price.perOffer.toFixed(2)}`,
     ];
     const logged = { choice, actions, features, margin };
 

@@ -110,6 +110,17 @@ describe('offer choice by incremental profit', () => {
     expect(chooseOffer(m, [0], actions, target, settings, 1, seededRandom(1)).action.id).toBe('none');
   });
 
+  it('charges every offer the price per offer made, whatever its cost, and reports the best gain before it', () => {
+    const m = model({ none: 2, pct10: 4, free_shipping: 3.5 });
+    // Gains net of one sd of caution (sd 0.1 each, independent): pct10 1.86, free shipping 1.36.
+    const cheap = chooseOffer(m, [0], actions, target, settings, { perCost: 0, perOffer: 1.5 }, seededRandom(1));
+    expect(cheap.action.id).toBe('pct10');
+    expect(cheap.bestGain).toBeCloseTo(2 - Math.hypot(0.1, 0.1), 10);
+    const dear = chooseOffer(m, [0], actions, target, settings, { perCost: 0, perOffer: 2 }, seededRandom(1));
+    expect(dear.action.id).toBe('none');
+    expect(dear.bestGain).toBeCloseTo(cheap.bestGain, 10);
+  });
+
   it('explores an alternative by its chance of beating the greedy action: fully when unsure, never when sure', () => {
     // Gains over no offer: pct10 -8 (sure loss), free shipping +0.05 (as likely better as not), each with sd 0.14.
     const m = model({ none: 10, pct10: 2, free_shipping: 10.05 }, 500, 0.1);

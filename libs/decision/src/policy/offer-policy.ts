@@ -45,6 +45,17 @@ export interface PolicySettings {
   readonly explorationSdScale?: number;
 }
 
+/** What the budget charges an offer: per unit of its cost (spend) and per offer made (the count). */
+export interface ShadowPrices {
+  readonly perCost: number;
+  readonly perOffer: number;
+  /**
+   * Share of its unpriced pace the count can afford (1 / (1 + pressure); default 1). Exploration is scaled by it: the
+   * price per offer holds back greedy offers, and exploration would otherwise spend the count on its own.
+   */
+  readonly offerShare?: number;
+}
+
 export interface PolicyChoice {
   readonly action: OfferAction;
   /** Exact probability of this action under the executed policy (1 when there was nothing to choose). */
@@ -59,6 +70,8 @@ export interface PolicyChoice {
   readonly uplift: number;
   /** The action the policy would take without exploration, and whether this choice was an exploration draw. */
   readonly greedy: string;
+  /** The best offer's net score before the price per offer made (what that price is a quantile of; 0: none). */
+  readonly bestGain: number;
 }
 
 /** What one purchase earns under each action: the target's margin (and a bundle's extra) less the offer's cost. */
@@ -95,8 +108,8 @@ function explorationWeight(
 }
 
 /**
- * Picks the action with the highest expected incremental gross profit net of the budget's shadow price, no offer
- * included (it scores 0). A learned estimate must clear `caution` standard errors before it counts as a gain, so thin
+ * Picks the action with the highest expected incremental gross profit net of the budget's shadow prices (per unit of
+ * cost and per offer made), no offer included (it scores 0). A learned estimate must clear `caution` standard errors before it counts as a gain, so thin
  * evidence does not spend money. Exploration, `exploration` of the decisions at most, is shared among the other
  * actions by their chance of beating the greedy one (explorationWeight); every probability is exact and logged.
  */
@@ -106,9 +119,10 @@ export function chooseOffer(
   actions: readonly OfferAction[],
   target: OfferTarget,
   settings: PolicySettings,
-  shadowPrice: number,
+  prices: ShadowPrices | number,
   random: () => number,
 ): PolicyChoice {
+  const { perCost, perOffer, offerShare = 1 } = typeof prices === 'number' ? { perCost: prices, perOffer: 0 } : prices;
   const first = actions[0];
   if (!first) throw new Error('chooseOffer needs at least one action');
   const est = model?.predict(features, purchaseValues(actions, target));
@@ -119,6 +133,7 @@ export function chooseOffer(
   const net: Record<string, { score: number; sd: number; usable: boolean }> = {};
   let greedy: OfferAction = actions.find((a) => a.id === NO_OFFER) ?? first;
   let best = greedy.id === NO_OFFER ? 0 : -Infinity;
+  let bestGain = 0;
   for (const a of actions) {
     if (a.id === NO_OFFER) {
       profits[a.id] = 0;
@@ -136,11 +151,13 @@ export function chooseOffer(
     const sd = usable ? (e.gainSd ?? Math.hypot(e.sd, none.sd)) : 0;
     profits[a.id] = gain;
     learned[a.id] = usable;
-    net[a.id] = { score: gain - shadowPrice * a.cost, sd, usable };
-    const score = gain - settings.caution * sd - shadowPrice * a.cost;
+    net[a.id] = { score: gain - perCost * a.cost - perOffer, sd, usable };
+    const beforeOfferPrice = gain - settings.caution * sd - perCost * a.cost;
+    const score = beforeOfferPrice - perOffer;
     // A linear model extrapolates an offer's effect to shoppers it was hardly tried on, and a refit that did so once
     // made 20% off the greedy choice for every shopper who buys anyway (docs/benchmarks.md): no greedy offer there.
     const supported = !usable || (e?.support ?? Infinity) >= settings.minActionExamples;
+    if (supported) bestGain = Math.max(bestGain, beforeOfferPrice);
     if (supported && score > best) {
       best = score;
       greedy = a;
@@ -148,7 +165,7 @@ export function chooseOffer(
   }
   const g = net[greedy.id] as { score: number; sd: number };
   const others = actions.filter((a) => a.id !== greedy.id);
-  const eps = Math.min(1, Math.max(0, settings.exploration));
+  const eps = Math.min(1, Math.max(0, settings.exploration * Math.min(1, Math.max(0, offerShare))));
   const probabilities: Record<string, number> = {};
   let explored = 0;
   const weights = others.map((a) => {
@@ -188,5 +205,6 @@ export function chooseOffer(
     expectedIncrementalProfit: gain,
     uplift: chosen.id === NO_OFFER || !(target.margin > 0) ? 0 : gain / target.margin,
     greedy: greedy.id,
+    bestGain,
   };
 }
