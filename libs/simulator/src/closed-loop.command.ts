@@ -8,11 +8,13 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
-                                 [--segment-responses false]
+                                 [--segment-responses true] [--offer-count-share 0] [--pace-offers true]
                                  [--weak-shrinkage 1] [--without-features NAME,...]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)
+  --offer-count-share  the campaign's count of offers made, as a share of all requests (the simulator's is 0.3);
+                 0: no cap. --pace-offers false: made until it runs out, not priced as the service prices them
   --without-features  policy features to leave out (set to 0 for every request), to measure what they add`;
 
 export interface ClosedLoopRun {
@@ -63,7 +65,9 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
       'range-offsets': { type: 'string', default: 'true' },
-      'segment-responses': { type: 'string', default: 'false' },
+      'segment-responses': { type: 'string', default: 'true' },
+      'offer-count-share': { type: 'string', default: '0' },
+      'pace-offers': { type: 'string', default: 'true' },
       'weak-shrinkage': { type: 'string', default: '1' },
       'without-features': { type: 'string', default: '' },
       'max-weight': { type: 'string', default: '20' },
@@ -90,10 +94,15 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
   if (pool.length === 0) throw new ValidationError('the log has no decisions with features and a segment');
   const runs: ClosedLoopRun[] = [];
   const first = num('first-seed', 0);
+  const countShare = num('offer-count-share', 0);
   for (let seed = first; seed < first + num('runs', 1); seed++) {
+    const perRound = num('requests', 10);
+    const roundCount = num('rounds', 4);
     const rounds = runClosedLoop(pool, market, {
-      rounds: num('rounds', 4),
-      perRound: num('requests', 10),
+      rounds: roundCount,
+      perRound,
+      ...(countShare > 0 ? { offerCount: Math.round(countShare * perRound * roundCount) } : {}),
+      paceOffers: flags['pace-offers'] !== 'false',
       holdout: 0.1,
       refitEvery: num('refit-every', 10),
       explorationMax: share('exploration-max'),
@@ -114,7 +123,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
       rangeOffsets: flags['range-offsets'] !== 'false',
-      segmentResponses: flags['segment-responses'] === 'true',
+      segmentResponses: flags['segment-responses'] !== 'false',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       seed: seed * 7919,
     });

@@ -70,6 +70,15 @@ describe('the closed-loop simulation', () => {
     expect(covered).toBeLessThanOrEqual(199);
   });
 
+  it('never makes more offers than the campaign’s count, and paced it still makes offers in the last round', () => {
+    const count = 500;
+    const unpaced = runClosedLoop(pool(), market, { ...settings, offerCount: count, paceOffers: false });
+    const paced = runClosedLoop(pool(), market, { ...settings, offerCount: count, paceOffers: true });
+    for (const run of [unpaced, paced]) expect(run.reduce((t, r) => t + r.offers, 0)).toBeLessThanOrEqual(count);
+    expect(unpaced[unpaced.length - 1]!.offers).toBe(0);
+    expect(paced[paced.length - 1]!.offers).toBeGreaterThan(0);
+  });
+
   it('refuses a log whose shoppers are not of the market’s types', () => {
     const stray = pool().map((r) => ({ ...r, segment: 'elsewhere' }));
     expect(() => runClosedLoop(stray, market, settings)).toThrow(/elsewhere/);

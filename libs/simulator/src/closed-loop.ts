@@ -4,6 +4,8 @@ import {
   chooseOffer,
   explorationRate,
   NO_OFFER,
+  OfferPricer,
+  openEndedPressure,
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
   POLICY_RANGED_FEATURES,
@@ -56,6 +58,12 @@ export interface ClosedLoopSettings {
   readonly segmentResponses?: boolean;
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
+  /**
+   * Offers the run may make in all (the simulated campaign's budget.count, open-ended); absent: no cap. With
+   * `paceOffers` they are priced as the service prices them (BudgetPacer), else made until the count runs out.
+   */
+  readonly offerCount?: number;
+  readonly paceOffers?: boolean;
   /** Called after each refit: the log's size, whether the candidate was promoted, and the model in use. */
   readonly onRefit?: (n: number, promoted: boolean, model: ConversionModelSnapshot | null) => void;
   readonly seed: number;
@@ -136,6 +144,8 @@ export function runClosedLoop(
   const profits = { treated: [] as number[], holdout: [] as number[] };
   let truthToDate = 0;
   const actionsAll: string[] = [NO_OFFER, ...SIM_ACTIONS];
+  const pricer = new OfferPricer();
+  let made = 0;
   const refit = (): void => {
     const cut = Math.max(1, Math.floor(log.length * 0.75));
     const opts = {
@@ -174,15 +184,19 @@ export function runClosedLoop(
       const type = types.get(r.segment);
       if (!type) throw new Error(`segment ${r.segment} is not a type of market ${market.name}`);
       const truth: TruthCase = { type, price: r.price, cost: r.cost, shippingCost: market.shippingCost };
-      const actions = actionsFor(truth);
+      const cap = s.offerCount ?? Infinity;
+      const actions = made < cap ? actionsFor(truth) : actionsFor(truth).slice(0, 1);
       const margin = r.price - r.cost;
       const target = { items: ['i'], price: r.price, margin, baseProbability: r.features[BASE_P] ?? 0 };
       const holdout = holdouts() < s.holdout;
       const luck = outcomes();
       const eps = explorationRate(s, log.length);
+      const pressure = s.paceOffers === true && Number.isFinite(cap) ? openEndedPressure(made / cap) : 0;
+      const prices = { perCost: 0, perOffer: pricer.price(pressure), offerShare: 1 / (1 + pressure) };
       const choice = holdout
         ? undefined
-        : chooseOffer(model, r.features, actions, target, { ...s.policy, exploration: eps }, 0, draws);
+        : chooseOffer(model, r.features, actions, target, { ...s.policy, exploration: eps }, prices, draws);
+      if (choice) pricer.observe(choice.bestGain);
       const action = choice?.action.id ?? NO_OFFER;
       const values = Object.fromEntries(actions.map((a) => [a.id, Math.round((margin - a.cost) * 100) / 100]));
       const converted = luck < buyProbability(truth, action as SimAction | 'none');
@@ -195,6 +209,7 @@ export function runClosedLoop(
           live += g;
           truthToDate += g;
           offers++;
+          made++;
           const k = `${r.segment}/${action}`;
           const e = (bySegment[k] ??= { offers: 0, live: 0 });
           e.offers++;
