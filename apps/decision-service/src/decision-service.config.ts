@@ -84,12 +84,14 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
          * from the segments' purchase rates (docs/ope.md, "Segment responses"). Off until offers made are paced: it
          * finds more offers worth making, and a campaign capped on count then runs out early (docs/benchmarks.md).
          */
-        PROFIT_SEGMENT_RESPONSES: envField.bool(false),
+        PROFIT_SEGMENT_RESPONSES: envField.bool(true),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */
         PACING_REFRESH_MS: envField.int(2_000, 50, 600_000),
         PACING_GAIN: envField.num(1, 0, 100),
         PACING_MAX_PRICE: envField.num(5, 0, 1_000),
+        /** Whether offers made (budget.count) are paced too: a price per offer, a quantile of recent gains. */
+        PACING_OFFERS: envField.bool(true),
         DEFAULT_MARGIN_RATE: envField.num(0.3, 0, 1),
         CANDIDATES: envField.int(100, 1, 1_000),
         MAX_ITEMS: envField.int(3, 1, 100),

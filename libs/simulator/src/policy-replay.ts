@@ -149,7 +149,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
-                                   [--segment-responses false]
+                                   [--segment-responses true]
   --log FILE   a decision log written by npm run simulate -- --out FILE`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -168,7 +168,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'weak-shrinkage': { type: 'string', default: '1' },
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
-      'segment-responses': { type: 'string', default: 'false' },
+      'segment-responses': { type: 'string', default: 'true' },
     },
     USAGE,
   );
@@ -193,7 +193,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       weakShrinkage: flags['weak-shrinkage'].split(',').map((v) => Number(v)),
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
-      segmentResponses: flags['segment-responses'] === 'true',
+      segmentResponses: flags['segment-responses'] !== 'false',
     }),
   );
 }
