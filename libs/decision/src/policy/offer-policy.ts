@@ -109,9 +109,10 @@ function explorationWeight(
 
 /**
  * Picks the action with the highest expected incremental gross profit net of the budget's shadow prices (per unit of
- * cost and per offer made), no offer included (it scores 0). A learned estimate must clear `caution` standard errors before it counts as a gain, so thin
- * evidence does not spend money. Exploration, `exploration` of the decisions at most, is shared among the other
- * actions by their chance of beating the greedy one (explorationWeight); every probability is exact and logged.
+ * cost and per offer made), no offer included (it scores 0). A learned estimate must clear `caution` standard errors
+ * before it counts as a gain, so thin evidence does not spend money. Exploration, `exploration` of the decisions at
+ * most, is shared among the other actions by their chance of beating the greedy one (explorationWeight); every
+ * probability is exact and logged.
  */
 export function chooseOffer(
   model: ProfitModel | undefined,
