@@ -21,6 +21,7 @@ import {
   fitConversionModel,
   predictProfits,
   shouldPromote,
+  withCandidateChoices,
   type ConversionModelSnapshot,
   type OpeDecision,
 } from '@offerstream/uplift';
@@ -169,7 +170,7 @@ export function runClosedLoop(
       s.onRefit?.(log.length, false, snapshot);
       return;
     }
-    const m = fitConversionModel(log, opts);
+    const m = fitConversionModel(log, withCandidateChoices(opts, cand));
     snapshot = m;
     s.onRefit?.(log.length, true, m);
     model = { version: 'loop', predict: (x, v) => predictProfits(m, x, v) };

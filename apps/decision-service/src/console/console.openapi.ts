@@ -83,6 +83,7 @@ const modelStatus = responseSchema<ModelStatus>()(
       serving: z.string().nullable(),
       joinedDecisions: z.number(),
       pendingDecisions: z.number(),
+      refitCovered: z.number().describe('Joined decisions the latest finished refit attempt saw, promoted or not'),
     }),
     propensity: z
       .object({

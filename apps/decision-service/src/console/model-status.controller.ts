@@ -18,6 +18,8 @@ export interface ModelStatus {
     readonly serving: string | null;
     readonly joinedDecisions: number;
     readonly pendingDecisions: number;
+    /** Joined decisions the latest finished refit attempt saw (promoted or not): learning is idle once it is near. */
+    readonly refitCovered: number;
   };
   readonly propensity: {
     seq: number;
@@ -46,11 +48,12 @@ export class ModelStatusController {
 
   @Get('models')
   async models(): Promise<ModelStatus> {
-    const [profit, propensity, joined, pending, gnn] = await Promise.all([
+    const [profit, propensity, joined, pending, covered, gnn] = await Promise.all([
       this.profit.published(),
       this.propensity.published(),
       this.outcomes.appended(),
       this.outcomes.pending(),
+      this.profit.attempted(),
       this.gnn(),
     ]);
     return {
@@ -67,6 +70,7 @@ export class ModelStatusController {
         serving: this.profit.current?.version ?? null,
         joinedDecisions: joined,
         pendingDecisions: pending,
+        refitCovered: covered,
       },
       propensity: propensity
         ? {

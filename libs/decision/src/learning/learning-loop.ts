@@ -87,8 +87,6 @@ export class LearningLoop {
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,
       });
-      // Marked whatever the result: an unhelpful refit is not repeated until enough new decisions arrived.
-      await this.models.markAttempt(appended);
       const p = result.promotion;
       const figures = {
         train: result.train,
@@ -98,7 +96,10 @@ export class LearningLoop {
         current: p.current,
         overNone: p.overNone,
       };
+      // Marked whatever the result (an unhelpful refit is not repeated until enough new decisions arrived), and only
+      // once a promoted model is published: a reader of attempted() (GET /models) then knows the refit is over.
       if (!result.model) {
+        await this.models.markAttempt(appended);
         this.logger?.info('profit model refit not promoted', figures);
         return { outcome: 'not_better', result };
       }
@@ -112,8 +113,12 @@ export class LearningLoop {
         },
         current?.seq ?? 0,
       );
-      if (seq === undefined) return { outcome: 'superseded', result };
+      if (seq === undefined) {
+        await this.models.markAttempt(appended);
+        return { outcome: 'superseded', result };
+      }
       await this.models.refresh();
+      await this.models.markAttempt(appended);
       this.logger?.info('profit model published', { ...figures, seq });
       return { outcome: 'published', result, seq };
     } finally {

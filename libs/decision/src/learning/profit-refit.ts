@@ -3,6 +3,7 @@ import {
   conversionScorer,
   fitConversionModel,
   shouldPromote,
+  withCandidateChoices,
   type ConversionModelSnapshot,
   type OpeDecision,
   type PromotionDecision,
@@ -101,6 +102,6 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     promotion,
     train: train.length,
     heldOut: heldOut.length,
-    ...(promotion.promote ? { model: fitConversionModel(all, opts) } : {}),
+    ...(promotion.promote ? { model: fitConversionModel(all, withCandidateChoices(opts, candidate)) } : {}),
   };
 }

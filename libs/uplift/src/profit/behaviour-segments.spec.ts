@@ -46,6 +46,13 @@ describe('behaviour segments', () => {
     expect(right / 1_000).toBeGreaterThan(0.85);
   });
 
+  it('fit exactly the count asked for, without consulting BIC', () => {
+    const random = seededRandom(3);
+    const contexts = Array.from({ length: 2_000 }, () => shopper(Math.floor(random() * 3), random));
+    expect(fitSegments(contexts, GROUPS, { segments: 2 })?.shares).toHaveLength(2);
+    expect(() => fitSegments(contexts, GROUPS, { segments: 0 })).toThrow(/positive integer/);
+  });
+
   it('add nothing where the behaviours are independent of each other', () => {
     const random = seededRandom(5);
     const contexts = Array.from({ length: 3_000 }, () => shopper(0, random, false));

@@ -189,6 +189,8 @@ function emFit(
 export interface SegmentFitOptions {
   /** Most segments tried (default 8). */
   readonly maxSegments?: number;
+  /** Fit exactly this many (BIC not consulted): a count already chosen on most of the same log. */
+  readonly segments?: number;
   /**
    * Per context, the action taken (0 = no offer) and whether the shopper bought. Given, each segment also has a
    * purchase rate per action and the segments are fitted to behaviour and response together (a latent class model
@@ -229,7 +231,10 @@ export function fitSegments(
   const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0) + actions;
   const random = new SeededRandom(START_SEED);
   let best: { model: SegmentModel; bic: number; k: number } | undefined;
-  for (let k = 1; k <= (options.maxSegments ?? 8); k++) {
+  const exact = options.segments;
+  if (exact !== undefined && !(Number.isInteger(exact) && exact >= 1))
+    throw new ValidationError('a fixed segment count must be a positive integer', { segments: exact });
+  for (let k = exact ?? 1; k <= (exact ?? options.maxSegments ?? 8); k++) {
     let top: { model: SegmentModel; ll: number } | undefined;
     for (let r = 0; r < (k === 1 ? 1 : RESTARTS); r++) {
       const fit = emFit(patterns, k, sizes, actions, random);

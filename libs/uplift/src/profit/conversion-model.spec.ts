@@ -1,6 +1,12 @@
 import { seededRandom } from '@offerstream/core';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import { fitConversionModel, NO_POOLING, predictConversions, predictProfits } from './conversion-model';
+import {
+  fitConversionModel,
+  NO_POOLING,
+  predictConversions,
+  predictProfits,
+  withCandidateChoices,
+} from './conversion-model';
 import { conversionModelFromJSON } from './conversion-snapshot.codec';
 
 const actions = ['none', 'pct20'];
@@ -98,6 +104,17 @@ describe('the conversion model', () => {
     const random = seededRandom(6);
     const noEffect = log(6_000, 6).map((e) => ({ ...e, converted: random() < 0.2 }));
     expect(fitConversionModel(noEffect, { actions, offerLambda: grid, ...plain }).offerLambda).toBe(64);
+  });
+
+  it('refits the whole log with the shrinkage a candidate chose, without running the grid again', () => {
+    const options = { actions, offerLambda: [1, 4, 16, 64], poolLambda: [1, NO_POOLING], baselineBins: 0 };
+    const candidate = fitConversionModel(log(3_000, 7), options);
+    const whole = fitConversionModel(log(4_000, 7), withCandidateChoices(options, candidate));
+    expect(whole.offerLambda).toBe(candidate.offerLambda);
+    expect(whole.poolLambda).toBe(candidate.poolLambda);
+    expect(whole.weakShrinkage).toBe(candidate.weakShrinkage);
+    // One setting: nothing was cross-validated.
+    expect(whole.offerLambdaDeviance).toBeUndefined();
   });
 
   it('pools offers that work alike, so each of many thinly logged offers borrows strength from the others', () => {

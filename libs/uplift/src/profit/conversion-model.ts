@@ -82,15 +82,17 @@ function fitBehaviourSegments(
   logged: readonly LoggedDecision[],
   groups: readonly (readonly number[])[],
   actions: readonly string[] | undefined,
+  count: number | undefined,
 ): SegmentModel | undefined {
   const contexts = logged.map((e) => e.context);
-  if (!actions) return fitSegments(contexts, groups);
+  const exact = count !== undefined ? { segments: count } : {};
+  if (!actions) return fitSegments(contexts, groups, exact);
   const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
   const responses = logged.map((e) => ({
     action: Math.max(0, order.indexOf(e.action)),
     converted: e.converted === true,
   }));
-  const fit = fitSegments(contexts, groups, { responses });
+  const fit = fitSegments(contexts, groups, { responses, ...exact });
   return fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
 }
 
@@ -106,7 +108,12 @@ function fitWidened(
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
   const segments =
     opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
-      ? fitBehaviourSegments(logged, opts.segmentGroups, opts.segmentResponses === true ? opts.actions : undefined)
+      ? fitBehaviourSegments(
+          logged,
+          opts.segmentGroups,
+          opts.segmentResponses === true ? opts.actions : undefined,
+          opts.segmentCount,
+        )
       : undefined;
   const examples =
     pairs.length === 0 && !segments
@@ -240,6 +247,26 @@ function fitWidened(
       noneEtas,
       examples.map((e) => e.action),
     ),
+  };
+}
+
+/**
+ * The options with what a fit chose from the data fixed: its shrinkage (cross-validated) and its segment count
+ * (BIC). A refit that judged a candidate fitted on part of the log fits the whole log with the candidate's choices
+ * instead of searching again: the searches are most of a fit, and the service's next decisions should not wait for
+ * them twice.
+ */
+export function withCandidateChoices(
+  options: ConversionModelOptions,
+  chosen: ConversionModelSnapshot,
+): ConversionModelOptions {
+  return {
+    ...options,
+    offerLambda: chosen.offerLambda,
+    poolLambda: chosen.poolLambda ?? NO_POOLING,
+    weakShrinkage: chosen.weakShrinkage ?? DEFAULT_WEAK_SHRINKAGE,
+    // One segment is "no segments": the whole log may show the structure the candidate's part did not.
+    ...(chosen.segments ? { segmentCount: chosen.segments.shares.length } : {}),
   };
 }
 

@@ -60,6 +60,8 @@ export interface ConversionModelOptions {
    * answer offers differently then get different offers. Default false.
    */
   readonly segmentResponses?: boolean;
+  /** With segment groups: fit exactly this many segments instead of choosing the count by BIC (a refit's whole-log fit). */
+  readonly segmentCount?: number;
   /**
    * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
    * its strength chosen by cross-validation, none where it does not help. Default true.
