@@ -33,10 +33,13 @@ const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--request
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
                        --stream-group/--decision-group name their consumer groups (defaults: the services' defaults),
                        --api-key (or OFFERSTREAM_API_KEY) the key for their campaign routes
-  --pause-ms MS        real time between rounds (a simulated day: the round's 15 s attribution window closes, its
-                       decisions settle and the models refit before the next round's shoppers arrive); default
-                       25000. 0 runs rounds back to back: a round then takes 7-40 s depending on the machine, and
-                       whether round 3 can be served by a model of round 1 depends on that speed
+  --learning-wait-ms MS
+                       the rest of a simulated day: before the next round, wait up to MS until the decision service
+                       has settled the round's decisions and finished a refit on them (GET /models); default
+                       180000, 0 turns it off (rounds then go on whatever the model, as in a shop whose refits
+                       lag a day behind its traffic)
+  --min-new N          with --decision-url: the service's PROFIT_MIN_NEW (default 500, the service's default)
+  --pause-ms MS        fixed real time between rounds on top of that wait; default 0
   --logs DIR           write each started service's output (info level) to DIR/<service>.log`;
 
 const say = (m: string): void => void process.stderr.write(`simulate: ${m}\n`);
@@ -81,7 +84,9 @@ async function main(): Promise<void> {
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
       'api-key': { type: 'string' },
       logs: { type: 'string' },
-      'pause-ms': { type: 'string', default: '25000' },
+      'pause-ms': { type: 'string', default: '0' },
+      'learning-wait-ms': { type: 'string', default: '180000' },
+      'min-new': { type: 'string', default: '500' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,6 +100,12 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (![rounds, requests, seed].every((n) => Number.isInteger(n) && n > 0))
     throw new Error('--rounds, --requests and --seed take positive integers');
+  const waits = ['pause-ms', 'learning-wait-ms', 'min-new'] as const;
+  for (const name of waits) {
+    const n = Number(values[name]);
+    if (!(Number.isInteger(n) && n >= 0))
+      throw new Error(`--${name} takes a non-negative integer, not ${values[name]}`);
+  }
   ensureStack();
 
   const services: ServiceProcess[] = [];
@@ -107,6 +118,7 @@ async function main(): Promise<void> {
     let decisionGroup = values['decision-group'];
     let metricsUrl = decisionUrl ? `${decisionUrl}/metrics` : undefined;
     let apiKey = values['api-key'] ?? process.env['OFFERSTREAM_API_KEY'];
+    let minNew = Number(values['min-new']);
     if (!decisionUrl) {
       ctx = await isolatedEnv({ LOG_LEVEL: values.logs ? 'info' : 'warn' });
       topicPrefix = ctx.topicPrefix;
@@ -126,6 +138,7 @@ async function main(): Promise<void> {
       streamGroup = env['stream-processor']['CONSUMER_GROUP']!;
       decisionGroup = env['decision-service']['CONSUMER_GROUP']!;
       decisionUrl = `http://127.0.0.1:${ports['decision-service']}`;
+      minNew = Number(env['decision-service']['PROFIT_MIN_NEW']);
       metricsUrl = `${decisionUrl}/metrics`;
     }
     const kafka = createKafka(loadKafkaEnv({ ...process.env, KAFKA_CLIENT_ID: 'offerstream-simulator' }));
@@ -142,6 +155,9 @@ async function main(): Promise<void> {
       decisionUrl,
       apiKey,
       pauseBetweenRoundsMs: Number(values['pause-ms']),
+      ...(Number(values['learning-wait-ms']) > 0
+        ? { waitForLearning: { minNew, timeoutMs: Number(values['learning-wait-ms']) } }
+        : {}),
       kafka,
       topicPrefix,
       waitBeforeRequests: waits.beforeRequests,
@@ -177,6 +193,8 @@ async function main(): Promise<void> {
           ...r.scores,
           executed: r.executed,
           holdouts: r.holdouts,
+          purchases: r.purchases,
+          attributedToDate: r.attributedToDate,
           missing: r.missingDecisions,
         })),
         report: result.report,

@@ -57,3 +57,28 @@ export async function fetchReport(
   if (!res.ok) throw new Error(`report of ${campaignId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 }
+
+/** What GET /models says of the incremental-profit learning loop. */
+export interface LearningStatus {
+  readonly joined: number;
+  readonly pending: number;
+  readonly refitCovered: number;
+}
+
+export async function fetchLearningStatus(baseUrl: string, apiKey?: string): Promise<LearningStatus> {
+  const res = await fetch(`${baseUrl}/models`, { headers: authHeader(apiKey) });
+  if (!res.ok) throw new Error(`model status: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as {
+    profit?: { joinedDecisions?: number; pendingDecisions?: number; refitCovered?: number };
+  };
+  const p = body.profit ?? {};
+  return { joined: p.joinedDecisions ?? 0, pending: p.pendingDecisions ?? 0, refitCovered: p.refitCovered ?? 0 };
+}
+
+/**
+ * Whether the learning loop has caught up: every decision settled, and the latest refit attempt saw all but fewer
+ * than `minNew` of them (the service does not refit for fewer, so waiting for those would never end).
+ */
+export function learningCaughtUp(s: LearningStatus, minNew: number): boolean {
+  return s.pending === 0 && s.joined - s.refitCovered < minNew;
+}

@@ -16,6 +16,8 @@ const round = (n: number, s: PolicyScores): RoundResult => ({
   scores: s,
   executed: { none: 90, pct10: 10, pct20: 0, free_shipping: 0 },
   holdouts: 10,
+  purchases: 12,
+  attributedToDate: 12,
   missingDecisions: 0,
   report: { field: 'incrementalGrossProfit', estimate: 5, lower: -10, upper: 20 },
   truthToDate: 3,

@@ -45,8 +45,8 @@ describe('market simulation against the running services', () => {
       waitBeforeRequests: waits.beforeRequests,
       waitBeforeReport: waits.beforeReport,
       decisionTimeoutMs: 60_000,
-      // A simulated day between rounds: the 15 s attribution window closes and the profit model can be refitted.
-      pauseBetweenRoundsMs: 22_000,
+      // A simulated day between rounds: the 15 s attribution window closes and the profit model is refitted.
+      waitForLearning: { minNew: Number(env['decision-service']['PROFIT_MIN_NEW']), timeoutMs: 60_000 },
       progress: (m) => process.stderr.write(`${m}\n`),
     });
     process.stderr.write(

@@ -1,7 +1,13 @@
 import type { Kafka } from 'kafkajs';
 import { seededRandom } from '@offerstream/core';
 import { TOPICS, userKey, type DecisionRecord, type TopicSpec } from '@offerstream/contracts';
-import { createCampaign, fetchReport, simulationCampaign } from './campaign-client';
+import {
+  createCampaign,
+  fetchLearningStatus,
+  fetchReport,
+  learningCaughtUp,
+  simulationCampaign,
+} from './campaign-client';
 import { Market, type SimSession } from './market';
 import { SIM_ACTIONS, type MarketConfig, type SimAction, type SimActionOrNone } from './market.config';
 import { catalogEvents, offerRequestEvent, outcomeEvent, purchaseEvent, sessionEvents } from './market-events';
@@ -49,6 +55,14 @@ export interface SimulationOptions {
    * attribution window closes and may refit before the next round's shoppers arrive. 0 runs rounds back to back.
    */
   readonly pauseBetweenRoundsMs?: number;
+  /**
+   * The rest of a simulated day, as the services need it: before the next round, wait (up to `timeoutMs`) until the
+   * decision service has settled the round's decisions and finished a refit on them (GET /models). In a shop a round
+   * of requests takes hours and the service refits every minute; compressed into seconds, a slow refit would
+   * otherwise serve the next rounds a model one or two rounds old, which no deployment would see. `minNew` is the
+   * service's PROFIT_MIN_NEW.
+   */
+  readonly waitForLearning?: { readonly minNew: number; readonly timeoutMs: number };
   readonly progress?: (message: string) => void;
   readonly onRound?: (round: RoundResult) => void;
   readonly onDecision?: (entry: DecisionLogEntry) => void;
@@ -59,6 +73,13 @@ export interface RoundResult {
   readonly scores: PolicyScores;
   readonly executed: Readonly<Record<SimActionOrNone, number>>;
   readonly holdouts: number;
+  /**
+   * Purchases the simulator fed back this round, and those the campaign report has counted to date (its treated and
+   * holdout conversions): the report and the learner see only purchases attributed within the attribution window, so
+   * a shortfall here means the service learned from, and reported on, fewer purchases than the shop made.
+   */
+  readonly purchases: number;
+  readonly attributedToDate: number | null;
   readonly missingDecisions: number;
   /** The campaign report after this round (it covers the campaign so far) beside the true profit so far. */
   readonly report: ReportEstimate | null;
@@ -153,6 +174,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         scores,
         executed: responded.executed,
         holdouts: responded.holdouts,
+        purchases: responded.purchases.length,
+        attributedToDate: attributedConversions(lastReport),
         missingDecisions: missing,
         report,
         truthToDate,
@@ -160,6 +183,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       };
       rounds.push(result);
       o.onRound?.(result);
+      if (round < o.rounds && o.waitForLearning) await waitForLearning(o, round, o.waitForLearning);
       if (round < o.rounds && (o.pauseBetweenRoundsMs ?? 0) > 0) {
         o.progress?.(`round ${round}: pausing ${o.pauseBetweenRoundsMs} ms before the next round`);
         await new Promise((r) => setTimeout(r, o.pauseBetweenRoundsMs));
@@ -176,6 +200,38 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     };
   } finally {
     await bus.stop();
+  }
+}
+
+/** Treated plus holdout conversions of a campaign report, or null when it has no such figures. */
+function attributedConversions(report: Record<string, unknown>): number | null {
+  const count = (g: unknown): number | undefined => {
+    const c = (g as { conversions?: unknown } | undefined)?.conversions;
+    return typeof c === 'number' ? c : undefined;
+  };
+  const t = count(report['treated']);
+  const h = count(report['holdout']);
+  return t === undefined || h === undefined ? null : t + h;
+}
+
+async function waitForLearning(
+  o: SimulationOptions,
+  round: number,
+  w: NonNullable<SimulationOptions['waitForLearning']>,
+): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const status = await fetchLearningStatus(o.decisionUrl, o.apiKey);
+    const waited = Math.round((Date.now() - started) / 1000);
+    if (learningCaughtUp(status, w.minNew)) {
+      o.progress?.(`round ${round}: learning caught up after ${waited} s (${status.joined} decisions joined)`);
+      return;
+    }
+    if (Date.now() - started > w.timeoutMs) {
+      o.progress?.(`round ${round}: learning not caught up after ${waited} s, going on: ${JSON.stringify(status)}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
