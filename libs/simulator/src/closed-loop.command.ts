@@ -8,7 +8,7 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
-                                 [--segment-responses true] [--offer-count-share 0] [--pace-offers true]
+                                 [--segment-responses true] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
                                  [--weak-shrinkage 1] [--without-features NAME,...]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
@@ -66,6 +66,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segments: { type: 'string', default: 'true' },
       'range-offsets': { type: 'string', default: 'true' },
       'segment-responses': { type: 'string', default: 'true' },
+      'dose-prior': { type: 'string', default: 'false' },
       'offer-count-share': { type: 'string', default: '0' },
       'pace-offers': { type: 'string', default: 'true' },
       'weak-shrinkage': { type: 'string', default: '1' },
@@ -124,6 +125,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segments: flags.segments !== 'false',
       rangeOffsets: flags['range-offsets'] !== 'false',
       segmentResponses: flags['segment-responses'] !== 'false',
+      dosePrior: flags['dose-prior'] === 'true',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       seed: seed * 7919,
     });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { seededRandom, ValidationError } from '@offerstream/core';
 import {
   chooseOffer,
+  dosePairs,
   explorationRate,
   NO_OFFER,
   OfferPricer,
@@ -57,6 +58,8 @@ export interface ClosedLoopSettings {
   readonly rangeOffsets?: boolean;
   /** With segments: fit them to responses too and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
+  /** With segment responses: 10% off's rate shrunk toward halfway to 20% off's (tried, not kept: docs/benchmarks.md). */
+  readonly dosePrior?: boolean;
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
   /**
@@ -159,6 +162,7 @@ export function runClosedLoop(
       ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
       ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
       ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
+      ...(s.dosePrior === true ? { doseOrder: dosePairs(actionsAll) } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);

@@ -117,3 +117,28 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The prefixes of action ids that name one kind of offer at a dose the campaign sets (`pct10`, `fixed5`; coupons follow the margin). */
+const DOSED = /^(pct|fixed)(\d+(?:\.\d+)?)$/;
+
+/**
+ * Pairs [smaller, larger] of one kind of offer at consecutive doses among `ids`, the largest pair first along each
+ * chain (pct20 < pct30, then pct10 < pct20): what the conversion model's `doseOrder` takes.
+ */
+export function dosePairs(ids: readonly string[]): [string, string][] {
+  const kinds = new Map<string, { id: string; dose: number }[]>();
+  for (const id of ids) {
+    const m = DOSED.exec(id);
+    if (!m) continue;
+    const list = kinds.get(m[1] as string) ?? [];
+    list.push({ id, dose: Number(m[2]) });
+    kinds.set(m[1] as string, list);
+  }
+  const pairs: [string, string][] = [];
+  for (const list of kinds.values()) {
+    const sorted = [...list].sort((a, b) => b.dose - a.dose);
+    for (let i = 1; i < sorted.length; i++)
+      pairs.push([(sorted[i] as { id: string }).id, (sorted[i - 1] as { id: string }).id]);
+  }
+  return pairs;
+}

@@ -94,6 +94,28 @@ describe('behaviour segments', () => {
     expect(segmentOf(model, typical(1, 0))).not.toBe(segmentOf(model, typical(1, 1)));
   });
 
+  it('move a smaller dose halfway toward the larger one where the log says little of the smaller', () => {
+    const random = seededRandom(21);
+    // One kind: 5% buy with no offer (action 0), 45% with 20% off (action 2); 10% off (action 1) shown only 4 times.
+    const contexts = Array.from({ length: 2_000 }, () => shopper(0, random));
+    const responses = contexts.map((_, i) => {
+      const action = i < 4 ? 1 : i % 2 === 0 ? 0 : 2;
+      return { action, converted: random() < (action === 2 ? 0.45 : 0.05) };
+    });
+    const rateOf = (between?: [number, number][]): number => {
+      const m = fitSegments(contexts, GROUPS, { responses, segments: 2, ...(between ? { between } : {}) });
+      const r = m?.response;
+      // The segments' rates of 10% off, weighed by their shares.
+      return (m?.shares ?? []).reduce((t, s, k) => t + s * (r?.rates[k]?.[1] ?? 0), 0);
+    };
+    const plain = rateOf();
+    const dosed = rateOf([[1, 2]]);
+    expect(plain).toBeLessThan(0.15);
+    expect(dosed).toBeGreaterThan(0.15);
+    expect(dosed).toBeLessThan(0.45);
+    expect(() => fitSegments(contexts, GROUPS, { responses, between: [[0, 2]] })).toThrow(/dose pairs/);
+  });
+
   it('refuse responses that do not match the contexts', () => {
     const contexts = [shopper(0, () => 0), shopper(1, () => 0)];
     expect(() => fitSegments(contexts, GROUPS, { responses: [{ action: 0, converted: true }] })).toThrow(

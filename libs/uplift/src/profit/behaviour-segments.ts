@@ -90,9 +90,18 @@ function logResponse(p: Pattern, k: number, response: SegmentResponseRates | und
 /**
  * Purchase rates per segment and action from responsibilities. An offer's rate is shrunk toward the segment's own
  * no-offer rate by RESPONSE_PRIOR pseudo-shoppers (action 0 is no offer): with no evidence an offer changes nothing,
- * so segments part by how offers move them only where the log shows it.
+ * so segments part by how offers move them only where the log shows it. An action in `between` ([smaller, larger]
+ * dose, larger first along a chain) is shrunk instead toward the midpoint of no offer's rate and the larger dose's:
+ * a smaller discount moves a shopper part of the way a larger one does, so an arm that exploration starves once the
+ * larger looks better is not left at "changes nothing" by default.
  */
-function responseRates(patterns: Pattern[], resp: number[][], k: number, actions: number): SegmentResponseRates {
+function responseRates(
+  patterns: Pattern[],
+  resp: number[][],
+  k: number,
+  actions: number,
+  between: readonly (readonly [number, number])[] = [],
+): SegmentResponseRates {
   const bought = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
   const seen = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
   patterns.forEach((pt, i) => {
@@ -107,7 +116,12 @@ function responseRates(patterns: Pattern[], resp: number[][], k: number, actions
   const rates = bought.map((b, c) => {
     const n = seen[c] as number[];
     const none = ((b[0] as number) + 0.5) / ((n[0] as number) + 1);
-    return b.map((v, a) => (a === 0 ? none : (v + RESPONSE_PRIOR * none) / ((n[a] as number) + RESPONSE_PRIOR)));
+    const r = b.map((v, a) => (a === 0 ? none : (v + RESPONSE_PRIOR * none) / ((n[a] as number) + RESPONSE_PRIOR)));
+    for (const [small, large] of between) {
+      const prior = (none + (r[large] as number)) / 2;
+      r[small] = ((b[small] as number) + RESPONSE_PRIOR * prior) / ((n[small] as number) + RESPONSE_PRIOR);
+    }
+    return r;
   });
   return { rates, counts: seen };
 }
@@ -156,6 +170,7 @@ function emFit(
   sizes: number[],
   actions: number,
   random: SeededRandom,
+  between: readonly (readonly [number, number])[],
 ): { model: SegmentModel; ll: number } {
   let resp = patterns.map(() => {
     const r = Array.from({ length: k }, () => random.next() + 1e-3);
@@ -163,7 +178,7 @@ function emFit(
     return r.map((v) => v / s);
   });
   let model = maximize(patterns, resp, k, sizes);
-  let response = actions > 0 ? responseRates(patterns, resp, k, actions) : undefined;
+  let response = actions > 0 ? responseRates(patterns, resp, k, actions, between) : undefined;
   let ll = -Infinity;
   for (let it = 0; it < MAX_ITERATIONS; it++) {
     const [ls, lr] = logsOf(model);
@@ -176,7 +191,7 @@ function emFit(
       return logs.map((v) => Math.exp(v - top) / sum);
     });
     model = maximize(patterns, resp, k, sizes);
-    if (actions > 0) response = responseRates(patterns, resp, k, actions);
+    if (actions > 0) response = responseRates(patterns, resp, k, actions, between);
     if (next - ll < TOLERANCE * Math.abs(next)) {
       ll = next;
       break;
@@ -198,6 +213,11 @@ export interface SegmentFitOptions {
    * behaviour alone cannot do. Serving reads P(segment | behaviour); the rates are kept in `response`.
    */
   readonly responses?: readonly SegmentResponse[];
+  /**
+   * With responses: pairs of action indexes [smaller dose, larger dose] of one kind of offer (10% and 20% off), the
+   * larger first along a chain; the smaller's rate is shrunk toward the midpoint of no offer's and the larger's.
+   */
+  readonly between?: readonly (readonly [number, number])[];
 }
 
 /**
@@ -225,6 +245,11 @@ export function fitSegments(
       responses: responses.length,
     });
   const actions = responses ? Math.max(0, ...responses.map((r) => r.action)) + 1 : 0;
+  const offer = (a: number): boolean => Number.isInteger(a) && a > 0;
+  if (!(options.between ?? []).every(([small, large]) => offer(small) && offer(large) && small !== large))
+    throw new ValidationError('segment dose pairs must name two different offer actions (indexes > 0)', {
+      between: options.between,
+    });
   const patterns = patternsOf(contexts, groups, responses);
   const sizes = groups.map((g) => g.length);
   const n = contexts.length;
@@ -237,7 +262,7 @@ export function fitSegments(
   for (let k = exact ?? 1; k <= (exact ?? options.maxSegments ?? 8); k++) {
     let top: { model: SegmentModel; ll: number } | undefined;
     for (let r = 0; r < (k === 1 ? 1 : RESTARTS); r++) {
-      const fit = emFit(patterns, k, sizes, actions, random);
+      const fit = emFit(patterns, k, sizes, actions, random, options.between ?? []);
       if (!top || fit.ll > top.ll) top = fit;
     }
     if (!top) continue;

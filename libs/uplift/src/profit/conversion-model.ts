@@ -83,16 +83,21 @@ function fitBehaviourSegments(
   groups: readonly (readonly number[])[],
   actions: readonly string[] | undefined,
   count: number | undefined,
+  doses: readonly (readonly [string, string])[] = [],
 ): SegmentModel | undefined {
   const contexts = logged.map((e) => e.context);
   const exact = count !== undefined ? { segments: count } : {};
   if (!actions) return fitSegments(contexts, groups, exact);
   const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
+  // Pairs of actions this model does not have are left out: a campaign may offer 20% off and never 10%.
+  const between = doses
+    .map(([small, large]) => [order.indexOf(small), order.indexOf(large)] as [number, number])
+    .filter(([small, large]) => small > 0 && large > 0);
   const responses = logged.map((e) => ({
     action: Math.max(0, order.indexOf(e.action)),
     converted: e.converted === true,
   }));
-  const fit = fitSegments(contexts, groups, { responses, ...exact });
+  const fit = fitSegments(contexts, groups, { responses, ...exact, ...(between.length > 0 ? { between } : {}) });
   return fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
 }
 
@@ -113,6 +118,7 @@ function fitWidened(
           opts.segmentGroups,
           opts.segmentResponses === true ? opts.actions : undefined,
           opts.segmentCount,
+          opts.doseOrder,
         )
       : undefined;
   const examples =

@@ -60,6 +60,12 @@ export interface ConversionModelOptions {
    * answer offers differently then get different offers. Default false.
    */
   readonly segmentResponses?: boolean;
+  /**
+   * With segment responses: pairs [smaller, larger] of one offer at two doses (10% and 20% off), larger first along a
+   * chain; the smaller's purchase rate in a segment is shrunk toward the midpoint of no offer's and the larger's
+   * (fitSegments' `between`). Default none.
+   */
+  readonly doseOrder?: readonly (readonly [string, string])[];
   /** With segment groups: fit exactly this many segments instead of choosing the count by BIC (a refit's whole-log fit). */
   readonly segmentCount?: number;
   /**
