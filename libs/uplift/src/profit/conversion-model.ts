@@ -14,6 +14,7 @@ import {
 import { offerSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
 import { fitSegments, type SegmentModel } from './behaviour-segments';
+import { selectSegmentCount } from './segment-count';
 import { modelFeatures } from './model-features';
 import { fitRangeOffsets } from './range-offsets';
 import { fitRangedFeatures, rangeGroups, withRanges, type RangedFeature } from './ranged-features';
@@ -31,6 +32,8 @@ import {
 
 const DEFAULT_BASELINE_BINS = 0;
 const DEFAULT_WEAK_SHRINKAGE = 1;
+/** Segment counts above BIC's that response segments are compared with (fitBehaviourSegments). */
+const DEFAULT_SEGMENT_COUNTS: readonly number[] = [12, 16];
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
   if (examples.length === 0) throw new ValidationError('conversion model needs at least one logged decision');
@@ -76,7 +79,8 @@ export function fitConversionModel(
 
 /**
  * Segments of the logged shoppers; with `actions`, fitted to their responses too (no offer is index 0, the rest in
- * the model's order) and the segments' rates named by action for serving.
+ * the model's order) and the segments' rates named by action for serving. With responses and no fixed count, BIC's
+ * count is compared with the larger `counts` by cross-validated response deviance (selectSegmentCount).
  */
 function fitBehaviourSegments(
   logged: readonly LoggedDecision[],
@@ -84,10 +88,11 @@ function fitBehaviourSegments(
   actions: readonly string[] | undefined,
   count: number | undefined,
   doses: readonly (readonly [string, string])[] = [],
-): SegmentModel | undefined {
+  counts: readonly number[] = [],
+): { model?: SegmentModel; countDeviance?: Record<string, number> } {
   const contexts = logged.map((e) => e.context);
   const exact = count !== undefined ? { segments: count } : {};
-  if (!actions) return fitSegments(contexts, groups, exact);
+  if (!actions) return { model: fitSegments(contexts, groups, exact) };
   const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
   // Pairs of actions this model does not have are left out: a campaign may offer 20% off and never 10%.
   const between = doses
@@ -97,8 +102,18 @@ function fitBehaviourSegments(
     action: Math.max(0, order.indexOf(e.action)),
     converted: e.converted === true,
   }));
-  const fit = fitSegments(contexts, groups, { responses, ...exact, ...(between.length > 0 ? { between } : {}) });
-  return fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
+  const dosed = between.length > 0 ? { between } : {};
+  const named = (fit: SegmentModel | undefined): SegmentModel | undefined =>
+    fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
+  const byBic = fitSegments(contexts, groups, { responses, ...exact, ...dosed });
+  const larger = counts.filter((k) => k > (byBic?.shares.length ?? Infinity));
+  // One segment (none found) stays none, and a fixed count stays fixed: the choice was made on most of this log.
+  if (!byBic || count !== undefined || larger.length === 0) return { model: named(byBic) };
+  const bic = byBic.shares.length;
+  const choice = selectSegmentCount(contexts, groups, responses, [bic, ...larger], between);
+  const model =
+    choice.count === bic ? byBic : fitSegments(contexts, groups, { responses, segments: choice.count, ...dosed });
+  return { model: named(model), countDeviance: choice.deviance };
 }
 
 /** The fit on contexts that already carry the ranged features' indicators. */
@@ -111,7 +126,7 @@ function fitWidened(
   const raw = logged[0]?.context.length ?? 0;
   if (!pairs.every((pair) => pair.every((k) => Number.isInteger(k) && k >= 0 && k < raw)))
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
-  const segments =
+  const segmentFit =
     opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
       ? fitBehaviourSegments(
           logged,
@@ -119,8 +134,10 @@ function fitWidened(
           opts.segmentResponses === true ? opts.actions : undefined,
           opts.segmentCount,
           opts.doseOrder,
+          opts.segmentCounts ?? DEFAULT_SEGMENT_COUNTS,
         )
       : undefined;
+  const segments = segmentFit?.model;
   const examples =
     pairs.length === 0 && !segments
       ? logged
@@ -247,6 +264,7 @@ function fitWidened(
     noneLinks,
     ...(pairs.length > 0 ? { interactions: pairs } : {}),
     ...(segments ? { segments } : {}),
+    ...(segmentFit?.countDeviance ? { segmentCountDeviance: segmentFit.countDeviance } : {}),
     ...(rangeOffsets ? { rangeOffsets } : {}),
     ...(ranged ? { rangedFeatures: ranged } : {}),
     support: offerSupport(
