@@ -82,3 +82,49 @@ export async function fetchLearningStatus(baseUrl: string, apiKey?: string): Pro
 export function learningCaughtUp(s: LearningStatus, minNew: number): boolean {
   return s.pending === 0 && s.joined - s.refitCovered < minNew;
 }
+
+/** How long to wait for the learning loop between rounds, and how often to ask. */
+export interface LearningWait {
+  readonly minNew: number;
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+}
+
+/**
+ * Polls GET /models until learning has caught up or `timeoutMs` has passed, then returns what it saw. A status read
+ * that fails (a 500 while the service is busy refitting, a refused connection) is reported and asked again: it is a
+ * status, not the run's data, and one bad answer should not end a run of many minutes. The last error is returned
+ * when no read ever succeeded.
+ */
+export async function waitForLearning(
+  baseUrl: string,
+  apiKey: string | undefined,
+  w: LearningWait,
+  progress?: (line: string) => void,
+): Promise<{ caughtUp: boolean; waitedMs: number; status?: LearningStatus; failures: number; lastError?: string }> {
+  const started = Date.now();
+  let status: LearningStatus | undefined;
+  let failures = 0;
+  let lastError: string | undefined;
+  for (;;) {
+    try {
+      status = await fetchLearningStatus(baseUrl, apiKey);
+      if (learningCaughtUp(status, w.minNew))
+        return { caughtUp: true, waitedMs: Date.now() - started, status, failures };
+    } catch (e) {
+      failures++;
+      lastError = e instanceof Error ? e.message : String(e);
+      // The first failure and every tenth: enough to see a service that stays down without a line per poll.
+      if (failures % 10 === 1) progress?.(`learning status failed (${failures}), asking again: ${lastError}`);
+    }
+    if (Date.now() - started > w.timeoutMs)
+      return {
+        caughtUp: false,
+        waitedMs: Date.now() - started,
+        ...(status ? { status } : {}),
+        failures,
+        ...(lastError !== undefined ? { lastError } : {}),
+      };
+    await new Promise((r) => setTimeout(r, w.pollMs ?? 500));
+  }
+}

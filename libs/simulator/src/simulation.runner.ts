@@ -1,13 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { seededRandom } from '@offerstream/core';
 import { TOPICS, userKey, type DecisionRecord, type TopicSpec } from '@offerstream/contracts';
-import {
-  createCampaign,
-  fetchLearningStatus,
-  fetchReport,
-  learningCaughtUp,
-  simulationCampaign,
-} from './campaign-client';
+import { createCampaign, fetchReport, simulationCampaign, waitForLearning, type LearningWait } from './campaign-client';
 import { Market, type SimSession } from './market';
 import { SIM_ACTIONS, type MarketConfig, type SimAction, type SimActionOrNone } from './market.config';
 import { catalogEvents, offerRequestEvent, outcomeEvent, purchaseEvent, sessionEvents } from './market-events';
@@ -62,7 +56,7 @@ export interface SimulationOptions {
    * otherwise serve the next rounds a model one or two rounds old, which no deployment would see. `minNew` is the
    * service's PROFIT_MIN_NEW.
    */
-  readonly waitForLearning?: { readonly minNew: number; readonly timeoutMs: number };
+  readonly waitForLearning?: LearningWait;
   readonly progress?: (message: string) => void;
   readonly onRound?: (round: RoundResult) => void;
   readonly onDecision?: (entry: DecisionLogEntry) => void;
@@ -183,7 +177,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       };
       rounds.push(result);
       o.onRound?.(result);
-      if (round < o.rounds && o.waitForLearning) await waitForLearning(o, round, o.waitForLearning);
+      if (round < o.rounds && o.waitForLearning) await waitForRound(o, round, o.waitForLearning);
       if (round < o.rounds && (o.pauseBetweenRoundsMs ?? 0) > 0) {
         o.progress?.(`round ${round}: pausing ${o.pauseBetweenRoundsMs} ms before the next round`);
         await new Promise((r) => setTimeout(r, o.pauseBetweenRoundsMs));
@@ -214,25 +208,14 @@ function attributedConversions(report: Record<string, unknown>): number | null {
   return t === undefined || h === undefined ? null : t + h;
 }
 
-async function waitForLearning(
-  o: SimulationOptions,
-  round: number,
-  w: NonNullable<SimulationOptions['waitForLearning']>,
-): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const status = await fetchLearningStatus(o.decisionUrl, o.apiKey);
-    const waited = Math.round((Date.now() - started) / 1000);
-    if (learningCaughtUp(status, w.minNew)) {
-      o.progress?.(`round ${round}: learning caught up after ${waited} s (${status.joined} decisions joined)`);
-      return;
-    }
-    if (Date.now() - started > w.timeoutMs) {
-      o.progress?.(`round ${round}: learning not caught up after ${waited} s, going on: ${JSON.stringify(status)}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+async function waitForRound(o: SimulationOptions, round: number, w: LearningWait): Promise<void> {
+  const r = await waitForLearning(o.decisionUrl, o.apiKey, w, (line) => o.progress?.(`round ${round}: ${line}`));
+  const waited = Math.round(r.waitedMs / 1000);
+  o.progress?.(
+    r.caughtUp
+      ? `round ${round}: learning caught up after ${waited} s (${r.status?.joined} decisions joined)`
+      : `round ${round}: learning not caught up after ${waited} s, going on: ${JSON.stringify(r.status ?? r.lastError)}`,
+  );
 }
 
 /** Draws each shopper's response to what was done, from the truth, with the round's own seeded stream. */
