@@ -19,6 +19,7 @@ import {
   authHeader,
   simulationAuth,
   simulationServiceEnv,
+  simulationPlotHtml,
   simulationWaits,
   totalLine,
 } from '@offerstream/simulator';
@@ -28,6 +29,8 @@ const ROOT = join(__dirname, '..');
 const HELP = `usage: npm run simulate -- [--config FILE] [--rounds 6] [--requests 3000] [--seed 1] [--out FILE.jsonl]
                             [--decision-url URL --stream-group G --decision-group G]
   --config FILE        market JSON (libs/simulator/src/market.config.ts schema); default: the team's market
+  --plot FILE.html     a page of charts of the run: each round's true profit beside random and the oracle, and the
+                       campaign report's estimate with its 95% interval beside the truth to date
   --out FILE           per-decision log for npm run evaluate -- ope --decisions FILE: each decision record
                        with reward (realized profit), features (observed), segment (true type), simulation
   --decision-url URL   use running services (topics from KAFKA_TOPIC_PREFIX) instead of starting them;
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
       requests: { type: 'string', default: '3000' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string' },
+      plot: { type: 'string' },
       'decision-url': { type: 'string' },
       'stream-group': { type: 'string', default: 'offerstream.stream-processor' },
       'decision-group': { type: 'string', default: 'offerstream.decision-service' },
@@ -175,6 +179,10 @@ async function main(): Promise<void> {
       },
     });
     process.stdout.write(`${totalLine(result)}\n`);
+    if (values.plot) {
+      writeFileSync(values.plot, simulationPlotHtml(result, { market: market.name, seed }));
+      say(`charts of the run in ${values.plot}`);
+    }
     const gnnMetrics = metricsUrl
       ? (await (await fetch(metricsUrl, { headers: authHeader(apiKey) })).text())
           .split('\n')
@@ -196,6 +204,8 @@ async function main(): Promise<void> {
           purchases: r.purchases,
           attributedToDate: r.attributedToDate,
           missing: r.missingDecisions,
+          reportToDate: r.report,
+          truthToDate: r.truthToDate,
         })),
         report: result.report,
         truth: result.total.live,

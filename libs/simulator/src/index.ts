@@ -5,6 +5,7 @@ export * from './scoreboard';
 export * from './campaign-client';
 export * from './simulation.runner';
 export * from './round-table';
+export * from './simulation-plot';
 export * from './simulation-env';
 export * from './policy-replay';
 export * from './closed-loop';

@@ -10,3 +10,4 @@ export * from './otlp-receiver';
 export * from './test-pki';
 export * from './secure-stack';
 export * from './redis-scan';
+export * from './browser';
