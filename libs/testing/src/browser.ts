@@ -26,7 +26,10 @@ export interface TestBrowser {
   readonly errors: string[];
   /** Writes a full-page screenshot `<name>.png` into the screenshot directory and returns its path. */
   screenshot(name: string): Promise<string>;
-  /** Runs `steps`; if one fails, rethrows with where the page was, what it said and a screenshot of it. */
+  /**
+   * Runs `steps`; if one fails, rethrows with where the page was, its `#notice` text (the console's status line, when
+   * the page has one), its errors and a screenshot of it.
+   */
   explainFailure(steps: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
