@@ -11,17 +11,17 @@ const MARKET = smallMarket('two-kinds', [50, 50], 5, [
   { name: 'ship', share: 1, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 4 } },
 ]);
 
-/** A log whose two kinds show session views in their own range `signal` of the time (else the other's). */
+/** A log whose two kinds show their own number of session views (one or four) `signal` of the time (else the other's). */
 function log(signal: number): KindLogLine[] {
   const random = seededRandom(5);
-  const views = ['views:1', 'views:3'].map((f) => POLICY_FEATURES.indexOf(f as (typeof POLICY_FEATURES)[number]));
+  const views = POLICY_FEATURES.indexOf('sessionViews');
   return Array.from({ length: 4_000 }, (_, i) => {
     const kind = random() < 0.5 ? 0 : 1;
     const type = MARKET.userTypes[kind] as MarketConfig['userTypes'][number];
     const features = new Array<number>(POLICY_FEATURES.length).fill(0);
     features[POLICY_FEATURES.indexOf('logPrice')] = Math.log1p(50);
     features[POLICY_FEATURES.indexOf('marginRate')] = 0.5;
-    features[views[random() < signal ? kind : 1 - kind] as number] = 1;
+    features[views] = Math.log1p((random() < signal ? kind : 1 - kind) === 0 ? 1 : 4);
     const trueIncremental = incrementalProfits({ type, price: 50, cost: 25, shippingCost: 5 });
     return {
       kind: 'no_offer',

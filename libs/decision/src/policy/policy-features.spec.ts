@@ -27,7 +27,9 @@ describe('the policy features’ price level', () => {
     expect(v).toHaveLength(POLICY_FEATURES.length);
   });
 
-  it('is the one feature the model cuts into ranges at its own quantiles', () => {
-    expect(POLICY_RANGED_FEATURES).toEqual([{ feature: at, ranges: 5 }]);
+  it('is cut into ranges at its own quantiles, beside the views, purchases and recency', () => {
+    const names = POLICY_RANGED_FEATURES.map((r) => POLICY_FEATURES[r.feature]);
+    expect(names).toEqual(['sessionViews', 'frequency', 'recency', 'priceLevel']);
+    expect(POLICY_RANGED_FEATURES.find((r) => r.feature === at)?.ranges).toBeGreaterThanOrEqual(5);
   });
 });

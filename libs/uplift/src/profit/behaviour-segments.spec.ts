@@ -46,7 +46,31 @@ describe('behaviour segments', () => {
     expect(right / 1_000).toBeGreaterThan(0.85);
   });
 
-  it('fit exactly the count asked for, without consulting BIC', () => {
+  it('keep a small kind apart from its neighbours where BIC would merge it (the count is chosen by AIC)', () => {
+    const random = seededRandom(7);
+    // Two large kinds and one of 6% of the shoppers that shows in every group, but only now and then: on 600
+    // shoppers its segment adds some 15 to the log-likelihood, which pays AIC's 7 parameters and not BIC's 22.
+    const kinds = Array.from({ length: 600 }, () => {
+      const u = random();
+      return u < 0.06 ? 2 : u < 0.53 ? 0 : 1;
+    });
+    const contexts = kinds.map((k) => {
+      const x = new Array<number>(9).fill(0);
+      GROUPS.forEach((g) => {
+        const own = k === 2 ? 0.45 : 0.8;
+        x[g[random() < own ? k : Math.floor(random() * 3)] as number] = 1;
+      });
+      return x;
+    });
+    const model = fitSegments(contexts, GROUPS);
+    expect(model?.shares).toHaveLength(3);
+    expect(model?.shares[2]).toBeLessThan(0.15);
+    // The small kind's typical shopper belongs to that small segment.
+    const typical = segmentPosterior(model!, [0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    expect(typical.indexOf(Math.max(...typical))).toBe(2);
+  });
+
+  it('fit exactly the count asked for, without consulting AIC', () => {
     const random = seededRandom(3);
     const contexts = Array.from({ length: 2_000 }, () => shopper(Math.floor(random() * 3), random));
     expect(fitSegments(contexts, GROUPS, { segments: 2 })?.shares).toHaveLength(2);

@@ -1,4 +1,5 @@
 import { SeededRandom, ValidationError } from '@offerstream/core';
+import { emFit, type Pattern } from './segment-em';
 
 /**
  * Latent segments of shoppers found from their behaviour alone (latent class analysis): each segment has its own
@@ -27,13 +28,9 @@ export interface SegmentResponseRates {
 }
 
 const RESTARTS = 4;
-const MAX_ITERATIONS = 300;
-const TOLERANCE = 1e-8;
+const DEFAULT_MAX_SEGMENTS = 20;
 /** Seed of the EM starts: fixed, so one training log always gives one model. */
 const START_SEED = 0x5e9;
-/** Pseudo-shoppers per segment and offer who behave as under no offer (the neutral prior on an offer's effect). */
-const RESPONSE_PRIOR = 10;
-
 /** Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot). */
 export function rangeOf(x: readonly number[], group: readonly number[]): number {
   let best = 0;
@@ -46,12 +43,6 @@ export function rangeOf(x: readonly number[], group: readonly number[]): number 
 export interface SegmentResponse {
   readonly action: number;
   readonly converted: boolean;
-}
-
-interface Pattern {
-  readonly levels: number[];
-  readonly response?: SegmentResponse;
-  readonly count: number;
 }
 
 /**
@@ -81,51 +72,6 @@ function logJoint(levels: readonly number[], k: number, logShares: number[], log
   return s;
 }
 
-function logResponse(p: Pattern, k: number, response: SegmentResponseRates | undefined): number {
-  if (!p.response || !response) return 0;
-  const r = response.rates[k]?.[p.response.action] as number;
-  return Math.log(p.response.converted ? r : 1 - r);
-}
-
-/**
- * Purchase rates per segment and action from responsibilities. An offer's rate is shrunk toward the segment's own
- * no-offer rate by RESPONSE_PRIOR pseudo-shoppers (action 0 is no offer): with no evidence an offer changes nothing,
- * so segments part by how offers move them only where the log shows it. An action in `between` ([smaller, larger]
- * dose, larger first along a chain) is shrunk instead toward the midpoint of no offer's rate and the larger dose's:
- * a smaller discount moves a shopper part of the way a larger one does, so an arm that exploration starves once the
- * larger looks better is not left at "changes nothing" by default.
- */
-function responseRates(
-  patterns: Pattern[],
-  resp: number[][],
-  k: number,
-  actions: number,
-  between: readonly (readonly [number, number])[] = [],
-): SegmentResponseRates {
-  const bought = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
-  const seen = Array.from({ length: k }, () => new Array<number>(actions).fill(0));
-  patterns.forEach((pt, i) => {
-    if (!pt.response) return;
-    for (let c = 0; c < k; c++) {
-      const r = (resp[i]?.[c] as number) * pt.count;
-      const a = pt.response.action;
-      (seen[c] as number[])[a] = ((seen[c] as number[])[a] as number) + r;
-      if (pt.response.converted) (bought[c] as number[])[a] = ((bought[c] as number[])[a] as number) + r;
-    }
-  });
-  const rates = bought.map((b, c) => {
-    const n = seen[c] as number[];
-    const none = ((b[0] as number) + 0.5) / ((n[0] as number) + 1);
-    const r = b.map((v, a) => (a === 0 ? none : (v + RESPONSE_PRIOR * none) / ((n[a] as number) + RESPONSE_PRIOR)));
-    for (const [small, large] of between) {
-      const prior = (none + (r[large] as number)) / 2;
-      r[small] = ((b[small] as number) + RESPONSE_PRIOR * prior) / ((n[small] as number) + RESPONSE_PRIOR);
-    }
-    return r;
-  });
-  return { rates, counts: seen };
-}
-
 function posteriorOf(levels: readonly number[], logShares: number[], logRanges: number[][][]): number[] {
   const logs = logShares.map((_, k) => logJoint(levels, k, logShares, logRanges));
   const top = Math.max(...logs);
@@ -139,72 +85,10 @@ const logsOf = (m: { shares: number[]; ranges: number[][][] }): [number[], numbe
   m.ranges.map((gs) => gs.map((ls) => ls.map(Math.log))),
 ];
 
-/**
- * M step from responsibilities, with one pseudo-count per range and per segment (a Dirichlet prior) so no range is
- * impossible in a segment and an empty segment does not divide by zero.
- */
-function maximize(patterns: Pattern[], resp: number[][], k: number, sizes: number[]): SegmentModel {
-  const mass = new Array<number>(k).fill(1);
-  const ranges = Array.from({ length: k }, () => sizes.map((n) => new Array<number>(n).fill(1)));
-  patterns.forEach((pt, i) => {
-    for (let c = 0; c < k; c++) {
-      const r = (resp[i]?.[c] as number) * pt.count;
-      mass[c] = (mass[c] as number) + r;
-      pt.levels.forEach((l, g) => {
-        const row = ranges[c]?.[g] as number[];
-        row[l] = (row[l] as number) + r;
-      });
-    }
-  });
-  const total = mass.reduce((a, b) => a + b, 0);
-  return {
-    groups: [],
-    shares: mass.map((m) => m / total),
-    ranges: ranges.map((gs) => gs.map((ls) => ls.map((v) => v / ls.reduce((a, b) => a + b, 0)))),
-  };
-}
-
-function emFit(
-  patterns: Pattern[],
-  k: number,
-  sizes: number[],
-  actions: number,
-  random: SeededRandom,
-  between: readonly (readonly [number, number])[],
-): { model: SegmentModel; ll: number } {
-  let resp = patterns.map(() => {
-    const r = Array.from({ length: k }, () => random.next() + 1e-3);
-    const s = r.reduce((a, b) => a + b, 0);
-    return r.map((v) => v / s);
-  });
-  let model = maximize(patterns, resp, k, sizes);
-  let response = actions > 0 ? responseRates(patterns, resp, k, actions, between) : undefined;
-  let ll = -Infinity;
-  for (let it = 0; it < MAX_ITERATIONS; it++) {
-    const [ls, lr] = logsOf(model);
-    let next = 0;
-    resp = patterns.map((pt) => {
-      const logs = ls.map((_, c) => logJoint(pt.levels, c, ls, lr) + logResponse(pt, c, response));
-      const top = Math.max(...logs);
-      const sum = logs.reduce((a, v) => a + Math.exp(v - top), 0);
-      next += pt.count * (top + Math.log(sum));
-      return logs.map((v) => Math.exp(v - top) / sum);
-    });
-    model = maximize(patterns, resp, k, sizes);
-    if (actions > 0) response = responseRates(patterns, resp, k, actions, between);
-    if (next - ll < TOLERANCE * Math.abs(next)) {
-      ll = next;
-      break;
-    }
-    ll = next;
-  }
-  return { model: response ? { ...model, response } : model, ll };
-}
-
 export interface SegmentFitOptions {
-  /** Most segments tried (default 8). */
+  /** Most segments tried (default 20). */
   readonly maxSegments?: number;
-  /** Fit exactly this many (BIC not consulted): a count already chosen on most of the same log. */
+  /** Fit exactly this many (AIC not consulted): a count already chosen on most of the same log. */
   readonly segments?: number;
   /**
    * Per context, the action taken (0 = no offer) and whether the shopper bought. Given, each segment also has a
@@ -222,8 +106,11 @@ export interface SegmentFitOptions {
 
 /**
  * Fits 1..maxSegments segments by EM (several starts each, the best likelihood kept) and keeps the count with the
- * lowest BIC (stopping two counts past the best): a segment is added only where the data show one. Undefined when
- * one segment is best (no structure to add).
+ * lowest AIC (stopping two counts past the best). AIC, not BIC: the segments are a device for predicting how a
+ * shopper answers each action, not a claim about how many kinds of shopper exist, and AIC estimates the held-out
+ * likelihood where BIC looks for the true count. BIC charges a segment some thirty parameters times log n, so a small
+ * kind that an offer moves (a tenth of the shoppers) stays merged with its neighbours (docs/benchmarks.md). Undefined
+ * when one segment is best (no structure to add).
  */
 export function fitSegments(
   contexts: readonly (readonly number[])[],
@@ -252,22 +139,21 @@ export function fitSegments(
     });
   const patterns = patternsOf(contexts, groups, responses);
   const sizes = groups.map((g) => g.length);
-  const n = contexts.length;
   const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0) + actions;
   const random = new SeededRandom(START_SEED);
-  let best: { model: SegmentModel; bic: number; k: number } | undefined;
+  let best: { model: SegmentModel; aic: number; k: number } | undefined;
   const exact = options.segments;
   if (exact !== undefined && !(Number.isInteger(exact) && exact >= 1))
     throw new ValidationError('a fixed segment count must be a positive integer', { segments: exact });
-  for (let k = exact ?? 1; k <= (exact ?? options.maxSegments ?? 8); k++) {
+  for (let k = exact ?? 1; k <= (exact ?? options.maxSegments ?? DEFAULT_MAX_SEGMENTS); k++) {
     let top: { model: SegmentModel; ll: number } | undefined;
     for (let r = 0; r < (k === 1 ? 1 : RESTARTS); r++) {
       const fit = emFit(patterns, k, sizes, actions, random, options.between ?? []);
       if (!top || fit.ll > top.ll) top = fit;
     }
     if (!top) continue;
-    const bic = -2 * top.ll + (k * perSegment - 1) * Math.log(n);
-    if (!best || bic < best.bic) best = { model: top.model, bic, k };
+    const aic = -2 * top.ll + 2 * (k * perSegment - 1);
+    if (!best || aic < best.aic) best = { model: top.model, aic, k };
     // Two counts in a row worse than the best: more segments only split noise (and cost time).
     else if (k >= best.k + 2) break;
   }

@@ -32,7 +32,7 @@ import {
 
 const DEFAULT_BASELINE_BINS = 0;
 const DEFAULT_WEAK_SHRINKAGE = 1;
-/** Segment counts above BIC's that response segments are compared with (fitBehaviourSegments). */
+/** Segment counts above AIC's that response segments are compared with (fitBehaviourSegments). */
 const DEFAULT_SEGMENT_COUNTS: readonly number[] = [12, 16];
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
@@ -79,7 +79,7 @@ export function fitConversionModel(
 
 /**
  * Segments of the logged shoppers; with `actions`, fitted to their responses too (no offer is index 0, the rest in
- * the model's order) and the segments' rates named by action for serving. With responses and no fixed count, BIC's
+ * the model's order) and the segments' rates named by action for serving. With responses and no fixed count, AIC's
  * count is compared with the larger `counts` by cross-validated response deviance (selectSegmentCount).
  */
 function fitBehaviourSegments(
@@ -105,14 +105,14 @@ function fitBehaviourSegments(
   const dosed = between.length > 0 ? { between } : {};
   const named = (fit: SegmentModel | undefined): SegmentModel | undefined =>
     fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
-  const byBic = fitSegments(contexts, groups, { responses, ...exact, ...dosed });
-  const larger = counts.filter((k) => k > (byBic?.shares.length ?? Infinity));
+  const byAic = fitSegments(contexts, groups, { responses, ...exact, ...dosed });
+  const larger = counts.filter((k) => k > (byAic?.shares.length ?? Infinity));
   // One segment (none found) stays none, and a fixed count stays fixed: the choice was made on most of this log.
-  if (!byBic || count !== undefined || larger.length === 0) return { model: named(byBic) };
-  const bic = byBic.shares.length;
-  const choice = selectSegmentCount(contexts, groups, responses, [bic, ...larger], between);
+  if (!byAic || count !== undefined || larger.length === 0) return { model: named(byAic) };
+  const aic = byAic.shares.length;
+  const choice = selectSegmentCount(contexts, groups, responses, [aic, ...larger], between);
   const model =
-    choice.count === bic ? byBic : fitSegments(contexts, groups, { responses, segments: choice.count, ...dosed });
+    choice.count === aic ? byAic : fitSegments(contexts, groups, { responses, segments: choice.count, ...dosed });
   return { model: named(model), countDeviance: choice.deviance };
 }
 
@@ -276,7 +276,7 @@ function fitWidened(
 
 /**
  * The options with what a fit chose from the data fixed: its shrinkage (cross-validated) and its segment count
- * (BIC). A refit that judged a candidate fitted on part of the log fits the whole log with the candidate's choices
+ * (AIC). A refit that judged a candidate fitted on part of the log fits the whole log with the candidate's choices
  * instead of searching again: the searches are most of a fit, and the service's next decisions should not wait for
  * them twice.
  */

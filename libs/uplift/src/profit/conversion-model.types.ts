@@ -67,11 +67,11 @@ export interface ConversionModelOptions {
    */
   readonly doseOrder?: readonly (readonly [string, string])[];
   /**
-   * With segment responses and no `segmentCount`: larger segment counts compared with BIC's by the cross-validated
-   * deviance of offer decisions' purchases (selectSegmentCount). Default [12, 16]; [] keeps BIC's count.
+   * With segment responses and no `segmentCount`: larger segment counts compared with AIC's by the cross-validated
+   * deviance of offer decisions' purchases (selectSegmentCount). Default [12, 16]; [] keeps AIC's count.
    */
   readonly segmentCounts?: readonly number[];
-  /** With segment groups: fit exactly this many segments instead of choosing the count by BIC (a refit's whole-log fit). */
+  /** With segment groups: fit exactly this many segments instead of choosing the count by AIC (a refit's whole-log fit). */
   readonly segmentCount?: number;
   /**
    * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
@@ -116,7 +116,7 @@ export interface ConversionModelSnapshot {
   readonly support?: OfferSupport;
   /** Feature pairs whose products follow the features (featureMean covers both); absent: none. */
   readonly interactions?: [number, number][];
-  /** Held-out deviance per offer decision of each segment count compared (selectSegmentCount); absent: BIC's kept. */
+  /** Held-out deviance per offer decision of each segment count compared (selectSegmentCount); absent: AIC's kept. */
   readonly segmentCountDeviance?: Readonly<Record<string, number>>;
   /** Behaviour segments whose posteriors follow the products (featureMean covers them); absent: none. */
   readonly segments?: SegmentModel;

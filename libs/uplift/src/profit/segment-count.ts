@@ -12,13 +12,13 @@ export interface SegmentCountChoice {
 }
 
 /**
- * How many response segments serve offers best, chosen on the training log alone. BIC weighs a segment by the whole
+ * How many response segments serve offers best, chosen on the training log alone. AIC weighs a segment by the whole
  * likelihood, behaviour included, and charges it for every behaviour range it has: a kind of shopper that stands
- * apart from its neighbours mainly in how an offer moves it (10% off doubles its purchases) cannot pay that, since a
- * hundred offers to it add a few nats and the penalty is some twenty parameters times log(n). Serving asks the
+ * apart from its neighbours mainly in how an offer moves it (10% off doubles its purchases) may not pay that, since a
+ * hundred offers to it add a few nats and the penalty is some thirty parameters. Serving asks the
  * segments one thing, P(purchase | behaviour, offer), so the counts are compared by that: k-fold, each fold's
  * segments fitted without it, its offer decisions' purchases predicted from behaviour alone as serving does. The
- * smallest count (BIC's) stays unless a larger one predicts better on every fold (the same folds for all, so the
+ * smallest count (AIC's) stays unless a larger one predicts better on every fold (the same folds for all, so the
  * comparison is paired): more segments are taken only when their gain holds across folds, and then the best of those.
  */
 export function selectSegmentCount(

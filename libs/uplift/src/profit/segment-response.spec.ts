@@ -69,15 +69,17 @@ describe('offer effects from segments fitted to responses', () => {
     expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/in \(0, 1\)/);
   });
 
-  it("compare BIC's segment count with larger ones by held-out offer deviance, unless the count is fixed or none are given", () => {
+  it("compare AIC's segment count with larger ones by held-out offer deviance, unless the count is fixed or none are given", () => {
     const data = log(23, 6_000);
     const kept = fitConversionModel(data, { ...opts, segmentResponses: true, segmentCounts: [] });
-    const bic = kept.segments?.shares.length ?? 0;
-    expect(bic).toBeGreaterThanOrEqual(2);
+    const chosen = kept.segments?.shares.length ?? 0;
+    expect(chosen).toBeGreaterThanOrEqual(2);
     expect(kept.segmentCountDeviance).toBeUndefined();
-    const compared = fitConversionModel(data, { ...opts, segmentResponses: true, segmentCounts: [bic + 3] });
-    expect(Object.keys(compared.segmentCountDeviance ?? {}).sort()).toEqual([String(bic), String(bic + 3)].sort());
-    expect([bic, bic + 3]).toContain(compared.segments?.shares.length);
+    const compared = fitConversionModel(data, { ...opts, segmentResponses: true, segmentCounts: [chosen + 3] });
+    expect(Object.keys(compared.segmentCountDeviance ?? {}).sort()).toEqual(
+      [String(chosen), String(chosen + 3)].sort(),
+    );
+    expect([chosen, chosen + 3]).toContain(compared.segments?.shares.length);
     const fixed = fitConversionModel(data, { ...opts, segmentResponses: true, segmentCount: 3 });
     expect(fixed.segments?.shares).toHaveLength(3);
     expect(fixed.segmentCountDeviance).toBeUndefined();
