@@ -59,6 +59,15 @@ describe('the closed-loop simulation', () => {
     expect(runClosedLoop(pool(), market, { ...settings, rounds: 2 })).toEqual(rounds.slice(0, 2));
   });
 
+  it('explores at the rate of the model it serves, as the service does, not of a log that has not been fitted yet', () => {
+    // No refit ever: the service serves its prior all along, and its exploration share stays at the start.
+    const unfitted = { ...settings, rounds: 1, perRound: 2_000, explorationMax: 0.4, explorationScale: 100 };
+    const [r] = runClosedLoop(pool(), market, { ...unfitted, refitEvery: Number.MAX_SAFE_INTEGER });
+    // Three offers of four actions are drawn 0.4 of the time: about 0.3 of the 1,800 requests not held out.
+    expect(r!.offers).toBeGreaterThan(0.25 * 1_800);
+    expect(r!.offers).toBeLessThan(0.35 * 2_000);
+  });
+
   it('gives the campaign report an interval that holds the true profit in about 95% of runs', () => {
     const noLearning = { ...settings, rounds: 1, perRound: 400, refitEvery: Number.MAX_SAFE_INTEGER };
     let covered = 0;

@@ -143,6 +143,9 @@ export function runClosedLoop(
   const log: OpeDecision[] = [];
   let snapshot: ConversionModelSnapshot | null = null;
   let model: ProfitModel | undefined;
+  // Decisions the served model was fitted on: exploration decays with them, as the service's does (the engine's
+  // model.examples), not with a log that no served model has learned from yet.
+  let servedExamples = 0;
   let sinceFit = 0;
   const rounds: ClosedLoopRound[] = [];
   const profits = { treated: [] as number[], holdout: [] as number[] };
@@ -176,6 +179,7 @@ export function runClosedLoop(
     }
     const m = fitConversionModel(log, withCandidateChoices(opts, cand));
     snapshot = m;
+    servedExamples = log.length;
     s.onRefit?.(log.length, true, m);
     model = { version: 'loop', predict: (x, v) => predictProfits(m, x, v) };
   };
@@ -195,7 +199,7 @@ export function runClosedLoop(
       const target = { items: ['i'], price: r.price, margin, baseProbability: r.features[BASE_P] ?? 0 };
       const holdout = holdouts() < s.holdout;
       const luck = outcomes();
-      const eps = explorationRate(s, log.length);
+      const eps = explorationRate(s, servedExamples);
       const pressure = s.paceOffers === true && Number.isFinite(cap) ? openEndedPressure(made / cap) : 0;
       const prices = { perCost: 0, perOffer: pricer.price(pressure), offerShare: 1 / (1 + pressure) };
       const choice = holdout
