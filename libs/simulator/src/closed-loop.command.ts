@@ -9,12 +9,14 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
                                  [--segment-responses true] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
+                                 [--segment-counts 12,16]
                                  [--weak-shrinkage 1] [--without-features NAME,...]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)
   --offer-count-share  the campaign's count of offers made, as a share of all requests (the simulator's is 0.3);
                  0: no cap. --pace-offers false: made until it runs out, not priced as the service prices them
+  --segment-counts  larger segment counts compared with AIC's by held-out deviance ('' keeps AIC's count)
   --without-features  policy features to leave out (set to 0 for every request), to measure what they add`;
 
 export interface ClosedLoopRun {
@@ -69,6 +71,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       'dose-prior': { type: 'string', default: 'false' },
       'offer-count-share': { type: 'string', default: '0' },
       'pace-offers': { type: 'string', default: 'true' },
+      'segment-counts': { type: 'string' },
       'weak-shrinkage': { type: 'string', default: '1' },
       'without-features': { type: 'string', default: '' },
       'max-weight': { type: 'string', default: '20' },
@@ -127,6 +130,9 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segmentResponses: flags['segment-responses'] !== 'false',
       dosePrior: flags['dose-prior'] === 'true',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
+      ...(typeof flags['segment-counts'] === 'string'
+        ? { segmentCounts: flags['segment-counts'].split(',').filter(Boolean).map(Number) }
+        : {}),
       seed: seed * 7919,
     });
     const late = rounds.slice(3);

@@ -60,6 +60,8 @@ export interface ClosedLoopSettings {
   readonly segmentResponses?: boolean;
   /** With segment responses: 10% off's rate shrunk toward halfway to 20% off's (tried, not kept: docs/benchmarks.md). */
   readonly dosePrior?: boolean;
+  /** With segment responses: larger counts compared with AIC's (conversion model's `segmentCounts`; [] keeps AIC's). */
+  readonly segmentCounts?: readonly number[];
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
   /**
@@ -167,6 +169,7 @@ export function runClosedLoop(
       ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
       ...(s.dosePrior === true ? { doseOrder: dosePairs(actionsAll) } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
+      ...(s.segmentCounts === undefined ? {} : { segmentCounts: s.segmentCounts }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);
     const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {
