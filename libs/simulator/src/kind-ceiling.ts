@@ -1,6 +1,6 @@
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import { POLICY_FEATURES, POLICY_RANGED_FEATURES, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
-import { fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
+import { ABSENT, fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
 import { SIM_ACTIONS, type MarketConfig } from './market.config';
 import { loadMarket, OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 import { actionCost, buyProbability } from './truth';
@@ -41,23 +41,32 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
     return groups.map((g) => rangeOf(x, g));
   };
   const types = market.userTypes;
-  const counts = types.map(() => ({ n: 0, byGroup: groups.map((g) => new Array<number>(g.length).fill(0)) }));
+  const counts = types.map(() => ({ byGroup: groups.map((g) => new Array<number>(g.length).fill(0)) }));
   for (const l of fit) {
     const c = counts[types.findIndex((t) => t.name === l.segment)];
     if (!c) continue;
-    c.n++;
-    levels(l).forEach((v, g) => ((c.byGroup[g] as number[])[v] = ((c.byGroup[g] as number[])[v] as number) + 1));
+    levels(l).forEach((v, g) => {
+      if (v !== ABSENT) (c.byGroup[g] as number[])[v] = ((c.byGroup[g] as number[])[v] as number) + 1;
+    });
   }
+  // Per kind and group, the shoppers whose behaviour there was observed (absent ones are not counted).
+  const observed = counts.map((c) => c.byGroup.map((row) => row.reduce((a, b) => a + b, 0)));
   const shareTotal = types.reduce((s, t) => s + t.share, 0);
   const score = new OracleScore();
   for (const l of scored) {
     const lv = levels(l);
     const logs = types.map((t, i) => {
       const c = counts[i] as (typeof counts)[number];
+      // An absent behaviour (recency of a shopper who never bought) says nothing about the kind.
       return lv.reduce(
         (s, v, g) =>
-          s +
-          Math.log((((c.byGroup[g] as number[])[v] as number) + 0.5) / (c.n + 0.5 * (groups[g] as number[]).length)),
+          v === ABSENT
+            ? s
+            : s +
+              Math.log(
+                (((c.byGroup[g] as number[])[v] as number) + 0.5) /
+                  ((observed[i]?.[g] as number) + 0.5 * (groups[g] as number[]).length),
+              ),
         Math.log(t.share / shareTotal),
       );
     });

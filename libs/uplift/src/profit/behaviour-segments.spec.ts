@@ -77,6 +77,47 @@ describe('behaviour segments', () => {
     expect(() => fitSegments(contexts, GROUPS, { segments: 0 })).toThrow(/positive integer/);
   });
 
+  it('skip a behaviour absent for a shopper, so a second sign of the same absence does not part the kinds', () => {
+    // Two kinds that show in two behaviours ([0..2], [3..5]); half of each kind never bought ([6, 7]: no, yes), and
+    // only those who did have a recency ([8..10]). Written with a "never bought" range of its own ([8..11]), recency
+    // repeats the purchases' group, and two segments split buyers from non-buyers instead of the kinds.
+    const random = seededRandom(11);
+    const rows = Array.from({ length: 2_000 }, () => {
+      const kind = random() < 0.5 ? 0 : 1;
+      const bought = random() < 0.5;
+      const x = new Array<number>(12).fill(0);
+      for (const start of [0, 3]) x[start + (random() < 0.9 ? kind : Math.floor(random() * 3))] = 1;
+      x[bought ? 7 : 6] = 1;
+      x[bought ? 8 + Math.floor(random() * 3) : 11] = 1;
+      return { kind, bought, x };
+    });
+    const base = [
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ];
+    const agreement = (model: SegmentModel | undefined, label: (r: (typeof rows)[number]) => number): number => {
+      const hits = rows.filter((r) => {
+        const p = segmentPosterior(model!, r.x);
+        return p.indexOf(Math.max(...p)) === label(r);
+      }).length;
+      return Math.max(hits, rows.length - hits) / rows.length;
+    };
+    const absent = fitSegments(
+      rows.map((r) => r.x.slice(0, 11)),
+      [...base, [8, 9, 10]],
+      { segments: 2 },
+    );
+    const twice = fitSegments(
+      rows.map((r) => r.x),
+      [...base, [8, 9, 10, 11]],
+      { segments: 2 },
+    );
+    expect(agreement(absent, (r) => r.kind)).toBeGreaterThan(0.9);
+    expect(agreement(twice, (r) => (r.bought ? 1 : 0))).toBeGreaterThan(0.9);
+    expect(agreement(twice, (r) => r.kind)).toBeLessThan(0.6);
+  });
+
   it('add nothing where the behaviours are independent of each other', () => {
     const random = seededRandom(5);
     const contexts = Array.from({ length: 3_000 }, () => shopper(0, random, false));

@@ -1,5 +1,5 @@
 import { SeededRandom, ValidationError } from '@offerstream/core';
-import { emFit, type Pattern } from './segment-em';
+import { ABSENT, emFit, type Pattern } from './segment-em';
 
 /**
  * Latent segments of shoppers found from their behaviour alone (latent class analysis): each segment has its own
@@ -31,12 +31,17 @@ const RESTARTS = 4;
 const DEFAULT_MAX_SEGMENTS = 20;
 /** Seed of the EM starts: fixed, so one training log always gives one model. */
 const START_SEED = 0x5e9;
-/** Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot). */
+export { ABSENT } from './segment-em';
+
+/**
+ * Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot); ABSENT when no
+ * indicator is positive.
+ */
 export function rangeOf(x: readonly number[], group: readonly number[]): number {
   let best = 0;
   for (let l = 1; l < group.length; l++)
     if ((x[group[l] as number] as number) > (x[group[best] as number] as number)) best = l;
-  return best;
+  return (x[group[best] as number] as number) > 0 ? best : ABSENT;
 }
 
 /** What a logged shopper did: the action they were shown (an index into the fit's actions) and whether they bought. */
@@ -68,7 +73,8 @@ function patternsOf(
 
 function logJoint(levels: readonly number[], k: number, logShares: number[], logRanges: number[][][]): number {
   let s = logShares[k] as number;
-  levels.forEach((l, g) => (s += logRanges[k]?.[g]?.[l] as number));
+  // An absent behaviour says nothing about the segment.
+  levels.forEach((l, g) => (s += l === ABSENT ? 0 : (logRanges[k]?.[g]?.[l] as number)));
   return s;
 }
 

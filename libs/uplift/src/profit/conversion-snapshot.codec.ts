@@ -109,7 +109,9 @@ function rangedFromJSON(v: unknown, raw: number): RangedFeature[] {
     const edges = numbers(o.edges, Array.isArray(o.edges) ? o.edges.length : -1, `ranged feature ${i} edges`);
     if (!edges.every((e, k) => k === 0 || e > (edges[k - 1] as number)))
       throw new ValidationError(`conversion model ranged feature ${i} edges must increase`);
-    return { feature, edges };
+    if (o.absentAtZero !== undefined && typeof o.absentAtZero !== 'boolean')
+      throw new ValidationError(`conversion model ranged feature ${i} absentAtZero must be a boolean`);
+    return { feature, edges, ...(o.absentAtZero === true ? { absentAtZero: true } : {}) };
   });
   const context = raw - rangedWidth(ranged);
   if (!ranged.every((r) => Number.isInteger(r.feature) && r.feature >= 0 && r.feature < context))

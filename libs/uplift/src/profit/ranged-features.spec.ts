@@ -44,6 +44,17 @@ describe('ranged features', () => {
     expect(rangedWidth(ranged)).toBe(5);
   });
 
+  it('leaves a feature absent at zero without a range there, and cuts its ranges over the values it has', () => {
+    const half = Array.from({ length: 100 }, (_, i) => [1, i < 50 ? 0 : i]);
+    const [ranged] = fitRangedFeatures(half, [{ feature: 1, ranges: 2, absentAtZero: true }]);
+    expect(ranged).toEqual({ feature: 1, edges: [75.5], absentAtZero: true });
+    expect(withRanges([1, 0], [ranged!]).slice(2)).toEqual([0, 0]);
+    expect(withRanges([1, 60], [ranged!]).slice(2)).toEqual([1, 0]);
+    expect(withRanges([1, 90], [ranged!]).slice(2)).toEqual([0, 1]);
+    // Without the flag, the zeros are half of the values the ranges are cut over.
+    expect(fitRangedFeatures(half, [{ feature: 1, ranges: 2 }])[0]?.edges).toEqual([50.5]);
+  });
+
   it('refuses a feature outside the context and a range count outside 2 to 20', () => {
     expect(() => fitRangedFeatures(contexts, [{ feature: 2, ranges: 3 }])).toThrow(/index the context/);
     expect(() => fitRangedFeatures(contexts, [{ feature: 1, ranges: 1 }])).toThrow(/2 to 20 ranges/);
@@ -88,6 +99,19 @@ describe('a conversion model with a ranged feature', () => {
     const broken = JSON.parse(JSON.stringify(ranged)) as { rangedFeatures: { feature: number }[] };
     broken.rangedFeatures[0]!.feature = 1;
     expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/ranged features must index/);
+  });
+
+  it('keeps a feature’s absence at zero through JSON and refuses one that is not a boolean', () => {
+    const m = fitConversionModel(examples, {
+      ...opts,
+      rangedFeatures: [{ feature: 0, ranges: 3, absentAtZero: true }],
+    });
+    const loaded = conversionModelFromJSON(JSON.stringify(m));
+    expect(loaded.rangedFeatures?.[0]?.absentAtZero).toBe(true);
+    expect(predictConversions(loaded, [0])).toEqual(predictConversions(m, [0]));
+    const broken = JSON.parse(JSON.stringify(m)) as { rangedFeatures: { absentAtZero: unknown }[] };
+    broken.rangedFeatures[0]!.absentAtZero = 'yes';
+    expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/absentAtZero must be a boolean/);
   });
 
   it('fits segments without the feature while it has not varied yet, as before any shopper has a price level', () => {

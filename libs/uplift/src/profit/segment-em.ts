@@ -1,6 +1,9 @@
 import type { SeededRandom } from '@offerstream/core';
 import type { SegmentModel, SegmentResponse, SegmentResponseRates } from './behaviour-segments';
 
+/** Level of a group whose behaviour was not observed (a ranged feature absent at zero): no indicator is set. */
+export const ABSENT = -1;
+
 const MAX_ITERATIONS = 300;
 /** Relative change of the log-likelihood at which EM stops: a hundredth of a nat per 10,000 shoppers. */
 const TOLERANCE = 1e-6;
@@ -21,7 +24,7 @@ export interface Pattern {
 interface Layout {
   readonly k: number;
   readonly patterns: readonly Pattern[];
-  /** Per pattern and group, the index of its range among all groups' ranges. */
+  /** Per pattern and group, the index of its range among all groups' ranges; -1 where the behaviour is absent. */
   readonly at: Int32Array;
   readonly groups: number;
   readonly sizes: readonly number[];
@@ -37,7 +40,9 @@ function layoutOf(patterns: readonly Pattern[], k: number, sizes: readonly numbe
     width += s;
   }
   const at = new Int32Array(patterns.length * sizes.length);
-  patterns.forEach((p, i) => p.levels.forEach((l, g) => (at[i * sizes.length + g] = (offsets[g] as number) + l)));
+  patterns.forEach((p, i) =>
+    p.levels.forEach((l, g) => (at[i * sizes.length + g] = l === ABSENT ? -1 : (offsets[g] as number) + l)),
+  );
   return { k, patterns, at, groups: sizes.length, sizes, width, actions };
 }
 
@@ -93,7 +98,9 @@ function maximize(L: Layout, resp: Float64Array): { shares: Float64Array; ranges
       const r = (resp[i * k + c] as number) * pt.count;
       mass[c] = (mass[c] as number) + r;
       for (let g = 0; g < groups; g++) {
-        const j = c * width + (L.at[i * groups + g] as number);
+        const at = L.at[i * groups + g] as number;
+        if (at < 0) continue;
+        const j = c * width + at;
         ranges[j] = (ranges[j] as number) + r;
       }
     }
@@ -160,7 +167,10 @@ export function emFit(
       let top = -Infinity;
       for (let c = 0; c < k; c++) {
         let s = logShares[c] as number;
-        for (let g = 0; g < L.groups; g++) s += logRanges[c * L.width + (L.at[i * L.groups + g] as number)] as number;
+        for (let g = 0; g < L.groups; g++) {
+          const at = L.at[i * L.groups + g] as number;
+          if (at >= 0) s += logRanges[c * L.width + at] as number;
+        }
         if (pt.response && logResponse)
           s += logResponse[c]?.[pt.response.action * 2 + (pt.response.converted ? 1 : 0)] as number;
         logs[c] = s;
