@@ -1,6 +1,6 @@
 import { seededRandom } from '@offerstream/core';
 import { POLICY_FEATURES } from '@offerstream/decision';
-import { replayPolicy } from './policy-replay';
+import { replayPolicy, runPolicyReplay } from './policy-replay';
 
 const at = (name: (typeof POLICY_FEATURES)[number]): number => POLICY_FEATURES.indexOf(name);
 
@@ -71,6 +71,12 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(r.gains['carter/pct20']?.estimate).toBeGreaterThan(3);
     expect(r.gains['browser/pct20']?.estimate).toBeLessThan(-4);
     expect((r.gains['carter/pct20']?.requests ?? 0) + (r.gains['browser/pct20']?.requests ?? 0)).toBe(r.test);
+  });
+
+  it('refuses a seed for the segments’ EM starts that is not a whole number, before reading the log', () => {
+    expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--segment-seed', '1.5'])).toThrow(
+      /--segment-seed must be an integer/,
+    );
   });
 
   it('refuses a log with nothing after the training rounds', () => {

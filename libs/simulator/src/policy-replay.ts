@@ -41,6 +41,8 @@ export interface PolicyReplaySettings {
   readonly segments?: boolean;
   /** Fit those segments to behaviour and response and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
+  /** Seed of the segments' EM starts (ConversionModelOptions.segmentSeed): replays at several show the starts' spread. */
+  readonly segmentSeed?: number;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -103,6 +105,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
     ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
+    ...(s.segmentSeed === undefined ? {} : { segmentSeed: s.segmentSeed }),
   });
   const scored = new OracleScore();
   const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
@@ -149,8 +152,9 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
-                                   [--segment-responses true]
-  --log FILE   a decision log written by npm run simulate -- --out FILE`;
+                                   [--segment-responses true] [--segment-seed N]
+  --log FILE         a decision log written by npm run simulate -- --out FILE
+  --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
 export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | undefined> {
@@ -169,6 +173,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
       'segment-responses': { type: 'string', default: 'true' },
+      'segment-seed': { type: 'string' },
     },
     USAGE,
   );
@@ -180,6 +185,8 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
     if (!Number.isFinite(v) || v < 0) throw new ValidationError(`--${name} must be a number >= 0`);
     return v;
   };
+  const seed = flags['segment-seed'];
+  if (seed !== undefined && !/^\d+$/.test(seed)) throw new ValidationError('--segment-seed must be an integer >= 0');
   const lines = readSimulationLog<SimulatedDecision>(file);
   return Promise.resolve(
     replayPolicy(lines, {
@@ -194,6 +201,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
       segmentResponses: flags['segment-responses'] !== 'false',
+      ...(seed === undefined ? {} : { segmentSeed: Number(seed) }),
     }),
   );
 }

@@ -108,6 +108,11 @@ export interface SegmentFitOptions {
    * larger first along a chain; the smaller's rate is shrunk toward the midpoint of no offer's and the larger's.
    */
   readonly between?: readonly (readonly [number, number])[];
+  /**
+   * Seed of the EM's random starts (default fixed, so one log always gives one model). Another seed shows how far the
+   * starts alone move a result: a change to the model has to beat that spread before it counts.
+   */
+  readonly seed?: number;
 }
 
 /**
@@ -146,7 +151,7 @@ export function fitSegments(
   const patterns = patternsOf(contexts, groups, responses);
   const sizes = groups.map((g) => g.length);
   const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0) + actions;
-  const random = new SeededRandom(START_SEED);
+  const random = new SeededRandom(options.seed ?? START_SEED);
   let best: { model: SegmentModel; aic: number; k: number } | undefined;
   const exact = options.segments;
   if (exact !== undefined && !(Number.isInteger(exact) && exact >= 1))

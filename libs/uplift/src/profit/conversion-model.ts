@@ -89,9 +89,10 @@ function fitBehaviourSegments(
   count: number | undefined,
   doses: readonly (readonly [string, string])[] = [],
   counts: readonly number[] = [],
+  seed?: number,
 ): { model?: SegmentModel; countDeviance?: Record<string, number> } {
   const contexts = logged.map((e) => e.context);
-  const exact = count !== undefined ? { segments: count } : {};
+  const exact = { ...(count !== undefined ? { segments: count } : {}), ...(seed !== undefined ? { seed } : {}) };
   if (!actions) return { model: fitSegments(contexts, groups, exact) };
   const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
   // Pairs of actions this model does not have are left out: a campaign may offer 20% off and never 10%.
@@ -112,7 +113,9 @@ function fitBehaviourSegments(
   const aic = byAic.shares.length;
   const choice = selectSegmentCount(contexts, groups, responses, [aic, ...larger], between);
   const model =
-    choice.count === aic ? byAic : fitSegments(contexts, groups, { responses, segments: choice.count, ...dosed });
+    choice.count === aic
+      ? byAic
+      : fitSegments(contexts, groups, { responses, ...exact, segments: choice.count, ...dosed });
   return { model: named(model), countDeviance: choice.deviance };
 }
 
@@ -135,6 +138,7 @@ function fitWidened(
           opts.segmentCount,
           opts.doseOrder,
           opts.segmentCounts ?? DEFAULT_SEGMENT_COUNTS,
+          opts.segmentSeed,
         )
       : undefined;
   const segments = segmentFit?.model;

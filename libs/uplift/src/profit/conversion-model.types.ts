@@ -74,6 +74,11 @@ export interface ConversionModelOptions {
   /** With segment groups: fit exactly this many segments instead of choosing the count by AIC (a refit's whole-log fit). */
   readonly segmentCount?: number;
   /**
+   * With segment groups: seed of the EM's random starts of the segments served (fitSegments' `seed`; the count's
+   * cross-validation keeps its own). Default fixed; replays set others to measure how much the starts alone move a result.
+   */
+  readonly segmentSeed?: number;
+  /**
    * With segment groups: also learn a logit offset per combination of their ranges and action (fitRangeOffsets),
    * its strength chosen by cross-validation, none where it does not help. Default true.
    */
