@@ -13,8 +13,7 @@ import {
 } from './offer-design';
 import { offerSupport } from './offer-support';
 import { selectShrinkage } from './shrinkage-selection';
-import { fitSegments, type SegmentModel } from './behaviour-segments';
-import { selectSegmentCount } from './segment-count';
+import { fitBehaviourSegments } from './logged-segments';
 import { modelFeatures } from './model-features';
 import { fitRangeOffsets } from './range-offsets';
 import { fitRangedFeatures, rangeGroups, withRanges, type RangedFeature } from './ranged-features';
@@ -32,8 +31,6 @@ import {
 
 const DEFAULT_BASELINE_BINS = 0;
 const DEFAULT_WEAK_SHRINKAGE = 1;
-/** Segment counts above AIC's that response segments are compared with (fitBehaviourSegments). */
-const DEFAULT_SEGMENT_COUNTS: readonly number[] = [12, 16];
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
   if (examples.length === 0) throw new ValidationError('conversion model needs at least one logged decision');
@@ -77,48 +74,6 @@ export function fitConversionModel(
   return fitWidened(logged, opts, ranged);
 }
 
-/**
- * Segments of the logged shoppers; with `actions`, fitted to their responses too (no offer is index 0, the rest in
- * the model's order) and the segments' rates named by action for serving. With responses and no fixed count, AIC's
- * count is compared with the larger `counts` by cross-validated response deviance (selectSegmentCount).
- */
-function fitBehaviourSegments(
-  logged: readonly LoggedDecision[],
-  groups: readonly (readonly number[])[],
-  actions: readonly string[] | undefined,
-  count: number | undefined,
-  doses: readonly (readonly [string, string])[] = [],
-  counts: readonly number[] = [],
-  seed?: number,
-): { model?: SegmentModel; countDeviance?: Record<string, number> } {
-  const contexts = logged.map((e) => e.context);
-  const exact = { ...(count !== undefined ? { segments: count } : {}), ...(seed !== undefined ? { seed } : {}) };
-  if (!actions) return { model: fitSegments(contexts, groups, exact) };
-  const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
-  // Pairs of actions this model does not have are left out: a campaign may offer 20% off and never 10%.
-  const between = doses
-    .map(([small, large]) => [order.indexOf(small), order.indexOf(large)] as [number, number])
-    .filter(([small, large]) => small > 0 && large > 0);
-  const responses = logged.map((e) => ({
-    action: Math.max(0, order.indexOf(e.action)),
-    converted: e.converted === true,
-  }));
-  const dosed = between.length > 0 ? { between } : {};
-  const named = (fit: SegmentModel | undefined): SegmentModel | undefined =>
-    fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;
-  const byAic = fitSegments(contexts, groups, { responses, ...exact, ...dosed });
-  const larger = counts.filter((k) => k > (byAic?.shares.length ?? Infinity));
-  // One segment (none found) stays none, and a fixed count stays fixed: the choice was made on most of this log.
-  if (!byAic || count !== undefined || larger.length === 0) return { model: named(byAic) };
-  const aic = byAic.shares.length;
-  const choice = selectSegmentCount(contexts, groups, responses, [aic, ...larger], between);
-  const model =
-    choice.count === aic
-      ? byAic
-      : fitSegments(contexts, groups, { responses, ...exact, segments: choice.count, ...dosed });
-  return { model: named(model), countDeviance: choice.deviance };
-}
-
 /** The fit on contexts that already carry the ranged features' indicators. */
 function fitWidened(
   logged: readonly LoggedDecision[],
@@ -131,15 +86,13 @@ function fitWidened(
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
   const segmentFit =
     opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
-      ? fitBehaviourSegments(
-          logged,
-          opts.segmentGroups,
-          opts.segmentResponses === true ? opts.actions : undefined,
-          opts.segmentCount,
-          opts.doseOrder,
-          opts.segmentCounts ?? DEFAULT_SEGMENT_COUNTS,
-          opts.segmentSeed,
-        )
+      ? fitBehaviourSegments(logged, opts.segmentGroups, {
+          ...(opts.segmentResponses === true ? { actions: opts.actions } : {}),
+          ...(opts.segmentCount !== undefined ? { count: opts.segmentCount } : {}),
+          ...(opts.doseOrder ? { doses: opts.doseOrder } : {}),
+          ...(opts.segmentCounts ? { counts: opts.segmentCounts } : {}),
+          ...(opts.segmentSeed !== undefined ? { seed: opts.segmentSeed } : {}),
+        })
       : undefined;
   const segments = segmentFit?.model;
   const examples =
