@@ -8,7 +8,7 @@ const at = (name: (typeof POLICY_FEATURES)[number]): number => POLICY_FEATURES.i
  * Two rounds of a log where 20% off pays only for shoppers who cart (sessionCartAdds = 1: they buy 10% of the time
  * without it, 45% with it) and never for the others (30% either way), on a 100 item with a 40% margin.
  */
-function simulatedLog(n: number): object[] {
+function simulatedLog(n: number, rounds = 2): object[] {
   const random = seededRandom(3);
   return Array.from({ length: n }, (_, i) => {
     const carts = random() < 0.5;
@@ -31,7 +31,7 @@ function simulatedLog(n: number): object[] {
         { action: 'pct20', cost: 20 },
       ],
       simulation: {
-        round: i < n / 2 ? 1 : 2,
+        round: 1 + Math.floor((i * rounds) / n),
         purchased,
         trueIncremental: { pct20: carts ? 0.45 * 20 - 0.1 * 40 : 0.3 * 20 - 0.3 * 40 },
       },
@@ -71,6 +71,26 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(r.gains['carter/pct20']?.estimate).toBeGreaterThan(3);
     expect(r.gains['browser/pct20']?.estimate).toBeLessThan(-4);
     expect((r.gains['carter/pct20']?.requests ?? 0) + (r.gains['browser/pct20']?.requests ?? 0)).toBe(r.test);
+  });
+
+  it('refits before each later round on every round before it when rolling, and scores each round on its own', () => {
+    const log = simulatedLog(3_000, 3) as Parameters<typeof replayPolicy>[0];
+    const settings = { trainRounds: 1, caution: 1, maxWeight: 1, offerLambdas: [4], poolLambdas: [1e6] };
+    const fixed = replayPolicy(log, settings);
+    const rolling = replayPolicy(log, { ...settings, rolling: true });
+    expect(fixed.rounds.map((r) => [r.round, r.train])).toEqual([
+      [2, 1_000],
+      [3, 1_000],
+    ]);
+    expect(rolling.rounds.map((r) => [r.round, r.train])).toEqual([
+      [2, 1_000],
+      [3, 2_000],
+    ]);
+    // Round 2 is served the same model either way; the rounds add up to the whole.
+    expect(rolling.rounds[0]).toEqual(fixed.rounds[0]);
+    expect(rolling.rounds.reduce((t, r) => t + r.offers, 0)).toBe(rolling.offers);
+    expect(rolling.rounds.reduce((t, r) => t + r.live, 0)).toBeCloseTo(rolling.live, 6);
+    expect(rolling.oracleShare).toBeGreaterThan(0.9);
   });
 
   it('refuses a seed for the segments’ EM starts that is not a whole number, before reading the log', () => {

@@ -5,8 +5,14 @@ import {
   POLICY_RANGED_FEATURES,
   POLICY_SEGMENT_GROUPS,
 } from '@offerstream/decision';
-import { fitConversionModel, NO_POOLING, predictProfits, type LoggedDecision } from '@offerstream/uplift';
-import { OracleScore, readSimulationLog } from './sim-files';
+import {
+  fitConversionModel,
+  NO_POOLING,
+  predictProfits,
+  type ConversionModelSnapshot,
+  type LoggedDecision,
+} from '@offerstream/uplift';
+import { OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
 interface SimulatedDecision {
@@ -43,6 +49,17 @@ export interface PolicyReplaySettings {
   readonly segmentResponses?: boolean;
   /** Seed of the segments' EM starts (ConversionModelOptions.segmentSeed): replays at several show the starts' spread. */
   readonly segmentSeed?: number;
+  /**
+   * Refit before every later round on all the rounds before it, as the live loop does, instead of once on the first
+   * `trainRounds`: set beside the live run's own rounds, what is left is exploration, pacing and timing.
+   */
+  readonly rolling?: boolean;
+}
+
+/** One later round of a replay: the greedy policy's offers and true profit, and the oracle at as many offers. */
+export interface ReplayRound extends OracleShare {
+  readonly round: number;
+  readonly train: number;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -55,6 +72,8 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
   readonly live: number;
   readonly oracleSameCount: number;
   readonly oracleShare: number;
+  /** Per later round, each scored against the oracle at its own count (as the bar compares a live run's rounds). */
+  readonly rounds: readonly ReplayRound[];
   /**
    * Per true type and offer (`type/action`), over the later requests: the model's mean estimated gain over no offer
    * beside the truth's. Where the two part, the model cannot tell that type's response from the others'.
@@ -78,10 +97,67 @@ function values(d: SimulatedDecision): Record<string, number> {
  * Replays a simulated decision log offline: fits the conversion model on the first `trainRounds` rounds (as the live
  * loop would have had them), then scores its greedy policy, as served (caution), on every later non-holdout request
  * against the simulator's truth. Every request's truth for every action is known, so the policy is valued exactly,
- * not estimated; this is how model settings were compared without looking at any unseen market.
+ * not estimated; this is how model settings were compared without looking at any unseen market. `rolling` refits
+ * before each later round instead, as the live loop does.
  */
 export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyReplaySettings): PolicyReplayResult {
   const usable = lines.filter((d) => d.features !== undefined && d.features.length === POLICY_FEATURES.length);
+  const train = usable.filter((d) => d.simulation.round <= s.trainRounds);
+  const test = usable.filter((d) => d.simulation.round > s.trainRounds && d.kind !== 'holdout');
+  if (train.length === 0 || test.length === 0)
+    throw new ValidationError('the log needs decisions both up to and after --train-rounds');
+  const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
+  const later = [...new Set(test.map((d) => d.simulation.round))].sort((a, b) => a - b);
+  const fitted = new Map<number, ConversionModelSnapshot>();
+  // Fixed: one model from the first trainRounds serves every later round. Rolling: each round gets a model of all
+  // the rounds before it.
+  const upToOf = (round: number): number => (s.rolling === true ? round - 1 : s.trainRounds);
+  const trainedOn = (round: number): SimulatedDecision[] => usable.filter((d) => d.simulation.round <= upToOf(round));
+  const modelFor = (round: number): ConversionModelSnapshot => {
+    const model = fitted.get(upToOf(round)) ?? fitOn(trainedOn(round), actions, s);
+    fitted.set(upToOf(round), model);
+    return model;
+  };
+  const scored = new OracleScore();
+  const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
+  const rounds: ReplayRound[] = [];
+  for (const round of later) {
+    const model = modelFor(round);
+    const own = new OracleScore();
+    for (const d of test.filter((t) => t.simulation.round === round)) {
+      const chosen = greedyChoice(model, d, s, gains);
+      scored.add(d.simulation.trueIncremental, chosen);
+      own.add(d.simulation.trueIncremental, chosen);
+    }
+    rounds.push({ round, train: trainedOn(round).length, ...own.result() });
+  }
+  const first = modelFor(later[0] as number);
+  const { offers, live, oracleSameCount, share } = scored.result();
+  return {
+    ...s,
+    train: train.length,
+    test: test.length,
+    offerLambda: first.offerLambda,
+    poolLambda: first.poolLambda ?? NO_POOLING,
+    offers,
+    live,
+    oracleSameCount,
+    oracleShare: share,
+    rounds,
+    gains: Object.fromEntries(
+      Object.entries(gains)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, g]) => [k, { requests: g.requests, estimate: g.estimate / g.requests, truth: g.truth / g.requests }]),
+    ),
+  };
+}
+
+/** The conversion model the service would fit on these decisions, with the replay's settings. */
+function fitOn(
+  lines: readonly SimulatedDecision[],
+  actions: readonly string[],
+  s: PolicyReplaySettings,
+): ConversionModelSnapshot {
   const logged = (d: SimulatedDecision): LoggedDecision => ({
     context: d.features ?? [],
     action: d.kind === 'offer' ? d.action : 'none',
@@ -90,12 +166,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     values: values(d),
     converted: d.simulation.purchased,
   });
-  const train = usable.filter((d) => d.simulation.round <= s.trainRounds).map(logged);
-  const test = usable.filter((d) => d.simulation.round > s.trainRounds && d.kind !== 'holdout');
-  if (train.length === 0 || test.length === 0)
-    throw new ValidationError('the log needs decisions both up to and after --train-rounds');
-  const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
-  const model = fitConversionModel(train, {
+  return fitConversionModel(lines.map(logged), {
     actions,
     offerLambda: s.offerLambdas,
     poolLambda: s.poolLambdas,
@@ -107,53 +178,45 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
     ...(s.segmentSeed === undefined ? {} : { segmentSeed: s.segmentSeed }),
   });
-  const scored = new OracleScore();
-  const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
-  for (const d of test) {
-    const p = predictProfits(model, d.features ?? [], values(d));
-    const none = p['none'];
-    for (const [a, e] of Object.entries(p)) {
-      const truth = d.simulation.trueIncremental[a];
-      if (a === 'none' || !none || truth === undefined) continue;
-      const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
-      g.requests++;
-      g.estimate += e.mean - none.mean;
-      g.truth += truth;
-    }
-    let chosen = 'none';
-    let score = 0;
-    for (const [a, e] of Object.entries(p)) {
-      if (a === 'none' || !none) continue;
-      const sd = s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd));
-      const v = e.mean - none.mean - s.caution * sd;
-      if (v > score) [chosen, score] = [a, v];
-    }
-    scored.add(d.simulation.trueIncremental, chosen);
+}
+
+/**
+ * The greedy policy's action for one request, as served (caution, no exploration, no budget), with the model's gain
+ * per action added to `gains` beside the truth's.
+ */
+function greedyChoice(
+  model: ConversionModelSnapshot,
+  d: SimulatedDecision,
+  s: PolicyReplaySettings,
+  gains: Record<string, { requests: number; estimate: number; truth: number }>,
+): string {
+  const p = predictProfits(model, d.features ?? [], values(d));
+  const none = p['none'];
+  for (const [a, e] of Object.entries(p)) {
+    const truth = d.simulation.trueIncremental[a];
+    if (a === 'none' || !none || truth === undefined) continue;
+    const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
+    g.requests++;
+    g.estimate += e.mean - none.mean;
+    g.truth += truth;
   }
-  const { offers, live, oracleSameCount, share } = scored.result();
-  return {
-    ...s,
-    train: train.length,
-    test: test.length,
-    offerLambda: model.offerLambda,
-    poolLambda: model.poolLambda ?? NO_POOLING,
-    offers,
-    live,
-    oracleSameCount,
-    oracleShare: share,
-    gains: Object.fromEntries(
-      Object.entries(gains)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, g]) => [k, { requests: g.requests, estimate: g.estimate / g.requests, truth: g.truth / g.requests }]),
-    ),
-  };
+  let chosen = 'none';
+  let score = 0;
+  for (const [a, e] of Object.entries(p)) {
+    if (a === 'none' || !none) continue;
+    const sd = s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd));
+    const v = e.mean - none.mean - s.caution * sd;
+    if (v > score) [chosen, score] = [a, v];
+  }
+  return chosen;
 }
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
-                                   [--segment-responses true] [--segment-seed N]
+                                   [--segment-responses true] [--segment-seed N] [--rolling]
   --log FILE         a decision log written by npm run simulate -- --out FILE
+  --rolling          refit before each later round on every round before it (as the live loop does), not once
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -174,6 +237,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       segments: { type: 'string', default: 'true' },
       'segment-responses': { type: 'string', default: 'true' },
       'segment-seed': { type: 'string' },
+      rolling: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -202,6 +266,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       segments: flags.segments !== 'false',
       segmentResponses: flags['segment-responses'] !== 'false',
       ...(seed === undefined ? {} : { segmentSeed: Number(seed) }),
+      rolling: flags.rolling === true,
     }),
   );
 }
