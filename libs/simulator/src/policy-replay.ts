@@ -51,7 +51,8 @@ export interface PolicyReplaySettings {
   readonly segmentSeed?: number;
   /**
    * Refit before every later round on all the rounds before it, as the live loop does, instead of once on the first
-   * `trainRounds`: set beside the live run's own rounds, what is left is exploration, pacing and timing.
+   * `trainRounds`: set beside the live run's own rounds, what is left is exploration, pacing and the service's refit
+   * path (its choices made on the first 75% of the log; docs/benchmarks.md, "Mill and press sealed").
    */
   readonly rolling?: boolean;
 }
