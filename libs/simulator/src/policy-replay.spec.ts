@@ -93,6 +93,24 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(rolling.oracleShare).toBeGreaterThan(0.9);
   });
 
+  it('serves the average of bagged fits, each on a share of the decisions, and repeats it exactly', () => {
+    const log = simulatedLog(3_000, 3) as Parameters<typeof replayPolicy>[0];
+    const settings = { trainRounds: 1, caution: 1, maxWeight: 1, offerLambdas: [4], poolLambdas: [1e6], rolling: true };
+    const bagged = replayPolicy(log, { ...settings, bags: 3, bagShare: 0.5 });
+    expect(replayPolicy(log, { ...settings, bags: 3, bagShare: 0.5 })).toEqual(bagged);
+    expect(replayPolicy(log, { ...settings, bags: 1 })).toEqual({ ...replayPolicy(log, settings), bags: 1 });
+    // Each fit sees about half of the rounds before it: its estimates differ from one fit's on them all.
+    expect(bagged.gains['carter/pct20']?.estimate).not.toBe(
+      replayPolicy(log, settings).gains['carter/pct20']?.estimate,
+    );
+    expect(bagged.oracleShare).toBeGreaterThan(0.9);
+  });
+
+  it('refuses a bag count or share out of range, before reading the log', () => {
+    expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--bags', '0'])).toThrow(/--bags must be an integer/);
+    expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--bag-share', '1.5'])).toThrow(/--bag-share/);
+  });
+
   it('refuses a seed for the segments’ EM starts that is not a whole number, before reading the log', () => {
     expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--segment-seed', '1.5'])).toThrow(
       /--segment-seed must be an integer/,

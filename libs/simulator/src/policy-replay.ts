@@ -1,4 +1,4 @@
-import { parseCommandFlags, ValidationError } from '@offerstream/core';
+import { parseCommandFlags, seededRandom, ValidationError } from '@offerstream/core';
 import {
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
@@ -55,6 +55,13 @@ export interface PolicyReplaySettings {
    * path (its choices made on the first 75% of the log; docs/benchmarks.md, "Mill and press sealed").
    */
   readonly rolling?: boolean;
+  /**
+   * Serve the average of this many fits, each on a random `bagShare` of the decisions (without replacement: repeated
+   * rows would pass for evidence and inflate the segment count) and with its own EM starts; 1 (the default): one fit on
+   * all of them, as the service does.
+   */
+  readonly bags?: number;
+  readonly bagShare?: number;
 }
 
 /** One later round of a replay: the greedy policy's offers and true profit, and the oracle at as many offers. */
@@ -84,6 +91,10 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
+/** Any fixed seeds (of the bags' draws and of their EM starts): bagged replays repeat exactly. */
+const BAG_SEED = 7;
+const MEMBER_SEED = 11;
+const DEFAULT_BAG_SHARE = 0.7;
 
 /** What a purchase earns under each candidate, from the features the policy saw (price and margin rate). */
 function values(d: SimulatedDecision): Record<string, number> {
@@ -109,15 +120,16 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     throw new ValidationError('the log needs decisions both up to and after --train-rounds');
   const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
   const later = [...new Set(test.map((d) => d.simulation.round))].sort((a, b) => a - b);
-  const fitted = new Map<number, ConversionModelSnapshot>();
+  const fitted = new Map<number, ConversionModelSnapshot[]>();
+  const bagging = bagSampler(s);
   // Fixed: one model from the first trainRounds serves every later round. Rolling: each round gets a model of all
   // the rounds before it.
   const upToOf = (round: number): number => (s.rolling === true ? round - 1 : s.trainRounds);
   const trainedOn = (round: number): SimulatedDecision[] => usable.filter((d) => d.simulation.round <= upToOf(round));
-  const modelFor = (round: number): ConversionModelSnapshot => {
-    const model = fitted.get(upToOf(round)) ?? fitOn(trainedOn(round), actions, s);
-    fitted.set(upToOf(round), model);
-    return model;
+  const modelFor = (round: number): ConversionModelSnapshot[] => {
+    const models = fitted.get(upToOf(round)) ?? bagging(trainedOn(round)).map((b) => fitOn(b.lines, actions, b.s));
+    fitted.set(upToOf(round), models);
+    return models;
   };
   const scored = new OracleScore();
   const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
@@ -132,7 +144,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     }
     rounds.push({ round, train: trainedOn(round).length, ...own.result() });
   }
-  const first = modelFor(later[0] as number);
+  const first = modelFor(later[0] as number)[0] as ConversionModelSnapshot;
   const { offers, live, oracleSameCount, share } = scored.result();
   return {
     ...s,
@@ -151,6 +163,25 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
         .map(([k, g]) => [k, { requests: g.requests, estimate: g.estimate / g.requests, truth: g.truth / g.requests }]),
     ),
   };
+}
+
+/**
+ * The decisions and settings of each fit a replay serves: all of them once, or `bags` random shares with their own EM
+ * seeds. The draws follow one seeded stream in the order rounds are fitted, so a replay repeats exactly.
+ */
+function bagSampler(
+  s: PolicyReplaySettings,
+): (lines: readonly SimulatedDecision[]) => { lines: readonly SimulatedDecision[]; s: PolicyReplaySettings }[] {
+  const bags = s.bags ?? 1;
+  if (bags <= 1) return (lines) => [{ lines, s }];
+  const base = s.segmentSeed ?? 0;
+  const rng = seededRandom(BAG_SEED + base);
+  const share = s.bagShare ?? DEFAULT_BAG_SHARE;
+  return (lines) =>
+    Array.from({ length: bags }, (_, b) => ({
+      lines: lines.filter(() => rng() < share),
+      s: { ...s, segmentSeed: base + MEMBER_SEED + b },
+    }));
 }
 
 /** The conversion model the service would fit on these decisions, with the replay's settings. */
@@ -186,27 +217,36 @@ function fitOn(
  * per action added to `gains` beside the truth's.
  */
 function greedyChoice(
-  model: ConversionModelSnapshot,
+  models: readonly ConversionModelSnapshot[],
   d: SimulatedDecision,
   s: PolicyReplaySettings,
   gains: Record<string, { requests: number; estimate: number; truth: number }>,
 ): string {
-  const p = predictProfits(model, d.features ?? [], values(d));
-  const none = p['none'];
-  for (const [a, e] of Object.entries(p)) {
-    const truth = d.simulation.trueIncremental[a];
-    if (a === 'none' || !none || truth === undefined) continue;
-    const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
-    g.requests++;
-    g.estimate += e.mean - none.mean;
-    g.truth += truth;
+  // Each offer's gain over no offer and its sd, averaged over the fits served (one, unless bagged).
+  const sums: Record<string, { gain: number; sd: number }> = {};
+  for (const model of models) {
+    const p = predictProfits(model, d.features ?? [], values(d));
+    const none = p['none'];
+    if (!none) continue;
+    for (const [a, e] of Object.entries(p)) {
+      if (a === 'none') continue;
+      const t = (sums[a] ??= { gain: 0, sd: 0 });
+      t.gain += (e.mean - none.mean) / models.length;
+      t.sd +=
+        (s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd))) / models.length;
+    }
   }
   let chosen = 'none';
   let score = 0;
-  for (const [a, e] of Object.entries(p)) {
-    if (a === 'none' || !none) continue;
-    const sd = s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd));
-    const v = e.mean - none.mean - s.caution * sd;
+  for (const [a, e] of Object.entries(sums)) {
+    const truth = d.simulation.trueIncremental[a];
+    if (truth !== undefined) {
+      const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
+      g.requests++;
+      g.estimate += e.gain;
+      g.truth += truth;
+    }
+    const v = e.gain - s.caution * e.sd;
     if (v > score) [chosen, score] = [a, v];
   }
   return chosen;
@@ -216,9 +256,11 @@ const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-seed N] [--rolling]
+                                   [--bags 1] [--bag-share 0.7]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
-  --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread`;
+  --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
+  --bags N           serve the average of N fits, each on a random --bag-share of the decisions`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
 export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | undefined> {
@@ -239,6 +281,8 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'segment-responses': { type: 'string', default: 'true' },
       'segment-seed': { type: 'string' },
       rolling: { type: 'boolean', default: false },
+      bags: { type: 'string', default: '1' },
+      'bag-share': { type: 'string', default: String(DEFAULT_BAG_SHARE) },
     },
     USAGE,
   );
@@ -252,6 +296,9 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
   };
   const seed = flags['segment-seed'];
   if (seed !== undefined && !/^\d+$/.test(seed)) throw new ValidationError('--segment-seed must be an integer >= 0');
+  if (!/^[1-9]\d*$/.test(flags.bags)) throw new ValidationError('--bags must be an integer >= 1');
+  const bagShare = Number(flags['bag-share']);
+  if (!(bagShare > 0 && bagShare <= 1)) throw new ValidationError('--bag-share must be in (0, 1]');
   const lines = readSimulationLog<SimulatedDecision>(file);
   return Promise.resolve(
     replayPolicy(lines, {
@@ -268,6 +315,8 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       segmentResponses: flags['segment-responses'] !== 'false',
       ...(seed === undefined ? {} : { segmentSeed: Number(seed) }),
       rolling: flags.rolling === true,
+      bags: Number(flags.bags),
+      bagShare,
     }),
   );
 }
