@@ -160,6 +160,8 @@ const stores: Provider[] = [
                     segmentResponses: s.PROFIT_SEGMENT_RESPONSES,
                   }
                 : {}),
+              bags: s.PROFIT_BAGS,
+              bagShare: s.PROFIT_BAG_SHARE,
               maxWeight: s.PROFIT_MAX_WEIGHT,
               caution: s.POLICY_CAUTION,
               minActionExamples: s.POLICY_MIN_ACTION_EXAMPLES,

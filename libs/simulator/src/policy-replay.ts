@@ -1,4 +1,4 @@
-import { parseCommandFlags, seededRandom, ValidationError } from '@offerstream/core';
+import { parseCommandFlags, ValidationError } from '@offerstream/core';
 import {
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
@@ -7,6 +7,7 @@ import {
 } from '@offerstream/decision';
 import {
   fitConversionModel,
+  DEFAULT_BAG_SHARE,
   NO_POOLING,
   predictProfits,
   type ConversionModelSnapshot,
@@ -56,9 +57,8 @@ export interface PolicyReplaySettings {
    */
   readonly rolling?: boolean;
   /**
-   * Serve the average of this many fits, each on a random `bagShare` of the decisions (without replacement: repeated
-   * rows would pass for evidence and inflate the segment count) and with its own EM starts; 1 (the default): one fit on
-   * all of them, as the service does.
+   * Serve the average of this many fits, each on a random `bagShare` of the decisions (the conversion model's `bags`,
+   * the service's PROFIT_BAGS); 1: one fit on all of them.
    */
   readonly bags?: number;
   readonly bagShare?: number;
@@ -91,10 +91,10 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
-/** Any fixed seeds (of the bags' draws and of their EM starts): bagged replays repeat exactly. */
+/** A fixed seed of the bags' draws (moved by --segment-seed and the round fitted): bagged replays repeat exactly. */
 const BAG_SEED = 7;
-const MEMBER_SEED = 11;
-const DEFAULT_BAG_SHARE = 0.7;
+/** As the service's PROFIT_BAGS. */
+const DEFAULT_BAGS = 5;
 
 /** What a purchase earns under each candidate, from the features the policy saw (price and margin rate). */
 function values(d: SimulatedDecision): Record<string, number> {
@@ -120,16 +120,15 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     throw new ValidationError('the log needs decisions both up to and after --train-rounds');
   const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
   const later = [...new Set(test.map((d) => d.simulation.round))].sort((a, b) => a - b);
-  const fitted = new Map<number, ConversionModelSnapshot[]>();
-  const bagging = bagSampler(s);
+  const fitted = new Map<number, ConversionModelSnapshot>();
   // Fixed: one model from the first trainRounds serves every later round. Rolling: each round gets a model of all
   // the rounds before it.
   const upToOf = (round: number): number => (s.rolling === true ? round - 1 : s.trainRounds);
   const trainedOn = (round: number): SimulatedDecision[] => usable.filter((d) => d.simulation.round <= upToOf(round));
-  const modelFor = (round: number): ConversionModelSnapshot[] => {
-    const models = fitted.get(upToOf(round)) ?? bagging(trainedOn(round)).map((b) => fitOn(b.lines, actions, b.s));
-    fitted.set(upToOf(round), models);
-    return models;
+  const modelFor = (round: number): ConversionModelSnapshot => {
+    const model = fitted.get(upToOf(round)) ?? fitOn(trainedOn(round), actions, s, upToOf(round));
+    fitted.set(upToOf(round), model);
+    return model;
   };
   const scored = new OracleScore();
   const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
@@ -144,7 +143,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     }
     rounds.push({ round, train: trainedOn(round).length, ...own.result() });
   }
-  const first = modelFor(later[0] as number)[0] as ConversionModelSnapshot;
+  const first = modelFor(later[0] as number);
   const { offers, live, oracleSameCount, share } = scored.result();
   return {
     ...s,
@@ -165,30 +164,12 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   };
 }
 
-/**
- * The decisions and settings of each fit a replay serves: all of them once, or `bags` random shares with their own EM
- * seeds. The draws follow one seeded stream in the order rounds are fitted, so a replay repeats exactly.
- */
-function bagSampler(
-  s: PolicyReplaySettings,
-): (lines: readonly SimulatedDecision[]) => { lines: readonly SimulatedDecision[]; s: PolicyReplaySettings }[] {
-  const bags = s.bags ?? 1;
-  if (bags <= 1) return (lines) => [{ lines, s }];
-  const base = s.segmentSeed ?? 0;
-  const rng = seededRandom(BAG_SEED + base);
-  const share = s.bagShare ?? DEFAULT_BAG_SHARE;
-  return (lines) =>
-    Array.from({ length: bags }, (_, b) => ({
-      lines: lines.filter(() => rng() < share),
-      s: { ...s, segmentSeed: base + MEMBER_SEED + b },
-    }));
-}
-
 /** The conversion model the service would fit on these decisions, with the replay's settings. */
 function fitOn(
   lines: readonly SimulatedDecision[],
   actions: readonly string[],
   s: PolicyReplaySettings,
+  upTo: number,
 ): ConversionModelSnapshot {
   const logged = (d: SimulatedDecision): LoggedDecision => ({
     context: d.features ?? [],
@@ -209,6 +190,9 @@ function fitOn(
     ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
     ...(s.segmentSeed === undefined ? {} : { segmentSeed: s.segmentSeed }),
+    bags: s.bags ?? DEFAULT_BAGS,
+    ...(s.bagShare === undefined ? {} : { bagShare: s.bagShare }),
+    bagSeed: BAG_SEED + (s.segmentSeed ?? 0) + 1_000 * upTo,
   });
 }
 
@@ -217,24 +201,21 @@ function fitOn(
  * per action added to `gains` beside the truth's.
  */
 function greedyChoice(
-  models: readonly ConversionModelSnapshot[],
+  model: ConversionModelSnapshot,
   d: SimulatedDecision,
   s: PolicyReplaySettings,
   gains: Record<string, { requests: number; estimate: number; truth: number }>,
 ): string {
-  // Each offer's gain over no offer and its sd, averaged over the fits served (one, unless bagged).
+  // Each offer's gain over no offer and its sd (a bag's: its members' average, as predictProfits serves it).
   const sums: Record<string, { gain: number; sd: number }> = {};
-  for (const model of models) {
-    const p = predictProfits(model, d.features ?? [], values(d));
-    const none = p['none'];
-    if (!none) continue;
-    for (const [a, e] of Object.entries(p)) {
-      if (a === 'none') continue;
-      const t = (sums[a] ??= { gain: 0, sd: 0 });
-      t.gain += (e.mean - none.mean) / models.length;
-      t.sd +=
-        (s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd))) / models.length;
-    }
+  const p = predictProfits(model, d.features ?? [], values(d));
+  const none = p['none'];
+  for (const [a, e] of Object.entries(p)) {
+    if (a === 'none' || !none) continue;
+    sums[a] = {
+      gain: e.mean - none.mean,
+      sd: s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd)),
+    };
   }
   let chosen = 'none';
   let score = 0;
@@ -256,11 +237,11 @@ const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-seed N] [--rolling]
-                                   [--bags 1] [--bag-share 0.7]
+                                   [--bags 5] [--bag-share 0.7]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
-  --bags N           serve the average of N fits, each on a random --bag-share of the decisions`;
+  --bags N           serve the average of N fits, each on a random --bag-share of the decisions (1: one fit)`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
 export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | undefined> {
@@ -281,7 +262,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       'segment-responses': { type: 'string', default: 'true' },
       'segment-seed': { type: 'string' },
       rolling: { type: 'boolean', default: false },
-      bags: { type: 'string', default: '1' },
+      bags: { type: 'string', default: String(DEFAULT_BAGS) },
       'bag-share': { type: 'string', default: String(DEFAULT_BAG_SHARE) },
     },
     USAGE,

@@ -117,7 +117,7 @@ describe('learning from every decision in real Redis', () => {
     expect(orderProfit(order, items, 0.5, { action: 'pct10', cost: 10 }).grossProfit).toBeCloseTo(90 - 75, 10);
   });
 
-  it('learns from joined decisions which users a discount pays for, and publishes only a model that off-policy evaluation accepts', async () => {
+  it('learns from joined decisions which users a discount pays for, and publishes only a bag of fits that off-policy evaluation accepts', async () => {
     const t0 = Date.now() - 10 * WINDOW_MS;
     const logged = decisions(4_000, 3, t0);
     for (const { d, reward } of logged) {
@@ -136,6 +136,7 @@ describe('learning from every decision in real Redis', () => {
         heldOutShare: 0.25,
         lambda: 1,
         offerLambda: 20,
+        bags: 3,
         maxWeight: 20,
         caution: 1,
         minActionExamples: 100,
@@ -148,6 +149,8 @@ describe('learning from every decision in real Redis', () => {
     expect(r.outcome).toBe('published');
     const model = models.current;
     if (!model) throw new Error('no model served after publication');
+    // Published as a bag through Redis: every instance serves the average of the same three fits.
+    expect((await models.published())?.model?.members).toHaveLength(3);
     const gain = (x: number[]): number => {
       const p = model.predict(x, { none: 30, pct10: 20 });
       return (p['pct10']?.mean ?? 0) - (p['none']?.mean ?? 0);

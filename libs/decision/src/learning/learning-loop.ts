@@ -83,6 +83,8 @@ export class LearningLoop {
         ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
         ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
         ...(this.settings.segmentResponses === true ? { segmentResponses: true } : {}),
+        ...(this.settings.bags !== undefined ? { bags: this.settings.bags } : {}),
+        ...(this.settings.bagShare !== undefined ? { bagShare: this.settings.bagShare } : {}),
         maxWeight: this.settings.maxWeight,
         caution: this.settings.caution,
         minActionExamples: this.settings.minActionExamples,

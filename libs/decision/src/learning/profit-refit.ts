@@ -31,6 +31,9 @@ export interface ProfitRefitOptions {
   readonly rangedFeatures?: readonly RangedFeatureSpec[];
   /** Fit the segments to responses too and take offers' effects from them (conversion model's `segmentResponses`). */
   readonly segmentResponses?: boolean;
+  /** Members of the bag served and the share of the log each is fitted on (conversion model's `bags`, `bagShare`). */
+  readonly bags?: number;
+  readonly bagShare?: number;
   readonly maxWeight: number;
   /** How the policy serves a model (POLICY_CAUTION, POLICY_MIN_ACTION_EXAMPLES): promotion judges that policy. */
   readonly caution: number;
@@ -90,6 +93,8 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.segmentGroups !== undefined ? { segmentGroups: input.segmentGroups } : {}),
     ...(input.rangedFeatures !== undefined ? { rangedFeatures: input.rangedFeatures } : {}),
     ...(input.segmentResponses === true ? { segmentResponses: true } : {}),
+    ...(input.bags !== undefined ? { bags: input.bags } : {}),
+    ...(input.bagShare !== undefined ? { bagShare: input.bagShare } : {}),
     maxWeight: input.maxWeight,
   };
   const candidate = fitConversionModel(train, opts);

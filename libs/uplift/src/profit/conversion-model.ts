@@ -12,6 +12,7 @@ import {
   type OfferDesign,
 } from './offer-design';
 import { offerSupport } from './offer-support';
+import { choicesOf, fitBag } from './conversion-bag';
 import { selectShrinkage } from './shrinkage-selection';
 import { fitBehaviourSegments } from './logged-segments';
 import { modelFeatures } from './model-features';
@@ -22,6 +23,7 @@ export type { ConversionFit } from './penalized-logit';
 import { CONTROL_ACTION, design, finiteVector, standardization } from './reward-model';
 
 export * from './conversion-model.types';
+export { DEFAULT_BAG_SHARE } from './conversion-bag';
 import {
   CONVERSION_MODEL_VERSION,
   NO_POOLING,
@@ -59,6 +61,11 @@ export function fitConversionModel(
   given: readonly LoggedDecision[],
   options: ConversionModelOptions,
 ): ConversionModelSnapshot {
+  return fitBag(given, options, fitOne);
+}
+
+/** One fit (one member of a bag). */
+function fitOne(given: readonly LoggedDecision[], options: ConversionModelOptions): ConversionModelSnapshot {
   const specs = given.length > 0 ? (options.rangedFeatures ?? []) : [];
   if (specs.length === 0) return fitWidened(given, options, undefined);
   const ranged = fitRangedFeatures(
@@ -233,22 +240,17 @@ function fitWidened(
 
 /**
  * The options with what a fit chose from the data fixed: its shrinkage (cross-validated) and its segment count
- * (AIC). A refit that judged a candidate fitted on part of the log fits the whole log with the candidate's choices
- * instead of searching again: the searches are most of a fit, and the service's next decisions should not wait for
- * them twice.
+ * (AIC), per member for a bag. A refit that judged a candidate fitted on part of the log fits the whole log with the
+ * candidate's choices instead of searching again: the searches are most of a fit, and the service's next decisions
+ * should not wait for them twice.
  */
 export function withCandidateChoices(
   options: ConversionModelOptions,
   chosen: ConversionModelSnapshot,
 ): ConversionModelOptions {
-  return {
-    ...options,
-    offerLambda: chosen.offerLambda,
-    poolLambda: chosen.poolLambda ?? NO_POOLING,
-    weakShrinkage: chosen.weakShrinkage ?? DEFAULT_WEAK_SHRINKAGE,
-    // One segment is "no segments": the whole log may show the structure the candidate's part did not.
-    ...(chosen.segments ? { segmentCount: chosen.segments.shares.length } : {}),
-  };
+  const own = choicesOf(chosen, NO_POOLING, DEFAULT_WEAK_SHRINKAGE);
+  const members = chosen.members?.map((m) => choicesOf(m, NO_POOLING, DEFAULT_WEAK_SHRINKAGE));
+  return { ...options, ...own, ...(members ? { memberChoices: members } : {}) };
 }
 
 /**

@@ -88,7 +88,21 @@ export interface ConversionModelOptions {
    * follow the context, and with segment groups each feature's ranges are one more group. Default none.
    */
   readonly rangedFeatures?: readonly RangedFeatureSpec[];
+  /** Fit this many members, each on a random `bagShare` of the decisions, and serve their average (fitBag). Default 1. */
+  readonly bags?: number;
+  /** Share of the decisions each member is fitted on, drawn without replacement. Default 0.7. */
+  readonly bagShare?: number;
+  /** Seed of the members' draws. Default: the number of decisions (a refit of the same log repeats exactly). */
+  readonly bagSeed?: number;
+  /** Per member, choices fixed instead of searched (withCandidateChoices of a bagged candidate): member i gets the i-th. */
+  readonly memberChoices?: readonly MemberChoices[];
 }
+
+/** What a fit chooses from the data and a refit may fix instead: its shrinkage and its segment count. */
+export type MemberChoices = Pick<
+  ConversionModelOptions,
+  'offerLambda' | 'poolLambda' | 'weakShrinkage' | 'segmentCount'
+>;
 
 /** Plain data: JSON.stringify it to store, `conversionModelFromJSON` to load. */
 export interface ConversionModelSnapshot {
@@ -132,4 +146,11 @@ export interface ConversionModelSnapshot {
    * beyond the raw context counts them); absent: none.
    */
   readonly rangedFeatures?: RangedFeature[];
+  /**
+   * A bag (fitBag): the fits whose predictions are averaged, the first of them repeated at the top. Absent: this fit is
+   * served alone. Members never have members.
+   */
+  readonly members?: ConversionModelSnapshot[];
+  /** With members: the share of the decisions each was fitted on. */
+  readonly bagShare?: number;
 }

@@ -8,6 +8,7 @@ import { withRanges } from './ranged-features';
 import { segmentEffect } from './segment-response';
 import { CONTROL_ACTION, design, finiteVector, linearPrediction, type RewardPrediction } from './reward-model';
 import type { ConversionModelSnapshot } from './conversion-model.types';
+import { averagePredictions } from './conversion-bag';
 
 /** The design row every action's coefficients apply to: intercept, standardized features, baseline bins. */
 function modelRow(model: ConversionModelSnapshot, context: readonly number[]): number[] {
@@ -61,6 +62,13 @@ export function predictConversions(
   model: ConversionModelSnapshot,
   context: readonly number[],
 ): Record<string, { p: number; sd: number; n: number }> {
+  if (model.members) {
+    const asMeans = model.members.map((m) =>
+      Object.fromEntries(Object.entries(predictConversions(m, context)).map(([a, e]) => [a, { ...e, mean: e.p }])),
+    );
+    const avg = averagePredictions(asMeans, model.bagShare ?? 1);
+    return Object.fromEntries(Object.entries(avg).map(([a, e]) => [a, { p: e.mean, sd: e.sd, n: e.n }]));
+  }
   const x = withRanges(context, model.rangedFeatures);
   const out: Record<string, { p: number; sd: number; n: number }> = {};
   for (const [action, l] of Object.entries(actionLogits(model, x, modelRow(model, x)))) {
@@ -76,6 +84,16 @@ export function predictConversions(
  * the model's extra profit per purchase). Actions without a value (not available here) are left out.
  */
 export function predictProfits(
+  model: ConversionModelSnapshot,
+  context: readonly number[],
+  values: Readonly<Record<string, number>>,
+): Record<string, RewardPrediction> {
+  if (!model.members) return predictOne(model, context, values);
+  const perMember = model.members.map((m) => predictOne(m, context, values));
+  return averagePredictions(perMember, model.bagShare ?? 1);
+}
+
+function predictOne(
   model: ConversionModelSnapshot,
   context: readonly number[],
   values: Readonly<Record<string, number>>,

@@ -78,6 +78,7 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
   const rangedFeatures = o.rangedFeatures === undefined ? undefined : rangedFromJSON(o.rangedFeatures, raw);
   const poolLambda = optionalNumber(o.poolLambda, 'poolLambda');
   const weakShrinkage = optionalNumber(o.weakShrinkage, 'weakShrinkage');
+  const bag = o.members === undefined ? undefined : bagFromJSON(o.members, o.bagShare);
   return {
     version: CONVERSION_MODEL_VERSION,
     lambda,
@@ -96,7 +97,21 @@ export function conversionModelFromJSON(json: unknown): ConversionModelSnapshot 
     ...(segments ? { segments } : {}),
     ...(rangeOffsets ? { rangeOffsets } : {}),
     ...(rangedFeatures ? { rangedFeatures } : {}),
+    ...(bag ?? {}),
   };
+}
+
+/** A bag's members: two or more snapshots, each valid on its own and with no members of its own, and their share. */
+function bagFromJSON(v: unknown, share: unknown): { members: ConversionModelSnapshot[]; bagShare: number } {
+  if (!Array.isArray(v) || v.length < 2)
+    throw new ValidationError('conversion model members must be an array of two or more snapshots');
+  const members = v.map((m: unknown, i) => {
+    if (isObject(m) && 'members' in m) throw new ValidationError(`conversion model member ${i} must not have members`);
+    return conversionModelFromJSON(m);
+  });
+  const [bagShare] = numbers([share], 1, 'bagShare') as [number];
+  if (!(bagShare > 0 && bagShare <= 1)) throw new ValidationError('conversion model bagShare must be in (0, 1]');
+  return { members, bagShare };
 }
 
 /** Ranged features: each indexes the context before the indicators, with increasing edges; they fill its end. */
