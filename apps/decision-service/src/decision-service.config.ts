@@ -87,9 +87,10 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         PROFIT_SEGMENT_RESPONSES: envField.bool(true),
         /**
          * Fit this many models per refit, each on a random PROFIT_BAG_SHARE of the log, and serve their average (1:
-         * one fit on everything). Steadier choices of segments and shrinkage, at that many times the refit's CPU.
+         * one fit on everything). Off by default: not better across the replayed markets (docs/benchmarks.md, "Bagged
+         * fits served") and about 3.5 times the refit's CPU.
          */
-        PROFIT_BAGS: envField.int(5, 1, 50),
+        PROFIT_BAGS: envField.int(1, 1, 50),
         PROFIT_BAG_SHARE: envField.num(0.7, 0.1, 1),
         PROFIT_LOCK_MS: envField.int(300_000, 1_000, 86_400_000),
         /** Budget pacing: ledger refresh, how fast the shadow price rises with overspend, and its ceiling. */

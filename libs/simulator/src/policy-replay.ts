@@ -94,7 +94,7 @@ const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
 /** A fixed seed of the bags' draws (moved by --segment-seed and the round fitted): bagged replays repeat exactly. */
 const BAG_SEED = 7;
 /** As the service's PROFIT_BAGS. */
-const DEFAULT_BAGS = 5;
+const DEFAULT_BAGS = 1;
 
 /** What a purchase earns under each candidate, from the features the policy saw (price and margin rate). */
 function values(d: SimulatedDecision): Record<string, number> {
@@ -237,7 +237,7 @@ const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-seed N] [--rolling]
-                                   [--bags 5] [--bag-share 0.7]
+                                   [--bags 1] [--bag-share 0.7]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
