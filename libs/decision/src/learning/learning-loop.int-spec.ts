@@ -150,7 +150,10 @@ describe('learning from every decision in real Redis', () => {
     const model = models.current;
     if (!model) throw new Error('no model served after publication');
     // Published as a bag through Redis: every instance serves the average of the same three fits.
-    expect((await models.published())?.model?.members).toHaveLength(3);
+    const published = await models.published();
+    expect(published?.model?.members).toHaveLength(3);
+    // The fit's duration is published with the promotion figures, for operators sizing PROFIT_LOCK_MS.
+    expect(published?.promotion['fitSeconds']).toBeGreaterThan(0);
     const gain = (x: number[]): number => {
       const p = model.predict(x, { none: 30, pct10: 20 });
       return (p['pct10']?.mean ?? 0) - (p['none']?.mean ?? 0);

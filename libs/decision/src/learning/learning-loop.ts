@@ -70,6 +70,7 @@ export class LearningLoop {
     try {
       const current = await this.models.published();
       const decisions = await this.outcomes.joined();
+      const started = Date.now();
       const result = await this.fit({
         decisions,
         current: current?.model ?? null,
@@ -91,6 +92,8 @@ export class LearningLoop {
       });
       const p = result.promotion;
       const figures = {
+        // How long the fit took: PROFIT_LOCK_MS must outlast it, or a second instance starts the same refit.
+        fitSeconds: (Date.now() - started) / 1_000,
         train: result.train,
         heldOut: result.heldOut,
         reason: p.reason,
