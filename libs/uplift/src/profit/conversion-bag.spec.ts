@@ -1,21 +1,8 @@
-import { seededRandom } from '@offerstream/core';
-import type { LoggedDecision } from '../ope/off-policy-estimators';
 import { fitConversionModel, predictConversions, predictProfits, withCandidateChoices } from './conversion-model';
 import { conversionModelFromJSON } from './conversion-snapshot.codec';
+import { persuadableLog } from './persuadable-log.test-fixture';
 
-/** Persuadables (x0 = 1) buy 10% of the time without an offer and 40% with 20% off; the others 30% either way. */
-function log(n: number, seed: number): LoggedDecision[] {
-  const random = seededRandom(seed);
-  return Array.from({ length: n }, () => {
-    const persuadable = random() < 0.5 ? 1 : 0;
-    const price = 20 + random() * 180;
-    const action = random() < 0.5 ? 'pct20' : 'none';
-    const converted = random() < (persuadable ? (action === 'pct20' ? 0.4 : 0.1) : 0.3);
-    const values = { none: 0.4 * price, pct20: 0.2 * price };
-    return { context: [persuadable, Math.log(price)], action, propensity: 0.5, reward: 0, values, converted };
-  });
-}
-
+const log = persuadableLog;
 const opts = { actions: ['none', 'pct20'], offerLambda: [1, 16, 64], bags: 3, bagShare: 0.6 };
 const x = [1, Math.log(100)];
 const values = { none: 40, pct20: 20 };
