@@ -158,6 +158,12 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
       async () => (await ctx.redis.hget(RedisKeys.campaign.statsMember('privacy', P(USERS[0])), 'rev')) ?? undefined,
       { what: 'the purchase to be attributed to the campaign', timeoutMs: 60_000 },
     );
+    // The device's events are keyed by its own id, on a partition of their own: the buyer's purchase being processed
+    // says nothing about them (a loaded CI machine read the keys before the device's profile was written).
+    await waitFor(async () => ((await ctx.redis.exists(RedisKeys.user.profile(P(DEVICE)))) === 1 ? true : undefined), {
+      what: "the anonymous device's profile",
+      timeoutMs: 60_000,
+    });
   }, 240_000);
 
   afterAll(async () => {

@@ -65,6 +65,10 @@ export function twoInstances(cluster: boolean): TwoInstances {
       DEFAULT_MARGIN_RATE: '0.6',
       CART_IDLE_MS: '1000',
       CART_POLL_MS: '100',
+      // Pacing off in effect (one refresh at start, before any campaign): these suites hold the hard caps, and a
+      // refresh between two of a test's decisions would price a half-spent budget's next offer out first (a
+      // no-offer for pacing where the test asserts the cap's refusal; seen on a loaded CI machine).
+      PACING_REFRESH_MS: '600000',
       ...GREEDY_SERVICE_ENV,
     });
     ctx = shared;
