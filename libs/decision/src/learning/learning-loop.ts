@@ -11,7 +11,7 @@ export interface LearningLoopSettings extends ProfitRefitOptions {
   readonly refitMs: number;
   /** New joined decisions since the last attempt needed before refitting again. */
   readonly minNewDecisions: number;
-  /** Lock expiry: longer than a refit takes; a crashed refitter frees it after this. */
+  /** Lock expiry (renewed every third of it while a refit runs): a crashed refitter frees it after this. */
   readonly lockMs: number;
 }
 
@@ -66,69 +66,71 @@ export class LearningLoop {
     const appended = await this.outcomes.appended();
     if (appended - (await this.models.attempted()) < this.settings.minNewDecisions)
       return { outcome: 'too_few_decisions' };
-    if (!(await this.models.lock(this.token, this.settings.lockMs))) return { outcome: 'locked_elsewhere' };
-    try {
-      const current = await this.models.published();
-      const decisions = await this.outcomes.joined();
-      const started = Date.now();
-      const result = await this.fit({
-        decisions,
-        current: current?.model ?? null,
-        heldOutShare: this.settings.heldOutShare,
-        lambda: this.settings.lambda,
-        offerLambda: this.settings.offerLambda,
-        ...(this.settings.poolLambda !== undefined ? { poolLambda: this.settings.poolLambda } : {}),
-        ...(this.settings.baselineBins !== undefined ? { baselineBins: this.settings.baselineBins } : {}),
-        ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
-        ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
-        ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
-        ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
-        ...(this.settings.segmentResponses === true ? { segmentResponses: true } : {}),
-        ...(this.settings.bags !== undefined ? { bags: this.settings.bags } : {}),
-        ...(this.settings.bagShare !== undefined ? { bagShare: this.settings.bagShare } : {}),
-        maxWeight: this.settings.maxWeight,
-        caution: this.settings.caution,
-        minActionExamples: this.settings.minActionExamples,
-      });
-      const p = result.promotion;
-      const figures = {
-        // How long the fit took: PROFIT_LOCK_MS must outlast it, or a second instance starts the same refit.
-        fitSeconds: (Date.now() - started) / 1_000,
-        train: result.train,
-        heldOut: result.heldOut,
-        reason: p.reason,
-        candidate: p.candidate,
-        current: p.current,
-        overNone: p.overNone,
-      };
-      // Marked whatever the result (an unhelpful refit is not repeated until enough new decisions arrived), and only
-      // once a promoted model is published: a reader of attempted() (GET /models) then knows the refit is over.
-      if (!result.model) {
-        await this.models.markAttempt(appended);
-        this.logger?.info('profit model refit not promoted', figures);
-        return { outcome: 'not_better', result };
-      }
-      const seq = await this.models.publish(
-        {
-          model: result.model,
-          features: this.models.featureLayout,
-          examples: decisions.length,
-          promotion: figures,
-          publishedAt: new Date().toISOString(),
-        },
-        current?.seq ?? 0,
-      );
-      if (seq === undefined) {
-        await this.models.markAttempt(appended);
-        return { outcome: 'superseded', result };
-      }
-      await this.models.refresh();
+    const held = await this.models.refitLock.hold(this.token, this.settings.lockMs, () => this.refitHeld(appended));
+    return held.held ? held.value : { outcome: 'locked_elsewhere' };
+  }
+
+  private async refitHeld(
+    appended: number,
+  ): Promise<{ outcome: ProfitRefitOutcome; result?: ProfitRefitResult; seq?: number }> {
+    const current = await this.models.published();
+    const decisions = await this.outcomes.joined();
+    const started = Date.now();
+    const result = await this.fit({
+      decisions,
+      current: current?.model ?? null,
+      heldOutShare: this.settings.heldOutShare,
+      lambda: this.settings.lambda,
+      offerLambda: this.settings.offerLambda,
+      ...(this.settings.poolLambda !== undefined ? { poolLambda: this.settings.poolLambda } : {}),
+      ...(this.settings.baselineBins !== undefined ? { baselineBins: this.settings.baselineBins } : {}),
+      ...(this.settings.weakShrinkage !== undefined ? { weakShrinkage: this.settings.weakShrinkage } : {}),
+      ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
+      ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
+      ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
+      ...(this.settings.segmentResponses === true ? { segmentResponses: true } : {}),
+      ...(this.settings.bags !== undefined ? { bags: this.settings.bags } : {}),
+      ...(this.settings.bagShare !== undefined ? { bagShare: this.settings.bagShare } : {}),
+      maxWeight: this.settings.maxWeight,
+      caution: this.settings.caution,
+      minActionExamples: this.settings.minActionExamples,
+    });
+    const p = result.promotion;
+    const figures = {
+      // How long the fit took: what an operator sizes PROFIT_LOG_MAX and PROFIT_BAGS by.
+      fitSeconds: (Date.now() - started) / 1_000,
+      train: result.train,
+      heldOut: result.heldOut,
+      reason: p.reason,
+      candidate: p.candidate,
+      current: p.current,
+      overNone: p.overNone,
+    };
+    // Marked whatever the result (an unhelpful refit is not repeated until enough new decisions arrived), and only
+    // once a promoted model is published: a reader of attempted() (GET /models) then knows the refit is over.
+    if (!result.model) {
       await this.models.markAttempt(appended);
-      this.logger?.info('profit model published', { ...figures, seq });
-      return { outcome: 'published', result, seq };
-    } finally {
-      await this.models.unlock(this.token);
+      this.logger?.info('profit model refit not promoted', figures);
+      return { outcome: 'not_better', result };
     }
+    const seq = await this.models.publish(
+      {
+        model: result.model,
+        features: this.models.featureLayout,
+        examples: decisions.length,
+        promotion: figures,
+        publishedAt: new Date().toISOString(),
+      },
+      current?.seq ?? 0,
+    );
+    if (seq === undefined) {
+      await this.models.markAttempt(appended);
+      return { outcome: 'superseded', result };
+    }
+    await this.models.refresh();
+    await this.models.markAttempt(appended);
+    this.logger?.info('profit model published', { ...figures, seq });
+    return { outcome: 'published', result, seq };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type ConversionModelSnapshot,
 } from '@offerstream/uplift';
 import type { ProfitModel } from '../policy/offer-policy';
+import { RefitLock } from './refit-lock';
 
 /** A published incremental-profit model with the evidence it was promoted on. */
 export interface PublishedProfitModel {
@@ -38,6 +39,8 @@ export class ProfitModelStore {
   private model: (ProfitModel & { readonly examples: number }) | undefined;
   private seen = 0;
   private poll: PeriodicTask | undefined;
+  /** One refit of this model at a time, across instances. */
+  readonly refitLock: RefitLock;
 
   constructor(
     private readonly redis: RedisClient,
@@ -45,6 +48,7 @@ export class ProfitModelStore {
     private readonly logger?: Logger,
   ) {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+    this.refitLock = new RefitLock(redis, RedisKeys.decision.profitLock(), 'profit model refit', logger);
   }
 
   get current(): (ProfitModel & { readonly examples: number }) | undefined {
@@ -114,13 +118,5 @@ export class ProfitModelStore {
 
   async markAttempt(appended: number): Promise<void> {
     await this.redis.set(RedisKeys.decision.profitAttempt(), appended);
-  }
-
-  async lock(token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(RedisKeys.decision.profitLock(), token, 'PX', ttlMs, 'NX')) !== null;
-  }
-
-  async unlock(token: string): Promise<void> {
-    await runLua<number>(this.redis, 'releaseModelLock', [RedisKeys.decision.profitLock()], [token]);
   }
 }

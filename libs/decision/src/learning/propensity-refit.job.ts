@@ -9,7 +9,7 @@ export interface RefitJobSettings extends RefitOptions {
   readonly intervalMs: number;
   /** New examples since the last attempt needed before refitting again. */
   readonly minNewExamples: number;
-  /** Lock expiry: longer than a refit takes; a crashed refitter frees it after this. */
+  /** Lock expiry (renewed every third of it while a refit runs): a crashed refitter frees it after this. */
   readonly lockMs: number;
 }
 
@@ -45,44 +45,44 @@ export class PropensityRefitJob {
   async runOnce(): Promise<{ outcome: RefitOutcome; result?: RefitResult; seq?: number }> {
     const { appended, atLastAttempt } = await this.store.counters();
     if (appended - atLastAttempt < this.settings.minNewExamples) return { outcome: 'too_few_examples' };
-    if (!(await this.store.lock(this.token, this.settings.lockMs))) return { outcome: 'locked_elsewhere' };
-    try {
-      await this.store.refresh();
-      const current = this.store.current;
-      const seq = this.store.seq;
-      const examples = await this.store.examples();
-      const result = await refitPropensity(examples, current, this.settings, this.fit);
-      // Marked whatever the result: an unhelpful refit is not repeated until enough new examples arrived.
-      await this.store.markAttempt(appended);
-      const figures = {
-        train: result.train,
-        heldOut: result.heldOut,
-        heldOutLogLoss: result.heldOutLogLoss,
-        currentLogLoss: result.currentLogLoss,
-        current: current.version,
-      };
-      if (!result.publish) {
-        this.logger?.info('propensity refit not better than the current model; not published', figures);
-        return { outcome: 'not_better', result };
-      }
-      const { bias, weights, segmentLift } = result.candidate;
-      const published = await this.store.publish(
-        {
-          weights: { bias, weights, segmentLift },
-          examples: examples.length,
-          heldOutLogLoss: result.heldOutLogLoss,
-          previousLogLoss: result.currentLogLoss,
-          publishedAt: new Date().toISOString(),
-        },
-        seq,
-      );
-      if (published === undefined) return { outcome: 'superseded', result };
-      await this.store.refresh();
-      this.logger?.info('propensity model published', { ...figures, version: this.store.current.version });
-      return { outcome: 'published', result, seq: published };
-    } finally {
-      await this.store.unlock(this.token);
+    const held = await this.store.refitLock.hold(this.token, this.settings.lockMs, () => this.refitHeld(appended));
+    return held.held ? held.value : { outcome: 'locked_elsewhere' };
+  }
+
+  private async refitHeld(appended: number): Promise<{ outcome: RefitOutcome; result?: RefitResult; seq?: number }> {
+    await this.store.refresh();
+    const current = this.store.current;
+    const seq = this.store.seq;
+    const examples = await this.store.examples();
+    const result = await refitPropensity(examples, current, this.settings, this.fit);
+    // Marked whatever the result: an unhelpful refit is not repeated until enough new examples arrived.
+    await this.store.markAttempt(appended);
+    const figures = {
+      train: result.train,
+      heldOut: result.heldOut,
+      heldOutLogLoss: result.heldOutLogLoss,
+      currentLogLoss: result.currentLogLoss,
+      current: current.version,
+    };
+    if (!result.publish) {
+      this.logger?.info('propensity refit not better than the current model; not published', figures);
+      return { outcome: 'not_better', result };
     }
+    const { bias, weights, segmentLift } = result.candidate;
+    const published = await this.store.publish(
+      {
+        weights: { bias, weights, segmentLift },
+        examples: examples.length,
+        heldOutLogLoss: result.heldOutLogLoss,
+        previousLogLoss: result.currentLogLoss,
+        publishedAt: new Date().toISOString(),
+      },
+      seq,
+    );
+    if (published === undefined) return { outcome: 'superseded', result };
+    await this.store.refresh();
+    this.logger?.info('propensity model published', { ...figures, version: this.store.current.version });
+    return { outcome: 'published', result, seq: published };
   }
 }
 

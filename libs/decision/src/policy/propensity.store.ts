@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PeriodicTask, TransientError, type Logger } from '@offerstream/core';
 import { loadLuaScripts, RedisKeys, runLua, type RedisClient } from '@offerstream/redis';
+import { RefitLock } from '../learning/refit-lock';
 import {
   DEFAULT_PROPENSITY,
   PROPENSITY_FEATURES,
@@ -44,6 +45,8 @@ export class PropensityStore {
   private model: PropensityWeights;
   private seen = 0;
   private poll: PeriodicTask | undefined;
+  /** One refit of the weights at a time, across instances. */
+  readonly refitLock: RefitLock;
 
   constructor(
     private readonly redis: RedisClient,
@@ -52,6 +55,7 @@ export class PropensityStore {
     private readonly logger?: Logger,
   ) {
     loadLuaScripts(redis, join(__dirname, '..', 'lua'));
+    this.refitLock = new RefitLock(redis, RedisKeys.decision.propensityLock(), 'propensity refit', logger);
     this.model = prior;
   }
 
@@ -159,14 +163,6 @@ export class PropensityStore {
       [expectedSeq, json],
     );
     return r < 0 ? undefined : r;
-  }
-
-  async lock(token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(RedisKeys.decision.propensityLock(), token, 'PX', ttlMs, 'NX')) !== null;
-  }
-
-  async unlock(token: string): Promise<void> {
-    await runLua<number>(this.redis, 'releaseModelLock', [RedisKeys.decision.propensityLock()], [token]);
   }
 }
 
