@@ -79,6 +79,8 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
   /** True incremental profit of the greedy policy's offers on the later rounds, and of the oracle at as many offers. */
   readonly live: number;
   readonly oracleSameCount: number;
+  /** The requests offered to, each given its best action: `live` below it is the offer chosen, the rest who. */
+  readonly bestActionSameRequests: number;
   readonly oracleShare: number;
   /** Per later round, each scored against the oracle at its own count (as the bar compares a live run's rounds). */
   readonly rounds: readonly ReplayRound[];
@@ -144,7 +146,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     rounds.push({ round, train: trainedOn(round).length, ...own.result() });
   }
   const first = modelFor(later[0] as number);
-  const { offers, live, oracleSameCount, share } = scored.result();
+  const { offers, live, oracleSameCount, bestActionSameRequests, share } = scored.result();
   return {
     ...s,
     train: train.length,
@@ -154,6 +156,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
     offers,
     live,
     oracleSameCount,
+    bestActionSameRequests,
     oracleShare: share,
     rounds,
     gains: Object.fromEntries(

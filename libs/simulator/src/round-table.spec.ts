@@ -2,7 +2,7 @@ import { barCheck, roundLine } from './round-table';
 import type { PolicyScores } from './scoreboard';
 import type { RoundResult, SimulationResult } from './simulation.runner';
 
-const scores = (live: number, randomSameCount: number, oracleSameCount: number): PolicyScores => ({
+const scores = (live: number, randomSameCount: number, oracleSameCount: number, bestSame = 0): PolicyScores => ({
   requests: 100,
   offers: 10,
   live,
@@ -10,6 +10,7 @@ const scores = (live: number, randomSameCount: number, oracleSameCount: number):
   offersToAll: { pct10: -1, pct20: -2, free_shipping: -3 },
   randomSameCount,
   oracleSameCount,
+  bestActionSameRequests: bestSame,
 });
 const round = (n: number, s: PolicyScores): RoundResult => ({
   round: n,
@@ -33,20 +34,23 @@ const run = (rounds: RoundResult[]): SimulationResult => ({
 });
 
 describe("the issue's bar on a run", () => {
-  it('passes a run positive from round 3 with half the oracle over rounds 4-6', () => {
+  it('passes a run positive from round 3 with half the oracle over rounds 4-6, split into who and which offer', () => {
     const r = run(
       [
         scores(-5, 0, 10),
         scores(-1, 0, 10),
         scores(1, 0, 10),
-        scores(5, 0, 10),
-        scores(5, 0, 10),
-        scores(5, 0, 10),
+        scores(5, 0, 10, 8),
+        scores(5, 0, 10, 8),
+        scores(5, 0, 10, 8),
       ].map((s, i) => round(i + 1, s)),
     );
     expect(barCheck(r)).toEqual({
       positiveFromRound3: true,
       oracleShareRounds4to6: 0.5,
+      // The shoppers offered to could have earned 0.8 of the oracle; the offers they got earned 0.625 of that.
+      whoShareRounds4to6: 0.8,
+      whichShareRounds4to6: 0.625,
       liveBeatsRandomLastTwo: true,
       reportField: 'incrementalGrossProfit',
       reportCovers: true,

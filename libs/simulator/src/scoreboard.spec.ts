@@ -35,9 +35,21 @@ describe('scoreboard of one round', () => {
     expect(scoreRequests([req(-1, -2, -3, 'pct10')]).oracleSameCount).toBe(0);
   });
 
+  it('gives the requests offered to their best action, no offer where every offer loses', () => {
+    // offered: the first (best 6, got 6 at 20% off) and the third (every offer loses: best is no offer, 0)
+    expect(s.bestActionSameRequests).toBe(6);
+  });
+
   it('adds rounds up with random and oracle kept at each round own count', () => {
     const total = sumScores([s, scoreRequests([req(1, 1, 1, 'pct10')])]);
-    expect(total).toMatchObject({ requests: 5, offers: 3, live: 2, oracleSameCount: 9, randomSameCount: -1 });
+    expect(total).toMatchObject({
+      requests: 5,
+      offers: 3,
+      live: 2,
+      oracleSameCount: 9,
+      randomSameCount: -1,
+      bestActionSameRequests: 7,
+    });
   });
 });
 

@@ -24,6 +24,11 @@ export interface PolicyScores {
   readonly offersToAll: Readonly<Record<SimAction, number>>;
   readonly randomSameCount: number;
   readonly oracleSameCount: number;
+  /**
+   * The requests the live policy made offers on, each given its best action instead (no offer where every offer
+   * loses). Live below it is the offer chosen; it below the oracle is who was chosen.
+   */
+  readonly bestActionSameRequests: number;
 }
 
 const live = (r: ScoredRequest): number => (r.executed === 'none' ? 0 : r.incremental[r.executed]);
@@ -58,6 +63,7 @@ export function scoreRequests(requests: readonly ScoredRequest[]): PolicyScores 
     offersToAll,
     randomSameCount,
     oracleSameCount,
+    bestActionSameRequests: requests.reduce((s, r) => s + (r.executed === 'none' ? 0 : best(r)), 0),
   };
 }
 
@@ -65,8 +71,9 @@ export function scoreRequests(requests: readonly ScoredRequest[]): PolicyScores 
 export function sumScores(rounds: readonly PolicyScores[]): PolicyScores {
   const offersToAll = {} as Record<SimAction, number>;
   for (const a of SIM_ACTIONS) offersToAll[a] = rounds.reduce((s, r) => s + r.offersToAll[a], 0);
-  const sum = (k: 'requests' | 'offers' | 'live' | 'randomSameCount' | 'oracleSameCount'): number =>
-    rounds.reduce((s, r) => s + r[k], 0);
+  const sum = (
+    k: 'requests' | 'offers' | 'live' | 'randomSameCount' | 'oracleSameCount' | 'bestActionSameRequests',
+  ): number => rounds.reduce((s, r) => s + r[k], 0);
   return {
     requests: sum('requests'),
     offers: sum('offers'),
@@ -75,6 +82,7 @@ export function sumScores(rounds: readonly PolicyScores[]): PolicyScores {
     offersToAll,
     randomSameCount: sum('randomSameCount'),
     oracleSameCount: sum('oracleSameCount'),
+    bestActionSameRequests: sum('bestActionSameRequests'),
   };
 }
 

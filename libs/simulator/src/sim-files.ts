@@ -20,6 +20,8 @@ export interface OracleShare {
   readonly live: number;
   /** The oracle's at as many offers: the best action on the requests where it earns most. */
   readonly oracleSameCount: number;
+  /** The requests offered to, each given its best action (PolicyScores' bestActionSameRequests). */
+  readonly bestActionSameRequests: number;
   readonly share: number;
 }
 
@@ -27,12 +29,15 @@ export interface OracleShare {
 export class OracleScore {
   private live = 0;
   private offers = 0;
+  private bestSame = 0;
   private readonly best: number[] = [];
 
   /** One request: every action's true incremental profit, and the action chosen ('none': no offer). */
   add(truth: Readonly<Record<string, number>>, chosen: string): void {
-    this.best.push(Math.max(0, ...Object.values(truth)));
+    const best = Math.max(0, ...Object.values(truth));
+    this.best.push(best);
     if (chosen === 'none') return;
+    this.bestSame += best;
     this.live += truth[chosen] ?? 0;
     this.offers++;
   }
@@ -46,6 +51,7 @@ export class OracleScore {
       offers: this.offers,
       live: this.live,
       oracleSameCount: oracle,
+      bestActionSameRequests: this.bestSame,
       share: oracle > 0 ? this.live / oracle : 0,
     };
   }

@@ -15,6 +15,7 @@ const scores = (live: number): PolicyScores => ({
   offersToAll: { pct10: -1900, pct20: -4300, free_shipping: -1500 },
   randomSameCount: -700,
   oracleSameCount: 1900,
+  bestActionSameRequests: 0,
 });
 const lives = [-658, -147, 548, 717, 653, 557];
 const rounds: RoundResult[] = lives.map((live, i) => {

@@ -10,6 +10,7 @@ const scores = (live: number, oracle: number): PolicyScores => ({
   offersToAll: { pct10: -1, pct20: -2, free_shipping: -3 },
   randomSameCount: -100,
   oracleSameCount: oracle,
+  bestActionSameRequests: 0,
 });
 const round = (n: number, live: number, truthToDate: number): RoundResult => ({
   round: n,
