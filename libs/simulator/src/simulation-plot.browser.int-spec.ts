@@ -15,7 +15,7 @@ const scores = (live: number): PolicyScores => ({
   offersToAll: { pct10: -1900, pct20: -4300, free_shipping: -1500 },
   randomSameCount: -700,
   oracleSameCount: 1900,
-  bestActionSameRequests: 0,
+  bestActionSameRequests: 1200,
 });
 const lives = [-658, -147, 548, 717, 653, 557];
 const rounds: RoundResult[] = lives.map((live, i) => {
@@ -57,8 +57,14 @@ describe('the plot page of a simulated run, in a browser', () => {
     const b = browser;
     await b.page.goto(pathToFileURL(file).href);
     const charts = await chartData(b.page, ['rounds', 'report']);
-    // Datasets in the page's order: oracle, live, random; then upper, lower, report, truth.
-    expect(charts['rounds']).toEqual([new Array(6).fill(1900), lives, new Array(6).fill(-700)]);
+    // Datasets in the page's order: oracle, the same shoppers' best offers, live, random; then upper, lower, report,
+    // truth.
+    expect(charts['rounds']).toEqual([
+      new Array(6).fill(1900),
+      new Array(6).fill(1200),
+      lives,
+      new Array(6).fill(-700),
+    ]);
     expect(charts['report']?.[3]).toEqual(rounds.map((r) => r.truthToDate));
     expect(charts['report']?.[2]).toEqual(rounds.map((r) => r.report?.estimate));
     expect(b.errors).toEqual([]);

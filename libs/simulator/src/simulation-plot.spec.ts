@@ -10,7 +10,7 @@ const scores = (live: number, oracle: number): PolicyScores => ({
   offersToAll: { pct10: -1, pct20: -2, free_shipping: -3 },
   randomSameCount: -100,
   oracleSameCount: oracle,
-  bestActionSameRequests: 0,
+  bestActionSameRequests: 600,
 });
 const round = (n: number, live: number, truthToDate: number): RoundResult => ({
   round: n,
@@ -50,6 +50,7 @@ describe('the plot of a simulated run', () => {
     expect(d.report[0]).toBeNull();
     expect(d.report[5]).toBe((truths[5] as number) + 50);
     expect(d.bar.oracleShareRounds4to6).toBeCloseTo(1350 / 3000, 10);
+    expect(d.bestSame).toEqual(new Array(6).fill(600));
     expect(d.bar.positiveFromRound3).toBe(true);
   });
 
@@ -63,6 +64,8 @@ describe('the plot of a simulated run', () => {
     expect(d.live).toEqual(lives);
     expect(d.title).toContain('seed 120');
     expect(html).toContain('share of the oracle over rounds 4–6: 0.45');
+    // The shoppers offered to were worth 1,800 of the oracle's 3,000 with their best offers; the live ones made 1,350.
+    expect(html).toContain('of which who got offers: 0.60, which offer they got: 0.75');
   });
 
   it('cannot be broken out of by a market name', () => {

@@ -16,6 +16,8 @@ export interface PlotData {
   readonly live: number[];
   readonly random: number[];
   readonly oracle: number[];
+  /** The shoppers offered to, each given their best action: between it and live is the offer chosen. */
+  readonly bestSame: number[];
   readonly offers: number[];
   readonly truthToDate: number[];
   readonly report: (number | null)[];
@@ -32,6 +34,7 @@ export function plotData(result: SimulationResult, title: PlotTitle): PlotData {
     live: r.map((x) => x.scores.live),
     random: r.map((x) => x.scores.randomSameCount),
     oracle: r.map((x) => x.scores.oracleSameCount),
+    bestSame: r.map((x) => x.scores.bestActionSameRequests),
     offers: r.map((x) => x.scores.offers),
     truthToDate: r.map((x) => x.truthToDate),
     report: r.map((x) => x.report?.estimate ?? null),
@@ -40,6 +43,8 @@ export function plotData(result: SimulationResult, title: PlotTitle): PlotData {
     bar: barCheck(result),
   };
 }
+
+const fixed = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));
 
 /** JSON that is safe inside a <script> element: no `<` can close it or open a comment. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
@@ -59,6 +64,8 @@ new Chart(document.getElementById('rounds'), {
   type: 'line',
   data: { labels: d.rounds.map((r) => 'round ' + r), datasets: [
     { label: 'oracle at the same number of offers', data: d.oracle, borderColor: '#2e7d32', borderDash: [6, 4] },
+    { label: 'the same shoppers, each given their best offer', data: d.bestSame, borderColor: '#6a1b9a',
+      borderDash: [3, 3] },
     { label: 'OfferStream (live policy)', data: d.live, borderColor: '#1565c0', borderWidth: 3 },
     { label: 'random at the same number of offers', data: d.random, borderColor: '#c62828', borderDash: [2, 3] },
   ] },
@@ -82,15 +89,17 @@ new Chart(document.getElementById('report'), {
 
 /**
  * A self-contained HTML page of one simulated run (`npm run simulate -- --plot FILE.html`): each round's true
- * incremental profit beside random and the oracle at as many offers, and the report's estimate with its interval
- * beside the truth to date, so whether the policy pays and whether the report can be believed is seen at a glance.
+ * incremental profit beside random, the oracle at as many offers and the same shoppers' best offers, and the
+ * report's estimate with its interval beside the truth to date, so whether the policy pays and whether the report can be believed is seen at a glance.
  */
 export function simulationPlotHtml(result: SimulationResult, title: PlotTitle): string {
   const d = plotData(result, title);
   const share = d.bar.oracleShareRounds4to6;
   const summary = [
     `positive in every round from the third: ${d.bar.positiveFromRound3 ? 'yes' : 'no'}`,
-    `share of the oracle over rounds 4–6: ${share === null ? 'n/a' : share.toFixed(2)}`,
+    `share of the oracle over rounds 4–6: ${fixed(share)}`,
+    `of which who got offers: ${fixed(d.bar.whoShareRounds4to6)}, ` +
+      `which offer they got: ${fixed(d.bar.whichShareRounds4to6)}`,
     `report's interval covers the truth: ${d.bar.reportCovers === null ? 'n/a' : d.bar.reportCovers ? 'yes' : 'no'}`,
     `offers per round: ${d.offers.join(', ')}`,
   ];
