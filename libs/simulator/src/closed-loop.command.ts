@@ -1,5 +1,5 @@
 import { parseCommandFlags, ValidationError } from '@offerstream/core';
-import { NO_POOLING } from '@offerstream/uplift';
+import { DEFAULT_BAG_SHARE, NO_POOLING } from '@offerstream/uplift';
 import { loadRequests, runClosedLoop, type ClosedLoopRound } from './closed-loop';
 import { loadMarket } from './sim-files';
 
@@ -10,14 +10,15 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
                                  [--segment-responses true] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
                                  [--segment-counts 12,16]
-                                 [--weak-shrinkage 1] [--without-features NAME,...]
+                                 [--weak-shrinkage 1] [--without-features NAME,...] [--bags 1] [--bag-share 0.7]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
   --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
   --config FILE  the market that log came from (default: the team's market)
   --offer-count-share  the campaign's count of offers made, as a share of all requests (the simulator's is 0.3);
                  0: no cap. --pace-offers false: made until it runs out, not priced as the service prices them
   --segment-counts  larger segment counts compared with AIC's by held-out deviance ('' keeps AIC's count)
-  --without-features  policy features to leave out (set to 0 for every request), to measure what they add`;
+  --without-features  policy features to leave out (set to 0 for every request), to measure what they add
+  --bags N       serve the average of N fits, each on a random --bag-share of the log (the service's PROFIT_BAGS)`;
 
 export interface ClosedLoopRun {
   readonly seed: number;
@@ -73,6 +74,8 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       'pace-offers': { type: 'string', default: 'true' },
       'segment-counts': { type: 'string' },
       'weak-shrinkage': { type: 'string', default: '1' },
+      bags: { type: 'string', default: '1' },
+      'bag-share': { type: 'string', default: String(DEFAULT_BAG_SHARE) },
       'without-features': { type: 'string', default: '' },
       'max-weight': { type: 'string', default: '20' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
@@ -93,6 +96,16 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
     return v;
   };
   const list = (name: 'offer-lambdas' | 'pool-lambdas'): number[] => flags[name].split(',').map(Number);
+  const bags = (): number => {
+    const v = num('bags', 1);
+    if (!Number.isInteger(v)) throw new ValidationError('--bags must be a whole number >= 1');
+    return v;
+  };
+  const bagShare = (): number => {
+    const v = num('bag-share', 0);
+    if (!(v > 0 && v <= 1)) throw new ValidationError('--bag-share must be a share in (0, 1]');
+    return v;
+  };
   const market = loadMarket(flags.config);
   const pool = loadRequests(flags.log, flags['without-features'].split(',').filter(Boolean));
   if (pool.length === 0) throw new ValidationError('the log has no decisions with features and a segment');
@@ -130,6 +143,8 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segmentResponses: flags['segment-responses'] !== 'false',
       dosePrior: flags['dose-prior'] === 'true',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
+      bags: bags(),
+      bagShare: bagShare(),
       ...(typeof flags['segment-counts'] === 'string'
         ? { segmentCounts: flags['segment-counts'].split(',').filter(Boolean).map(Number) }
         : {}),

@@ -68,6 +68,21 @@ describe('the closed-loop simulation', () => {
     expect(r!.offers).toBeLessThan(0.35 * 2_000);
   });
 
+  it('serves the average of several fits when asked for bags, as the service does with PROFIT_BAGS', () => {
+    const served: (number | undefined)[] = [];
+    runClosedLoop(pool(), market, {
+      ...settings,
+      rounds: 1,
+      bags: 2,
+      bagShare: 0.7,
+      onRefit: (_n, promoted, model) => {
+        if (promoted) served.push(model?.members?.length);
+      },
+    });
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.every((members) => members === 2)).toBe(true);
+  });
+
   it('gives the campaign report an interval that holds the true profit in about 95% of runs', () => {
     const noLearning = { ...settings, rounds: 1, perRound: 400, refitEvery: Number.MAX_SAFE_INTEGER };
     let covered = 0;

@@ -64,6 +64,9 @@ export interface ClosedLoopSettings {
   readonly segmentCounts?: readonly number[];
   /** Grid of the weak prior's share (conversion model's `weakShrinkage`); default 1. */
   readonly weakShrinkage?: readonly number[];
+  /** Serve the average of this many fits, each on a random `bagShare` of the log (the service's PROFIT_BAGS). */
+  readonly bags?: number;
+  readonly bagShare?: number;
   /**
    * Offers the run may make in all (the simulated campaign's budget.count, open-ended); absent: no cap. With
    * `paceOffers` they are priced as the service prices them (BudgetPacer), else made until the count runs out.
@@ -170,6 +173,9 @@ export function runClosedLoop(
       ...(s.dosePrior === true ? { doseOrder: dosePairs(actionsAll) } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
       ...(s.segmentCounts === undefined ? {} : { segmentCounts: s.segmentCounts }),
+      // The bags' draws follow the run's seed and the log's length, so one seed repeats exactly.
+      ...(s.bags === undefined ? {} : { bags: s.bags, bagSeed: s.seed + log.length }),
+      ...(s.bagShare === undefined ? {} : { bagShare: s.bagShare }),
     };
     const cand = fitConversionModel(log.slice(0, cut), opts);
     const promo = shouldPromote(log.slice(cut), conversionScorer(cand), snapshot ? conversionScorer(snapshot) : null, {
