@@ -12,4 +12,6 @@ export * from './closed-loop';
 export * from './closed-loop.command';
 export * from './report-coverage';
 export * from './kind-ceiling';
+export * from './segment-ceiling';
+export * from './ceiling.command';
 export * from './sim-files';

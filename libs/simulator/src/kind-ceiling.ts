@@ -1,8 +1,8 @@
-import { parseCommandFlags, ValidationError } from '@offerstream/core';
+import { ValidationError } from '@offerstream/core';
 import { POLICY_FEATURES, POLICY_RANGED_FEATURES, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
 import { ABSENT, fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
 import { SIM_ACTIONS, type MarketConfig } from './market.config';
-import { loadMarket, OracleScore, readSimulationLog, type OracleShare } from './sim-files';
+import { OracleScore, type OracleShare } from './sim-files';
 import { actionCost, buyProbability } from './truth';
 
 /** What the ceiling reads of one line of `npm run simulate -- --out FILE`. */
@@ -71,46 +71,37 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
       );
     });
     const top = Math.max(...logs);
-    const weights = logs.map((v) => Math.exp(v - top));
-    const total = weights.reduce((a, b) => a + b, 0);
-    const x = l.features ?? [];
-    const price = Math.expm1(x[LOG_PRICE] ?? 0);
-    const cost = price * (1 - (x[MARGIN_RATE] ?? 0));
-    let chosen = 'none';
-    let gain = 0;
-    for (const a of SIM_ACTIONS) {
-      const g = types.reduce((s, t, i) => {
-        const c = { type: t, price, cost, shippingCost: market.shippingCost };
-        const m = price - cost;
-        return (
-          s +
-          ((weights[i] as number) / total) *
-            (buyProbability(c, a) * (m - actionCost(c, a)) - buyProbability(c, 'none') * m)
-        );
-      }, 0);
-      if (g > gain) [chosen, gain] = [a, g];
-    }
+    const chosen = bestOverKinds(
+      market,
+      logs.map((v) => Math.exp(v - top)),
+      l.features ?? [],
+    );
     score.add(l.simulation.trueIncremental, chosen);
   }
   return score.result();
 }
 
-const USAGE = `usage: npm run evaluate -- sim-ceiling --log FILE [--config MARKET.json] [--fit-rounds 3]
-  --log FILE     a decision log written by npm run simulate -- --out FILE
-  --config FILE  the market it came from, for its kinds' true responses (default: the team's market)`;
-
-/** `npm run evaluate -- sim-ceiling`: the ceiling above on a file; undefined after printing --help. */
-export function runKindCeiling(argv: string[]): Promise<KindCeiling | undefined> {
-  const flags = parseCommandFlags(
-    argv,
-    { log: { type: 'string' }, config: { type: 'string' }, 'fit-rounds': { type: 'string', default: '3' } },
-    USAGE,
-  );
-  if (flags === null) return Promise.resolve(undefined);
-  if (typeof flags.log !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
-  const fitRounds = Number(flags['fit-rounds']);
-  if (!Number.isInteger(fitRounds) || fitRounds < 1) throw new ValidationError('--fit-rounds must be an integer >= 1');
-  const market = loadMarket(flags.config);
-  const lines = readSimulationLog<KindLogLine>(flags.log);
-  return Promise.resolve(kindCeiling(lines, market, fitRounds));
+/**
+ * The action with the highest expected gain over a mixture of the market's kinds (`weights`, one per kind, any scale)
+ * at the price and margin the policy saw; 'none' where no offer gains.
+ */
+export function bestOverKinds(market: MarketConfig, weights: readonly number[], x: readonly number[]): string {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const price = Math.expm1(x[LOG_PRICE] ?? 0);
+  const cost = price * (1 - (x[MARGIN_RATE] ?? 0));
+  const m = price - cost;
+  let chosen = 'none';
+  let gain = 0;
+  for (const a of SIM_ACTIONS) {
+    const g = market.userTypes.reduce((s, t, i) => {
+      const c = { type: t, price, cost, shippingCost: market.shippingCost };
+      return (
+        s +
+        ((weights[i] as number) / total) *
+          (buyProbability(c, a) * (m - actionCost(c, a)) - buyProbability(c, 'none') * m)
+      );
+    }, 0);
+    if (g > gain) [chosen, gain] = [a, g];
+  }
+  return chosen;
 }

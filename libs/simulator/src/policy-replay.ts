@@ -16,7 +16,7 @@ import {
 import { OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
-interface SimulatedDecision {
+export interface SimulatedDecision {
   readonly kind: string;
   readonly action: string;
   readonly probability?: number;
@@ -120,7 +120,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   const test = usable.filter((d) => d.simulation.round > s.trainRounds && d.kind !== 'holdout');
   if (train.length === 0 || test.length === 0)
     throw new ValidationError('the log needs decisions both up to and after --train-rounds');
-  const actions = [...new Set(['none', ...usable.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
+  const actions = loggedActions(usable);
   const later = [...new Set(test.map((d) => d.simulation.round))].sort((a, b) => a - b);
   const fitted = new Map<number, ConversionModelSnapshot>();
   // Fixed: one model from the first trainRounds serves every later round. Rolling: each round gets a model of all
@@ -128,7 +128,7 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   const upToOf = (round: number): number => (s.rolling === true ? round - 1 : s.trainRounds);
   const trainedOn = (round: number): SimulatedDecision[] => usable.filter((d) => d.simulation.round <= upToOf(round));
   const modelFor = (round: number): ConversionModelSnapshot => {
-    const model = fitted.get(upToOf(round)) ?? fitOn(trainedOn(round), actions, s, upToOf(round));
+    const model = fitted.get(upToOf(round)) ?? fitReplayModel(trainedOn(round), actions, s, upToOf(round));
     fitted.set(upToOf(round), model);
     return model;
   };
@@ -167,8 +167,13 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   };
 }
 
+/** No offer and every action the log's decisions had as candidates. */
+export function loggedActions(lines: readonly SimulatedDecision[]): string[] {
+  return [...new Set(['none', ...lines.flatMap((d) => (d.candidates ?? []).map((c) => c.action))])];
+}
+
 /** The conversion model the service would fit on these decisions, with the replay's settings. */
-function fitOn(
+export function fitReplayModel(
   lines: readonly SimulatedDecision[],
   actions: readonly string[],
   s: PolicyReplaySettings,
