@@ -19,6 +19,22 @@ const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
 
 /**
+ * A log's labelled decisions (the policy's features and the simulator's kind), those up to `fitRounds` to fit on and
+ * the later ones, holdouts left out, to score.
+ */
+export function labelledRounds<T extends KindLogLine>(
+  lines: readonly T[],
+  fitRounds: number,
+): { usable: T[]; fit: T[]; scored: T[] } {
+  const usable = lines.filter((l) => l.features?.length === POLICY_FEATURES.length && l.segment !== undefined);
+  const fit = usable.filter((l) => l.simulation.round <= fitRounds);
+  const scored = usable.filter((l) => l.simulation.round > fitRounds && l.kind !== 'holdout');
+  if (fit.length === 0 || scored.length === 0)
+    throw new ValidationError('the log needs labelled decisions both up to and after --fit-rounds');
+  return { usable, fit, scored };
+}
+
+/**
  * How much of the oracle a policy could reach from the policy's own behaviour ranges (views, cart adds, purchases,
  * recency, price level in quantile ranges) if it knew each kind of shopper's distribution over them (naive Bayes,
  * counted on the rounds up to `fitRounds` with the simulator's labels) and each kind's true response: the greedy
@@ -26,11 +42,7 @@ const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
  * offers. A learner's share far below it is the learner's fault; a ceiling under the bar is the market's.
  */
 export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig, fitRounds: number): KindCeiling {
-  const usable = lines.filter((l) => l.features?.length === POLICY_FEATURES.length && l.segment !== undefined);
-  const fit = usable.filter((l) => l.simulation.round <= fitRounds);
-  const scored = usable.filter((l) => l.simulation.round > fitRounds && l.kind !== 'holdout');
-  if (fit.length === 0 || scored.length === 0)
-    throw new ValidationError('the log needs labelled decisions both up to and after --fit-rounds');
+  const { fit, scored } = labelledRounds(lines, fitRounds);
   const ranged = fitRangedFeatures(
     fit.map((l) => l.features ?? []),
     POLICY_RANGED_FEATURES,

@@ -1,7 +1,5 @@
-import { ValidationError } from '@offerstream/core';
-import { POLICY_FEATURES } from '@offerstream/decision';
 import { NO_POOLING, segmentPosterior, withRanges } from '@offerstream/uplift';
-import { bestOverKinds } from './kind-ceiling';
+import { bestOverKinds, labelledRounds } from './kind-ceiling';
 import type { MarketConfig } from './market.config';
 import { fitReplayModel, loggedActions, type SimulatedDecision } from './policy-replay';
 import { OracleScore, type OracleShare } from './sim-files';
@@ -24,11 +22,7 @@ export function segmentCeiling(
   market: MarketConfig,
   fitRounds: number,
 ): SegmentCeiling | undefined {
-  const usable = lines.filter((l) => l.features?.length === POLICY_FEATURES.length && l.segment !== undefined);
-  const fit = usable.filter((l) => l.simulation.round <= fitRounds);
-  const scored = usable.filter((l) => l.simulation.round > fitRounds && l.kind !== 'holdout');
-  if (fit.length === 0 || scored.length === 0)
-    throw new ValidationError('the log needs labelled decisions both up to and after --fit-rounds');
+  const { usable, fit, scored } = labelledRounds(lines, fitRounds);
   // The segments do not depend on the shrinkage: one level each keeps the fit to the segments' own search.
   const model = fitReplayModel(
     fit,
