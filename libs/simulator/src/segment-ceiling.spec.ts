@@ -1,17 +1,10 @@
 import { seededRandom } from '@offerstream/core';
-import { POLICY_FEATURES } from '@offerstream/decision';
 import { kindCeiling } from './kind-ceiling';
-import type { MarketConfig } from './market.config';
 import type { SimulatedDecision } from './policy-replay';
 import { segmentCeiling } from './segment-ceiling';
-import { smallMarket } from './testing/small-market';
+import { TWO_KINDS as MARKET, twoKindShopper } from './testing/two-kinds';
 import { actionCost, buyProbability, incrementalProfits } from './truth';
 
-/** Two kinds: one moved by 10% off only, one by free shipping only, half the shoppers each. */
-const MARKET = smallMarket('two-kinds', [50, 50], 5, [
-  { name: 'ten', share: 1, baseBuy: 0.1, oddsLift: { pct10: 4, pct20: 1, free_shipping: 1 } },
-  { name: 'ship', share: 1, baseBuy: 0.1, oddsLift: { pct10: 1, pct20: 1, free_shipping: 4 } },
-]);
 const ACTIONS = ['none', 'pct10', 'pct20', 'free_shipping'] as const;
 
 /**
@@ -21,13 +14,7 @@ const ACTIONS = ['none', 'pct10', 'pct20', 'free_shipping'] as const;
 function log(signal: number): SimulatedDecision[] {
   const random = seededRandom(11);
   return Array.from({ length: 6_000 }, (_, i) => {
-    const kind = random() < 0.5 ? 0 : 1;
-    const type = MARKET.userTypes[kind] as MarketConfig['userTypes'][number];
-    const features = new Array<number>(POLICY_FEATURES.length).fill(0);
-    features[POLICY_FEATURES.indexOf('logPrice')] = Math.log1p(50);
-    features[POLICY_FEATURES.indexOf('marginRate')] = 0.5;
-    features[POLICY_FEATURES.indexOf('sessionViews')] = Math.log1p((random() < signal ? kind : 1 - kind) === 0 ? 1 : 4);
-    const truth = { type, price: 50, cost: 25, shippingCost: 5 };
+    const { type, features, truth } = twoKindShopper(random, signal);
     const action = ACTIONS[Math.floor(random() * ACTIONS.length)] ?? 'none';
     return {
       kind: action === 'none' ? 'no_offer' : 'offer',
