@@ -12,6 +12,7 @@ import {
   POLICY_FEATURES_VERSION,
   POLICY_INTERACTIONS,
   POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_COUNT_GROUPS,
   POLICY_SEGMENT_GROUPS,
   ProfitModelStore,
   propensityExample,
@@ -157,6 +158,7 @@ const stores: Provider[] = [
                 ? {
                     segmentGroups: POLICY_SEGMENT_GROUPS,
                     rangedFeatures: POLICY_RANGED_FEATURES,
+                    segmentCountGroups: POLICY_SEGMENT_COUNT_GROUPS,
                     segmentResponses: s.PROFIT_SEGMENT_RESPONSES,
                   }
                 : {}),

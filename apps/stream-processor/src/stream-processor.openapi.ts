@@ -29,6 +29,9 @@ const profile = responseSchema<ProfileBody>()(
     categories: weights.describe('Decayed interest per category; negative means disliked'),
     brands: weights,
     priceBands: weights.describe('Keyed by band label like "25-50"'),
+    priceItems: z
+      .array(z.number())
+      .describe('Items viewed or bought per price band (one each, decayed), cheapest band first'),
     vector: z.array(z.number()).nullable().describe('Decayed mean content vector (FS_VECTOR_DIMS long)'),
     recentItems: z.array(z.string()),
     session: z.object({

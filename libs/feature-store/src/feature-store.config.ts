@@ -42,6 +42,8 @@ export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
 /** Every tunable of the feature store, as environment variables validated at boot (a bad value names itself). */
 export const featureStoreEnvShape = {
   FS_INTEREST_HALF_LIFE_H: envField.num(168, 0.01, 1e5),
+  /** Half-life of the items counted per price band: a shopper's price level moves slower than their interests. */
+  FS_PRICE_ITEMS_HALF_LIFE_H: envField.num(2160, 0.01, 1e6),
   FS_POPULARITY_HALF_LIFE_H: envField.num(720, 0.01, 1e5),
   FS_TRENDING_HALF_LIFE_H: envField.num(24, 0.01, 1e5),
   FS_COOC_HALF_LIFE_H: envField.num(720, 0.01, 1e5),
@@ -125,6 +127,7 @@ export interface CategoryIndexConfig {
 
 export interface FeatureStoreConfig {
   interestHalfLifeMs: number;
+  priceItemsHalfLifeMs: number;
   popularityHalfLifeMs: number;
   trendingHalfLifeMs: number;
   coocHalfLifeMs: number;
@@ -164,6 +167,7 @@ export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv = process.env): Fe
   const e = loadEnvConfig(featureStoreEnvShape, env);
   return {
     interestHalfLifeMs: e.FS_INTEREST_HALF_LIFE_H * HOUR_MS,
+    priceItemsHalfLifeMs: e.FS_PRICE_ITEMS_HALF_LIFE_H * HOUR_MS,
     popularityHalfLifeMs: e.FS_POPULARITY_HALF_LIFE_H * HOUR_MS,
     trendingHalfLifeMs: e.FS_TRENDING_HALF_LIFE_H * HOUR_MS,
     coocHalfLifeMs: e.FS_COOC_HALF_LIFE_H * HOUR_MS,

@@ -23,6 +23,8 @@ export interface UserProfile {
   categories: Record<string, number>;
   brands: Record<string, number>;
   priceBands: Record<string, number>;
+  /** Items viewed or bought per price band, cheapest band first (one each, decayed with FS_PRICE_ITEMS_HALF_LIFE_H). */
+  priceItems: number[];
   /** Decayed weighted mean of the content vectors of the items touched (unit-free, FS_VECTOR_DIMS long). */
   vector: Float32Array | null;
   /** Distinct items, most recent first. */
@@ -203,6 +205,8 @@ export function toUserProfile(
   s.priceBands.forEach((v, i) => {
     if (v !== 0) priceBands[priceBandLabel(config.priceBands, i)] = v * f;
   });
+  const fi = decayFactor(asOf - s.updatedAt, config.priceItemsHalfLifeMs);
+  const priceItems = s.priceItems.map((v) => v * fi);
   return {
     userId,
     anonymous: s.anonymous,
@@ -212,6 +216,7 @@ export function toUserProfile(
     categories: scale(s.categories),
     brands: scale(s.brands),
     priceBands,
+    priceItems,
     vector: s.vector,
     recentItems: s.history.slice(0, config.recentMax),
     session: {

@@ -10,6 +10,7 @@ import {
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
   POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_COUNT_GROUPS,
   POLICY_SEGMENT_GROUPS,
   type OfferAction,
   type PolicySettings,
@@ -167,7 +168,13 @@ export function runClosedLoop(
       maxWeight: s.maxWeight,
       effectiveWeights: s.effectiveWeights ?? false,
       ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
-      ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
+      ...(s.segments === true
+        ? {
+            segmentGroups: POLICY_SEGMENT_GROUPS,
+            rangedFeatures: POLICY_RANGED_FEATURES,
+            segmentCountGroups: POLICY_SEGMENT_COUNT_GROUPS,
+          }
+        : {}),
       ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
       ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
       ...(s.dosePrior === true ? { doseOrder: dosePairs(actionsAll) } : {}),

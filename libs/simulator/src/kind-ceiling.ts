@@ -1,5 +1,10 @@
 import { ValidationError } from '@offerstream/core';
-import { POLICY_FEATURES, POLICY_RANGED_FEATURES, POLICY_SEGMENT_GROUPS } from '@offerstream/decision';
+import {
+  POLICY_FEATURES,
+  POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_COUNT_GROUPS,
+  POLICY_SEGMENT_GROUPS,
+} from '@offerstream/decision';
 import { ABSENT, fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
 import { SIM_ACTIONS, type MarketConfig } from './market.config';
 import { OracleScore, type OracleShare } from './sim-files';
@@ -36,7 +41,7 @@ export function labelledRounds<T extends KindLogLine>(
 
 /**
  * How much of the oracle a policy could reach from the policy's own behaviour ranges (views, cart adds, purchases,
- * recency, price level in quantile ranges) if it knew each kind of shopper's distribution over them (naive Bayes,
+ * recency in quantile ranges) and items per price band if it knew each kind of shopper's distribution over them (naive Bayes,
  * counted on the rounds up to `fitRounds` with the simulator's labels) and each kind's true response: the greedy
  * choice by expected gain over the kinds' posterior, scored exactly on the later rounds against the oracle at as many
  * offers. A learner's share far below it is the learner's fault; a ceiling under the bar is the market's.
@@ -61,6 +66,22 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
       if (v !== ABSENT) (c.byGroup[g] as number[])[v] = ((c.byGroup[g] as number[])[v] as number) + 1;
     });
   }
+  // The counted groups (items per price band): per kind, the items seen in each band, summed over its shoppers.
+  const bands = types.map(() => POLICY_SEGMENT_COUNT_GROUPS.map((g) => new Array<number>(g.length).fill(0)));
+  for (const l of fit) {
+    const b = bands[types.findIndex((t) => t.name === l.segment)];
+    POLICY_SEGMENT_COUNT_GROUPS.forEach((g, i) =>
+      g.forEach(
+        (j, k) => ((b?.[i] as number[])[k] = ((b?.[i] as number[])[k] as number) + Math.max(0, l.features?.[j] ?? 0)),
+      ),
+    );
+  }
+  const bandLog = (kind: number, x: readonly number[]): number =>
+    POLICY_SEGMENT_COUNT_GROUPS.reduce((s, g, i) => {
+      const row = bands[kind]?.[i] as number[];
+      const total = row.reduce((a, b) => a + b, 0) + 0.5 * g.length;
+      return g.reduce((t, j, k) => t + Math.max(0, x[j] ?? 0) * Math.log(((row[k] as number) + 0.5) / total), s);
+    }, 0);
   // Per kind and group, the shoppers whose behaviour there was observed (absent ones are not counted).
   const observed = counts.map((c) => c.byGroup.map((row) => row.reduce((a, b) => a + b, 0)));
   const shareTotal = types.reduce((s, t) => s + t.share, 0);
@@ -79,7 +100,7 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
                 (((c.byGroup[g] as number[])[v] as number) + 0.5) /
                   ((observed[i]?.[g] as number) + 0.5 * (groups[g] as number[]).length),
               ),
-        Math.log(t.share / shareTotal),
+        Math.log(t.share / shareTotal) + bandLog(i, l.features ?? []),
       );
     });
     const top = Math.max(...logs);

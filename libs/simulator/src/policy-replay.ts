@@ -3,6 +3,7 @@ import {
   POLICY_FEATURES,
   POLICY_INTERACTIONS,
   POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_COUNT_GROUPS,
   POLICY_SEGMENT_GROUPS,
 } from '@offerstream/decision';
 import {
@@ -195,7 +196,13 @@ export function fitReplayModel(
     ...(s.baselineBins === undefined ? {} : { baselineBins: s.baselineBins }),
     ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
     ...(s.interactions === true ? { interactions: POLICY_INTERACTIONS } : {}),
-    ...(s.segments === true ? { segmentGroups: POLICY_SEGMENT_GROUPS, rangedFeatures: POLICY_RANGED_FEATURES } : {}),
+    ...(s.segments === true
+      ? {
+          segmentGroups: POLICY_SEGMENT_GROUPS,
+          rangedFeatures: POLICY_RANGED_FEATURES,
+          segmentCountGroups: POLICY_SEGMENT_COUNT_GROUPS,
+        }
+      : {}),
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
     ...(s.segmentSeed === undefined ? {} : { segmentSeed: s.segmentSeed }),
     bags: s.bags ?? DEFAULT_BAGS,

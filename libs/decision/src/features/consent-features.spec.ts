@@ -12,6 +12,7 @@ const profile = (consent: UserProfile['consent']): UserProfile => ({
   categories: { shoes: 2 },
   brands: {},
   priceBands: { '25-50': 1 },
+  priceItems: [0, 0, 1, 0, 0, 0, 0],
   vector: null,
   recentItems: ['i1'],
   session: { id: 's', items: ['i1'], cart: [], lastActivityAt: 1 },

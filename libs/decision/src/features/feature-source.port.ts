@@ -26,6 +26,8 @@ export interface UserFeatures {
   readonly intent?: Readonly<Record<string, number>>;
   /** Typical price the user pays (e.g. median of purchases) and its spread. */
   readonly priceBand?: { readonly median: number; readonly spread: number };
+  /** Items the user viewed or bought in each price band (decayed), cheapest band first (the store's bands). */
+  readonly priceBandItems?: readonly number[];
   readonly recentItems?: readonly string[];
   /** Items bought recently; never offered again right away. */
   readonly purchasedItems?: readonly string[];

@@ -138,6 +138,7 @@ export function toUserFeatures(p: UserProfile, policy: ConsentView['policy'] = '
     ...(p.segment !== null ? { segment: p.segment } : {}),
     segments: p.segments,
     ...priceBand(p.priceBands),
+    ...bandItems(p.priceItems),
     recentItems: p.recentItems.slice(0, 20),
     purchasedItems: [...p.purchased],
     consent,
@@ -146,7 +147,7 @@ export function toUserFeatures(p: UserProfile, policy: ConsentView['policy'] = '
 }
 
 /** Price band labels look like "25-50" (or "500+"); the weighted midpoint and spread summarise them. */
-function priceBand(bands: Record<string, number>): { priceBand?: { median: number; spread: number } } {
+function priceBand(bands: Record<string, number>): Pick<UserFeatures, 'priceBand'> {
   let w = 0;
   let s = 0;
   let s2 = 0;
@@ -163,6 +164,10 @@ function priceBand(bands: Record<string, number>): { priceBand?: { median: numbe
   if (!(w > 0)) return {};
   const mean = s / w;
   return { priceBand: { median: mean, spread: Math.sqrt(Math.max(0, s2 / w - mean * mean)) || mean * 0.25 } };
+}
+
+function bandItems(items: readonly number[]): Pick<UserFeatures, 'priceBandItems'> {
+  return items.some((v) => v > 0) ? { priceBandItems: items.map((v) => Math.max(0, v)) } : {};
 }
 
 export function toItemFeatures(f: StoreItem): ItemFeatures {

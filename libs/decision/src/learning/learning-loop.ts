@@ -88,6 +88,9 @@ export class LearningLoop {
       ...(this.settings.interactions !== undefined ? { interactions: this.settings.interactions } : {}),
       ...(this.settings.segmentGroups !== undefined ? { segmentGroups: this.settings.segmentGroups } : {}),
       ...(this.settings.rangedFeatures !== undefined ? { rangedFeatures: this.settings.rangedFeatures } : {}),
+      ...(this.settings.segmentCountGroups !== undefined
+        ? { segmentCountGroups: this.settings.segmentCountGroups }
+        : {}),
       ...(this.settings.segmentResponses === true ? { segmentResponses: true } : {}),
       ...(this.settings.bags !== undefined ? { bags: this.settings.bags } : {}),
       ...(this.settings.bagShare !== undefined ? { bagShare: this.settings.bagShare } : {}),

@@ -29,6 +29,8 @@ export interface ProfitRefitOptions {
   readonly segmentGroups?: readonly (readonly number[])[];
   /** Features cut into ranges at their quantiles, one more segment group each (conversion model's `rangedFeatures`). */
   readonly rangedFeatures?: readonly RangedFeatureSpec[];
+  /** Groups of weights the segments count (conversion model's `segmentCountGroups`). */
+  readonly segmentCountGroups?: readonly (readonly number[])[];
   /** Fit the segments to responses too and take offers' effects from them (conversion model's `segmentResponses`). */
   readonly segmentResponses?: boolean;
   /** Members of the bag served and the share of the log each is fitted on (conversion model's `bags`, `bagShare`). */
@@ -92,6 +94,7 @@ export function refitProfitModel(input: ProfitRefitInput): ProfitRefitResult {
     ...(input.interactions !== undefined ? { interactions: input.interactions } : {}),
     ...(input.segmentGroups !== undefined ? { segmentGroups: input.segmentGroups } : {}),
     ...(input.rangedFeatures !== undefined ? { rangedFeatures: input.rangedFeatures } : {}),
+    ...(input.segmentCountGroups !== undefined ? { segmentCountGroups: input.segmentCountGroups } : {}),
     ...(input.segmentResponses === true ? { segmentResponses: true } : {}),
     ...(input.bags !== undefined ? { bags: input.bags } : {}),
     ...(input.bagShare !== undefined ? { bagShare: input.bagShare } : {}),

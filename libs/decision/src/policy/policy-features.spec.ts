@@ -1,4 +1,10 @@
-import { POLICY_FEATURES, POLICY_INTERACTIONS, POLICY_RANGED_FEATURES, policyFeatures } from './policy-features';
+import {
+  POLICY_FEATURES,
+  POLICY_INTERACTIONS,
+  POLICY_RANGED_FEATURES,
+  POLICY_SEGMENT_COUNT_GROUPS,
+  policyFeatures,
+} from './policy-features';
 import { PROPENSITY_FEATURES, type FeatureVector } from './propensity.model';
 
 describe('the policy features’ interactions', () => {
@@ -27,9 +33,18 @@ describe('the policy features’ price level', () => {
     expect(v).toHaveLength(POLICY_FEATURES.length);
   });
 
-  it('is cut into ranges at its own quantiles, beside the views, purchases and recency', () => {
+  it('reaches the segments as items per price band, counted, not as ranges of its mean', () => {
     const names = POLICY_RANGED_FEATURES.map((r) => POLICY_FEATURES[r.feature]);
-    expect(names).toEqual(['sessionViews', 'frequency', 'recency', 'priceLevel']);
-    expect(POLICY_RANGED_FEATURES.find((r) => r.feature === at)?.ranges).toBeGreaterThanOrEqual(5);
+    expect(names).toEqual(['sessionViews', 'frequency', 'recency']);
+    const [bands] = POLICY_SEGMENT_COUNT_GROUPS;
+    expect(bands?.map((j) => POLICY_FEATURES[j])).toEqual(Array.from({ length: 8 }, (_, i) => `priceBand:${i}`));
+    const v = policyFeatures(x, target, { userId: 'u3', priceBandItems: [0, 2, 5, 0, 0, 0, 1, 3] });
+    expect(bands?.map((j) => v[j])).toEqual([0, 2, 5, 0, 0, 0, 1, 3]);
+  });
+
+  it('folds bands past the last slot into it, so a store with more bands still fits', () => {
+    const [bands] = POLICY_SEGMENT_COUNT_GROUPS;
+    const v = policyFeatures(x, target, { userId: 'u4', priceBandItems: [1, 0, 0, 0, 0, 0, 0, 2, 4] });
+    expect(bands?.map((j) => v[j])).toEqual([1, 0, 0, 0, 0, 0, 0, 6]);
   });
 });

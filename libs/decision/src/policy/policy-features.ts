@@ -4,6 +4,21 @@ import type { OfferTarget } from './offer-actions';
 import { PROPENSITY_FEATURES, type FeatureVector } from './propensity.model';
 
 /**
+ * How much of the shopper's browsing and buying fell in each of the feature store's price bands, cheapest first (the
+ * default store has seven bands; a store with more folds the rest into the last slot).
+ */
+const PRICE_BAND_SLOTS = [
+  'priceBand:0',
+  'priceBand:1',
+  'priceBand:2',
+  'priceBand:3',
+  'priceBand:4',
+  'priceBand:5',
+  'priceBand:6',
+  'priceBand:7',
+] as const;
+
+/**
  * Inputs of the incremental-profit model, in order. The propensity model's bounded signals plus the raw behaviour
  * that tells how a user responds to offers (how much they look before carting, how often they cart, what they
  * paid before) and what is at stake (price and margin of what the offer applies to). Logged on every decision, so
@@ -24,8 +39,9 @@ export const POLICY_FEATURES = [
   ...binNames('cartAdds', [1, 2]),
   ...binNames('purchases', [1, 2, 4]),
   ...binNames('recencyDays', [15, 61, 181]),
+  ...PRICE_BAND_SLOTS,
 ] as const;
-export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v3`;
+export const POLICY_FEATURES_VERSION = `pf${POLICY_FEATURES.length}-v4`;
 
 const rangesOf = (prefix: string): number[] =>
   POLICY_FEATURES.flatMap((f, i) => (f.startsWith(`${prefix}:`) ? [i] : []));
@@ -46,13 +62,22 @@ export const POLICY_INTERACTIONS: readonly (readonly [number, number])[] = range
 export const POLICY_SEGMENT_GROUPS: readonly (readonly number[])[] = ['cartAdds'].map(rangesOf);
 
 /**
+ * Groups whose features are weights, not one-hot ranges (PROFIT_SEGMENTS' counted groups): the price bands of the
+ * items the shopper touched. A kind of shopper draws each item near its own price level, so every item touched is one
+ * more draw from the kind's distribution over bands; the price level (their mean) is not independent of how many
+ * items it averages, which the segments' conditional independence assumed (docs/benchmarks.md).
+ */
+export const POLICY_SEGMENT_COUNT_GROUPS: readonly (readonly number[])[] = ['priceBand'].map(rangesOf);
+
+/**
  * Behaviours cut into ranges at their quantiles over the training decisions (PROFIT_SEGMENTS), each one more group of
- * ranges for the segments and the range offsets: views in the session, past purchases (frequency), how recent the
- * last one was, and the shopper's price level. A kind of shopper shows in the exact number of views or purchases
+ * ranges for the segments and the range offsets: views in the session, past purchases (frequency) and how recent the
+ * last one was. A kind of shopper shows in the exact number of views or purchases
  * (two views, not "one to two"), and the fixed bins above are too coarse to tell neighbouring kinds apart: naive Bayes
  * with the kinds' labels reaches 0.66 → 0.74 of the oracle on one simulated market and 0.59 → 0.70 on another with
  * these ranges instead of the bins (docs/benchmarks.md). Counts have few distinct values, so they get at most one
- * range each; the price level is on the shop's own scale, so its edges are learned and kept in the model's snapshot.
+ * range each. The price level is not among them: its ranges (a mean over items) cost the segments the kinds, and the
+ * items per price band (POLICY_SEGMENT_COUNT_GROUPS) say the same without that.
  * Recency is 0 exactly when the shopper never bought, which past purchases already say: it is absent there
  * (`absentAtZero`), or the segments count "never bought" twice and part kinds into buyers and non-buyers instead of
  * by how they answer offers (replayed on four simulated markets' logs: 0.33–0.51 → 0.47–0.57 of the oracle,
@@ -62,7 +87,6 @@ export const POLICY_RANGED_FEATURES: readonly RangedFeatureSpec[] = [
   { feature: POLICY_FEATURES.indexOf('sessionViews'), ranges: 14 },
   { feature: POLICY_FEATURES.indexOf('frequency'), ranges: 10 },
   { feature: POLICY_FEATURES.indexOf('recency'), ranges: 8, absentAtZero: true },
-  { feature: POLICY_FEATURES.indexOf('priceLevel'), ranges: 8 },
 ];
 
 /**
@@ -105,6 +129,16 @@ export function policyFeatures(x: FeatureVector, target: OfferTarget, user: User
     ...bins(user?.rfm?.frequency ?? 0, [1, 2, 4]),
     // Never bought reads as the longest recency.
     ...bins((user?.rfm?.frequency ?? 0) > 0 ? (user?.rfm?.recencyDays ?? 0) : Infinity, [15, 61, 181]),
+    ...bandSlots(user?.priceBandItems ?? []),
   );
   return out.map((v) => (Number.isFinite(v) ? v : 0));
+}
+
+function bandSlots(weights: readonly number[]): number[] {
+  const out = new Array<number>(PRICE_BAND_SLOTS.length).fill(0);
+  weights.forEach((w, i) => {
+    const slot = Math.min(i, out.length - 1);
+    out[slot] = (out[slot] as number) + Math.max(0, w);
+  });
+  return out;
 }

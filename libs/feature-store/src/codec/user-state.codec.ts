@@ -19,6 +19,11 @@ export interface UserState {
   categories: Map<string, number>;
   brands: Map<string, number>;
   priceBands: number[];
+  /**
+   * Per price band, the items viewed or bought in it, one each whatever the event's weight, decayed with their own
+   * half-life (FS_PRICE_ITEMS_HALF_LIFE_H): how many draws the shopper's price level has shown in each band.
+   */
+  priceItems: number[];
   vector: Float32Array | null;
   vectorWeight: number;
   /** Distinct items touched, most recent first; the first FS_RECENT_MAX are the recent items. */
@@ -47,8 +52,11 @@ export interface SessionState {
   cart: [itemId: string, quantity: number][];
 }
 
-/** Format 2 appends the consent records; format 1 blobs (written before consent existed) decode with none. */
-const FORMAT = 2;
+/**
+ * Format 2 appends the consent records, format 3 the items per price band; older blobs decode with none of what
+ * their format lacks (no consent stated, no items counted).
+ */
+const FORMAT = 3;
 
 export function emptyUserState(bands: number, anonymous: boolean): UserState {
   return {
@@ -61,6 +69,7 @@ export function emptyUserState(bands: number, anonymous: boolean): UserState {
     categories: new Map(),
     brands: new Map(),
     priceBands: new Array<number>(bands).fill(0),
+    priceItems: new Array<number>(bands).fill(0),
     vector: null,
     vectorWeight: 0,
     history: [],
@@ -110,6 +119,8 @@ export function encodeUserState(s: UserState): Buffer {
       .f64(c.at)
       .str(c.source);
   }
+  w.uvarint(s.priceItems.length);
+  for (const v of s.priceItems) w.f32(v);
   return w.finish();
 }
 
@@ -117,7 +128,7 @@ export function decodeUserState(buf: Buffer): UserState {
   const r = new BinaryReader(buf);
   const version = r.bytes(4).readUInt32LE(0);
   const format = r.u8();
-  if (format !== 1 && format !== FORMAT) throw new Error(`unknown user state format ${format}`);
+  if (format < 1 || format > FORMAT) throw new Error(`unknown user state format ${format}`);
   const anonymous = r.u8() === 1;
   const watermarks = new Map<number, number>();
   for (let n = r.uvarint(); n > 0; n--) watermarks.set(r.uvarint(), r.uvarint());
@@ -155,6 +166,9 @@ export function decodeUserState(buf: Buffer): UserState {
       if (purpose) consent.set(purpose, record);
     }
   }
+  const priceItems: number[] = [];
+  if (format >= 3) for (let n = r.uvarint(); n > 0; n--) priceItems.push(r.f32());
+  else priceItems.push(...priceBands.map(() => 0));
   return {
     version,
     watermarks,
@@ -165,6 +179,7 @@ export function decodeUserState(buf: Buffer): UserState {
     categories,
     brands,
     priceBands,
+    priceItems,
     vector,
     vectorWeight,
     history,

@@ -15,6 +15,7 @@ function profile(over: Partial<UserProfile> = {}): UserProfile {
     categories: { shoes: 3, bags: 1, toys: -1 },
     brands: {},
     priceBands: { '25-50': 2, '50-100': 0.5 },
+    priceItems: [0, 0, 2, 1, 0, 0, 0],
     vector: null,
     recentItems: [],
     session: { id: 's', items: [], cart: [], lastActivityAt: NOW - 2 * DAY },

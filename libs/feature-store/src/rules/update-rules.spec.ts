@@ -86,6 +86,28 @@ describe('user profile rules', () => {
     expect(s.priceBands[priceBand(cfg.priceBands, 60)]).toBeGreaterThan(0);
   });
 
+  it('counts each item viewed or bought once in its price band, not the cart add, decayed by its own half-life', () => {
+    const s = emptyUserState(cfg.priceBands.length + 1, false);
+    const hatBand = priceBand(cfg.priceBands, 15);
+    const shoeBand = priceBand(cfg.priceBands, 60);
+    applyUserEvent(s, ev('product_view', { itemId: 'hat-1' }, T0), 0, 1, info, cfg);
+    applyUserEvent(s, ev('product_view', { itemId: 'shoe-1' }, T0), 0, 2, info, cfg);
+    applyUserEvent(s, ev('add_to_cart', { itemId: 'shoe-1', quantity: 1 }, T0), 0, 3, info, cfg);
+    expect(s.priceItems[hatBand]).toBe(1);
+    expect(s.priceItems[shoeBand]).toBe(1);
+    const later = T0 + cfg.priceItemsHalfLifeMs;
+    const order = {
+      orderId: 'o',
+      lines: [{ itemId: 'shoe-1', quantity: 1, unitPrice: 60 }],
+      total: 60,
+      currency: 'EUR',
+    };
+    applyUserEvent(s, ev('purchase', order, later), 0, 4, info, cfg);
+    expect(s.priceItems[hatBand]).toBeCloseTo(0.5, 9);
+    expect(s.priceItems[shoeBand]).toBeCloseTo(1.5, 9);
+    expect(s.priceItems.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 9);
+  });
+
   it('counts a negative review against the category and moves the vector toward touched items only', () => {
     const s = emptyUserState(cfg.priceBands.length + 1, false);
     applyUserEvent(s, ev('product_view', { itemId: 'shoe-1' }, T0), 0, 1, info, cfg);
@@ -141,7 +163,9 @@ describe('user profile rules', () => {
     expect(back.session.cart).toEqual([['shoe-1', 2]]);
     expect(back.categories.get('shoes')).toBeCloseTo(3, 5);
     expect(back.vector?.[0]).toBeCloseTo(1, 3);
-    expect(encodeUserState(s).length).toBeLessThan(300);
+    expect(back.priceItems).toEqual(s.priceItems);
+    // Seven price bands twice (weights and items) and a 64-dim float16 vector.
+    expect(encodeUserState(s).length).toBeLessThan(340);
   });
 });
 

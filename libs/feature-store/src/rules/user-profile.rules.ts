@@ -29,6 +29,8 @@ interface Touch {
   itemId: string;
   weight: number;
   price: number | undefined;
+  /** One more item seen at its price (a view or a bought line; a cart add is an item already viewed). */
+  counted?: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export function applyUserEvent(
   }
   s.watermarks.set(partition, offset);
   let g = 1;
+  let gi = 1;
   if (s.eventCount === 0) {
     s.updatedAt = t;
     s.firstSeenAt = t;
@@ -67,6 +70,7 @@ export function applyUserEvent(
     decayStateTo(s, t, cfg);
   } else {
     g = decayFactor(s.updatedAt - t, cfg.interestHalfLifeMs);
+    gi = decayFactor(s.updatedAt - t, cfg.priceItemsHalfLifeMs);
   }
   s.eventCount++;
   s.anonymous = e.userId === undefined;
@@ -84,7 +88,7 @@ export function applyUserEvent(
   const touches: Touch[] = [];
   switch (e.type) {
     case 'product_view':
-      touches.push({ itemId: e.payload.itemId, weight: W.product_view ?? 0, price: e.payload.price });
+      touches.push({ itemId: e.payload.itemId, weight: W.product_view ?? 0, price: e.payload.price, counted: true });
       break;
     case 'add_to_cart':
       touches.push({ itemId: e.payload.itemId, weight: W.add_to_cart ?? 0, price: e.payload.unitPrice });
@@ -99,7 +103,7 @@ export function applyUserEvent(
       break;
     case 'purchase': {
       for (const l of e.payload.lines) {
-        touches.push({ itemId: l.itemId, weight: W.purchase ?? 0, price: l.unitPrice });
+        touches.push({ itemId: l.itemId, weight: W.purchase ?? 0, price: l.unitPrice, counted: true });
         s.purchased = moveToFront(s.purchased, l.itemId, cfg.purchasedMax);
         s.session.cart = s.session.cart.filter(([id]) => id !== l.itemId);
       }
@@ -125,15 +129,14 @@ export function applyUserEvent(
   for (const touch of touches) {
     const w = touch.weight * g;
     const it = info(touch.itemId);
+    const price = touch.price ?? it?.price ?? undefined;
+    const band = price !== undefined && price !== null ? priceBand(cfg.priceBands, price) : undefined;
     if (w !== 0) {
       if (it?.category) addWeight(s.categories, it.category, w);
       if (it?.brand) addWeight(s.brands, it.brand, w);
-      const price = touch.price ?? it?.price ?? undefined;
-      if (price !== undefined && price !== null) {
-        const band = priceBand(cfg.priceBands, price);
-        s.priceBands[band] = (s.priceBands[band] ?? 0) + w;
-      }
+      if (band !== undefined) s.priceBands[band] = (s.priceBands[band] ?? 0) + w;
     }
+    if (touch.counted === true && band !== undefined) s.priceItems[band] = (s.priceItems[band] ?? 0) + gi;
     if (w > 0 && it?.vector && it.vector.length === cfg.vectorDims) updateVector(s, it.vector, w);
     if (touch.weight > 0) {
       out.push({
@@ -170,6 +173,10 @@ export function mergeUserStates(
   anon.priceBands.forEach((v, i) => {
     target.priceBands[i] = (target.priceBands[i] ?? 0) + v * fa;
   });
+  const fi = decayFactor(T - anon.updatedAt, cfg.priceItemsHalfLifeMs);
+  anon.priceItems.forEach((v, i) => {
+    target.priceItems[i] = (target.priceItems[i] ?? 0) + v * fi;
+  });
   if (anon.vector && anon.vectorWeight > 0) updateVector(target, anon.vector, anon.vectorWeight * fa);
   target.history = dedupe([...target.history, ...anon.history]).slice(0, cfg.seenMax);
   target.purchased = dedupe([...target.purchased, ...anon.purchased]).slice(0, cfg.purchasedMax);
@@ -194,6 +201,8 @@ function decayStateTo(s: UserState, t: number, cfg: FeatureStoreConfig): void {
   for (const [k, v] of s.categories) s.categories.set(k, v * f);
   for (const [k, v] of s.brands) s.brands.set(k, v * f);
   for (let i = 0; i < s.priceBands.length; i++) s.priceBands[i] = (s.priceBands[i] ?? 0) * f;
+  const fi = decayFactor(t - s.updatedAt, cfg.priceItemsHalfLifeMs);
+  for (let i = 0; i < s.priceItems.length; i++) s.priceItems[i] = (s.priceItems[i] ?? 0) * fi;
   s.vectorWeight *= f;
   s.updatedAt = t;
 }

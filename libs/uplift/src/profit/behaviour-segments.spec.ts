@@ -46,6 +46,35 @@ describe('behaviour segments', () => {
     expect(right / 1_000).toBeGreaterThan(0.85);
   });
 
+  it('read a counted group as one draw per item, so more items seen make a shopper’s segment surer', () => {
+    // Two kinds alike in the range group, apart only in which of three price bands their items fall (70% in their
+    // own band); each shopper touched 1 to 8 items. Features: [0..2] a one-hot range, [3..5] items per band.
+    const random = seededRandom(11);
+    const row = (kind: number, items: number, r: () => number): number[] => {
+      const x = [0, 0, 0, 0, 0, 0];
+      x[Math.floor(r() * 3)] = 1;
+      for (let i = 0; i < items; i++) {
+        const band = 3 + (r() < 0.7 ? kind : 2);
+        x[band] = (x[band] as number) + 1;
+      }
+      return x;
+    };
+    const rows = Array.from({ length: 3_000 }, () =>
+      row(Math.floor(random() * 2), 1 + Math.floor(random() * 8), random),
+    );
+    const groups = [
+      [0, 1, 2],
+      [3, 4, 5],
+    ];
+    const model = fitSegments(rows, groups, { counted: [false, true], segments: 2 });
+    expect(model?.counted).toEqual([false, true]);
+    const surest = (x: number[]): number => Math.max(...segmentPosterior(model!, x));
+    expect(surest([1, 0, 0, 6, 0, 0])).toBeGreaterThan(surest([1, 0, 0, 1, 0, 0]));
+    expect(surest([1, 0, 0, 6, 0, 0])).toBeGreaterThan(0.95);
+    const top = (x: number[]): number => segmentPosterior(model!, x).indexOf(surest(x));
+    expect(top([1, 0, 0, 4, 0, 0])).not.toBe(top([1, 0, 0, 0, 4, 0]));
+  });
+
   it('keep a small kind apart from its neighbours where BIC would merge it (the count is chosen by AIC)', () => {
     const random = seededRandom(7);
     // Two large kinds and one of 6% of the shoppers that shows in every group, but only now and then: on 600
@@ -270,6 +299,21 @@ describe('the conversion model with behaviour segments', () => {
     expect(predictConversions(loaded, x)).toEqual(predictConversions(m, x));
     const broken = { ...m, segments: { ...m.segments, shares: m.segments?.shares.map(() => 0.9) } };
     expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/sum to 1/);
+  });
+
+  it('round-trips which of its segment groups are counted through JSON', () => {
+    const m = fitConversionModel(log(8), {
+      ...opts,
+      segmentGroups: GROUPS.slice(0, 2),
+      segmentCountGroups: [GROUPS[2]!],
+    });
+    expect(m.segments?.counted).toEqual([false, false, true]);
+    const loaded = conversionModelFromJSON(JSON.stringify(m));
+    expect(loaded.segments?.counted).toEqual([false, false, true]);
+    const x = shopper(1, () => 0);
+    expect(predictConversions(loaded, x)).toEqual(predictConversions(m, x));
+    const broken = { ...m, segments: { ...m.segments, counted: [true] } };
+    expect(() => conversionModelFromJSON(JSON.stringify(broken))).toThrow(/one boolean per group/);
   });
 
   it('serves its range offsets on their combination only and round-trips them through JSON', () => {

@@ -11,6 +11,11 @@ import { ABSENT, emFit, type Pattern } from './segment-em';
 export interface SegmentModel {
   /** Feature indexes of each group of one-hot range indicators, in the raw context. */
   readonly groups: number[][];
+  /**
+   * Per group, whether its features are weights of categories (how much of the shopper's behaviour fell in each,
+   * every unit one more draw from the segment's distribution) instead of one-hot ranges. Absent: none is.
+   */
+  readonly counted?: boolean[];
   /** P(segment), largest first. */
   readonly shares: number[];
   /** Per segment, per group, P(range | segment). */
@@ -57,29 +62,56 @@ export interface SegmentResponse {
 function patternsOf(
   contexts: readonly (readonly number[])[],
   groups: readonly (readonly number[])[],
+  counted: readonly boolean[],
   responses: readonly SegmentResponse[] | undefined,
 ): Pattern[] {
-  const counts = new Map<string, { levels: number[]; response?: SegmentResponse; count: number }>();
+  const counts = new Map<
+    string,
+    { levels: number[]; weights?: (number[] | undefined)[]; response?: SegmentResponse; count: number }
+  >();
   contexts.forEach((x, i) => {
-    const levels = groups.map((g) => rangeOf(x, g));
+    const { levels, weights } = observationOf(x, groups, counted);
     const response = responses?.[i];
-    const key = response ? `${levels.join(',')}|${response.action}|${response.converted ? 1 : 0}` : levels.join(',');
+    const seen = weights ? `${levels.join(',')}/${weights.map((w) => w?.join(' ') ?? '').join(',')}` : levels.join(',');
+    const key = response ? `${seen}|${response.action}|${response.converted ? 1 : 0}` : seen;
     const hit = counts.get(key);
     if (hit) hit.count++;
-    else counts.set(key, { levels, ...(response ? { response } : {}), count: 1 });
+    else counts.set(key, { levels, ...(weights ? { weights } : {}), ...(response ? { response } : {}), count: 1 });
   });
   return [...counts.values()];
 }
 
-function logJoint(levels: readonly number[], k: number, logShares: number[], logRanges: number[][][]): number {
+/** What one context shows of each group: its active range, or for a counted group its (non-negative) weights. */
+function observationOf(
+  x: readonly number[],
+  groups: readonly (readonly number[])[],
+  counted: readonly boolean[],
+): { levels: number[]; weights?: (number[] | undefined)[] } {
+  const levels = groups.map((g, i) => (counted[i] === true ? ABSENT : rangeOf(x, g)));
+  if (!counted.some((c) => c)) return { levels };
+  const weights = groups.map((g, i) => (counted[i] === true ? g.map((j) => Math.max(0, x[j] as number)) : undefined));
+  return { levels, weights };
+}
+
+function logJoint(
+  seen: { levels: readonly number[]; weights?: readonly (readonly number[] | undefined)[] },
+  k: number,
+  logShares: number[],
+  logRanges: number[][][],
+): number {
   let s = logShares[k] as number;
   // An absent behaviour says nothing about the segment.
-  levels.forEach((l, g) => (s += l === ABSENT ? 0 : (logRanges[k]?.[g]?.[l] as number)));
+  seen.levels.forEach((l, g) => (s += l === ABSENT ? 0 : (logRanges[k]?.[g]?.[l] as number)));
+  seen.weights?.forEach((w, g) => w?.forEach((v, l) => (s += v > 0 ? v * (logRanges[k]?.[g]?.[l] as number) : 0)));
   return s;
 }
 
-function posteriorOf(levels: readonly number[], logShares: number[], logRanges: number[][][]): number[] {
-  const logs = logShares.map((_, k) => logJoint(levels, k, logShares, logRanges));
+function posteriorOf(
+  seen: { levels: readonly number[]; weights?: readonly (readonly number[] | undefined)[] },
+  logShares: number[],
+  logRanges: number[][][],
+): number[] {
+  const logs = logShares.map((_, k) => logJoint(seen, k, logShares, logRanges));
   const top = Math.max(...logs);
   const ex = logs.map((v) => Math.exp(v - top));
   const sum = ex.reduce((a, b) => a + b, 0);
@@ -113,6 +145,8 @@ export interface SegmentFitOptions {
    * starts alone move a result: a change to the model has to beat that spread before it counts.
    */
   readonly seed?: number;
+  /** Per group, whether it is counted (SegmentModel's `counted`). Default none. */
+  readonly counted?: readonly boolean[];
 }
 
 /**
@@ -148,7 +182,8 @@ export function fitSegments(
     throw new ValidationError('segment dose pairs must name two different offer actions (indexes > 0)', {
       between: options.between,
     });
-  const patterns = patternsOf(contexts, groups, responses);
+  const counted = groups.map((_, i) => options.counted?.[i] === true);
+  const patterns = patternsOf(contexts, groups, counted, responses);
   const sizes = groups.map((g) => g.length);
   const perSegment = 1 + sizes.reduce((a, s) => a + s - 1, 0) + actions;
   const random = new SeededRandom(options.seed ?? START_SEED);
@@ -173,6 +208,7 @@ export function fitSegments(
   const response = best.model.response;
   return {
     groups: groups.map((g) => [...g]),
+    ...(counted.some((c) => c) ? { counted } : {}),
     shares: order.map(([s]) => s),
     ranges: order.map(([, k]) => best.model.ranges[k] as number[][]),
     ...(response
@@ -197,11 +233,7 @@ export function segmentPosterior(model: SegmentModel, x: readonly number[]): num
     servedLogs.set(model, logs);
   }
   const [ls, lr] = logs;
-  return posteriorOf(
-    model.groups.map((g) => rangeOf(x, g)),
-    ls,
-    lr,
-  );
+  return posteriorOf(observationOf(x, model.groups, model.counted ?? []), ls, lr);
 }
 
 /** The context with its segment posteriors appended. */

@@ -93,7 +93,8 @@ function fitWidened(
     throw new ValidationError('conversion model interactions must pair feature indexes of the context', { pairs });
   const segmentFit =
     opts.segmentGroups && opts.segmentGroups.length > 0 && logged.length > 0
-      ? fitBehaviourSegments(logged, opts.segmentGroups, {
+      ? fitBehaviourSegments(logged, [...opts.segmentGroups, ...(opts.segmentCountGroups ?? [])], {
+          counted: [...opts.segmentGroups.map(() => false), ...(opts.segmentCountGroups ?? []).map(() => true)],
           ...(opts.segmentResponses === true ? { actions: opts.actions } : {}),
           ...(opts.segmentCount !== undefined ? { count: opts.segmentCount } : {}),
           ...(opts.doseOrder ? { doses: opts.doseOrder } : {}),

@@ -54,6 +54,12 @@ export interface ConversionModelOptions {
    */
   readonly segmentGroups?: readonly (readonly number[])[];
   /**
+   * With segment groups: more groups whose features are weights of categories, not one-hot ranges (how much of the
+   * shopper's browsing fell in each price band): a segment's distribution over them is drawn once per unit of weight,
+   * so a shopper seen on twelve items says more about their segment than one seen on two. Default none.
+   */
+  readonly segmentCountGroups?: readonly (readonly number[])[];
+  /**
    * With segment groups: fit the segments to behaviour and to how each logged shopper answered the action shown
    * (fitSegments' responses), and take each offer's effect from the segments' purchase rates (segmentEffect) on top
    * of no offer's logit, instead of from the offer's own linear fit. Kinds who look alike feature by feature but

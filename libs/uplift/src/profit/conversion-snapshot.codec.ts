@@ -185,7 +185,18 @@ function segmentsFromJSON(v: unknown): SegmentModel {
     p.every((x) => x > 0) && Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-6;
   if (!isDistribution(shares) || !ranges.every((gs) => gs.every(isDistribution)))
     throw new ValidationError('conversion model segment shares and ranges must be positive and sum to 1');
-  return { groups, shares, ranges, ...(o.response === undefined ? {} : { response: responseFromJSON(o.response, k) }) };
+  const counted = o.counted;
+  const isFlags = (c: unknown): c is boolean[] =>
+    Array.isArray(c) && c.length === groups.length && c.every((f) => typeof f === 'boolean');
+  if (counted !== undefined && !isFlags(counted))
+    throw new ValidationError('conversion model segments counted must be one boolean per group');
+  return {
+    groups,
+    ...(counted !== undefined ? { counted } : {}),
+    shares,
+    ranges,
+    ...(o.response === undefined ? {} : { response: responseFromJSON(o.response, k) }),
+  };
 }
 
 /** Segment responses: per segment a rate in (0, 1) and a count >= 0 for each named action, no offer first. */

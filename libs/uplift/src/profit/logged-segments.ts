@@ -18,6 +18,8 @@ export interface LoggedSegmentSettings {
   readonly counts?: readonly number[];
   /** Seed of the served segments' EM starts (fitSegments' `seed`). */
   readonly seed?: number;
+  /** Per group, whether its features are weights (fitSegments' `counted`). */
+  readonly counted?: readonly boolean[];
 }
 
 /**
@@ -30,9 +32,13 @@ export function fitBehaviourSegments(
   groups: readonly (readonly number[])[],
   s: LoggedSegmentSettings = {},
 ): { model?: SegmentModel; countDeviance?: Record<string, number> } {
-  const { actions, count, doses = [], counts = DEFAULT_SEGMENT_COUNTS, seed } = s;
+  const { actions, count, doses = [], counts = DEFAULT_SEGMENT_COUNTS, seed, counted } = s;
   const contexts = logged.map((e) => e.context);
-  const exact = { ...(count !== undefined ? { segments: count } : {}), ...(seed !== undefined ? { seed } : {}) };
+  const exact = {
+    ...(count !== undefined ? { segments: count } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(counted ? { counted } : {}),
+  };
   if (!actions) return { model: fitSegments(contexts, groups, exact) };
   const order = [CONTROL_ACTION, ...actions.filter((a) => a !== CONTROL_ACTION)];
   // Pairs of actions this model does not have are left out: a campaign may offer 20% off and never 10%.
@@ -51,7 +57,7 @@ export function fitBehaviourSegments(
   // One segment (none found) stays none, and a fixed count stays fixed: the choice was made on most of this log.
   if (!byAic || count !== undefined || larger.length === 0) return { model: named(byAic) };
   const aic = byAic.shares.length;
-  const choice = selectSegmentCount(contexts, groups, responses, [aic, ...larger], between);
+  const choice = selectSegmentCount(contexts, groups, responses, [aic, ...larger], between, counted);
   const model =
     choice.count === aic
       ? byAic

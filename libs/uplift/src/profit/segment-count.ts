@@ -27,6 +27,7 @@ export function selectSegmentCount(
   responses: readonly SegmentResponse[],
   candidates: readonly number[],
   between: readonly (readonly [number, number])[] = [],
+  counted?: readonly boolean[],
 ): SegmentCountChoice {
   const counts = [...new Set(candidates)].sort((a, b) => a - b);
   if (counts.length === 0 || !counts.every((k) => Number.isInteger(k) && k >= 2))
@@ -44,7 +45,7 @@ export function selectSegmentCount(
   );
   // perFold[c][f]: mean held-out deviance of candidate c's offer predictions on fold f (NaN: no offer decisions there).
   const perFold = counts.map((k) =>
-    Array.from({ length: FOLDS }, (_, f) => foldDeviance(contexts, groups, responses, fold, f, k, between)),
+    Array.from({ length: FOLDS }, (_, f) => foldDeviance(contexts, groups, responses, fold, f, k, between, counted)),
   );
   const mean = (v: readonly number[]): number => {
     const ok = v.filter(Number.isFinite);
@@ -68,12 +69,18 @@ function foldDeviance(
   f: number,
   k: number,
   between: readonly (readonly [number, number])[],
+  counted: readonly boolean[] | undefined,
 ): number {
   const train = contexts.flatMap((_, i) => (fold[i] === f ? [] : [i]));
   const model = fitSegments(
     train.map((i) => contexts[i] as number[]),
     groups,
-    { responses: train.map((i) => responses[i] as SegmentResponse), segments: k, between },
+    {
+      responses: train.map((i) => responses[i] as SegmentResponse),
+      segments: k,
+      between,
+      ...(counted ? { counted } : {}),
+    },
   );
   const rates = model?.response?.rates;
   if (!model || !rates) return NaN;

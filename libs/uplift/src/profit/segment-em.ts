@@ -12,7 +12,13 @@ const RESPONSE_PRIOR = 10;
 
 /** Distinct behaviour (and response) of logged shoppers, and how many showed it. */
 export interface Pattern {
+  /** Per group, the active range; ABSENT where the behaviour was not observed or the group is counted. */
   readonly levels: number[];
+  /**
+   * Per counted group (undefined for the others), how much of the shopper's behaviour fell in each category (the
+   * items they touched per price band, weighted): each unit is one more draw from the segment's distribution.
+   */
+  readonly weights?: readonly (readonly number[] | undefined)[];
   readonly response?: SegmentResponse;
   readonly count: number;
 }
@@ -24,9 +30,13 @@ export interface Pattern {
 interface Layout {
   readonly k: number;
   readonly patterns: readonly Pattern[];
-  /** Per pattern and group, the index of its range among all groups' ranges; -1 where the behaviour is absent. */
+  /**
+   * The patterns' observations as a sparse matrix over all groups' ranges (compressed rows): pattern i's cells are
+   * at[start[i]..start[i + 1]), each with its weight (1 for a range group's active range).
+   */
+  readonly start: Int32Array;
   readonly at: Int32Array;
-  readonly groups: number;
+  readonly weight: Float64Array;
   readonly sizes: readonly number[];
   readonly width: number;
   readonly actions: number;
@@ -39,11 +49,28 @@ function layoutOf(patterns: readonly Pattern[], k: number, sizes: readonly numbe
     offsets.push(width);
     width += s;
   }
-  const at = new Int32Array(patterns.length * sizes.length);
-  patterns.forEach((p, i) =>
-    p.levels.forEach((l, g) => (at[i * sizes.length + g] = l === ABSENT ? -1 : (offsets[g] as number) + l)),
-  );
-  return { k, patterns, at, groups: sizes.length, sizes, width, actions };
+  const at: number[] = [];
+  const weight: number[] = [];
+  const start = new Int32Array(patterns.length + 1);
+  patterns.forEach((p, i) => {
+    start[i] = at.length;
+    sizes.forEach((_, g) => {
+      const base = offsets[g] as number;
+      const counted = p.weights?.[g];
+      if (counted)
+        counted.forEach((v, l) => {
+          if (!(v > 0)) return;
+          at.push(base + l);
+          weight.push(v);
+        });
+      else if (p.levels[g] !== ABSENT) {
+        at.push(base + (p.levels[g] as number));
+        weight.push(1);
+      }
+    });
+  });
+  start[patterns.length] = at.length;
+  return { k, patterns, start, at: Int32Array.from(at), weight: Float64Array.from(weight), sizes, width, actions };
 }
 
 /**
@@ -90,18 +117,16 @@ function responseRates(
  * flat P(range | segment) of every group.
  */
 function maximize(L: Layout, resp: Float64Array): { shares: Float64Array; ranges: Float64Array } {
-  const { k, width, groups } = L;
+  const { k, width } = L;
   const mass = new Float64Array(k).fill(1);
   const ranges = new Float64Array(k * width).fill(1);
   L.patterns.forEach((pt, i) => {
     for (let c = 0; c < k; c++) {
       const r = (resp[i * k + c] as number) * pt.count;
       mass[c] = (mass[c] as number) + r;
-      for (let g = 0; g < groups; g++) {
-        const at = L.at[i * groups + g] as number;
-        if (at < 0) continue;
-        const j = c * width + at;
-        ranges[j] = (ranges[j] as number) + r;
+      for (let e = L.start[i] as number; e < (L.start[i + 1] as number); e++) {
+        const j = c * width + (L.at[e] as number);
+        ranges[j] = (ranges[j] as number) + r * (L.weight[e] as number);
       }
     }
   });
@@ -167,10 +192,8 @@ export function emFit(
       let top = -Infinity;
       for (let c = 0; c < k; c++) {
         let s = logShares[c] as number;
-        for (let g = 0; g < L.groups; g++) {
-          const at = L.at[i * L.groups + g] as number;
-          if (at >= 0) s += logRanges[c * L.width + at] as number;
-        }
+        for (let e = L.start[i] as number; e < (L.start[i + 1] as number); e++)
+          s += (L.weight[e] as number) * (logRanges[c * L.width + (L.at[e] as number)] as number);
         if (pt.response && logResponse)
           s += logResponse[c]?.[pt.response.action * 2 + (pt.response.converted ? 1 : 0)] as number;
         logs[c] = s;
