@@ -31,6 +31,7 @@ describe('user features under consent', () => {
     expect(f.recentItems).toEqual(['i1']);
     expect(f.segment).toBe('c2');
     expect(f.segments).toEqual(['c2', 'lapsed']);
+    expect(f.priceBandItems).toEqual([0, 0, 1, 0, 0, 0, 0]);
   });
 
   it('keeps nothing of the profile but consent for a user who refused personalization', () => {

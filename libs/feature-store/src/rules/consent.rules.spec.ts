@@ -78,7 +78,7 @@ describe('consent kept in the user state', () => {
     expect(account.consent.get('marketing_email')?.granted).toBe(false);
   });
 
-  it('survives the binary codec, and a blob written before consent existed decodes with none', () => {
+  it('survives the binary codec, and a blob written before consent or price items existed decodes with none', () => {
     const s = emptyUserState(bands, false);
     apply(s, consent('2026-11-01T10:00:00Z', [{ purpose: 'personalization', status: 'withdrawn' }], 'banner'), 7);
     const back = decodeUserState(encodeUserState(s));
@@ -86,10 +86,17 @@ describe('consent kept in the user state', () => {
       ['personalization', { granted: false, at: Date.parse('2026-11-01T10:00:00Z'), source: 'banner' }],
     ]);
 
-    const v1 = encodeUserState(emptyUserState(bands, false));
-    // Format 1 is format 2 without the trailing consent count (0 records: one byte).
+    const v3 = encodeUserState(emptyUserState(bands, false));
+    // Format 3 ends with the price items (a count byte and one float32 per band); format 2 is format 3 without them,
+    // format 1 format 2 without the trailing consent count (0 records: one byte).
+    const items = 1 + 4 * bands;
+    const v2 = Buffer.from(v3.subarray(0, v3.length - items));
+    v2.writeUInt8(2, 4);
+    expect(decodeUserState(v2).priceItems).toEqual(new Array<number>(bands).fill(0));
+    const v1 = Buffer.from(v3.subarray(0, v3.length - items - 1));
     v1.writeUInt8(1, 4);
-    const old = decodeUserState(v1.subarray(0, v1.length - 1));
+    const old = decodeUserState(v1);
     expect(old.consent.size).toBe(0);
+    expect(old.priceItems).toEqual(new Array<number>(bands).fill(0));
   });
 });
