@@ -119,8 +119,8 @@ export function encodeUserState(s: UserState): Buffer {
       .f64(c.at)
       .str(c.source);
   }
-  w.uvarint(s.priceItems.length);
-  for (const v of s.priceItems) w.f32(v);
+  // Counts of items: float16's three significant digits are plenty, and keep the record small.
+  w.uvarint(s.priceItems.length).bytes(encodeFloat16Vector(Float32Array.from(s.priceItems)));
   return w.finish();
 }
 
@@ -167,8 +167,10 @@ export function decodeUserState(buf: Buffer): UserState {
     }
   }
   const priceItems: number[] = [];
-  if (format >= 3) for (let n = r.uvarint(); n > 0; n--) priceItems.push(r.f32());
-  else priceItems.push(...priceBands.map(() => 0));
+  if (format >= 3) {
+    const n = r.uvarint();
+    priceItems.push(...decodeFloat16Vector(r.bytes(n * 2), 0, n));
+  } else priceItems.push(...priceBands.map(() => 0));
   return {
     version,
     watermarks,

@@ -87,9 +87,9 @@ describe('consent kept in the user state', () => {
     ]);
 
     const v3 = encodeUserState(emptyUserState(bands, false));
-    // Format 3 ends with the price items (a count byte and one float32 per band); format 2 is format 3 without them,
+    // Format 3 ends with the price items (a count byte and one float16 per band); format 2 is format 3 without them,
     // format 1 format 2 without the trailing consent count (0 records: one byte).
-    const items = 1 + 4 * bands;
+    const items = 1 + 2 * bands;
     const v2 = Buffer.from(v3.subarray(0, v3.length - items));
     v2.writeUInt8(2, 4);
     expect(decodeUserState(v2).priceItems).toEqual(new Array<number>(bands).fill(0));
