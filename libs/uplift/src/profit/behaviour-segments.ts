@@ -65,10 +65,7 @@ function patternsOf(
   counted: readonly boolean[],
   responses: readonly SegmentResponse[] | undefined,
 ): Pattern[] {
-  const counts = new Map<
-    string,
-    { levels: number[]; weights?: (number[] | undefined)[]; response?: SegmentResponse; count: number }
-  >();
+  const counts = new Map<string, Observation & { response?: SegmentResponse; count: number }>();
   contexts.forEach((x, i) => {
     const { levels, weights } = observationOf(x, groups, counted);
     const response = responses?.[i];
@@ -81,24 +78,22 @@ function patternsOf(
   return [...counts.values()];
 }
 
+/** What one context shows of each group: a pattern's behaviour, without the response or the count. */
+type Observation = Pick<Pattern, 'levels' | 'weights'>;
+
 /** What one context shows of each group: its active range, or for a counted group its (non-negative) weights. */
 function observationOf(
   x: readonly number[],
   groups: readonly (readonly number[])[],
   counted: readonly boolean[],
-): { levels: number[]; weights?: (number[] | undefined)[] } {
+): Observation {
   const levels = groups.map((g, i) => (counted[i] === true ? ABSENT : rangeOf(x, g)));
   if (!counted.some((c) => c)) return { levels };
   const weights = groups.map((g, i) => (counted[i] === true ? g.map((j) => Math.max(0, x[j] as number)) : undefined));
   return { levels, weights };
 }
 
-function logJoint(
-  seen: { levels: readonly number[]; weights?: readonly (readonly number[] | undefined)[] },
-  k: number,
-  logShares: number[],
-  logRanges: number[][][],
-): number {
+function logJoint(seen: Observation, k: number, logShares: number[], logRanges: number[][][]): number {
   let s = logShares[k] as number;
   // An absent behaviour says nothing about the segment.
   seen.levels.forEach((l, g) => (s += l === ABSENT ? 0 : (logRanges[k]?.[g]?.[l] as number)));
@@ -106,11 +101,7 @@ function logJoint(
   return s;
 }
 
-function posteriorOf(
-  seen: { levels: readonly number[]; weights?: readonly (readonly number[] | undefined)[] },
-  logShares: number[],
-  logRanges: number[][][],
-): number[] {
+function posteriorOf(seen: Observation, logShares: number[], logRanges: number[][][]): number[] {
   const logs = logShares.map((_, k) => logJoint(seen, k, logShares, logRanges));
   const top = Math.max(...logs);
   const ex = logs.map((v) => Math.exp(v - top));
