@@ -107,7 +107,9 @@ export class LearningLoop {
       reason: p.reason,
       candidate: p.candidate,
       current: p.current,
+      difference: p.difference,
       overNone: p.overNone,
+      currentOverNone: p.currentOverNone,
     };
     // Marked whatever the result (an unhelpful refit is not repeated until enough new decisions arrived), and only
     // once a promoted model is published: a reader of attempted() (GET /models) then knows the refit is over.

@@ -36,6 +36,26 @@ describe('promotion check', () => {
     expect(r.reason).toMatch(/worse than no offer/);
   });
 
+  it('serves the newer fit when it and the model in use are both reliably worse than no offer', () => {
+    const worse = fitRewardModel(
+      simulateDecisionLog(3000, new SeededRandom(24)).map((d) => ({ ...d, reward: -d.reward })),
+      { actions },
+    );
+    const r = shouldPromote(heldOut, ridgeScorer(bad), ridgeScorer(worse));
+    expect(r.overNone.upper).toBeLessThan(0);
+    expect(r.currentOverNone.upper).toBeLessThan(0);
+    expect(r.promote).toBe(true);
+    expect(r.reason).toMatch(/both reliably worse than no offer/);
+  });
+
+  it('reports the model in use against no offer, which is exactly 0 when there is none', () => {
+    const first = shouldPromote(heldOut, ridgeScorer(good), null);
+    expect(first.currentOverNone.value).toBe(0);
+    const next = shouldPromote(heldOut, ridgeScorer(bad), ridgeScorer(good));
+    expect(next.currentOverNone.lower).toBeGreaterThan(0);
+    expect(next.overNone.value - next.currentOverNone.value).toBeCloseTo(next.difference.value, 10);
+  });
+
   it('promotes a retrain of the same quality when it is not estimated worse than the model in use', () => {
     const retrained = fitRewardModel(simulateDecisionLog(3000, new SeededRandom(23)), { actions });
     const r = shouldPromote(heldOut, ridgeScorer(retrained), ridgeScorer(good));
