@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS, type ConsentEvent, type DecisionRecord, type Offer } from '@offerstream/contracts';
 import { channelOffersField, channelOutcomeField, channelSeenField } from '@offerstream/decision';
 import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature-store';
 import { RedisKeys } from '@offerstream/redis';
 import {
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
+  testEvent,
   waitFor,
   type IsolatedEnv,
   type ServiceProcess,
@@ -21,15 +21,9 @@ import {
   startPipeline,
 } from './decision-service.test-fixture';
 
-const event = (type: string, userId: string, payload: Record<string, unknown>) => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.3',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type,
-  payload,
-});
+// Channels and consent purposes came with contract 1.3.
+const event = (type: string, userId: string, payload: Record<string, unknown>) =>
+  testEvent(type, userId, payload, { schemaVersion: '1.3' });
 const withdraw = (userId: string, purposes: ConsentEvent['payload']['choices'][number]['purpose'][]) =>
   event('consent', userId, {
     choices: purposes.map((purpose) => ({ purpose, status: 'withdrawn' })),

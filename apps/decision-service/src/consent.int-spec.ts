@@ -4,9 +4,10 @@ import { FeatureStoreReader, loadFeatureStoreConfig } from '@offerstream/feature
 import {
   freePort,
   isolatedEnv,
-  kcatProduce,
   KAFKA_BROKERS,
+  kcatProduce,
   ServiceProcess,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -19,24 +20,9 @@ import {
 } from './decision-service.test-fixture';
 
 type Choices = ConsentEvent['payload']['choices'];
-const consent = (userId: string, choices: Choices): ConsentEvent => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.2',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type: 'consent',
-  payload: { choices, source: 'account_settings' },
-});
-const view = (userId: string, itemId: string) => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type: 'product_view',
-  payload: { itemId, price: 100 },
-});
+const consent = (userId: string, choices: Choices): ConsentEvent =>
+  testEvent('consent', userId, { choices, source: 'account_settings' as const }, { schemaVersion: '1.2' });
+const view = (userId: string, itemId: string) => testEvent('product_view', userId, { itemId, price: 100 });
 
 /**
  * Consent end to end: consent events produced to the clickstream by kcat, kept in the profile by the stream processor,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
-import { kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import { envelope, type DecisionBody } from './decision-service.test-fixture';
+import { KAFKA_BROKERS, kcatProduce, testEvent, waitFor } from '@offerstream/testing';
+import { type DecisionBody } from './decision-service.test-fixture';
 import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
@@ -62,7 +62,7 @@ describe.each(REDIS_MODES)(
       const expire = {
         key: 'release-1',
         value: JSON.stringify(
-          envelope('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'expire' }),
+          testEvent('offer_outcome', 'release-1', { offerId: first.offer!.offerId, outcome: 'expire' }),
         ),
       };
       // The same outcome redelivered, and sent again as a new event: released once all the same.
@@ -99,7 +99,7 @@ describe.each(REDIS_MODES)(
         {
           key: 'release-1',
           value: JSON.stringify(
-            envelope('offer_outcome', 'release-1', {
+            testEvent('offer_outcome', 'release-1', {
               offerId: first.offer!.offerId,
               outcome: 'redeem',
               discountCost: 20,
@@ -141,11 +141,11 @@ describe.each(REDIS_MODES)(
       expect(first.kind).not.toBe('duplicate');
       expect(again.kind).toBe('duplicate');
 
-      const event = envelope(
+      const event = testEvent(
         'offer_request',
         'once-kafka',
         { userId: 'once-kafka', placement: 'home', context: { channel: 'once', itemId: 'sku-9' } },
-        'dup-event-1',
+        { eventId: 'dup-event-1' },
       );
       const line = { key: 'once-kafka', value: JSON.stringify(event) };
       await kcatProduce(KAFKA_BROKERS, suite.ctx.topicPrefix + TOPICS.offerRequests.name, [line, line, line]);

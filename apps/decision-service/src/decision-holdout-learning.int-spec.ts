@@ -1,7 +1,7 @@
 import { TOPICS } from '@offerstream/contracts';
 import { RedisKeys } from '@offerstream/redis';
-import { kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import { envelope, type DecisionBody } from './decision-service.test-fixture';
+import { KAFKA_BROKERS, kcatProduce, testEvent, waitFor } from '@offerstream/testing';
+import { type DecisionBody } from './decision-service.test-fixture';
 import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
@@ -41,7 +41,7 @@ describe.each(REDIS_MODES)(
       const purchases = buyers.map((b) => ({
         key: b.user,
         value: JSON.stringify(
-          envelope('purchase', b.user, {
+          testEvent('purchase', b.user, {
             orderId: `o-${b.user}`,
             lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: 50 }],
             total: 50,
@@ -99,7 +99,7 @@ describe.each(REDIS_MODES)(
         {
           key: offer.userId,
           value: JSON.stringify(
-            envelope('offer_outcome', offer.userId, {
+            testEvent('offer_outcome', offer.userId, {
               offerId: offer.offerId,
               outcome: 'redeem',
               revenue: 80,

@@ -1,6 +1,5 @@
 import { TOPICS, dlqTopicName } from '@offerstream/contracts';
-import { kcatConsumeAll, kcatProduce, KAFKA_BROKERS, waitFor } from '@offerstream/testing';
-import { envelope } from './decision-service.test-fixture';
+import { KAFKA_BROKERS, kcatConsumeAll, kcatProduce, testEvent, waitFor } from '@offerstream/testing';
 import { REDIS_MODES, twoInstances } from './two-instances.test-fixture';
 
 /**
@@ -22,12 +21,14 @@ describe.each(REDIS_MODES)(
       await kcatProduce(KAFKA_BROKERS, topic, [
         {
           key: 'cart-user',
-          value: JSON.stringify(envelope('add_to_cart', 'cart-user', { itemId: 'sku-c', quantity: 1, unitPrice: 120 })),
+          value: JSON.stringify(
+            testEvent('add_to_cart', 'cart-user', { itemId: 'sku-c', quantity: 1, unitPrice: 120 }),
+          ),
         },
         {
           key: 'review-user',
           value: JSON.stringify(
-            envelope('review', 'review-user', { itemId: 'sku-r', rating: 1, text: 'broke after a day' }),
+            testEvent('review', 'review-user', { itemId: 'sku-r', rating: 1, text: 'broke after a day' }),
           ),
         },
       ]);

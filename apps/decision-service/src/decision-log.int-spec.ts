@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS, type DecisionRecord } from '@offerstream/contracts';
 import { isHoldout, POLICY_FEATURES, POLICY_FEATURES_VERSION } from '@offerstream/decision';
 import {
   freePort,
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
   ServiceProcess,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -138,16 +138,12 @@ describe('decision log on the decisions topic, against real Kafka and Redis', ()
   });
 
   it('logs a decision taken from a Kafka offer request under one decision id however often the request is redelivered', async () => {
-    const eventId = randomUUID();
-    const event = {
-      eventId,
-      schemaVersion: '1.0',
-      occurredAt: new Date().toISOString(),
-      producer: 'int-test',
+    const event = testEvent('offer_request', 'log-kafka', {
       userId: 'log-kafka',
-      type: 'offer_request',
-      payload: { userId: 'log-kafka', placement: 'home', context: { channel: 'no-campaign-here' } },
-    };
+      placement: 'home',
+      context: { channel: 'no-campaign-here' },
+    });
+    const { eventId } = event;
     const line = { key: 'log-kafka', value: JSON.stringify(event) };
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.offerRequests.name, [line, line]);
     await waitFor(async () => (await logged()).some((r) => r.trigger.id === `offer_request:${eventId}`) || undefined);

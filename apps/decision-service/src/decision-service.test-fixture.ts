@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { POLICY_FEATURES, POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
 import type { Offer } from '@offerstream/contracts';
 import { CatalogWriter, loadFeatureStoreConfig } from '@offerstream/feature-store';
@@ -134,22 +133,6 @@ export async function createCampaign(service: number | ServiceFetch, body: Recor
   // Campaigns are polled every 200 ms (CAMPAIGN_POLL_MS); three polls and some slack.
   await new Promise((r) => setTimeout(r, 700));
 }
-
-/** A clickstream, outcome or request event as producers send it. */
-export const envelope = (
-  type: string,
-  userId: string,
-  payload: Record<string, unknown>,
-  eventId: string = randomUUID(),
-) => ({
-  eventId,
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  userId,
-  type,
-  payload,
-});
 
 /** The body of a `POST /decisions` answer, as the suites read it. */
 export interface DecisionBody {

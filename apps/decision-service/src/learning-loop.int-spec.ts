@@ -4,9 +4,10 @@ import { RedisKeys } from '@offerstream/redis';
 import {
   freePort,
   isolatedEnv,
-  kcatProduce,
   KAFKA_BROKERS,
+  kcatProduce,
   ServiceProcess,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -14,20 +15,14 @@ import { createCampaign, GREEDY_SERVICE_ENV, publishCatalog, type DecisionBody }
 
 const purchase = (userId: string, paid: number) => ({
   key: userId,
-  value: JSON.stringify({
-    eventId: randomUUID(),
-    schemaVersion: '1.0',
-    occurredAt: new Date().toISOString(),
-    producer: 'int-test',
-    userId,
-    type: 'purchase',
-    payload: {
+  value: JSON.stringify(
+    testEvent('purchase', userId, {
       orderId: `order-${userId}`,
       lines: [{ itemId: 'sku-1', quantity: 1, unitPrice: paid }],
       total: paid,
       currency: 'EUR',
-    },
-  }),
+    }),
+  ),
 });
 
 /**

@@ -3,11 +3,12 @@ import { TOPICS, dlqTopicName, type DecisionRecord, type Offer } from '@offerstr
 import {
   authFetch,
   freePort,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
-  ServiceProcess,
   serviceHarness,
+  ServiceProcess,
+  testEvent,
   waitFor,
 } from '@offerstream/testing';
 import {
@@ -20,15 +21,7 @@ import {
 
 const outcome = (userId: string, payload: Record<string, unknown>) => ({
   key: userId,
-  value: JSON.stringify({
-    eventId: randomUUID(),
-    schemaVersion: '1.0',
-    occurredAt: new Date().toISOString(),
-    producer: 'int-test',
-    userId,
-    type: 'offer_outcome',
-    payload,
-  }),
+  value: JSON.stringify(testEvent('offer_outcome', userId, payload)),
 });
 
 interface Report {

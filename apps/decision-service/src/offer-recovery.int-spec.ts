@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS, type Offer } from '@offerstream/contracts';
 import {
   freePort,
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
   ServiceProcess,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -59,15 +59,7 @@ describe('an offer whose first publish failed, against real Kafka and Redis', ()
       });
 
       // A negative review: a service-recovery trigger from the clickstream, decided without any feature store.
-      const review = {
-        eventId: randomUUID(),
-        schemaVersion: '1.0',
-        occurredAt: new Date().toISOString(),
-        producer: 'int-test',
-        userId: 'recover-user',
-        type: 'review',
-        payload: { itemId: 'sku-r', rating: 1, text: 'arrived broken' },
-      };
+      const review = testEvent('review', 'recover-user', { itemId: 'sku-r', rating: 1, text: 'arrived broken' });
       await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.clickstream.name, [
         { key: 'recover-user', value: JSON.stringify(review) },
       ]);

@@ -6,15 +6,16 @@ import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import {
   authFetch,
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
   keysWithContent,
   testAuthEnv,
+  testEvent,
   waitFor,
   type IsolatedEnv,
-  type ServiceProcess,
   type KeyContent,
+  type ServiceProcess,
 } from '@offerstream/testing';
 import {
   createCampaign,
@@ -33,16 +34,6 @@ const HMAC_KEY = randomBytes(32).toString('base64');
 const pseudonyms = UserPseudonyms.keyed(HMAC_KEY);
 const P = (id: string): string => pseudonyms.of(id);
 const RAW = [...USERS, DEVICE];
-
-const event = (type: string, ids: { userId?: string; anonymousId?: string }, payload: Record<string, unknown>) => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  ...ids,
-  type,
-  payload,
-});
 
 /** Every key under the prefix with everything it holds as text, and its expiry (negative: none). */
 async function everyKey(redis: RedisClient, prefix: string): Promise<(KeyContent & { pttl: number })[]> {
@@ -99,14 +90,14 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
       KAFKA_BROKERS,
       clickstream(),
       [
-        event('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
+        testEvent('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
         ...USERS.flatMap((u, i) => [
-          event('product_view', { userId: u, ...(i === 0 ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
+          testEvent('product_view', { userId: u, ...(i === 0 ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
           ...[1, 2, 3].map(() =>
-            event('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
+            testEvent('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
           ),
-          event('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
-          event('review', { userId: u }, { itemId: 'sku-1', rating: 1, text: REVIEW }),
+          testEvent('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
+          testEvent('review', { userId: u }, { itemId: 'sku-1', rating: 1, text: REVIEW }),
         ]),
       ].map((e) => ({ key: e.userId ?? e.anonymousId ?? '', value: JSON.stringify(e) })),
     );
@@ -143,7 +134,7 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
     });
     expect(((await repeat.json()) as { kind: string }).kind).not.toBe('offer');
     // The buyer buys after the decisions: a conversion in the campaign's figures and the buyer's member key.
-    const purchase = event(
+    const purchase = testEvent(
       'purchase',
       { userId: USERS[0] },
       {

@@ -10,6 +10,7 @@ import {
   OtlpReceiver,
   ServiceProcess,
   spanAttribute,
+  testEvent,
   waitFor,
   waitHttpOk,
   type IsolatedEnv,
@@ -139,15 +140,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
       {
         key: userId,
         trace: trace.setSpan(context.active(), root),
-        event: {
-          eventId: randomUUID(),
-          schemaVersion: '1.0',
-          occurredAt: new Date().toISOString(),
-          producer: 'int-test',
-          userId,
-          type: 'review',
-          payload: { itemId: 'sku-r', rating: 1, text: 'broke after a day' },
-        },
+        event: testEvent('review', userId, { itemId: 'sku-r', rating: 1, text: 'broke after a day' }),
       },
     ]);
     root.end();
@@ -171,15 +164,7 @@ describe('traces across the Kafka hops, against a real decision service, Kafka a
       {
         key: userId,
         trace: offer.trace,
-        event: {
-          eventId: randomUUID(),
-          schemaVersion: '1.0',
-          occurredAt: new Date().toISOString(),
-          producer: 'int-test',
-          userId,
-          type: 'offer_outcome',
-          payload: { offerId: offer.event.payload.offerId, outcome: 'delivered' },
-        },
+        event: testEvent('offer_outcome', userId, { offerId: offer.event.payload.offerId, outcome: 'delivered' }),
       },
     ]);
     const outcomeHop = await exported(

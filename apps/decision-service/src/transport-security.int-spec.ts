@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,13 +20,14 @@ import {
   startSecureKafka,
   startTlsRedis,
   testAuthEnv,
+  testEvent,
   waitFor,
   type IsolatedEnv,
   type SecureKafka,
   type TestCertificate,
   type TlsRedis,
 } from '@offerstream/testing';
-import { envelope, GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
+import { GREEDY_SERVICE_ENV, OFFERS_PAY, publishProfitModel } from './decision-service.test-fixture';
 
 const secret = (): string => randomBytes(18).toString('hex');
 const silent = createLogger('probe', 'error', {}, () => undefined);
@@ -209,21 +210,25 @@ suite('transport security: SASL_SSL and mutual TLS to Kafka, TLS and ACL users t
 
   it('carries events over mutual TLS into Redis and an offer request over SASL_SSL to a published offer', async () => {
     // The shop's catalogue and a view: read by the stream processor (mutual TLS), kept in Redis under its ACL user.
-    const item = {
-      eventId: randomUUID(),
-      schemaVersion: '1.0',
-      occurredAt: new Date().toISOString(),
-      producer: 'int-test',
-      type: 'item_upsert',
-      payload: { itemId: 'sku-1', title: 'Kettle', price: 100, currency: 'EUR', marginRate: 0.5, stock: 10 },
-    };
+    const item = testEvent(
+      'item_upsert',
+      {},
+      {
+        itemId: 'sku-1',
+        title: 'Kettle',
+        price: 100,
+        currency: 'EUR',
+        marginRate: 0.5,
+        stock: 10,
+      },
+    );
     await kcatProduce(
       kafka!.saslBrokers,
       ctx!.topicPrefix + TOPICS.catalog.name,
       [{ key: 'sku-1', value: JSON.stringify(item) }],
       shop(),
     );
-    const view = envelope('product_view', 'tls-user', { itemId: 'sku-1', price: 100 });
+    const view = testEvent('product_view', 'tls-user', { itemId: 'sku-1', price: 100 });
     await kcatProduce(
       kafka!.saslBrokers,
       ctx!.topicPrefix + TOPICS.clickstream.name,
@@ -240,7 +245,7 @@ suite('transport security: SASL_SSL and mutual TLS to Kafka, TLS and ACL users t
     });
 
     // An offer request: decided by the decision service (SCRAM), state in Redis, the offer back on Kafka.
-    const request = envelope('offer_request', 'tls-user', {
+    const request = testEvent('offer_request', 'tls-user', {
       userId: 'tls-user',
       placement: 'home',
       context: { itemId: 'sku-1' },

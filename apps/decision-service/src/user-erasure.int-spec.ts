@@ -7,16 +7,17 @@ import { RedisKeys } from '@offerstream/redis';
 import {
   authFetch,
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
   keysHolding,
   startRedisCluster,
   testAuthEnv,
+  testEvent,
   waitFor,
   type IsolatedEnv,
-  type ServiceProcess,
   type RedisClusterHandle,
+  type ServiceProcess,
 } from '@offerstream/testing';
 import {
   GREEDY_SERVICE_ENV,
@@ -29,16 +30,6 @@ import {
 const VICTIM = 'victim-7f3a';
 const DEVICE = 'device-of-7f3a';
 const KEEPER = 'keeper-21bc';
-
-const event = (type: string, ids: { userId?: string; anonymousId?: string }, payload: Record<string, unknown>) => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.0',
-  occurredAt: new Date().toISOString(),
-  producer: 'int-test',
-  ...ids,
-  type,
-  payload,
-});
 
 /**
  * Erasure end to end: state built by the real services and writers, DELETE /users/:id, then Redis enumerated. On a
@@ -100,11 +91,11 @@ describe.each([
     // Both users get the same state everywhere: profile (with a merged device), session, cart, browse counts,
     // decisions and offers, campaign membership, learning entries, NLP signals and GNN interactions.
     const lines = [
-      event('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
+      testEvent('product_view', { anonymousId: DEVICE }, { itemId: 'sku-2', price: 40 }),
       ...[VICTIM, KEEPER].flatMap((u) => [
-        event('product_view', { userId: u, ...(u === VICTIM ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
-        event('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
-        event('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
+        testEvent('product_view', { userId: u, ...(u === VICTIM ? { anonymousId: DEVICE } : {}) }, { itemId: 'sku-1' }),
+        testEvent('product_view', { userId: u }, { itemId: 'sku-1', price: 100, categoryPath: ['shoes'] }),
+        testEvent('add_to_cart', { userId: u }, { itemId: 'sku-1', quantity: 1, unitPrice: 100 }),
       ]),
     ];
     await kcatProduce(
@@ -213,13 +204,15 @@ describe.each([
 
   it('applies an erasure request another system wrote to the user-erasures topic', async () => {
     const gone = 'topic-gone-4d1e';
-    const view = event('product_view', { userId: gone }, { itemId: 'sku-1', price: 100 });
+    const view = testEvent('product_view', { userId: gone }, { itemId: 'sku-1', price: 100 });
     await kcatProduce(KAFKA_BROKERS, clickstream(), [{ key: gone, value: JSON.stringify(view) }]);
     await waitFor(async () => (await reader().getUser(gone)) ?? undefined, { what: 'the profile', timeoutMs: 60_000 });
-    const request = {
-      ...event('user_erasure', { userId: gone }, { requestId: 'dsr-topic', requestedBy: 'privacy-desk' }),
-      schemaVersion: '1.2',
-    };
+    const request = testEvent(
+      'user_erasure',
+      { userId: gone },
+      { requestId: 'dsr-topic', requestedBy: 'privacy-desk' },
+      { schemaVersion: '1.2' },
+    );
     await kcatProduce(KAFKA_BROKERS, ctx.topicPrefix + TOPICS.userErasures.name, [
       { key: gone, value: JSON.stringify(request) },
     ]);
@@ -233,9 +226,9 @@ describe.each([
 
   it('drops late events of the erased user in every service, while others keep being processed', async () => {
     const late = [
-      event('product_view', { userId: VICTIM }, { itemId: 'sku-3', price: 10 }),
-      event('add_to_cart', { userId: VICTIM }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
-      event('add_to_cart', { userId: KEEPER }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
+      testEvent('product_view', { userId: VICTIM }, { itemId: 'sku-3', price: 10 }),
+      testEvent('add_to_cart', { userId: VICTIM }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
+      testEvent('add_to_cart', { userId: KEEPER }, { itemId: 'sku-3', quantity: 1, unitPrice: 10 }),
     ];
     await kcatProduce(
       KAFKA_BROKERS,

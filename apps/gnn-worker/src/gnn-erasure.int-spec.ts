@@ -10,6 +10,7 @@ import {
   keysHolding,
   serviceHarness,
   ServiceProcess,
+  testEvent,
   waitFor,
   waitHttpOk,
 } from '@offerstream/testing';
@@ -26,15 +27,8 @@ const record = (e: ClickstreamEvent): { key: string; value: string } => ({
   key: e.userId ?? 'anon',
   value: JSON.stringify(e),
 });
-const view = (userId: string, itemId: string, at: number): ClickstreamEvent => ({
-  eventId: randomUUID(),
-  schemaVersion: '1.0',
-  occurredAt: new Date(at).toISOString(),
-  producer: 'int-test',
-  userId,
-  type: 'product_view',
-  payload: { itemId },
-});
+const view = (userId: string, itemId: string, at: number): ClickstreamEvent =>
+  testEvent('product_view', userId, { itemId }, { occurredAt: at });
 
 /**
  * GNN erasure end to end: a running GNN worker learns a user from the clickstream and publishes their embedding; the

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Inject, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -16,9 +15,10 @@ import {
 import { RedisPartitionMarks } from '@offerstream/redis';
 import {
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -40,15 +40,7 @@ class ClickstreamProbe {
 
 const view = (user: string, i: number, itemId = `sku-${i}`) => ({
   key: user,
-  value: JSON.stringify({
-    eventId: randomUUID(),
-    schemaVersion: '1.0',
-    occurredAt: new Date().toISOString(),
-    producer: 'int-test',
-    userId: user,
-    type: 'product_view',
-    payload: { itemId },
-  }),
+  value: JSON.stringify(testEvent('product_view', user, { itemId })),
 });
 const itemOf = (e: ConsumedEvent<ClickstreamEvent>): string =>
   e.event.type === 'product_view' ? e.event.payload.itemId : e.event.type;

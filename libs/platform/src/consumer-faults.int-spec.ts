@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { TOPICS, dlqTopicName, type ClickstreamEvent } from '@offerstream/contracts';
@@ -7,9 +6,10 @@ import { BatchConsumer, EventProducer, fingerprint, type BatchHandler } from '@o
 import { RedisPartitionMarks } from '@offerstream/redis';
 import {
   isolatedEnv,
+  KAFKA_BROKERS,
   kcatConsumeAll,
   kcatProduce,
-  KAFKA_BROKERS,
+  testEvent,
   waitFor,
   type IsolatedEnv,
 } from '@offerstream/testing';
@@ -19,15 +19,7 @@ type Spec = typeof TOPICS.clickstream;
 
 const view = (i: number, itemId = `sku-${i}`) => ({
   key: 'one-user',
-  value: JSON.stringify({
-    eventId: randomUUID(),
-    schemaVersion: '1.0',
-    occurredAt: new Date().toISOString(),
-    producer: 'int-test',
-    userId: 'one-user',
-    type: 'product_view',
-    payload: { itemId },
-  }),
+  value: JSON.stringify(testEvent('product_view', 'one-user', { itemId })),
 });
 
 /**

@@ -11,3 +11,4 @@ export * from './test-pki';
 export * from './secure-stack';
 export * from './redis-scan';
 export * from './browser';
+export * from './test-event';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@offerstream/contracts';
-import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, waitFor } from '@offerstream/testing';
+import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, testEvent, waitFor } from '@offerstream/testing';
 import { EXPLORING_SERVICE_ENV, publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
 import { chartData, consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
 
@@ -18,15 +17,7 @@ describe('the console in a browser', () => {
   const NAME = '<img src=x onerror="window.__xss=1">Winter <script>window.__xss=2</script>sale';
 
   const envelope = (type: string, userId: string, payload: Record<string, unknown>) =>
-    JSON.stringify({
-      eventId: randomUUID(),
-      schemaVersion: '1.0',
-      occurredAt: new Date().toISOString(),
-      producer: 'console-test',
-      userId,
-      type,
-      payload,
-    });
+    JSON.stringify(testEvent(type, userId, payload));
 
   const campaignJson = async (id: string): Promise<{ status: string; version: number; budget: { spend: number } }> =>
     (await (await h.fetch(`/campaigns/${id}`)).json()) as {
