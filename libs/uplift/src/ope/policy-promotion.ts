@@ -43,10 +43,10 @@ function mean(terms: Float64Array, level: number): EstimateInterval {
  * Should the live trainer replace `current` with `candidate`? Both are judged, as they would be served (caution,
  * minimum examples), by doubly robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward
  * model is cross-fitted within `heldOut`, so it favours neither. Rule (docs/ope.md): promote unless candidate - no
- * offer has its upper bound below 0 while current - no offer does not; candidate - current is reported. A stricter
- * rule (promote only on a point or reliable gain) kept better-trained models out on the market simulator for rounds at
- * a time: on an early log the held-out differences are noise of either sign. The second (non-inferiority to the model in use) did too,
- * for a bias, not noise: see the comment in the body.
+ * offer has its upper bound below 0 while current - no offer does not; candidate - current is reported. A stricter rule
+ * (promote only on a point or reliable gain) kept better-trained models out on the market simulator for rounds at a
+ * time: on an early log the held-out differences are noise of either sign. The second (non-inferiority to the model in
+ * use) did too, for a bias, not noise: see the comment in the body.
  */
 export function shouldPromote(
   heldOut: readonly OpeDecision[],
