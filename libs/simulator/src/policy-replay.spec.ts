@@ -93,6 +93,46 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(rolling.oracleShare).toBeGreaterThan(0.9);
   });
 
+  it('scores a live run beside its replay: what it executed, its greedy choices, the replay at its logged prices', () => {
+    type Line = Parameters<typeof replayPolicy>[0][number];
+    // The live run explored 20% off on 30% of requests (its greedy choice: no offer), and in round 3 the budget priced
+    // each offer made at 100, more than any gain.
+    const log = (simulatedLog(3_000, 3) as Line[]).map((d) => ({
+      ...d,
+      candidates: [
+        { action: 'none', cost: 0, probability: 0.7 },
+        { action: 'pct20', cost: 20, probability: 0.3 },
+      ],
+      reasonCodes: ['shadow_price:0.000', `offer_price:${d.simulation.round === 3 ? '100.00' : '0.00'}`],
+      simulation: { ...d.simulation, executed: d.action },
+    }));
+    const r = replayPolicy(log, {
+      trainRounds: 1,
+      caution: 1,
+      maxWeight: 1,
+      offerLambdas: [4],
+      poolLambdas: [1e6],
+      rolling: true,
+      againstLive: true,
+    });
+    const [two, three] = r.rounds;
+    for (const round of [two, three]) {
+      const lines = log.filter((d) => d.simulation.round === round?.round);
+      const offered = lines.filter((d) => d.action === 'pct20');
+      expect(round?.againstLive?.executed.offers).toBe(offered.length);
+      expect(round?.againstLive?.executed.live).toBeCloseTo(
+        offered.reduce((t, d) => t + (d.simulation.trueIncremental['pct20'] ?? 0), 0),
+        6,
+      );
+      expect(round?.againstLive?.greedy.offers).toBe(0);
+    }
+    // Unpriced, the replay at the logged prices is the replay; at 100 per offer made it makes none.
+    expect(two?.againstLive?.atLoggedPrices.offers).toBe(two?.offers);
+    expect(two?.againstLive?.atLoggedPrices.live).toBeCloseTo(two?.live ?? Number.NaN, 6);
+    expect(three?.offers).toBeGreaterThan(400);
+    expect(three?.againstLive?.atLoggedPrices.offers).toBe(0);
+  });
+
   it('serves the average of bagged fits, each on a share of the decisions, and repeats it exactly', () => {
     const log = simulatedLog(3_000, 3) as Parameters<typeof replayPolicy>[0];
     const settings = { trainRounds: 1, caution: 1, maxWeight: 1, offerLambdas: [4], poolLambdas: [1e6], rolling: true };

@@ -10,10 +10,10 @@ import {
   fitConversionModel,
   DEFAULT_BAG_SHARE,
   NO_POOLING,
-  predictProfits,
   type ConversionModelSnapshot,
   type LoggedDecision,
 } from '@offerstream/uplift';
+import { AgainstLiveScore, bestAction, loggedValues, offerScores, type AgainstLive } from './replay-choice';
 import { OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
@@ -25,9 +25,13 @@ export interface SimulatedDecision {
   readonly reward: number;
   /** The shopper's true type (the simulator's), which the policy never sees. */
   readonly segment?: string;
-  readonly candidates?: readonly { readonly action: string; readonly cost: number }[];
+  readonly candidates?: readonly { readonly action: string; readonly cost: number; readonly probability?: number }[];
+  /** The decision's reason codes, among them the budget's prices it was made at (`shadow_price:`, `offer_price:`). */
+  readonly reasonCodes?: readonly string[];
   readonly simulation: {
     readonly round: number;
+    /** The action the shopper was shown ('none' for no offer and the holdout). */
+    readonly executed?: string;
     readonly purchased: boolean;
     readonly trueIncremental: Readonly<Record<string, number>>;
   };
@@ -63,12 +67,18 @@ export interface PolicyReplaySettings {
    */
   readonly bags?: number;
   readonly bagShare?: number;
+  /**
+   * Score each later round four ways beside the live run that wrote the log (AgainstLive): what it executed, its
+   * greedy choices, and the replay's at the budget prices the service logged. Meant with `rolling`.
+   */
+  readonly againstLive?: boolean;
 }
 
 /** One later round of a replay: the greedy policy's offers and true profit, and the oracle at as many offers. */
 export interface ReplayRound extends OracleShare {
   readonly round: number;
   readonly train: number;
+  readonly againstLive?: AgainstLive;
 }
 
 export interface PolicyReplayResult extends PolicyReplaySettings {
@@ -92,21 +102,10 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
   readonly gains: Record<string, { readonly requests: number; readonly estimate: number; readonly truth: number }>;
 }
 
-const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
-const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
 /** A fixed seed of the bags' draws (moved by --segment-seed and the round fitted): bagged replays repeat exactly. */
 const BAG_SEED = 7;
 /** As the service's PROFIT_BAGS. */
 const DEFAULT_BAGS = 1;
-
-/** What a purchase earns under each candidate, from the features the policy saw (price and margin rate). */
-function values(d: SimulatedDecision): Record<string, number> {
-  const x = d.features ?? [];
-  const margin = Math.expm1(x[LOG_PRICE] ?? 0) * (x[MARGIN_RATE] ?? 0);
-  const out: Record<string, number> = { none: margin };
-  for (const c of d.candidates ?? []) out[c.action] = margin - c.cost;
-  return out;
-}
 
 /**
  * Replays a simulated decision log offline: fits the conversion model on the first `trainRounds` rounds (as the live
@@ -139,12 +138,20 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   for (const round of later) {
     const model = modelFor(round);
     const own = new OracleScore();
+    const live = s.againstLive === true ? new AgainstLiveScore() : undefined;
     for (const d of test.filter((t) => t.simulation.round === round)) {
-      const chosen = greedyChoice(model, d, s, gains);
+      const scores = offerScores(model, d, s, gains);
+      const chosen = bestAction(scores);
       scored.add(d.simulation.trueIncremental, chosen);
       own.add(d.simulation.trueIncremental, chosen);
+      live?.add(d, scores);
     }
-    rounds.push({ round, train: trainedOn(round).length, ...own.result() });
+    rounds.push({
+      round,
+      train: trainedOn(round).length,
+      ...own.result(),
+      ...(live ? { againstLive: live.result() } : {}),
+    });
   }
   const first = modelFor(later[0] as number);
   const { offers, live, oracleSameCount, bestActionSameRequests, share } = scored.result();
@@ -185,7 +192,7 @@ export function fitReplayModel(
     action: d.kind === 'offer' ? d.action : 'none',
     propensity: d.kind === 'holdout' ? 1 : Math.max(1e-3, d.probability ?? 1),
     reward: d.reward,
-    values: values(d),
+    values: loggedValues(d),
     converted: d.simulation.purchased,
   });
   return fitConversionModel(lines.map(logged), {
@@ -211,50 +218,15 @@ export function fitReplayModel(
   });
 }
 
-/**
- * The greedy policy's action for one request, as served (caution, no exploration, no budget), with the model's gain
- * per action added to `gains` beside the truth's.
- */
-function greedyChoice(
-  model: ConversionModelSnapshot,
-  d: SimulatedDecision,
-  s: PolicyReplaySettings,
-  gains: Record<string, { requests: number; estimate: number; truth: number }>,
-): string {
-  // Each offer's gain over no offer and its sd (a bag's: its members' average, as predictProfits serves it).
-  const sums: Record<string, { gain: number; sd: number }> = {};
-  const p = predictProfits(model, d.features ?? [], values(d));
-  const none = p['none'];
-  for (const [a, e] of Object.entries(p)) {
-    if (a === 'none' || !none) continue;
-    sums[a] = {
-      gain: e.mean - none.mean,
-      sd: s.independentGainSd ? Math.hypot(e.sd, none.sd) : (e.gainSd ?? Math.hypot(e.sd, none.sd)),
-    };
-  }
-  let chosen = 'none';
-  let score = 0;
-  for (const [a, e] of Object.entries(sums)) {
-    const truth = d.simulation.trueIncremental[a];
-    if (truth !== undefined) {
-      const g = (gains[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, estimate: 0, truth: 0 });
-      g.requests++;
-      g.estimate += e.gain;
-      g.truth += truth;
-    }
-    const v = e.gain - s.caution * e.sd;
-    if (v > score) [chosen, score] = [a, v];
-  }
-  return chosen;
-}
-
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-seed N] [--rolling]
-                                   [--bags 1] [--bag-share 0.7]
+                                   [--bags 1] [--bag-share 0.7] [--against-live]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
+  --against-live     per round, also what the live run executed, its greedy choices and the replay's at the budget
+                     prices the live run logged (with --rolling: where a live run loses to the replay of its log)
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
   --bags N           serve the average of N fits, each on a random --bag-share of the decisions (1: one fit)`;
 
@@ -279,6 +251,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       rolling: { type: 'boolean', default: false },
       bags: { type: 'string', default: String(DEFAULT_BAGS) },
       'bag-share': { type: 'string', default: String(DEFAULT_BAG_SHARE) },
+      'against-live': { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -313,6 +286,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       rolling: flags.rolling === true,
       bags: Number(flags.bags),
       bagShare,
+      againstLive: flags['against-live'] === true,
     }),
   );
 }
