@@ -1,6 +1,6 @@
 import { seededRandom } from '@offerstream/core';
 import { POLICY_FEATURES } from '@offerstream/decision';
-import { replayPolicy, runPolicyReplay } from './policy-replay';
+import { fitReplayModel, loggedActions, replayPolicy, runPolicyReplay } from './policy-replay';
 
 const at = (name: (typeof POLICY_FEATURES)[number]): number => POLICY_FEATURES.indexOf(name);
 
@@ -144,6 +144,20 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     // Each fit sees about half of the rounds before it: its estimates differ from one fit's on them all.
     expect(bagged.gains['carter/pct20']?.estimate).not.toBe(single.gains['carter/pct20']?.estimate);
     expect(bagged.oracleShare).toBeGreaterThan(0.9);
+  });
+
+  it('fits as the service’s refit does on request: choices from the older 75%, the whole log fitted with them', () => {
+    type Line = Parameters<typeof replayPolicy>[0][number];
+    const log = simulatedLog(2_000) as Line[];
+    const settings = { trainRounds: 2, caution: 1, maxWeight: 1, offerLambdas: [1, 4, 16, 64], poolLambdas: [1e6] };
+    const actions = loggedActions(log);
+    const older = fitReplayModel(log.slice(0, 1_500), actions, settings, 2);
+    const whole = fitReplayModel(log, actions, settings, 2);
+    const served = fitReplayModel(log, actions, { ...settings, servicePath: true }, 2);
+    expect(served.offerLambda).toBe(older.offerLambda);
+    // The data are the whole log's: its feature scaling, not the older share's.
+    expect(served.featureMean).toEqual(whole.featureMean);
+    expect(served.featureMean).not.toEqual(older.featureMean);
   });
 
   it('refuses a bag count or share out of range, before reading the log', () => {

@@ -8,7 +8,9 @@ import {
 } from '@offerstream/decision';
 import {
   fitConversionModel,
+  withCandidateChoices,
   DEFAULT_BAG_SHARE,
+  type ConversionModelOptions,
   NO_POOLING,
   type ConversionModelSnapshot,
   type LoggedDecision,
@@ -72,6 +74,11 @@ export interface PolicyReplaySettings {
    * greedy choices, and the replay's at the budget prices the service logged. Meant with `rolling`.
    */
   readonly againstLive?: boolean;
+  /**
+   * Fit as the service's refit does: shrinkage and segment count chosen on the older 75% of the decisions (the
+   * candidate its promotion check judges), the whole log then fitted with those choices; otherwise chosen on all.
+   */
+  readonly servicePath?: boolean;
 }
 
 /** One later round of a replay: the greedy policy's offers and true profit, and the oracle at as many offers. */
@@ -195,7 +202,7 @@ export function fitReplayModel(
     values: loggedValues(d),
     converted: d.simulation.purchased,
   });
-  return fitConversionModel(lines.map(logged), {
+  const opts: ConversionModelOptions = {
     actions,
     offerLambda: s.offerLambdas,
     poolLambda: s.poolLambdas,
@@ -215,19 +222,25 @@ export function fitReplayModel(
     bags: s.bags ?? DEFAULT_BAGS,
     ...(s.bagShare === undefined ? {} : { bagShare: s.bagShare }),
     bagSeed: BAG_SEED + (s.segmentSeed ?? 0) + 1_000 * upTo,
-  });
+  };
+  const all = lines.map(logged);
+  if (s.servicePath !== true) return fitConversionModel(all, opts);
+  // As the service's refit (profit-refit.ts): choices made on the older share, then the whole log fitted with them.
+  const candidate = fitConversionModel(all.slice(0, Math.max(1, Math.floor(all.length * 0.75))), opts);
+  return fitConversionModel(all, withCandidateChoices(opts, candidate));
 }
 
 const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-seed N] [--rolling]
-                                   [--bags 1] [--bag-share 0.7] [--against-live]
+                                   [--bags 1] [--bag-share 0.7] [--against-live] [--service-path]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
   --against-live     per round, also what the live run executed, its greedy choices and the replay's at the budget
                      prices the live run logged (with --rolling: where a live run loses to the replay of its log)
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
+  --service-path     make the fit's choices on the older 75% of the decisions, as the service's refit does
   --bags N           serve the average of N fits, each on a random --bag-share of the decisions (1: one fit)`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -252,6 +265,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       bags: { type: 'string', default: String(DEFAULT_BAGS) },
       'bag-share': { type: 'string', default: String(DEFAULT_BAG_SHARE) },
       'against-live': { type: 'boolean', default: false },
+      'service-path': { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -287,6 +301,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       bags: Number(flags.bags),
       bagShare,
       againstLive: flags['against-live'] === true,
+      servicePath: flags['service-path'] === true,
     }),
   );
 }
