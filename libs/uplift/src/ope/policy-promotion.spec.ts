@@ -1,6 +1,7 @@
 import { fitRewardModel } from '../profit/reward-model';
 import { SeededRandom } from '@offerstream/core';
-import { shouldPromote } from './policy-promotion';
+import { promotionVerdict, shouldPromote } from './policy-promotion';
+import { normalInterval } from './policy-evaluation';
 import { ridgeScorer } from './standard-policies';
 import { SIMULATED_ACTIONS, simulateDecisionLog } from './simulated-decision-log';
 
@@ -63,5 +64,27 @@ describe('promotion check', () => {
     // A retrain of the same quality is not reliably worse than the model in use either.
     expect(r.difference.upper).toBeGreaterThanOrEqual(0);
     expect(r.promote).toBe(true);
+  });
+
+  describe('the rule on its three estimates', () => {
+    const interval = (value: number, se: number) => normalInterval(value, se, 0.95);
+
+    it('serves a candidate the check rates above the model in use though only its own interval excludes no offer', () => {
+      // Lathe 282's refused refit: candidate - none -0.10 [-0.18, -0.03], current - none -0.13 [-0.38, 0.11].
+      const v = promotionVerdict(interval(-0.1, 0.038), interval(-0.133, 0.124), interval(0.033, 0.128));
+      expect(v.promote).toBe(true);
+      expect(v.reason).toMatch(/estimated no worse than current/);
+    });
+
+    it('keeps the model in use when the candidate fails the no-offer test and the model in use scores higher', () => {
+      const v = promotionVerdict(interval(-0.1, 0.038), interval(0.05, 0.124), interval(-0.15, 0.1));
+      expect(v.promote).toBe(false);
+      expect(v.reason).toMatch(/reliably worse than no offer/);
+    });
+
+    it('refuses a first model that fails the no-offer test, its difference from no offer being the same test', () => {
+      const overNone = interval(-0.1, 0.038);
+      expect(promotionVerdict(overNone, interval(0, 0), overNone).promote).toBe(false);
+    });
   });
 });
