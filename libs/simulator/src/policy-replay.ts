@@ -113,6 +113,8 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
 const BAG_SEED = 7;
 /** As the service's PROFIT_BAGS. */
 const DEFAULT_BAGS = 1;
+/** As the service's PROFIT_HELD_OUT_SHARE: the newest share of the log its promotion check holds out. */
+const SERVICE_HELD_OUT_SHARE = 0.25;
 
 /**
  * Replays a simulated decision log offline: fits the conversion model on the first `trainRounds` rounds (as the live
@@ -226,7 +228,8 @@ export function fitReplayModel(
   const all = lines.map(logged);
   if (s.servicePath !== true) return fitConversionModel(all, opts);
   // As the service's refit (profit-refit.ts): choices made on the older share, then the whole log fitted with them.
-  const candidate = fitConversionModel(all.slice(0, Math.max(1, Math.floor(all.length * 0.75))), opts);
+  const older = all.slice(0, Math.max(1, Math.floor(all.length * (1 - SERVICE_HELD_OUT_SHARE))));
+  const candidate = fitConversionModel(older, opts);
   return fitConversionModel(all, withCandidateChoices(opts, candidate));
 }
 

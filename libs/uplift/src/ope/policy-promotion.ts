@@ -83,10 +83,10 @@ export function promotionVerdict(
  * minimum examples), by doubly robust estimates on `heldOut`, decisions neither model was fitted on; the DR reward
  * model is cross-fitted within `heldOut`, so it favours neither. Rule (promotionVerdict, docs/ope.md): promote unless
  * candidate - no offer has its upper bound below 0 while current - no offer does not and current scores higher on the
- * same decisions; candidate - current is reported. A stricter rule
- * (promote only on a point or reliable gain) kept better-trained models out on the market simulator for rounds at a
- * time: on an early log the held-out differences are noise of either sign. The second (non-inferiority to the model in
- * use) did too, for a bias, not noise: see promotionVerdict.
+ * same decisions; candidate - current is reported. A stricter rule (promote only on a point or reliable gain) kept
+ * better-trained models out on the market simulator for rounds at a time: on an early log the held-out differences are
+ * noise of either sign. The second (non-inferiority to the model in use) did too, for a bias, not noise: see
+ * promotionVerdict.
  */
 export function shouldPromote(
   heldOut: readonly OpeDecision[],
