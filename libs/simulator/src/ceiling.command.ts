@@ -7,7 +7,8 @@ import { loadMarket, readSimulationLog } from './sim-files';
 const USAGE = `usage: npm run evaluate -- sim-ceiling --log FILE [--config MARKET.json] [--fit-rounds 3]
   --log FILE     a decision log written by npm run simulate -- --out FILE
   --config FILE  the market it came from, for its kinds' true responses (default: the team's market)
-Prints the kind ceiling and, as "segments", the ceiling of the segments the service fits on the same rounds.`;
+Prints the kind ceiling, as "estimated" the same with each kind's response counted from the log, and as "segments"
+  the ceiling of the segments the service fits on the same rounds.`;
 
 /** `npm run evaluate -- sim-ceiling`: the ceiling above on a file; undefined after printing --help. */
 export function runKindCeiling(argv: string[]): Promise<(KindCeiling & { segments?: SegmentCeiling }) | undefined> {

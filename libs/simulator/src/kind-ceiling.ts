@@ -15,10 +15,27 @@ export interface KindLogLine {
   readonly kind: string;
   readonly features?: number[];
   readonly segment?: string;
-  readonly simulation: { readonly round: number; readonly trueIncremental: Readonly<Record<string, number>> };
+  readonly simulation: {
+    readonly round: number;
+    /** The action the shopper was shown ('none' for no offer and the holdout) and whether they bought. */
+    readonly executed?: string;
+    readonly purchased?: boolean;
+    readonly trueIncremental: Readonly<Record<string, number>>;
+  };
 }
 
-export type KindCeiling = OracleShare;
+export interface KindCeiling extends OracleShare {
+  /**
+   * The same kind posterior with each kind's response counted from the log instead of known: its purchase rate under
+   * each action on the fit rounds, an offer's shrunk toward the kind's no-offer rate by as many pseudo-shoppers as the
+   * segments use. What perfectly recovered kinds would reach with this log's evidence: between it and the segment
+   * ceiling is what the segments' recovery of the kinds loses, between it and the kind ceiling what the log's size does.
+   */
+  readonly estimated: OracleShare;
+}
+
+/** Pseudo-shoppers per kind and offer who behave as under no offer (the segments' RESPONSE_PRIOR). */
+const RESPONSE_PRIOR = 10;
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
@@ -85,7 +102,9 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
   // Per kind and group, the shoppers whose behaviour there was observed (absent ones are not counted).
   const observed = counts.map((c) => c.byGroup.map((row) => row.reduce((a, b) => a + b, 0)));
   const shareTotal = types.reduce((s, t) => s + t.share, 0);
+  const rates = countedRates(fit, market);
   const score = new OracleScore();
+  const estimated = new OracleScore();
   for (const l of scored) {
     const lv = levels(l);
     const logs = types.map((t, i) => {
@@ -104,21 +123,49 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
       );
     });
     const top = Math.max(...logs);
-    const chosen = bestOverKinds(
-      market,
-      logs.map((v) => Math.exp(v - top)),
-      l.features ?? [],
+    const weights = logs.map((v) => Math.exp(v - top));
+    score.add(l.simulation.trueIncremental, bestOverKinds(market, weights, l.features ?? []));
+    estimated.add(
+      l.simulation.trueIncremental,
+      bestOverKinds(market, weights, l.features ?? [], (kind, a) => rates[kind]?.[a] ?? 0),
     );
-    score.add(l.simulation.trueIncremental, chosen);
   }
-  return score.result();
+  return { ...score.result(), estimated: estimated.result() };
+}
+
+/** Per kind, P(purchase) under each action as the log's fit rounds show it (an offer's shrunk toward no offer's). */
+function countedRates(fit: readonly KindLogLine[], market: MarketConfig): Record<string, number>[] {
+  const seen = market.userTypes.map(() => new Map<string, { n: number; bought: number }>());
+  for (const l of fit) {
+    const kind = market.userTypes.findIndex((t) => t.name === l.segment);
+    const a = l.simulation.executed;
+    if (kind < 0 || a === undefined || l.simulation.purchased === undefined) continue;
+    const cell = seen[kind]?.get(a) ?? { n: 0, bought: 0 };
+    seen[kind]?.set(a, { n: cell.n + 1, bought: cell.bought + (l.simulation.purchased ? 1 : 0) });
+  }
+  return seen.map((byAction) => {
+    const none = byAction.get('none') ?? { n: 0, bought: 0 };
+    const base = (none.bought + 0.5) / (none.n + 1);
+    const out: Record<string, number> = { none: base };
+    for (const a of SIM_ACTIONS) {
+      const c = byAction.get(a) ?? { n: 0, bought: 0 };
+      out[a] = (c.bought + RESPONSE_PRIOR * base) / (c.n + RESPONSE_PRIOR);
+    }
+    return out;
+  });
 }
 
 /**
  * The action with the highest expected gain over a mixture of the market's kinds (`weights`, one per kind, any scale)
- * at the price and margin the policy saw; 'none' where no offer gains.
+ * at the price and margin the policy saw; 'none' where no offer gains. `rate` gives a kind's P(purchase) under an
+ * action where it is not the truth's.
  */
-export function bestOverKinds(market: MarketConfig, weights: readonly number[], x: readonly number[]): string {
+export function bestOverKinds(
+  market: MarketConfig,
+  weights: readonly number[],
+  x: readonly number[],
+  rate?: (kind: number, action: string) => number,
+): string {
   const total = weights.reduce((a, b) => a + b, 0);
   const price = Math.expm1(x[LOG_PRICE] ?? 0);
   const cost = price * (1 - (x[MARGIN_RATE] ?? 0));
@@ -131,7 +178,8 @@ export function bestOverKinds(market: MarketConfig, weights: readonly number[], 
       return (
         s +
         ((weights[i] as number) / total) *
-          (buyProbability(c, a) * (m - actionCost(c, a)) - buyProbability(c, 'none') * m)
+          ((rate?.(i, a) ?? buyProbability(c, a)) * (m - actionCost(c, a)) -
+            (rate?.(i, 'none') ?? buyProbability(c, 'none')) * m)
       );
     }, 0);
     if (g > gain) [chosen, gain] = [a, g];
