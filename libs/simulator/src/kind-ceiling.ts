@@ -5,7 +5,14 @@ import {
   POLICY_SEGMENT_COUNT_GROUPS,
   POLICY_SEGMENT_GROUPS,
 } from '@offerstream/decision';
-import { ABSENT, fitRangedFeatures, rangeGroups, rangeOf, withRanges } from '@offerstream/uplift';
+import {
+  ABSENT,
+  fitRangedFeatures,
+  rangeGroups,
+  rangeOf,
+  SEGMENT_RESPONSE_PRIOR,
+  withRanges,
+} from '@offerstream/uplift';
 import { SIM_ACTIONS, type MarketConfig } from './market.config';
 import { OracleScore, type OracleShare } from './sim-files';
 import { actionCost, buyProbability } from './truth';
@@ -33,9 +40,6 @@ export interface KindCeiling extends OracleShare {
    */
   readonly estimated: OracleShare;
 }
-
-/** Pseudo-shoppers per kind and offer who behave as under no offer (the segments' RESPONSE_PRIOR). */
-const RESPONSE_PRIOR = 10;
 
 const LOG_PRICE = POLICY_FEATURES.indexOf('logPrice');
 const MARGIN_RATE = POLICY_FEATURES.indexOf('marginRate');
@@ -149,7 +153,7 @@ function countedRates(fit: readonly KindLogLine[], market: MarketConfig): Record
     const out: Record<string, number> = { none: base };
     for (const a of SIM_ACTIONS) {
       const c = byAction.get(a) ?? { n: 0, bought: 0 };
-      out[a] = (c.bought + RESPONSE_PRIOR * base) / (c.n + RESPONSE_PRIOR);
+      out[a] = (c.bought + SEGMENT_RESPONSE_PRIOR * base) / (c.n + SEGMENT_RESPONSE_PRIOR);
     }
     return out;
   });

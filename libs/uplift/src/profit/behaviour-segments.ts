@@ -36,7 +36,7 @@ const RESTARTS = 4;
 const DEFAULT_MAX_SEGMENTS = 20;
 /** Seed of the EM starts: fixed, so one training log always gives one model. */
 const START_SEED = 0x5e9;
-export { ABSENT } from './segment-em';
+export { ABSENT, RESPONSE_PRIOR as SEGMENT_RESPONSE_PRIOR } from './segment-em';
 
 /**
  * Index of the active indicator of a group (the first largest, for rows that are not exactly one-hot); ABSENT when no

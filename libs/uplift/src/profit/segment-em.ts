@@ -8,7 +8,7 @@ const MAX_ITERATIONS = 300;
 /** Relative change of the log-likelihood at which EM stops: a hundredth of a nat per 10,000 shoppers. */
 const TOLERANCE = 1e-6;
 /** Pseudo-shoppers per segment and offer who behave as under no offer (the neutral prior on an offer's effect). */
-const RESPONSE_PRIOR = 10;
+export const RESPONSE_PRIOR = 10;
 
 /** Distinct behaviour (and response) of logged shoppers, and how many showed it. */
 export interface Pattern {
