@@ -12,7 +12,7 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--segment-counts 12,16]
                                  [--weak-shrinkage 1] [--without-features NAME,...] [--bags 1] [--bag-share 0.7]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
-  --log FILE     a decision log written by npm run simulate -- --out FILE (its requests are resampled)
+  --log FILE     a decision log written by npm run simulate -- --out FILE (its shoppers arrive once each, shuffled)
   --config FILE  the market that log came from (default: the team's market)
   --offer-count-share  the campaign's count of offers made, as a share of all requests (the simulator's is 0.3);
                  0: no cap. --pace-offers false: made until it runs out, not priced as the service prices them

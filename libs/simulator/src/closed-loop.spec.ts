@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POLICY_FEATURES } from '@offerstream/decision';
-import { loadRequests, runClosedLoop, type ClosedLoopSettings, type LoggedRequest } from './closed-loop';
+import { seededRandom } from '@offerstream/core';
+import { arrivals, loadRequests, runClosedLoop, type ClosedLoopSettings, type LoggedRequest } from './closed-loop';
 import { smallMarket } from './testing/small-market';
 
 const market = smallMarket('two-types', [40, 60], 4, [
@@ -43,11 +44,14 @@ const settings: ClosedLoopSettings = {
 describe('the closed-loop simulation', () => {
   const rounds = runClosedLoop(pool(), market, settings);
 
-  it('learns to give free shipping to the shoppers it persuades and nothing to those who buy anyway', () => {
+  it('learns to give free shipping to the shoppers it persuades, and those who buy anyway only exploration', () => {
     const last = rounds[rounds.length - 1]!;
-    expect(last.bySegment['shipping/free_shipping']?.offers ?? 0).toBeGreaterThan(150);
+    const persuaded = last.bySegment['shipping/free_shipping']?.offers ?? 0;
+    expect(persuaded).toBeGreaterThan(150);
+    // Exploration still runs at about 0.2 in the last round, a quarter of it per action: some 40 of the ~270 requests
+    // of shoppers who buy anyway get an offer that way, against every persuadable one who is not held out.
     const wasted = Object.entries(last.bySegment).filter(([k]) => k.startsWith('anyway/'));
-    expect(wasted.reduce((t, [, v]) => t + v.offers, 0)).toBeLessThan(30);
+    expect(wasted.reduce((t, [, v]) => t + v.offers, 0)).toBeLessThan(0.2 * persuaded);
     expect(last.live).toBeGreaterThan(0.5 * last.oracleSameCount);
   });
 
@@ -106,6 +110,28 @@ describe('the closed-loop simulation', () => {
   it('refuses a log whose shoppers are not of the market’s types', () => {
     const stray = pool().map((r) => ({ ...r, segment: 'elsewhere' }));
     expect(() => runClosedLoop(stray, market, settings)).toThrow(/elsewhere/);
+  });
+});
+
+describe('the closed loop’s arrivals', () => {
+  const shoppers = pool().slice(0, 50);
+  const draw = (seed: number, n: number): LoggedRequest[] => {
+    const next = arrivals(shoppers, seededRandom(seed));
+    return Array.from({ length: n }, () => next());
+  };
+
+  it('bring every logged shopper once before any comes back, as a live run’s shoppers are all new', () => {
+    const first = draw(3, 50);
+    expect(new Set(first).size).toBe(50);
+    const twice = draw(3, 100);
+    for (const r of shoppers) expect(twice.filter((x) => x === r)).toHaveLength(2);
+    expect(new Set(twice.slice(50)).size).toBe(50);
+  });
+
+  it('come in an order the seed shuffles, the same for the same seed', () => {
+    expect(draw(3, 50)).toEqual(draw(3, 50));
+    expect(draw(3, 50)).not.toEqual(draw(4, 50));
+    expect(draw(3, 50)).not.toEqual(shoppers);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { seededRandom, ValidationError } from '@offerstream/core';
+import { seededRandom, shuffleInPlace, ValidationError, type Rng } from '@offerstream/core';
 import {
   chooseOffer,
   dosePairs,
@@ -130,6 +130,21 @@ function actionsFor(truth: TruthCase): OfferAction[] {
 }
 
 /**
+ * The requests in the order they arrive: every logged shopper once, in an order the seed shuffles, and again in a fresh
+ * order only when a run needs more requests than the log holds. Drawn with replacement, a shopper the model was fitted
+ * on came back in later rounds as an exact copy (15,000 draws from a log of 18,000 put 57% of its shoppers in the fit
+ * before round 6), and a model that had seen that very shopper buy or not scored above what a live run, whose shoppers
+ * are all new, can reach.
+ */
+export function arrivals(pool: readonly LoggedRequest[], random: Rng): () => LoggedRequest {
+  let order: LoggedRequest[] = [];
+  return () => {
+    if (order.length === 0) order = shuffleInPlace([...pool], random);
+    return order.pop() as LoggedRequest;
+  };
+}
+
+/**
  * Runs the live policy (chooseOffer, exploration rate, refits with the promotion check) against the simulator's truth
  * on requests resampled from a simulated log, without Kafka: many runs per setting in minutes, so exploration settings
  * can be judged by their spread, not by one lucky run.
@@ -141,7 +156,7 @@ export function runClosedLoop(
 ): ClosedLoopRound[] {
   // Separate streams for the requests, the holdouts, the outcomes and the policy's draws: two settings run on one seed
   // see the same shoppers and the same luck, so their difference is the setting's (common random numbers).
-  const requests = seededRandom(s.seed);
+  const next = arrivals(pool, seededRandom(s.seed));
   const holdouts = seededRandom(s.seed + 1);
   const outcomes = seededRandom(s.seed + 2);
   const draws = seededRandom(s.seed + 3);
@@ -205,7 +220,7 @@ export function runClosedLoop(
     const best: number[] = [];
     const bySegment: Record<string, { offers: number; live: number }> = {};
     for (let i = 0; i < s.perRound; i++) {
-      const r = pool[Math.floor(requests() * pool.length)] as LoggedRequest;
+      const r = next();
       const type = types.get(r.segment);
       if (!type) throw new Error(`segment ${r.segment} is not a type of market ${market.name}`);
       const truth: TruthCase = { type, price: r.price, cost: r.cost, shippingCost: market.shippingCost };
