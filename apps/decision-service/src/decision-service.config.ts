@@ -41,7 +41,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         /** Exploration share with no joined decisions, its floor, and the decisions over which it decays (1/sqrt). */
         EXPLORATION_MAX: envField.num(0.4, 0, 1),
         EXPLORATION_MIN: envField.num(0.05, 0, 1),
-        EXPLORATION_SCALE: envField.int(2_000, 1, 1e9),
+        EXPLORATION_SCALE: envField.int(700, 1, 1e9),
         /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */
         POLICY_MIN_ACTION_EXAMPLES: envField.int(100, 1, 1e9),
         POLICY_CAUTION: envField.num(0.5, 0, 10),

@@ -5,7 +5,7 @@ import { loadMarket } from './sim-files';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
                                  [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
-                                 [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 2000]
+                                 [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 700]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
                                  [--segment-responses true] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
@@ -60,7 +60,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       caution: { type: 'string', default: '0.5' },
       'exploration-max': { type: 'string', default: '0.4' },
       'exploration-min': { type: 'string', default: '0.05' },
-      'exploration-scale': { type: 'string', default: '2000' },
+      'exploration-scale': { type: 'string', default: '700' },
       'exploration-by-chance': { type: 'string', default: 'true' },
       'exploration-floor': { type: 'string', default: '0' },
       'exploration-sd-scale': { type: 'string', default: '1' },
