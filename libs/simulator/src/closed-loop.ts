@@ -117,7 +117,7 @@ export function loadRequests(path: string, without: readonly string[] = []): Log
 }
 
 /** The simulated campaign's actions for one request, costed as the truth costs them (one definition of a cost). */
-function actionsFor(truth: TruthCase): OfferAction[] {
+export function actionsFor(truth: TruthCase): OfferAction[] {
   const mk = (id: SimActionOrNone): OfferAction => ({
     id,
     offerType: id === NO_OFFER ? 'none' : id === 'free_shipping' ? 'free_shipping' : 'percent_discount',
