@@ -99,6 +99,10 @@ describe('privacy of a realistic run against real Kafka and Redis', () => {
       what: "the anonymous device's profile",
       timeoutMs: 60_000,
     });
+    // Before the login merges it away, the device's own profile is pseudonymous and expires like every user's.
+    const device = (await everyKey(ctx.redis, prefix)).find((k) => k.key === RedisKeys.user.profile(P(DEVICE)));
+    expect(device?.pttl).toBeGreaterThan(0);
+    expect(RAW.filter((u) => device?.text.includes(u))).toEqual([]);
     await kcatProduce(
       KAFKA_BROKERS,
       clickstream(),
