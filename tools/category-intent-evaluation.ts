@@ -1,9 +1,9 @@
 /**
  * `npm run evaluate -- category-intent --data FILE`: maps held-out texts to the shop's categories by the nearest
  * centroid of the training items' TF-IDF (the category term index the stream processor keeps and the decision service
- * reads), against the same centroids over the stored 64-d item content vectors and the majority class. The split is the shipped NLP category model's (stratified 80/20 by category and
- * label, seed 42), so its accuracy on the same rows is the corpus-label baseline. The similarity threshold is
- * chosen by cross-validation inside the training part only.
+ * reads), against the same centroids over the stored 64-d item content vectors and the majority class. The split is the
+ * shipped NLP category model's (stratified 80/20 by category and label, seed 42), so its accuracy on the same rows is
+ * the corpus-label baseline. The similarity threshold is chosen by cross-validation inside the training part only.
  */
 import { parseCommandFlags, positiveIntFlag, seededRandom } from '@offerstream/core';
 import { crossValidate, rankTexts, type IntentMethod, type LabelledItem } from '@offerstream/feature-store';

@@ -113,7 +113,10 @@ export class Streamer {
     return p;
   }
 
-  /** 1-based position of an offer request in the streamed set, to place it among the faults (their logs say how far the stream was). */
+  /**
+   * 1-based position of an offer request in the streamed set, to place it among the faults (their logs say how far the
+   * stream was).
+   */
   positionOf(eventId: string): number | undefined {
     const i = this.queue.findIndex(
       (q) => q.topic === TOPICS.offerRequests.name && String(q.message.value).includes(eventId),

@@ -23,7 +23,9 @@ const alertRules = (): { alert?: string; expr: string }[] =>
 const dashboard = (): { panels: Panel[]; templating: { list: { query?: unknown }[] } } =>
   JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[]; templating: { list: { query?: unknown }[] } };
 
-/** promtool from Debian's prometheus package; `bash scripts/stack.sh ensure-test-tools` (run by npm test) installs it. */
+/**
+ * promtool from Debian's prometheus package; `bash scripts/stack.sh ensure-test-tools` (run by npm test) installs it.
+ */
 function promtool(...args: string[]): { status: number | null; output: string } {
   const r = spawnSync('promtool', args, { cwd: RULES_DIR, encoding: 'utf8' });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')

@@ -40,7 +40,9 @@ const TLS_VARS = [
   'REDIS_TLS_KEY_FILE',
 ];
 
-/** Each pod with its container's environment as the kubelet would give it (ConfigMap, then env; Secrets as `secret`). */
+/**
+ * Each pod with its container's environment as the kubelet would give it (ConfigMap, then env; Secrets as `secret`).
+ */
 function pods(objects: readonly Obj[]) {
   return objects
     .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')

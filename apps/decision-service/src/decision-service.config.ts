@@ -17,7 +17,10 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         DECISION_CONCURRENCY: envField.int(32, 1, 1024),
         /** Where user and item features come from: the feature store, or nothing (every user a cold start). */
         FEATURE_SOURCE: z.enum(['feature-store', 'none']).default('feature-store'),
-        /** Item features and neighbour lists are reused this long, then refreshed in the background (stock staleness bound). */
+        /**
+         * Item features and neighbour lists are reused this long, then refreshed in the background (stock staleness
+         * bound).
+         */
         ITEM_CACHE_MS: envField.int(2_000, 0, 3_600_000),
         /** gnn-worker base URL (e.g. http://gnn-worker:3003); empty means no graph candidates. */
         GNN_CANDIDATES_URL: z.string().url().optional(),
@@ -110,7 +113,9 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         BUDGET_SWEEP_MS: envField.int(10_000, 100, 3_600_000),
         /** Offers recorded but not acknowledged by Kafka this long are published by the outbox sweep. */
         OUTBOX_GRACE_MS: envField.int(30_000, 1_000, 86_400_000),
-        /** Learned purchase propensity: refit interval, new outcome examples needed, log size, held-out share, epochs. */
+        /**
+         * Learned purchase propensity: refit interval, new outcome examples needed, log size, held-out share, epochs.
+         */
         PROPENSITY_REFIT: envField.bool(true),
         PROPENSITY_REFIT_MS: envField.int(600_000, 1_000, 7 * 86_400_000),
         PROPENSITY_MIN_NEW: envField.int(500, 1, 10_000_000),

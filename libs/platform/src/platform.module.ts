@@ -25,8 +25,8 @@ import { loadUserPseudonyms } from './security/user-pseudonyms.config';
 
 /**
  * Health, metrics, logging, HTTP security (API keys and roles, rate limits, one error format) and user pseudonyms
- * shared by every service; each service's own modules register checks into it. Security settings are read from the environment
- * here, so a bad key list stops the boot like any other bad setting.
+ * shared by every service; each service's own modules register checks into it. Security settings are read from the
+ * environment here, so a bad key list stops the boot like any other bad setting.
  */
 @Global()
 @Module({})

@@ -179,7 +179,9 @@ export const RedisKeys = {
     /** Learned purchase propensity: the published weights and their sequence number, polled by every instance. */
     propensityModel: () => 'd:{propensity}:model',
     propensityVersion: () => 'd:{propensity}:version',
-    /** Bounded log of (features, label) examples from offer outcomes, the number ever appended, and per offer a marker. */
+    /**
+     * Bounded log of (features, label) examples from offer outcomes, the number ever appended, and per offer a marker.
+     */
     propensityLog: () => 'd:{propensity}:log',
     propensityAppended: () => 'd:{propensity}:appended',
     propensityLabelled: (offerId: string) => `d:{propensity}:labelled:${offerId}`,

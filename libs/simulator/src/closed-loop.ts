@@ -59,7 +59,9 @@ export interface ClosedLoopSettings {
   readonly rangeOffsets?: boolean;
   /** With segments: fit them to responses too and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
-  /** With segment responses: 10% off's rate shrunk toward halfway to 20% off's (tried, not kept: docs/benchmarks.md). */
+  /**
+   * With segment responses: 10% off's rate shrunk toward halfway to 20% off's (tried, not kept: docs/benchmarks.md).
+   */
   readonly dosePrior?: boolean;
   /** With segment responses: larger counts compared with AIC's (conversion model's `segmentCounts`; [] keeps AIC's). */
   readonly segmentCounts?: readonly number[];

@@ -36,7 +36,8 @@ export interface KindCeiling extends OracleShare {
    * The same kind posterior with each kind's response counted from the log instead of known: its purchase rate under
    * each action on the fit rounds, an offer's shrunk toward the kind's no-offer rate by as many pseudo-shoppers as the
    * segments use. What perfectly recovered kinds would reach with this log's evidence: between it and the segment
-   * ceiling is what the segments' recovery of the kinds loses, between it and the kind ceiling what the log's size does.
+   * ceiling is what the segments' recovery of the kinds loses, between it and the kind ceiling what the log's size
+   * does.
    */
   readonly estimated: OracleShare;
 }
@@ -62,8 +63,8 @@ export function labelledRounds<T extends KindLogLine>(
 
 /**
  * How much of the oracle a policy could reach from the policy's own behaviour ranges (views, cart adds, purchases,
- * recency in quantile ranges) and items per price band if it knew each kind of shopper's distribution over them (naive Bayes,
- * counted on the rounds up to `fitRounds` with the simulator's labels) and each kind's true response: the greedy
+ * recency in quantile ranges) and items per price band if it knew each kind of shopper's distribution over them (naive
+ * Bayes, counted on the rounds up to `fitRounds` with the simulator's labels) and each kind's true response: the greedy
  * choice by expected gain over the kinds' posterior, scored exactly on the later rounds against the oracle at as many
  * offers. A learner's share far below it is the learner's fault; a ceiling under the bar is the market's.
  */

@@ -55,7 +55,9 @@ export interface PolicyReplaySettings {
   readonly segments?: boolean;
   /** Fit those segments to behaviour and response and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
-  /** Seed of the segments' EM starts (ConversionModelOptions.segmentSeed): replays at several show the starts' spread. */
+  /**
+   * Seed of the segments' EM starts (ConversionModelOptions.segmentSeed): replays at several show the starts' spread.
+   */
   readonly segmentSeed?: number;
   /**
    * Refit before every later round on all the rounds before it, as the live loop does, instead of once on the first

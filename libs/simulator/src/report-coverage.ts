@@ -133,7 +133,9 @@ export function reportCoverage(
   return { freshHoldout: figures(true), ownHoldout: held >= 2 && requests.length - held >= 2 ? figures(false) : null };
 }
 
-/** `npm run evaluate -- report-coverage`: the report interval's coverage on one simulated run; undefined after --help. */
+/**
+ * `npm run evaluate -- report-coverage`: the report interval's coverage on one simulated run; undefined after --help.
+ */
 export function runReportCoverageCommand(argv: string[]): Promise<ReportCoverage | undefined> {
   const flags = parseCommandFlags(
     argv,

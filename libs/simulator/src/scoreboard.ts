@@ -92,7 +92,9 @@ export function intervalCovers(report: ReportEstimate | null, truth: number): bo
   return report.lower <= truth && truth <= report.upper;
 }
 
-/** Reads the profit estimate from a campaign report: the gross-profit interval when present, else the point estimate. */
+/**
+ * Reads the profit estimate from a campaign report: the gross-profit interval when present, else the point estimate.
+ */
 export function reportEstimate(report: Record<string, unknown>): ReportEstimate | null {
   const g = report['incrementalGrossProfit'];
   if (g && typeof g === 'object') {

@@ -89,8 +89,9 @@ new Chart(document.getElementById('report'), {
 
 /**
  * A self-contained HTML page of one simulated run (`npm run simulate -- --plot FILE.html`): each round's true
- * incremental profit beside random, the oracle at as many offers and the same shoppers' best offers, and the
- * report's estimate with its interval beside the truth to date, so whether the policy pays and whether the report can be believed is seen at a glance.
+ * incremental profit beside random, the oracle at as many offers and the same shoppers' best offers, and the report's
+ * estimate with its interval beside the truth to date, so whether the policy pays and whether the report can be
+ * believed is seen at a glance.
  */
 export function simulationPlotHtml(result: SimulationResult, title: PlotTitle): string {
   const d = plotData(result, title);

@@ -3,7 +3,9 @@ import { sleep, type ChaosContext, type Fault } from '../chaos-context';
 import type { ServiceName } from '../chaos-services';
 import { sendPoison } from './poison-faults';
 
-/** Deletes a topic, runs `during`, waits, and recreates it as tools/create-topics.ts would (same partitions, retention). */
+/**
+ * Deletes a topic, runs `during`, waits, and recreates it as tools/create-topics.ts would (same partitions, retention).
+ */
 async function withTopicGone(
   ctx: ChaosContext,
   topic: string,

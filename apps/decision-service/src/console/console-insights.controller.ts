@@ -24,8 +24,9 @@ export function parseLimit(raw: string | undefined, fallback: number, max: numbe
 }
 
 /**
- * What the console charts beside the report: each campaign's sampled figures over time and its offers by type,
- * trigger, channel and placement, its outcomes and learned redeem rate per channel, and the live feed of the latest published offers. Readers only, like the report.
+ * What the console charts beside the report: each campaign's sampled figures over time and its offers by type, trigger,
+ * channel and placement, its outcomes and learned redeem rate per channel, and the live feed of the latest published
+ * offers. Readers only, like the report.
  */
 @Controller()
 @Roles('reader')

@@ -3,7 +3,9 @@ import { RedisKeys, type RedisClient } from '@offerstream/redis';
 import { DEFAULT_CHANNEL_CHOICE, redeemPosterior, type ChannelEvidence } from './channel-choice';
 import type { OpenChannel } from './open-channels';
 
-/** Fields of the campaign's figures hash (offers sent per channel here, outcomes per channel by record-outcome-3.lua). */
+/**
+ * Fields of the campaign's figures hash (offers sent per channel here, outcomes per channel by record-outcome-3.lua).
+ */
 export const channelOffersField = (channel: string): string => `channel:${channel}:offers`;
 export const channelOutcomeField = (channel: string, outcome: string): string => `channel:${channel}:${outcome}`;
 /** One channel of a campaign as the console shows it: offers sent, their outcomes, the redeem rate learned. */

@@ -32,7 +32,9 @@ export class UserCategoryIntent {
     private readonly settings: UserCategoryIntentSettings,
   ) {}
 
-  /** The category index this reads texts with (the category-browse trigger takes a category's typical items from it). */
+  /**
+   * The category index this reads texts with (the category-browse trigger takes a category's typical items from it).
+   */
   get categories(): CategoryIntent {
     return this.intent;
   }

@@ -62,9 +62,9 @@ const DEFAULT_RELEASE_GRACE_MS = 3_600_000;
 const DEFAULT_SETTLED_RETENTION_MS = 30 * 86_400_000;
 
 /**
- * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once with the
- * decision's record, caps, cooldown, assignment) and the campaign budget's, which also holds the offer's record and the outbox, so that
- * reservation and record are one step. The user is claimed first; if the budget then refuses, the cap entry is
+ * The atomic guardrails. Two scripts because their keys live in two slots: the user's (trigger-once with the decision's
+ * record, caps, cooldown, assignment) and the campaign budget's, which also holds the offer's record and the outbox, so
+ * that reservation and record are one step. The user is claimed first; if the budget then refuses, the cap entry is
  * compensated, and the once-marker keeps the reason. Between the two steps a crash can leave a cap entry without an
  * offer (errs towards fewer offers, never more spend); it can never leave an offer without a reservation.
  *

@@ -118,7 +118,10 @@ export function eligibleActions(c: Campaign, target: OfferTarget, trigger: Trigg
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** The prefixes of action ids that name one kind of offer at a dose the campaign sets (`pct10`, `fixed5`; coupons follow the margin). */
+/**
+ * The prefixes of action ids that name one kind of offer at a dose the campaign sets (`pct10`, `fixed5`; coupons follow
+ * the margin).
+ */
 const DOSED = /^(pct|fixed)(\d+(?:\.\d+)?)$/;
 
 /**

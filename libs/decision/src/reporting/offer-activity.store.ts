@@ -40,8 +40,8 @@ const MIX_DIMENSIONS = ['offerType', 'trigger', 'channel', 'placement'] as const
 
 /**
  * What the console shows of published offers: a bounded feed of the latest ones and per-campaign counts by type,
- * trigger, channel and placement. Written once Kafka acknowledged the offers (so the feed shows what consumers got), one
- * LPUSH for the batch and one HINCRBY per campaign and dimension value; Cluster-safe (each command one slot).
+ * trigger, channel and placement. Written once Kafka acknowledged the offers (so the feed shows what consumers got),
+ * one LPUSH for the batch and one HINCRBY per campaign and dimension value; Cluster-safe (each command one slot).
  */
 export class OfferActivityStore {
   constructor(

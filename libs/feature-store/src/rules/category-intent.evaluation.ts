@@ -14,7 +14,9 @@ export interface LabelledItem {
  */
 export type IntentMethod = { kind: 'terms'; termsPerCategory: number } | { kind: 'projected'; dims: number };
 
-/** Per text: the rank of its true category among the categories (0 = top; Infinity when absent) and the best similarity. */
+/**
+ * Per text: the rank of its true category among the categories (0 = top; Infinity when absent) and the best similarity.
+ */
 export interface RankedText {
   readonly rank: number;
   readonly similarity: number;

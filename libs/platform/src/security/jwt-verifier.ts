@@ -9,7 +9,9 @@ export interface OidcSettings {
   readonly audience: string;
   readonly jwksUrl?: string;
   readonly jwksFile?: string;
-  /** Claim holding the roles, dot path for nested claims (`realm_access.roles`); an array or a space-separated string. */
+  /**
+   * Claim holding the roles, dot path for nested claims (`realm_access.roles`); an array or a space-separated string.
+   */
   readonly rolesClaim: string;
   readonly algorithms: readonly string[];
   /** How often a JWKS file's modification time is checked (its keys rotate without a restart). */

@@ -16,7 +16,9 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env) {
       HTTP_BODY_LIMIT_KB: envField.int(256, 1, 65_536),
       /** Interface the HTTP server binds to; 127.0.0.1 keeps a service off the network. */
       HTTP_HOST: envField.str('0.0.0.0'),
-      /** OIDC access tokens (JWT), beside or instead of API keys: the issuer, this API's audience, the issuer's JWKS. */
+      /**
+       * OIDC access tokens (JWT), beside or instead of API keys: the issuer, this API's audience, the issuer's JWKS.
+       */
       OIDC_ISSUER: z.string().url().optional(),
       OIDC_AUDIENCE: z.string().min(1).optional(),
       OIDC_JWKS_URL: z.string().url().optional(),

@@ -44,7 +44,9 @@ function lookup(layers: readonly Json[], key: string): unknown {
   return undefined;
 }
 
-/** The logging policy's full distribution, when every candidate carries its probability and they agree with the record. */
+/**
+ * The logging policy's full distribution, when every candidate carries its probability and they agree with the record.
+ */
 function loggingProbabilities(record: DecisionRecord): Record<string, number> | undefined {
   const probs = record.candidates.map((c) => [c.action, c.probability] as const);
   if (probs.length === 0 || probs.some(([, p]) => p === undefined)) return undefined;

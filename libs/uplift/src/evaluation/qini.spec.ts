@@ -29,8 +29,8 @@ describe('qini', () => {
         t,
       ),
     ).toBeLessThan(0);
-    // Hand: model area = 0.5+1+1.5+1.5 = 4.5, random = 4*1/2 = 2; perfect curve (1,1)(1,1)(0,0)(0,1):
-    // the two treated responders tie: points (0,0) (2,2) (3,2) (4,1) -> area 2+2+1.5 = 5.5. (4.5 - 2) / (5.5 - 2) = 0.714285...
+    // Hand: model area = 0.5+1+1.5+1.5 = 4.5, random = 4*1/2 = 2; perfect curve (1,1)(1,1)(0,0)(0,1): the two treated
+    // responders tie: points (0,0) (2,2) (3,2) (4,1) -> area 2+2+1.5 = 5.5. (4.5 - 2) / (5.5 - 2) = 0.714285...
     expect(perfectQiniCurve(y, t)).toEqual({ x: [0, 2, 3, 4], y: [0, 2, 2, 1] });
     expect(qiniAucScore(y, score, t)).toBeCloseTo(2.5 / 3.5, 12);
   });

@@ -60,9 +60,9 @@ export const conversionScorer =
 
 /**
  * Greedy on a fixed model (e.g. a candidate for promotion). With `caution` > 0 an action's gain over no offer counts
- * only after subtracting that many standard errors of it (and an action with fewer than `minExamples` fitted
- * decisions, in all or near the decision, never beats no offer), which is how the decision service serves a model: promotion judges the policy
- * that will actually run.
+ * only after subtracting that many standard errors of it (and an action with fewer than `minExamples` fitted decisions,
+ * in all or near the decision, never beats no offer), which is how the decision service serves a model: promotion
+ * judges the policy that will actually run.
  */
 export function greedyPolicy(
   score: ActionScorer,

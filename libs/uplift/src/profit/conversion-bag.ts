@@ -43,7 +43,10 @@ export function fitBag(
   return { ...(members[0] as ConversionModelSnapshot), members, bagShare: share };
 }
 
-/** What a fit chose from the data (its shrinkage by cross-validation, its segment count), to fit again without searching. */
+/**
+ * What a fit chose from the data (its shrinkage by cross-validation, its segment count), to fit again without
+ * searching.
+ */
 export function choicesOf(chosen: ConversionModelSnapshot, noPooling: number, weakDefault: number): MemberChoices {
   return {
     offerLambda: chosen.offerLambda,

@@ -77,11 +77,14 @@ export interface ConversionModelOptions {
    * deviance of offer decisions' purchases (selectSegmentCount). Default [12, 16]; [] keeps AIC's count.
    */
   readonly segmentCounts?: readonly number[];
-  /** With segment groups: fit exactly this many segments instead of choosing the count by AIC (a refit's whole-log fit). */
+  /**
+   * With segment groups: fit exactly this many segments instead of choosing the count by AIC (a refit's whole-log fit).
+   */
   readonly segmentCount?: number;
   /**
    * With segment groups: seed of the EM's random starts of the segments served (fitSegments' `seed`; the count's
-   * cross-validation keeps its own). Default fixed; replays set others to measure how much the starts alone move a result.
+   * cross-validation keeps its own). Default fixed; replays set others to measure how much the starts alone move a
+   * result.
    */
   readonly segmentSeed?: number;
   /**
@@ -94,13 +97,17 @@ export interface ConversionModelOptions {
    * follow the context, and with segment groups each feature's ranges are one more group. Default none.
    */
   readonly rangedFeatures?: readonly RangedFeatureSpec[];
-  /** Fit this many members, each on a random `bagShare` of the decisions, and serve their average (fitBag). Default 1. */
+  /**
+   * Fit this many members, each on a random `bagShare` of the decisions, and serve their average (fitBag). Default 1.
+   */
   readonly bags?: number;
   /** Share of the decisions each member is fitted on, drawn without replacement. Default 0.7. */
   readonly bagShare?: number;
   /** Seed of the members' draws. Default: the number of decisions (a refit of the same log repeats exactly). */
   readonly bagSeed?: number;
-  /** Per member, choices fixed instead of searched (withCandidateChoices of a bagged candidate): member i gets the i-th. */
+  /**
+   * Per member, choices fixed instead of searched (withCandidateChoices of a bagged candidate): member i gets the i-th.
+   */
   readonly memberChoices?: readonly MemberChoices[];
 }
 

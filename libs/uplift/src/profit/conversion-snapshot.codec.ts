@@ -134,7 +134,9 @@ function rangedFromJSON(v: unknown, raw: number): RangedFeature[] {
   return ranged;
 }
 
-/** Range offsets: groups of raw feature indexes, a positive strength, a finite offset per combination and known action. */
+/**
+ * Range offsets: groups of raw feature indexes, a positive strength, a finite offset per combination and known action.
+ */
 function rangeOffsetsFromJSON(v: unknown, actions: Readonly<Record<string, unknown>>, raw: number): RangeOffsets {
   const o = v as Partial<Record<keyof RangeOffsets, unknown>> | null;
   if (!isObject(o) || !Array.isArray(o.groups) || !isObject(o.offsets))
