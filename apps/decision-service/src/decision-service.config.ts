@@ -17,10 +17,7 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         DECISION_CONCURRENCY: envField.int(32, 1, 1024),
         /** Where user and item features come from: the feature store, or nothing (every user a cold start). */
         FEATURE_SOURCE: z.enum(['feature-store', 'none']).default('feature-store'),
-        /**
-         * Item features and neighbour lists are reused this long, then refreshed in the background (stock staleness
-         * bound).
-         */
+        /** Item features and neighbour lists are reused this long, then refreshed in the background (stale stock). */
         ITEM_CACHE_MS: envField.int(2_000, 0, 3_600_000),
         /** gnn-worker base URL (e.g. http://gnn-worker:3003); empty means no graph candidates. */
         GNN_CANDIDATES_URL: z.string().url().optional(),

@@ -122,8 +122,8 @@ describe('decision service HTTP security', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await limited.json()) as { message: string }).message).toMatch(/test-reader is over 0.2 requests\/s/);
-    // Another key has its own bucket. Roles do not imply each other: the all-roles key reads campaigns, admin alone may
-    // not.
+    // Another key has its own bucket. Roles do not imply each other: the all-roles key reads campaigns, admin alone
+    // may not.
     expect((await fetch(h.url('/campaigns'), { headers: authHeaders('all') })).status).toBe(200);
 
     for (const path of ['/console', '/console/assets/app.js', '/health/live']) {

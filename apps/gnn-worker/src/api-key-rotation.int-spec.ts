@@ -6,10 +6,7 @@ import { serviceHarness, waitFor } from '@offerstream/testing';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/**
- * Keys rotate without a restart: a running service follows its API_KEYS_FILE (any service; the GNN worker boots
- * fastest).
- */
+/** Keys rotate without a restart: a running service follows its API_KEYS_FILE (the GNN worker boots fastest). */
 describe('API key rotation on a running service', () => {
   const h = serviceHarness('gnn-worker');
   let dir: string;

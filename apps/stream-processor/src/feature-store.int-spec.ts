@@ -25,8 +25,8 @@ import {
 } from '@offerstream/testing';
 
 const ITEMS = 60;
-// The services' timers would race the explicit neighbour refresh below; the lists are compared once all counts are
-// final.
+// The services' timers would race the explicit neighbour refresh below; the lists are compared once all counts
+// are final.
 const FS_ENV = { JOBS_ENABLED: 'false', FS_MAX_EVENT_BYTES: '4096', FS_SEGMENT_INTERVAL_S: '3600' };
 const cfg = loadFeatureStoreConfig(FS_ENV);
 const CATS = ['shoes', 'hats', 'phones', 'books', 'coffee'];

@@ -36,8 +36,8 @@ export interface KindCeiling extends OracleShare {
    * The same kind posterior with each kind's response counted from the log instead of known: its purchase rate under
    * each action on the fit rounds, an offer's shrunk toward the kind's no-offer rate by as many pseudo-shoppers as the
    * segments use. What perfectly recovered kinds would reach with this log's evidence: between it and the segment
-   * ceiling is what the segments' recovery of the kinds loses, between it and the kind ceiling what the log's size
-   * does.
+   * ceiling is what the segments' recovery of the kinds loses, between it and the kind ceiling what the log's
+   * size does.
    */
   readonly estimated: OracleShare;
 }

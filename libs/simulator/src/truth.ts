@@ -19,10 +19,7 @@ export function buyProbability(c: TruthCase, action: SimActionOrNone): number {
   return odds / (1 + odds);
 }
 
-/**
- * What the shop gives away when the action is redeemed: pct x price for a discount, the shipping cost for free
- * shipping.
- */
+/** What the shop gives away when the action is redeemed: pct x price for a discount, else the shipping cost. */
 export function actionCost(c: TruthCase, action: SimActionOrNone): number {
   if (action === 'none') return 0;
   if (action === 'free_shipping') return c.shippingCost;

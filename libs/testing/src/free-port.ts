@@ -1,9 +1,6 @@
 import { createServer } from 'node:net';
 
-/**
- * Binds `port` (0 lets the OS choose) on 127.0.0.1 and releases it; resolves with the port, or undefined if it is
- * taken.
- */
+/** Binds `port` (0: the OS chooses) on 127.0.0.1 and releases it; resolves with the port, undefined if taken. */
 function tryBind(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const srv = createServer();

@@ -4,10 +4,7 @@ import type { RedisClient } from '@offerstream/redis';
 export interface KeyContent {
   /** The key without the prefix, as the services' clients name it. */
   readonly key: string;
-  /**
-   * Everything the key holds, as text: strings, hash fields and values, list, set and sorted-set members, stream
-   * entries.
-   */
+  /** Everything the key holds, as text: strings, hash fields and values, list, set and zset members, stream entries. */
   readonly text: string;
 }
 

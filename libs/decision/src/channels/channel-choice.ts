@@ -1,10 +1,7 @@
 import { betaDraw, type Rng } from '@offerstream/core';
 import type { OpenChannel } from './open-channels';
 
-/**
- * What the decision lib has learned of one channel: the campaign's offers sent on it and redeemed, the user's last
- * engagement.
- */
+/** What the decision lib knows of one channel: the campaign's offers sent and redeemed, the user's last engagement. */
 export interface ChannelEvidence {
   readonly offers: number;
   readonly redeems: number;

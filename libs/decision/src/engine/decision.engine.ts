@@ -51,10 +51,7 @@ export interface DecisionEngineDeps {
   readonly channels?: ChannelEvidenceStore;
   /** The incremental-profit model in use (it changes while running when a refit is published). */
   readonly profit: { readonly current: (ProfitModel & { readonly examples: number }) | undefined };
-  /**
-   * Shadow prices of each campaign's spend and offers made (budget pacing), told each decision's best gain; 0 when
-   * absent.
-   */
+  /** Budget pacing's shadow prices per campaign (spend, offers made), told each decision's best gain; 0 if absent. */
   readonly pacing?: { price(campaignId: string): ShadowPrices; observe(campaignId: string, bestGain: number): void };
   /** Fixed weights, or a source whose current weights may change while running (a refit published). */
   readonly propensity?: PropensityWeights | { readonly current: PropensityWeights };

@@ -17,10 +17,7 @@ export interface TrackedDecision {
   readonly features: readonly number[];
   /** Actions that were available, with the probability the policy gave each (for off-policy evaluation). */
   readonly available: Readonly<Record<string, number>>;
-  /**
-   * Gross profit one purchase earns under each eligible action, as priced when deciding (the conversion model's
-   * values).
-   */
+  /** Gross profit one purchase earns under each eligible action, as priced when deciding (the model's values). */
   readonly values?: Readonly<Record<string, number>>;
   readonly holdout: boolean;
   readonly segment?: string;

@@ -165,8 +165,8 @@ describe('offer choice by incremental profit', () => {
     expect(actions).toHaveLength(3);
     expect(c.probabilities['free_shipping']).toBeCloseTo(0.2, 6);
     expect(c.probabilities['none']).toBeCloseTo(0.8, 6);
-    // With no evidence every action is as good a bet: a share of 1 is a uniform draw over all of them, the chosen one
-    // too.
+    // With no evidence every action is as good a bet: a share of 1 is a uniform draw over all of them, the chosen
+    // one too.
     const cold = chooseOffer(undefined, [0], actions, target, { ...byChance, exploration: 1 }, 0, seededRandom(3));
     for (const a of actions) expect(cold.probabilities[a.id]).toBeCloseTo(1 / actions.length, 12);
   });

@@ -9,10 +9,7 @@ export interface ConversionCell {
 export interface SegmentConversion {
   /** Decisions that made an offer. */
   readonly offered: ConversionCell;
-  /**
-   * Holdout and the policy's no-offer decisions: what the segment does without an offer (the holdout alone is
-   * unbiased).
-   */
+  /** Holdout and no-offer decisions: what the segment does without an offer (the holdout alone is unbiased). */
   readonly notOffered: ConversionCell;
   readonly holdout: ConversionCell;
 }

@@ -170,8 +170,8 @@ describe('selectAndTest', () => {
     const all = upliftCandidates(HILLSTROM_SETUP);
     const candidates = [all[0], all[2]].filter((c) => c !== undefined);
     const options = { budget: 0.3, folds: 5, seed: 7, bootstrap: 0 };
-    // Test labels from a world one LR per arm ranks well: had selection looked at them, it would keep the simplest
-    // model.
+    // Test labels from a world one LR per arm ranks well: had selection looked at them, it would keep the
+    // simplest model.
     const otherTest = hillstromRows(6000, 12, 'recency');
     expect(selectUpliftModel(hillstromTrainingData(otherTest), candidates, OPTIONS).chosen).toBe('per-arm-lr');
     const onBump = selectAndTest(train, hillstromRows(2000, 12, 'bump'), candidates, options);

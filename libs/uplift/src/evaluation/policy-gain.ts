@@ -49,10 +49,7 @@ export function loggedPropensity(logged: ArrayLike<number>, actionCount: number)
   return counts.map((c) => c / logged.length);
 }
 
-/**
- * The treatment with the highest response rate on `rows` (training rows only, so the baseline never sees the scored
- * rows).
- */
+/** The treatment with the best response rate on `rows` (training rows: the baseline never sees the scored ones). */
 export function bestArmByRate(
   action: ArrayLike<number>,
   y: ArrayLike<number>,

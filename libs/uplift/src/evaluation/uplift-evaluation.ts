@@ -201,10 +201,7 @@ function stderr(message: string): void {
   process.stderr.write(`[uplift] ${message}\n`);
 }
 
-/**
- * `evaluate uplift --train FILE [--test FILE] [--budget F] [--model NAME] [--folds K]` on the Hillstrom e-mail
- * campaign.
- */
+/** `evaluate uplift --train FILE [--test FILE] [--budget F] [--model NAME] [--folds K]` on the Hillstrom e-mails. */
 export async function runUpliftEvaluation(argv: string[]): Promise<Record<string, unknown>> {
   const started = Date.now();
   const flags = parseFlags(argv);

@@ -43,10 +43,7 @@ export function fitBag(
   return { ...(members[0] as ConversionModelSnapshot), members, bagShare: share };
 }
 
-/**
- * What a fit chose from the data (its shrinkage by cross-validation, its segment count), to fit again without
- * searching.
- */
+/** What a fit chose from the data (shrinkage by cross-validation, segment count), to fit again without a search. */
 export function choicesOf(chosen: ConversionModelSnapshot, noPooling: number, weakDefault: number): MemberChoices {
   return {
     offerLambda: chosen.offerLambda,

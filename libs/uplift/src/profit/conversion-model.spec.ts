@@ -131,8 +131,8 @@ describe('the conversion model', () => {
 });
 
 describe('interactions', () => {
-  // An offer that persuades only shoppers with both traits (x0 = x1 = 1: 10% -> 50%); everyone else buys 30% either
-  // way.
+  // An offer that persuades only shoppers with both traits (x0 = x1 = 1: 10% -> 50%); everyone else buys 30%
+  // either way.
   const both = (seed: number): LoggedDecision[] => {
     const random = seededRandom(seed);
     return Array.from({ length: 4_000 }, () => {

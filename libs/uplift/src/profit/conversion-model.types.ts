@@ -83,8 +83,8 @@ export interface ConversionModelOptions {
   readonly segmentCount?: number;
   /**
    * With segment groups: seed of the EM's random starts of the segments served (fitSegments' `seed`; the count's
-   * cross-validation keeps its own). Default fixed; replays set others to measure how much the starts alone move a
-   * result.
+   * cross-validation keeps its own). Default fixed; replays set others to measure how much the starts alone
+   * move a result.
    */
   readonly segmentSeed?: number;
   /**
