@@ -71,7 +71,7 @@ type Item = { topic: string; message: Message };
  * The known event set, streamed in the background while faults are injected: the seeded clickstream with an offer
  * request every few events. A send that fails (broker down, stopped or restarting) is retried until it succeeds,
  * so nothing the run means to send is dropped; a retry may duplicate a batch, which the checks read from the topic
- * as any consumer would.
+ * as every consumer would.
  */
 export class Streamer {
   readonly clickstream: ClickstreamEvent[];
