@@ -10,6 +10,7 @@
  *   sim-policy --log FILE [--train-rounds 3]          the conversion model's policy replayed on a simulator log
  *   sim-loop --log FILE [--runs 10]                   the live policy's learning loop, closed on the log's truth
  *   sim-ceiling --log FILE [--config MARKET.json]     what knowing each kind's behaviour would reach (naive Bayes)
+ *   sim-market --seed N [--name NAME]                 a market for npm run simulate, drawn from the issue's kinds
  *   report-coverage --log FILE --seed N               the campaign report interval's coverage on a simulated run
  *   segments --views FILE [--k 8] [--retrains 6]      stability of the learned clusters' ids across retrains
  */
@@ -17,6 +18,7 @@ import { runTextEvaluation } from '@offerstream/nlp/offline';
 import { runRecsysEvaluation, runUserKnnComparison } from '@offerstream/recsys/offline';
 import {
   runClosedLoopCommand,
+  runDrawMarketCommand,
   runKindCeiling,
   runPolicyReplay,
   runReportCoverageCommand,
@@ -37,6 +39,7 @@ const TASKS: Record<string, (argv: string[]) => Promise<object | undefined>> = {
   'sim-policy': (argv) => runPolicyReplay(argv),
   'sim-loop': (argv) => runClosedLoopCommand(argv),
   'sim-ceiling': (argv) => runKindCeiling(argv),
+  'sim-market': (argv) => runDrawMarketCommand(argv),
   'report-coverage': (argv) => runReportCoverageCommand(argv),
   segments: (argv) => runSegmentStability(argv),
 };

@@ -1,5 +1,6 @@
 export * from './market.config';
 export * from './market';
+export * from './market-draw';
 export * from './truth';
 export * from './scoreboard';
 export * from './campaign-client';
