@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { drawMarket, runDrawMarketCommand } from './market-draw';
 import { marketConfig } from './market.config';
 
@@ -5,6 +7,14 @@ describe('drawMarket', () => {
   it('draws the same market from the same seed and a different one from another', () => {
     expect(drawMarket(7, 'm')).toEqual(drawMarket(7, 'm'));
     expect(drawMarket(8, 'm')).not.toEqual(drawMarket(7, 'm'));
+  });
+
+  it('still draws the committed drawn markets from their seeds', () => {
+    const markets = ['spool', 'warp', 'weft', 'heddle', 'reed', 'beam', 'pirn', 'creel', 'batten', 'picker'];
+    markets.forEach((name, i) => {
+      const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
+      expect(drawMarket(i + 1, name)).toEqual(committed);
+    });
   });
 
   it('draws a valid market whose shares add up to one', () => {

@@ -3,115 +3,49 @@ import { marketConfig, type MarketConfig, type UserTypeConfig } from './market.c
 
 type Range = readonly [number, number];
 
-/** One kind of shopper the issue describes, as ranges its parameters are drawn from. */
-interface KindRanges {
-  readonly name: string;
-  readonly baseBuy: Range;
-  readonly pct10: Range;
-  readonly pct20: Range;
-  readonly freeShipping: Range;
-  /** First view count, and how many more the range spans. */
-  readonly viewsFrom: Range;
-  readonly viewsSpan: Range;
-  readonly cartRate: Range;
-  readonly historyPurchases: Range;
-  readonly recencyDays: Range;
-  readonly priceLevel: Range;
-  /** Relative weight of the kind's share before it is drawn (browsers are the largest group in the shops we have). */
-  readonly weight: number;
-}
+/** How a kind answers: P(buy) with no offer, and the odds lift of 10% off, 20% off and free shipping. */
+type Response = readonly [baseBuy: Range, pct10: Range, pct20: Range, freeShipping: Range];
+/**
+ * What the shop sees of a kind: the first view count and how many more the range spans, cart rate, mean past
+ * purchases, mean days since the last, price level; and the kind's relative weight before its share is drawn.
+ */
+type Behaviour = readonly [
+  viewsFrom: Range,
+  viewsSpan: Range,
+  cartRate: Range,
+  history: Range,
+  recencyDays: Range,
+  priceLevel: Range,
+  weight: number,
+];
 
 /**
  * The kinds of the issue's simulated shop (buys anyway, persuaded by a discount, persuaded by free shipping, never
  * buys, put off by an offer) and newcomers, each with wide ranges. Drawing a market from them, rather than writing one,
  * keeps whoever tunes the policy from also choosing how hard its test is.
  */
-const KINDS: readonly KindRanges[] = [
-  {
-    name: 'loyal',
-    baseBuy: [0.2, 0.4],
-    pct10: [1, 1.1],
-    pct20: [1.05, 1.2],
-    freeShipping: [1, 1.1],
-    viewsFrom: [1, 2],
-    viewsSpan: [1, 3],
-    cartRate: [0.6, 0.8],
-    historyPurchases: [3, 8],
-    recencyDays: [8, 30],
-    priceLevel: [0.9, 1.3],
-    weight: 1,
-  },
-  {
-    name: 'discount-led',
-    baseBuy: [0.03, 0.08],
-    pct10: [1.6, 2.6],
-    pct20: [2.5, 4.5],
-    freeShipping: [1, 1.5],
-    viewsFrom: [3, 6],
-    viewsSpan: [3, 8],
-    cartRate: [0.3, 0.5],
-    historyPurchases: [0.5, 2],
-    recencyDays: [40, 90],
-    priceLevel: [0.55, 0.85],
-    weight: 1,
-  },
-  {
-    name: 'shipping-led',
-    baseBuy: [0.05, 0.12],
-    pct10: [1, 1.3],
-    pct20: [1.1, 1.5],
-    freeShipping: [2, 3.5],
-    viewsFrom: [2, 3],
-    viewsSpan: [2, 4],
-    cartRate: [0.5, 0.75],
-    historyPurchases: [1, 4],
-    recencyDays: [25, 70],
-    priceLevel: [0.75, 1.05],
-    weight: 1,
-  },
-  {
-    name: 'browser',
-    baseBuy: [0.008, 0.02],
-    pct10: [1.1, 1.6],
-    pct20: [1.2, 1.9],
-    freeShipping: [1.1, 1.5],
-    viewsFrom: [3, 6],
-    viewsSpan: [5, 12],
-    cartRate: [0.05, 0.12],
-    historyPurchases: [0, 0.3],
-    recencyDays: [180, 365],
-    priceLevel: [0.9, 1.1],
-    weight: 2,
-  },
-  {
-    name: 'put-off',
-    baseBuy: [0.12, 0.28],
-    pct10: [0.7, 0.9],
-    pct20: [0.55, 0.8],
-    freeShipping: [0.85, 1],
-    viewsFrom: [1, 3],
-    viewsSpan: [2, 4],
-    cartRate: [0.45, 0.7],
-    historyPurchases: [2, 6],
-    recencyDays: [15, 40],
-    priceLevel: [1.1, 1.6],
-    weight: 1,
-  },
-  {
-    name: 'newcomer',
-    baseBuy: [0.05, 0.1],
-    pct10: [1.3, 2],
-    pct20: [1.6, 2.6],
-    freeShipping: [1.4, 2.4],
-    viewsFrom: [2, 5],
-    viewsSpan: [3, 6],
-    cartRate: [0.35, 0.6],
-    historyPurchases: [0, 0],
-    recencyDays: [365, 365],
-    priceLevel: [0.8, 1.1],
-    weight: 1,
-  },
-];
+// prettier-ignore
+const RESPONSES: Readonly<Record<string, Response>> = {
+  //               baseBuy        pct10        pct20        freeShipping
+  loyal:          [[0.2, 0.4],    [1, 1.1],    [1.05, 1.2], [1, 1.1]],
+  'discount-led': [[0.03, 0.08],  [1.6, 2.6],  [2.5, 4.5],  [1, 1.5]],
+  'shipping-led': [[0.05, 0.12],  [1, 1.3],    [1.1, 1.5],  [2, 3.5]],
+  browser:        [[0.008, 0.02], [1.1, 1.6],  [1.2, 1.9],  [1.1, 1.5]],
+  'put-off':      [[0.12, 0.28],  [0.7, 0.9],  [0.55, 0.8], [0.85, 1]],
+  newcomer:       [[0.05, 0.1],   [1.3, 2],    [1.6, 2.6],  [1.4, 2.4]],
+};
+
+/** Browsers weigh double: they are the largest group in the shops we have. */
+// prettier-ignore
+const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
+  //               viewsFrom viewsSpan cartRate      history     recencyDays priceLevel    weight
+  loyal:          [[1, 2],   [1, 3],   [0.6, 0.8],   [3, 8],     [8, 30],    [0.9, 1.3],   1],
+  'discount-led': [[3, 6],   [3, 8],   [0.3, 0.5],   [0.5, 2],   [40, 90],   [0.55, 0.85], 1],
+  'shipping-led': [[2, 3],   [2, 4],   [0.5, 0.75],  [1, 4],     [25, 70],   [0.75, 1.05], 1],
+  browser:        [[3, 6],   [5, 12],  [0.05, 0.12], [0, 0.3],   [180, 365], [0.9, 1.1],   2],
+  'put-off':      [[1, 3],   [2, 4],   [0.45, 0.7],  [2, 6],     [15, 40],   [1.1, 1.6],   1],
+  newcomer:       [[2, 5],   [3, 6],   [0.35, 0.6],  [0, 0],     [365, 365], [0.8, 1.1],   1],
+};
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
@@ -120,22 +54,26 @@ export function drawMarket(seed: number, name: string): MarketConfig {
   const rnd: Rng = seededRandom(seed);
   const real = ([lo, hi]: Range): number => round2(lo + rnd() * (hi - lo));
   const int = ([lo, hi]: Range): number => lo + Math.floor(rnd() * (hi - lo + 1));
-  const types = KINDS.map((k): Omit<UserTypeConfig, 'share'> => {
-    const from = int(k.viewsFrom);
+  const kinds = Object.keys(RESPONSES);
+  const types = kinds.map((name): Omit<UserTypeConfig, 'share'> => {
+    const [baseBuy, pct10, pct20, freeShipping] = RESPONSES[name] as Response;
+    const [viewsFrom, viewsSpan, cartRate, history, recencyDays, priceLevel] = BEHAVIOURS[name] as Behaviour;
+    // The draws' order is part of what a seed means (the committed drawn markets are seeds 1-10): keep it.
+    const from = int(viewsFrom);
     return {
-      name: k.name,
-      baseBuy: real(k.baseBuy),
-      oddsLift: { pct10: real(k.pct10), pct20: real(k.pct20), free_shipping: real(k.freeShipping) },
+      name,
+      baseBuy: real(baseBuy),
+      oddsLift: { pct10: real(pct10), pct20: real(pct20), free_shipping: real(freeShipping) },
       behaviour: {
-        viewsBeforeCart: [from, from + int(k.viewsSpan)],
-        cartRate: real(k.cartRate),
-        historyPurchases: real(k.historyPurchases),
-        recencyDays: int(k.recencyDays),
-        priceLevel: real(k.priceLevel),
+        viewsBeforeCart: [from, from + int(viewsSpan)],
+        cartRate: real(cartRate),
+        historyPurchases: real(history),
+        recencyDays: int(recencyDays),
+        priceLevel: real(priceLevel),
       },
     };
   });
-  const weights = KINDS.map((k) => k.weight * (0.5 + rnd()));
+  const weights = kinds.map((name) => (BEHAVIOURS[name] as Behaviour)[6] * (0.5 + rnd()));
   const total = weights.reduce((s, w) => s + w, 0);
   const costShare = real([0.35, 0.55]);
   return marketConfig.parse({
