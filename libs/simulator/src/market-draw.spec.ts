@@ -10,7 +10,21 @@ describe('drawMarket', () => {
   });
 
   it('still draws the committed drawn markets from their seeds', () => {
-    const markets = ['spool', 'warp', 'weft', 'heddle', 'reed', 'beam', 'pirn', 'creel', 'batten', 'picker'];
+    const markets = [
+      'spool',
+      'warp',
+      'weft',
+      'heddle',
+      'reed',
+      'beam',
+      'pirn',
+      'creel',
+      'batten',
+      'picker',
+      'selvage',
+      'temple',
+      'harness',
+    ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
       expect(drawMarket(i + 1, name)).toEqual(committed);
