@@ -24,6 +24,9 @@ describe('drawMarket', () => {
       'selvage',
       'temple',
       'harness',
+      'lease',
+      'sley',
+      'raddle',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
