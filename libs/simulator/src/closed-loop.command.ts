@@ -8,7 +8,7 @@ const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.j
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 700]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
-                                 [--segment-responses true] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
+                                 [--segment-responses true] [--segment-weights false] [--dose-prior false] [--offer-count-share 0] [--pace-offers true]
                                  [--segment-counts 12,16]
                                  [--weak-shrinkage 1] [--without-features NAME,...] [--bags 1] [--bag-share 0.7]
                                  [--max-weight 20] [--offer-lambdas 1,4,16,64] [--pool-lambdas 1,4,16,64,1000000]
@@ -69,6 +69,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segments: { type: 'string', default: 'true' },
       'range-offsets': { type: 'string', default: 'true' },
       'segment-responses': { type: 'string', default: 'true' },
+      'segment-weights': { type: 'string', default: 'false' },
       'dose-prior': { type: 'string', default: 'false' },
       'offer-count-share': { type: 'string', default: '0' },
       'pace-offers': { type: 'string', default: 'true' },
@@ -141,6 +142,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       segments: flags.segments !== 'false',
       rangeOffsets: flags['range-offsets'] !== 'false',
       segmentResponses: flags['segment-responses'] !== 'false',
+      segmentWeights: flags['segment-weights'] === 'true',
       dosePrior: flags['dose-prior'] === 'true',
       weakShrinkage: flags['weak-shrinkage'].split(',').map(Number),
       bags: bags(),

@@ -59,6 +59,8 @@ export interface ClosedLoopSettings {
   readonly rangeOffsets?: boolean;
   /** With segments: fit them to responses too and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
+  /** Count each response toward its segment's rates by its inverse propensity (tried, not kept: `segmentWeights`). */
+  readonly segmentWeights?: boolean;
   /**
    * With segment responses: 10% off's rate shrunk toward halfway to 20% off's (tried, not kept: docs/benchmarks.md).
    */
@@ -194,6 +196,7 @@ export function runClosedLoop(
         : {}),
       ...(s.rangeOffsets === false ? { rangeOffsets: false } : {}),
       ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
+      ...(s.segmentWeights === true ? { segmentWeights: true } : {}),
       ...(s.dosePrior === true ? { doseOrder: dosePairs(actionsAll) } : {}),
       ...(s.weakShrinkage === undefined ? {} : { weakShrinkage: s.weakShrinkage }),
       ...(s.segmentCounts === undefined ? {} : { segmentCounts: s.segmentCounts }),

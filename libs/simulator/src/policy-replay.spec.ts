@@ -165,6 +165,13 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--bag-share', '1.5'])).toThrow(/--bag-share/);
   });
 
+  it('refuses an inverse-propensity weight cap under 1, before reading the log', () => {
+    for (const cap of ['0.5', 'x'])
+      expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--service-path', '--max-weight', cap])).toThrow(
+        /--max-weight must be a number >= 1/,
+      );
+  });
+
   it('refuses a seed for the segments’ EM starts that is not a whole number, before reading the log', () => {
     expect(() => runPolicyReplay(['--log', '/nonexistent.jsonl', '--segment-seed', '1.5'])).toThrow(
       /--segment-seed must be an integer/,

@@ -55,6 +55,8 @@ export interface PolicyReplaySettings {
   readonly segments?: boolean;
   /** Fit those segments to behaviour and response and take offers' effects from them (PROFIT_SEGMENT_RESPONSES). */
   readonly segmentResponses?: boolean;
+  /** Count each response toward its segment's rates by its inverse propensity (tried, not kept: `segmentWeights`). */
+  readonly segmentWeights?: boolean;
   /**
    * Seed of the segments' EM starts (ConversionModelOptions.segmentSeed): replays at several show the starts' spread.
    */
@@ -222,6 +224,7 @@ export function fitReplayModel(
         }
       : {}),
     ...(s.segmentResponses === true ? { segmentResponses: true } : {}),
+    ...(s.segmentWeights === true ? { segmentWeights: true } : {}),
     ...(s.segmentSeed === undefined ? {} : { segmentSeed: s.segmentSeed }),
     bags: s.bags ?? DEFAULT_BAGS,
     ...(s.bagShare === undefined ? {} : { bagShare: s.bagShare }),
@@ -235,17 +238,18 @@ export function fitReplayModel(
   return fitConversionModel(all, withCandidateChoices(opts, candidate));
 }
 
-const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1]
+const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1|20]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
-                                   [--segment-responses true] [--segment-seed N] [--rolling]
+                                   [--segment-responses true] [--segment-weights false] [--segment-seed N] [--rolling]
                                    [--bags 1] [--bag-share 0.7] [--against-live] [--service-path]
   --log FILE         a decision log written by npm run simulate -- --out FILE
   --rolling          refit before each later round on every round before it (as the live loop does), not once
   --against-live     per round, also what the live run executed, its greedy choices and the replay's at the budget
                      prices the live run logged (with --rolling: where a live run loses to the replay of its log)
   --segment-seed N   another seed for the segments' EM starts: a change to the model should beat their spread
-  --service-path     make the fit's choices on the older 75% of the decisions, as the service's refit does
+  --service-path     make the fit's choices on the older 75% of the decisions, as the service's refit does, and
+                     weigh decisions by inverse propensity up to 20 as it does (--max-weight: 1 without it)
   --bags N           serve the average of N fits, each on a random --bag-share of the decisions (1: one fit)`;
 
 /** `npm run evaluate -- sim-policy`: the replay above on a file; undefined after printing --help. */
@@ -256,7 +260,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       log: { type: 'string' },
       'train-rounds': { type: 'string', default: '3' },
       caution: { type: 'string', default: '0.5' },
-      'max-weight': { type: 'string', default: '1' },
+      'max-weight': { type: 'string' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
       'pool-lambdas': { type: 'string', default: String(NO_POOLING) },
       'independent-gain-sd': { type: 'boolean', default: false },
@@ -265,6 +269,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       interactions: { type: 'boolean', default: false },
       segments: { type: 'string', default: 'true' },
       'segment-responses': { type: 'string', default: 'true' },
+      'segment-weights': { type: 'string', default: 'false' },
       'segment-seed': { type: 'string' },
       rolling: { type: 'boolean', default: false },
       bags: { type: 'string', default: String(DEFAULT_BAGS) },
@@ -277,7 +282,10 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
   if (flags === null) return Promise.resolve(undefined);
   const file = flags.log;
   if (typeof file !== 'string') throw new ValidationError(`--log FILE is required\n${USAGE}`);
-  const num = (name: 'train-rounds' | 'caution' | 'max-weight' | 'baseline-bins'): number => {
+  // The service's refit weighs by inverse propensity up to its PROFIT_MAX_WEIGHT (20); a replay of it does too.
+  const weightCap = Number(flags['max-weight'] ?? (flags['service-path'] === true ? '20' : '1'));
+  if (!(weightCap >= 1)) throw new ValidationError('--max-weight must be a number >= 1');
+  const num = (name: 'train-rounds' | 'caution' | 'baseline-bins'): number => {
     const v = Number(flags[name]);
     if (!Number.isFinite(v) || v < 0) throw new ValidationError(`--${name} must be a number >= 0`);
     return v;
@@ -292,7 +300,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
     replayPolicy(lines, {
       trainRounds: num('train-rounds'),
       caution: num('caution'),
-      maxWeight: Math.max(1, num('max-weight')),
+      maxWeight: weightCap,
       offerLambdas: flags['offer-lambdas'].split(',').map((v) => Number(v)),
       poolLambdas: flags['pool-lambdas'].split(',').map((v) => Number(v)),
       independentGainSd: flags['independent-gain-sd'] === true,
@@ -301,6 +309,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
       interactions: flags.interactions === true,
       segments: flags.segments !== 'false',
       segmentResponses: flags['segment-responses'] !== 'false',
+      segmentWeights: flags['segment-weights'] === 'true',
       ...(seed === undefined ? {} : { segmentSeed: Number(seed) }),
       rolling: flags.rolling === true,
       bags: Number(flags.bags),

@@ -53,6 +53,12 @@ export function rangeOf(x: readonly number[], group: readonly number[]): number 
 export interface SegmentResponse {
   readonly action: number;
   readonly converted: boolean;
+  /**
+   * How much this shopper counts toward their segment's rate under the action (default 1): an inverse-propensity
+   * weight, so that a rate estimates what the whole segment would do under the action, not only the part of it the
+   * logging policy chose to show it to.
+   */
+  readonly weight?: number;
 }
 
 /**
@@ -70,7 +76,7 @@ function patternsOf(
     const { levels, weights } = observationOf(x, groups, counted);
     const response = responses?.[i];
     const seen = weights ? `${levels.join(',')}/${weights.map((w) => w?.join(' ') ?? '').join(',')}` : levels.join(',');
-    const key = response ? `${seen}|${response.action}|${response.converted ? 1 : 0}` : seen;
+    const key = response ? `${seen}|${response.action}|${response.converted ? 1 : 0}|${response.weight ?? 1}` : seen;
     const hit = counts.get(key);
     if (hit) hit.count++;
     else counts.set(key, { levels, ...(weights ? { weights } : {}), ...(response ? { response } : {}), count: 1 });

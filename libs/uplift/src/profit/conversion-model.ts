@@ -33,6 +33,8 @@ import {
 
 const DEFAULT_BASELINE_BINS = 0;
 const DEFAULT_WEAK_SHRINKAGE = 1;
+/** Largest inverse-propensity weight of a logged decision: an exploration draw at 5% counts 20 times, no more. */
+const DEFAULT_MAX_WEIGHT = 20;
 
 function checkExamples(examples: readonly LoggedDecision[], actions: readonly string[]): number {
   if (examples.length === 0) throw new ValidationError('conversion model needs at least one logged decision');
@@ -100,6 +102,7 @@ function fitWidened(
           ...(opts.doseOrder ? { doses: opts.doseOrder } : {}),
           ...(opts.segmentCounts ? { counts: opts.segmentCounts } : {}),
           ...(opts.segmentSeed !== undefined ? { seed: opts.segmentSeed } : {}),
+          ...(opts.segmentWeights === true ? { maxWeight: opts.maxWeight ?? DEFAULT_MAX_WEIGHT } : {}),
         })
       : undefined;
   const segments = segmentFit?.model;
@@ -114,7 +117,7 @@ function fitWidened(
   };
   const weakGrid =
     typeof opts.weakShrinkage === 'number' ? [opts.weakShrinkage] : (opts.weakShrinkage ?? [DEFAULT_WEAK_SHRINKAGE]);
-  const maxWeight = opts.maxWeight ?? 20;
+  const maxWeight = opts.maxWeight ?? DEFAULT_MAX_WEIGHT;
   const bins = opts.baselineBins ?? DEFAULT_BASELINE_BINS;
   if (!(lambda > 0) || [grid.offer, grid.pool, weakGrid].some((g) => g.length === 0 || !g.every((l) => l > 0)))
     throw new ValidationError('conversion model lambdas and weakShrinkage must be > 0', {

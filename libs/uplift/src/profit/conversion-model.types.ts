@@ -73,6 +73,13 @@ export interface ConversionModelOptions {
    */
   readonly doseOrder?: readonly (readonly [string, string])[];
   /**
+   * With segment responses: count each logged response toward its segment's rates by its clipped inverse propensity
+   * (`maxWeight`), scaled so each action's weights average 1 (fitBehaviourSegments' `maxWeight`). Default false:
+   * replayed on four development markets it was worse on two by 0.08 and 0.31 of the oracle and level on the others
+   * (docs/benchmarks.md, "Segment rates weighted by the logged propensities"); the service does not set it.
+   */
+  readonly segmentWeights?: boolean;
+  /**
    * With segment responses and no `segmentCount`: larger segment counts compared with AIC's by the cross-validated
    * deviance of offer decisions' purchases (selectSegmentCount). Default [12, 16]; [] keeps AIC's count.
    */

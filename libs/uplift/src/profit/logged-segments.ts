@@ -1,5 +1,5 @@
 import type { LoggedDecision } from '../ope/off-policy-estimators';
-import { fitSegments, type SegmentModel } from './behaviour-segments';
+import { fitSegments, type SegmentModel, type SegmentResponse } from './behaviour-segments';
 import { CONTROL_ACTION } from './reward-model';
 import { selectSegmentCount } from './segment-count';
 
@@ -20,6 +20,38 @@ export interface LoggedSegmentSettings {
   readonly seed?: number;
   /** Per group, whether its features are weights (fitSegments' `counted`). */
   readonly counted?: readonly boolean[];
+  /**
+   * Given, each response counts toward its segment's rates by its inverse logged propensity, clipped here (see
+   * responsesOf); absent, every response counts once.
+   */
+  readonly maxWeight?: number;
+}
+
+/**
+ * What each logged shopper was shown and did, for the segments' response rates. With `maxWeight`, each counts by
+ * min(1 / propensity, maxWeight), scaled so that one action's weights average 1. Within a segment the logging policy
+ * offers more to the shoppers it expects to answer (their other features, their posterior), so an unweighted rate is
+ * the rate of those it chose. The weights undo that choice; their scale keeps each action's total at its number of
+ * shoppers, so the prior's pseudo-shoppers and the rates' variances still weigh against real ones.
+ */
+function responsesOf(
+  logged: readonly LoggedDecision[],
+  order: readonly string[],
+  maxWeight: number | undefined,
+): SegmentResponse[] {
+  const actionOf = logged.map((e) => Math.max(0, order.indexOf(e.action)));
+  const raw = logged.map((e) => (maxWeight === undefined ? 1 : Math.min(1 / e.propensity, maxWeight)));
+  const sum = new Array<number>(order.length).fill(0);
+  const n = new Array<number>(order.length).fill(0);
+  actionOf.forEach((a, i) => {
+    sum[a] = (sum[a] as number) + (raw[i] as number);
+    n[a] = (n[a] as number) + 1;
+  });
+  return logged.map((e, i) => {
+    const a = actionOf[i] as number;
+    const weight = maxWeight === undefined ? 1 : ((raw[i] as number) * (n[a] as number)) / (sum[a] as number);
+    return { action: a, converted: e.converted === true, ...(weight !== 1 ? { weight } : {}) };
+  });
 }
 
 /**
@@ -32,7 +64,7 @@ export function fitBehaviourSegments(
   groups: readonly (readonly number[])[],
   s: LoggedSegmentSettings = {},
 ): { model?: SegmentModel; countDeviance?: Record<string, number> } {
-  const { actions, count, doses = [], counts = DEFAULT_SEGMENT_COUNTS, seed, counted } = s;
+  const { actions, count, doses = [], counts = DEFAULT_SEGMENT_COUNTS, seed, counted, maxWeight } = s;
   const contexts = logged.map((e) => e.context);
   const exact = {
     ...(count !== undefined ? { segments: count } : {}),
@@ -45,10 +77,7 @@ export function fitBehaviourSegments(
   const between = doses
     .map(([small, large]) => [order.indexOf(small), order.indexOf(large)] as [number, number])
     .filter(([small, large]) => small > 0 && large > 0);
-  const responses = logged.map((e) => ({
-    action: Math.max(0, order.indexOf(e.action)),
-    converted: e.converted === true,
-  }));
+  const responses = responsesOf(logged, order, maxWeight);
   const dosed = between.length > 0 ? { between } : {};
   const named = (fit: SegmentModel | undefined): SegmentModel | undefined =>
     fit?.response ? { ...fit, response: { ...fit.response, actions: order } } : fit;

@@ -92,8 +92,9 @@ function responseRates(
   L.patterns.forEach((pt, i) => {
     if (!pt.response) return;
     const a = pt.response.action;
+    const w = pt.count * (pt.response.weight ?? 1);
     for (let c = 0; c < k; c++) {
-      const r = (resp[i * k + c] as number) * pt.count;
+      const r = (resp[i * k + c] as number) * w;
       (seen[c] as number[])[a] = ((seen[c] as number[])[a] as number) + r;
       if (pt.response.converted) (bought[c] as number[])[a] = ((bought[c] as number[])[a] as number) + r;
     }
