@@ -27,6 +27,9 @@ describe('drawMarket', () => {
       'lease',
       'sley',
       'raddle',
+      'fell',
+      'quill',
+      'dobby',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
