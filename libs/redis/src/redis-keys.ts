@@ -200,10 +200,14 @@ export const RedisKeys = {
     learnOrder: (orderId: string) => `d:{learn}:order:${orderId}`,
     learnLog: () => 'd:{learn}:log',
     learnAppended: () => 'd:{learn}:appended',
-    /** The published incremental-profit model, its sequence number, last refit attempt and refit lock. */
+    /**
+     * The published incremental-profit model, its sequence number, the decisions the last refit attempt covered and
+     * that attempt's outcome with its figures, and the refit lock.
+     */
     profitModel: () => 'd:{profit}:model',
     profitVersion: () => 'd:{profit}:version',
     profitAttempt: () => 'd:{profit}:attempt',
+    profitLastRefit: () => 'd:{profit}:last-refit',
     profitLock: () => 'd:{profit}:lock',
     /** The latest published offers, newest first (list, bounded), for the console's live feed. */
     offerFeed: () => 'd:{feed}:offers',

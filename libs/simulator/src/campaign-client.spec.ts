@@ -36,6 +36,32 @@ describe('learningCaughtUp', () => {
 });
 
 describe('fetchLearningStatus', () => {
+  it('reads the model served and why the last refit did not replace it', async () => {
+    const { url, server } = await modelsServer(
+      200,
+      JSON.stringify({
+        profit: {
+          joinedDecisions: 6000,
+          pendingDecisions: 0,
+          refitCovered: 6000,
+          serving: 'profit-conversion@fit1-n3000',
+          lastRefit: { outcome: 'not_better', covered: 6000, at: 'x', promotion: { reason: 'worse than no offer' } },
+        },
+      }),
+    );
+    try {
+      await expect(fetchLearningStatus(url)).resolves.toEqual({
+        joined: 6000,
+        pending: 0,
+        refitCovered: 6000,
+        serving: 'profit-conversion@fit1-n3000',
+        lastRefit: { outcome: 'not_better', covered: 6000, reason: 'worse than no offer' },
+      });
+    } finally {
+      await close(server);
+    }
+  });
+
   it('reads joined, pending and refit-covered decisions from GET /models and sends the API key', async () => {
     const { url, seen, server } = await modelsServer(
       200,

@@ -63,16 +63,46 @@ export interface LearningStatus {
   readonly joined: number;
   readonly pending: number;
   readonly refitCovered: number;
+  /** The model version the answering instance serves (null before the first is published). */
+  readonly serving?: string | null;
+  /** The latest finished refit attempt: a refused one is why `serving` did not move. */
+  readonly lastRefit?: RefitSummary | null;
+}
+
+export interface RefitSummary {
+  readonly outcome: string;
+  readonly covered: number;
+  readonly reason: string;
 }
 
 export async function fetchLearningStatus(baseUrl: string, apiKey?: string): Promise<LearningStatus> {
   const res = await fetch(`${baseUrl}/models`, { headers: authHeader(apiKey) });
   if (!res.ok) throw new Error(`model status: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as {
-    profit?: { joinedDecisions?: number; pendingDecisions?: number; refitCovered?: number };
+    profit?: {
+      joinedDecisions?: number;
+      pendingDecisions?: number;
+      refitCovered?: number;
+      serving?: string | null;
+      lastRefit?: { outcome?: string; covered?: number; promotion?: { reason?: string } } | null;
+    };
   };
   const p = body.profit ?? {};
-  return { joined: p.joinedDecisions ?? 0, pending: p.pendingDecisions ?? 0, refitCovered: p.refitCovered ?? 0 };
+  const r = p.lastRefit;
+  return {
+    joined: p.joinedDecisions ?? 0,
+    pending: p.pendingDecisions ?? 0,
+    refitCovered: p.refitCovered ?? 0,
+    ...(p.serving !== undefined ? { serving: p.serving } : {}),
+    ...(r !== undefined
+      ? {
+          lastRefit:
+            r === null
+              ? null
+              : { outcome: r.outcome ?? '?', covered: r.covered ?? 0, reason: r.promotion?.reason ?? '' },
+        }
+      : {}),
+  };
 }
 
 /**

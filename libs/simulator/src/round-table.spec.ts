@@ -33,6 +33,29 @@ const run = (rounds: RoundResult[]): SimulationResult => ({
   finalReport: {},
 });
 
+describe('a round line', () => {
+  it('names the model the round was served and a refit refused before it', () => {
+    const refused = {
+      ...round(3, scores(-1, 0, 10)),
+      learning: {
+        serving: 'profit-conversion@fit1-n3000',
+        lastRefit: { outcome: 'not_better', covered: 6000, reason: 'worse than no offer' },
+      },
+    };
+    expect(roundLine(refused)).toMatch(/ {2}fit1-n3000, refit on 6000 not_better$/);
+    const promoted = {
+      ...refused,
+      learning: {
+        serving: 'profit-conversion@fit2-n6000',
+        lastRefit: { outcome: 'published', covered: 6000, reason: 'ok' },
+      },
+    };
+    expect(roundLine(promoted)).toMatch(/ {2}fit2-n6000$/);
+    expect(roundLine({ ...refused, learning: { serving: null, lastRefit: null } })).toMatch(/ {2}prior$/);
+    expect(roundLine(round(1, scores(0, 0, 10)))).toMatch(/\d$/);
+  });
+});
+
 describe("the issue's bar on a run", () => {
   it('passes a run positive from round 3 with half the oracle over rounds 4-6, split into who and which offer', () => {
     const r = run(

@@ -20,7 +20,17 @@ export function roundLine(r: RoundResult): string {
     ? `${rep.estimate.toFixed(0)} [${rep.lower?.toFixed(0) ?? '?'}, ${rep.upper?.toFixed(0) ?? '?'}]`
     : 'n/a';
   const miss = r.missingDecisions > 0 ? ` (${r.missingDecisions} undecided)` : '';
-  return `${String(r.round).padStart(5)} ${scoreCells(r.scores)}   ${est.padStart(21)}  ${money(r.truthToDate)}${miss}`;
+  return `${String(r.round).padStart(5)} ${scoreCells(r.scores)}   ${est.padStart(21)}  ${money(r.truthToDate)}${miss}${modelCell(r)}`;
+}
+
+/** The model the round was served (its fit and examples), and a refit refused before it: why a round repeats one. */
+function modelCell(r: RoundResult): string {
+  if (!r.learning) return '';
+  const { serving, lastRefit } = r.learning;
+  const model = serving ? serving.slice(serving.indexOf('@') + 1) : 'prior';
+  const refused =
+    lastRefit && lastRefit.outcome !== 'published' ? `, refit on ${lastRefit.covered} ${lastRefit.outcome}` : '';
+  return `  ${model}${refused}`;
 }
 
 export function totalLine(result: SimulationResult): string {

@@ -67,6 +67,13 @@ describe('market simulation against the running services', () => {
     }
   });
 
+  it('says which model served each round and how the refit before it ended', () => {
+    expect(result.rounds[0]?.learning).toEqual({ serving: null, lastRefit: null });
+    const later = result.rounds.slice(1).map((r) => r.learning);
+    for (const l of later) expect(l?.lastRefit?.covered).toBeGreaterThan(0);
+    expect(later.at(-1)?.serving).toMatch(/^profit-conversion@fit\d+-n\d+$/);
+  });
+
   it('earns more true incremental profit than random offers at the same count over the last two rounds', () => {
     const lastTwo = result.rounds.slice(-2);
     const live = lastTwo.reduce((s, r) => s + r.scores.live, 0);

@@ -1,7 +1,15 @@
 import type { Kafka } from 'kafkajs';
 import { seededRandom } from '@offerstream/core';
 import { TOPICS, userKey, type DecisionRecord, type TopicSpec } from '@offerstream/contracts';
-import { createCampaign, fetchReport, simulationCampaign, waitForLearning, type LearningWait } from './campaign-client';
+import {
+  createCampaign,
+  fetchLearningStatus,
+  fetchReport,
+  simulationCampaign,
+  waitForLearning,
+  type LearningStatus,
+  type LearningWait,
+} from './campaign-client';
 import { Market, type SimSession } from './market';
 import { SIM_ACTIONS, type MarketConfig, type SimAction, type SimActionOrNone } from './market.config';
 import { catalogEvents, offerRequestEvent, outcomeEvent, purchaseEvent, sessionEvents } from './market-events';
@@ -79,6 +87,8 @@ export interface RoundResult {
   readonly report: ReportEstimate | null;
   readonly truthToDate: number;
   readonly covered: boolean | null;
+  /** GET /models as the round began: the model it was served, and the refit attempt before it (refused or not). */
+  readonly learning?: Pick<LearningStatus, 'serving' | 'lastRefit'>;
 }
 
 export interface SimulationResult {
@@ -134,6 +144,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     let truthToDate = 0;
     let lastReport: Record<string, unknown> = {};
     for (let round = 1; round <= o.rounds; round++) {
+      const learning = await learningAtStart(o, round);
       const sessions = market.sessions(round, o.requests);
       const started = Date.now();
       const clicks = sessions.flatMap((s) => sessionEvents(s, started));
@@ -174,6 +185,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
         report,
         truthToDate,
         covered: intervalCovers(report, truthToDate),
+        ...(learning ? { learning } : {}),
       };
       rounds.push(result);
       o.onRound?.(result);
@@ -206,6 +218,27 @@ function attributedConversions(report: Record<string, unknown>): number | null {
   const t = count(report['treated']);
   const h = count(report['holdout']);
   return t === undefined || h === undefined ? null : t + h;
+}
+
+/**
+ * The model a round is served and the refit attempt before it, from GET /models: a refused refit leaves a round on an
+ * older model, which the decisions' reason codes show but not why. A failed read is said and the round goes on.
+ */
+async function learningAtStart(
+  o: SimulationOptions,
+  round: number,
+): Promise<Pick<LearningStatus, 'serving' | 'lastRefit'> | undefined> {
+  try {
+    const { serving, lastRefit } = await fetchLearningStatus(o.decisionUrl, o.apiKey);
+    const refit = lastRefit
+      ? `; last refit on ${lastRefit.covered} decisions ${lastRefit.outcome}${lastRefit.outcome === 'published' ? '' : ` (${lastRefit.reason})`}`
+      : '';
+    o.progress?.(`round ${round}: served by ${serving ?? 'no model (neutral prior)'}${refit}`);
+    return { serving: serving ?? null, lastRefit: lastRefit ?? null };
+  } catch (e) {
+    o.progress?.(`round ${round}: model status not read: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }
 
 async function waitForRound(o: SimulationOptions, round: number, w: LearningWait): Promise<void> {

@@ -1,4 +1,5 @@
 import { TOPICS } from '@offerstream/contracts';
+import { POLICY_FEATURES_VERSION, ProfitModelStore } from '@offerstream/decision';
 import { kcatProduce, KAFKA_BROKERS, serviceHarness, TEST_KEYS, testEvent, waitFor } from '@offerstream/testing';
 import { EXPLORING_SERVICE_ENV, publishCatalog, type DecisionBody } from '../decision-service.test-fixture';
 import { chartData, consoleBrowserPerTest, signIn } from './console-browser.test-fixture';
@@ -213,8 +214,19 @@ describe('the console in a browser', () => {
       await page.locator('#user-result').waitFor();
       expect(await page.textContent('#user-result')).toContain(someone.offer!.reasonCodes[0]!);
       await ui.screenshot('console-user');
+      // A refused refit is shown with its reason: the only trace of why the model in use stayed.
+      await new ProfitModelStore(h.ctx.redis, POLICY_FEATURES_VERSION).markAttempt({
+        outcome: 'not_better',
+        covered: 0,
+        at: new Date().toISOString(),
+        promotion: { reason: 'refused in a test', overNone: { value: -3, lower: -5, upper: -1 } },
+      });
       await page.goto(h.url('/console#/models'));
       await page.locator('#consumer-lag tbody tr').nth(2).waitFor();
+      const profitPanel = await page.textContent('#model-profit');
+      expect(profitPanel).toContain('refused by the promotion check (the model in use stays)');
+      expect(profitPanel).toContain('last refit.reasonrefused in a test');
+      expect(profitPanel).toContain('last refit.overNone.upper-1');
       await ui.screenshot('console-models');
 
       // A reader sees everything and changes nothing: the page offers no change, and a change sent anyway (the edit

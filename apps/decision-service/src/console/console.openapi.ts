@@ -84,6 +84,18 @@ const modelStatus = responseSchema<ModelStatus>()(
       joinedDecisions: z.number(),
       pendingDecisions: z.number(),
       refitCovered: z.number().describe('Joined decisions the latest finished refit attempt saw, promoted or not'),
+      lastRefit: z
+        .object({
+          outcome: z
+            .enum(['published', 'not_better', 'superseded'])
+            .describe('not_better: refused by the promotion check; superseded: another instance published first'),
+          covered: z.number(),
+          at: z.string(),
+          seq: z.number().optional().describe('The sequence number it was published under'),
+          promotion: z.record(z.string(), z.unknown()).describe("The promotion check's reason and figures"),
+        })
+        .nullable()
+        .describe('The latest finished refit attempt, promoted or not; null before the first'),
     }),
     propensity: z
       .object({

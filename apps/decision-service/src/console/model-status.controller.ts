@@ -1,5 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { DecisionOutcomeStore, ProfitModelStore, PropensityStore } from '@offerstream/decision';
+import {
+  DecisionOutcomeStore,
+  ProfitModelStore,
+  PropensityStore,
+  type ProfitRefitAttempt,
+} from '@offerstream/decision';
 import { Roles } from '@offerstream/platform';
 import type { DecisionServiceConfig } from '../decision-service.config';
 import { DECISION_CONFIG } from '../decision-service.tokens';
@@ -20,6 +25,8 @@ export interface ModelStatus {
     readonly pendingDecisions: number;
     /** Joined decisions the latest finished refit attempt saw (promoted or not): learning is idle once it is near. */
     readonly refitCovered: number;
+    /** That attempt's outcome, with the promotion check's reason and figures: why the model in use is the one it is. */
+    readonly lastRefit: ProfitRefitAttempt | null;
   };
   readonly propensity: {
     seq: number;
@@ -48,12 +55,13 @@ export class ModelStatusController {
 
   @Get('models')
   async models(): Promise<ModelStatus> {
-    const [profit, propensity, joined, pending, covered, gnn] = await Promise.all([
+    const [profit, propensity, joined, pending, covered, lastRefit, gnn] = await Promise.all([
       this.profit.published(),
       this.propensity.published(),
       this.outcomes.appended(),
       this.outcomes.pending(),
       this.profit.attempted(),
+      this.profit.lastRefit(),
       this.gnn(),
     ]);
     return {
@@ -71,6 +79,7 @@ export class ModelStatusController {
         joinedDecisions: joined,
         pendingDecisions: pending,
         refitCovered: covered,
+        lastRefit,
       },
       propensity: propensity
         ? {

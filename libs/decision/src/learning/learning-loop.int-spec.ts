@@ -119,6 +119,7 @@ describe('learning from every decision in real Redis', () => {
 
   it('learns from joined decisions which users a discount pays for, and publishes only a bag of fits that off-policy evaluation accepts', async () => {
     const t0 = Date.now() - 10 * WINDOW_MS;
+    const before = await store.appended();
     const logged = decisions(4_000, 3, t0);
     for (const { d, reward } of logged) {
       await store.track(d);
@@ -161,7 +162,57 @@ describe('learning from every decision in real Redis', () => {
     // Truth: +0.6*20 - 0.2*30 = +6 for persuadables, 0.3*20 - 0.3*30 = -3 for the others.
     expect(gain([1, 0.5])).toBeGreaterThan(3);
     expect(gain([0, 0.5])).toBeLessThan(-1);
+    // The attempt is on record with the figures it was promoted on, for GET /models.
+    expect(await models.lastRefit()).toMatchObject({
+      outcome: 'published',
+      covered: before + 4_000,
+      seq: published?.seq,
+    });
     // Nothing new since: the next attempt does not refit.
     expect((await loop.refitOnce()).outcome).toBe('too_few_decisions');
+  });
+
+  it('keeps serving the model in use when a refit is refused, and records why', async () => {
+    const models = new ProfitModelStore(redis, 'layout-test');
+    await models.refresh();
+    const serving = models.current?.version;
+    expect(serving).toBeDefined();
+    const t0 = Date.now() - 10 * WINDOW_MS;
+    const before = await store.appended();
+    for (const { d } of decisions(1_000, 4, t0)) await store.track(d);
+    const interval = (value: number) => ({ value, se: 1, lower: value - 2, upper: value + 2 });
+    const settings = { settleMs: 60_000, refitMs: 60_000, minNewDecisions: 1_000, lockMs: 60_000, heldOutShare: 0.25 };
+    const loop = new LearningLoop(
+      store,
+      models,
+      { ...settings, lambda: 1, offerLambda: 20, maxWeight: 20, caution: 1, minActionExamples: 100 },
+      undefined,
+      async ({ decisions: joined }) => ({
+        promotion: {
+          promote: false,
+          reason: 'refused by the test',
+          n: joined.length,
+          candidate: interval(-4),
+          current: interval(1),
+          difference: interval(-5),
+          overNone: interval(-4),
+          currentOverNone: interval(1),
+        },
+        train: joined.length - 250,
+        heldOut: 250,
+      }),
+    );
+    expect(await loop.settleOnce()).toBe(1_000);
+    expect((await loop.refitOnce()).outcome).toBe('not_better');
+    expect(models.current?.version).toBe(serving);
+    const last = await models.lastRefit();
+    expect(last).toMatchObject({
+      outcome: 'not_better',
+      covered: before + 1_000,
+      promotion: { reason: 'refused by the test' },
+    });
+    expect(last?.seq).toBeUndefined();
+    expect(last?.promotion['overNone']).toEqual(interval(-4));
+    expect(await models.attempted()).toBe(before + 1_000);
   });
 });

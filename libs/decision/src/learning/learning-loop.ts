@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PeriodicTask, runWorkerTask, type Logger } from '@offerstream/core';
 import type { DecisionOutcomeStore, JoinedDecision } from './decision-outcome.store';
-import type { ProfitModelStore } from './profit-model.store';
+import type { ProfitModelStore, ProfitRefitAttempt } from './profit-model.store';
 import type { ProfitRefitInput, ProfitRefitOptions, ProfitRefitResult } from './profit-refit';
 
 export interface LearningLoopSettings extends ProfitRefitOptions {
@@ -113,8 +113,15 @@ export class LearningLoop {
     };
     // Marked whatever the result (an unhelpful refit is not repeated until enough new decisions arrived), and only
     // once a promoted model is published: a reader of attempted() (GET /models) then knows the refit is over.
+    const attempt = (outcome: ProfitRefitAttempt['outcome'], seq?: number): ProfitRefitAttempt => ({
+      outcome,
+      covered: appended,
+      at: new Date().toISOString(),
+      ...(seq !== undefined ? { seq } : {}),
+      promotion: figures,
+    });
     if (!result.model) {
-      await this.models.markAttempt(appended);
+      await this.models.markAttempt(attempt('not_better'));
       this.logger?.info('profit model refit not promoted', figures);
       return { outcome: 'not_better', result };
     }
@@ -129,11 +136,11 @@ export class LearningLoop {
       current?.seq ?? 0,
     );
     if (seq === undefined) {
-      await this.models.markAttempt(appended);
+      await this.models.markAttempt(attempt('superseded'));
       return { outcome: 'superseded', result };
     }
     await this.models.refresh();
-    await this.models.markAttempt(appended);
+    await this.models.markAttempt(attempt('published', seq));
     this.logger?.info('profit model published', { ...figures, seq });
     return { outcome: 'published', result, seq };
   }

@@ -21,6 +21,21 @@ export interface PublishedProfitModel {
   readonly publishedAt: string;
 }
 
+/**
+ * The latest finished refit attempt, promoted or not: what an operator (GET /models) and the market simulator read to
+ * see why the model in use is the one it is, since a refused refit leaves no other trace but a log line.
+ */
+export interface ProfitRefitAttempt {
+  readonly outcome: 'published' | 'not_better' | 'superseded';
+  /** Joined decisions the attempt saw. */
+  readonly covered: number;
+  readonly at: string;
+  /** The published sequence number, when the attempt published. */
+  readonly seq?: number;
+  /** The promotion check's reason and figures (as on a published model's `promotion`). */
+  readonly promotion: Readonly<Record<string, unknown>>;
+}
+
 /** The snapshot as the policy calls it. */
 export function profitModel(p: PublishedProfitModel): ProfitModel & { readonly examples: number } {
   return {
@@ -116,7 +131,19 @@ export class ProfitModelStore {
     return Number((await this.redis.get(RedisKeys.decision.profitAttempt())) ?? 0);
   }
 
-  async markAttempt(appended: number): Promise<void> {
-    await this.redis.set(RedisKeys.decision.profitAttempt(), appended);
+  /** The latest finished refit attempt, or null before the first. */
+  async lastRefit(): Promise<ProfitRefitAttempt | null> {
+    const raw = await this.redis.get(RedisKeys.decision.profitLastRefit());
+    return raw === null ? null : (JSON.parse(raw) as ProfitRefitAttempt);
+  }
+
+  /** Records a finished attempt: the refit gate reads `covered`, operators the rest. Both keys share a slot. */
+  async markAttempt(attempt: ProfitRefitAttempt): Promise<void> {
+    await this.redis.mset(
+      RedisKeys.decision.profitAttempt(),
+      attempt.covered,
+      RedisKeys.decision.profitLastRefit(),
+      JSON.stringify(attempt),
+    );
   }
 }

@@ -2,6 +2,13 @@
 import { get } from './api.js';
 import { age, flatten, fmt, h, kvTable, replace, when } from './dom.js';
 
+/** @type {Record<string, string>} */
+const REFIT_OUTCOMES = {
+  published: 'published',
+  not_better: 'refused by the promotion check (the model in use stays)',
+  superseded: 'superseded (another instance published first)',
+};
+
 /** Versions, age and evaluation figures of the models, and consumer lag: as the services report them. @param {HTMLElement} main */
 export async function renderModels(main) {
   // Lag comes from Kafka, the rest from Redis: one failing does not hide the other.
@@ -11,6 +18,18 @@ export async function renderModels(main) {
   ]);
   const profit = m.profit.published;
   const prop = m.propensity;
+  const refit = m.profit.lastRefit;
+  // A refused refit leaves the model in use as it was: its reason and figures are the only trace of why.
+  /** @type {[string, string][]} */
+  const refitRows = refit
+    ? [
+        [
+          'last refit',
+          `${REFIT_OUTCOMES[refit.outcome] ?? refit.outcome}, ${when(refit.at)} (${age(refit.at)}), on ${fmt(refit.covered)} joined decisions`,
+        ],
+        ...(refit.outcome === 'published' ? [] : flatten(refit.promotion, 'last refit')),
+      ]
+    : [['last refit', 'none yet']];
   replace(
     main,
     h('h2', {}, 'Models and consumer lag'),
@@ -31,6 +50,7 @@ export async function renderModels(main) {
                 `${fmt(m.profit.joinedDecisions)} / ${fmt(m.profit.pendingDecisions)}`,
               ],
               ...flatten(profit.promotion, 'promotion'),
+              ...refitRows,
             ])
           : kvTable([
               ['published', 'none yet: the policy uses its neutral prior'],
@@ -38,6 +58,7 @@ export async function renderModels(main) {
                 'joined decisions logged / awaiting their window',
                 `${fmt(m.profit.joinedDecisions)} / ${fmt(m.profit.pendingDecisions)}`,
               ],
+              ...refitRows,
             ]),
       ),
       h(
