@@ -30,6 +30,9 @@ describe('drawMarket', () => {
       'fell',
       'quill',
       'dobby',
+      'jacquard',
+      'hank',
+      'lingo',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
