@@ -1,4 +1,5 @@
 import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { rescaleWeights } from '../stats/importance-weights';
 import { fitSegments, type SegmentModel, type SegmentResponse } from './behaviour-segments';
 import { CONTROL_ACTION } from './reward-model';
 import { selectSegmentCount } from './segment-count';
@@ -40,16 +41,16 @@ function responsesOf(
   maxWeight: number | undefined,
 ): SegmentResponse[] {
   const actionOf = logged.map((e) => Math.max(0, order.indexOf(e.action)));
-  const raw = logged.map((e) => (maxWeight === undefined ? 1 : Math.min(1 / e.propensity, maxWeight)));
-  const sum = new Array<number>(order.length).fill(0);
-  const n = new Array<number>(order.length).fill(0);
-  actionOf.forEach((a, i) => {
-    sum[a] = (sum[a] as number) + (raw[i] as number);
-    n[a] = (n[a] as number) + 1;
-  });
+  const weights = new Array<number>(logged.length).fill(1);
+  if (maxWeight !== undefined)
+    order.forEach((_, a) => {
+      const rows = actionOf.flatMap((b, i) => (b === a ? [i] : []));
+      const scaled = rescaleWeights(rows.map((i) => Math.min(1 / (logged[i] as LoggedDecision).propensity, maxWeight)));
+      rows.forEach((i, k) => (weights[i] = scaled[k] as number));
+    });
   return logged.map((e, i) => {
     const a = actionOf[i] as number;
-    const weight = maxWeight === undefined ? 1 : ((raw[i] as number) * (n[a] as number)) / (sum[a] as number);
+    const weight = weights[i] as number;
     return { action: a, converted: e.converted === true, ...(weight !== 1 ? { weight } : {}) };
   });
 }

@@ -1,4 +1,5 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { effectiveSampleSize, rescaleWeights } from '../stats/importance-weights';
 
 /** One action's fitted purchase model (see fitLogit). */
 export interface ConversionFit {
@@ -29,10 +30,8 @@ export function fitLogit(
   const p = prior.length;
   const lam = (r: number): number => (typeof lambda === 'number' ? lambda : (lambda[r] as number));
   const n = rows.length;
-  const wSum = w.reduce((s, v) => s + v, 0);
-  const w2Sum = w.reduce((s, v) => s + v * v, 0);
-  const total = effective && w2Sum > 0 ? (wSum * wSum) / w2Sum : n;
-  const wn = w.map((v) => (wSum > 0 ? (v * total) / wSum : 0));
+  const ess = effectiveSampleSize(w);
+  const wn = rescaleWeights(w, effective && ess > 0 ? ess : n);
   const beta = [...prior];
   /** Penalized weighted log-likelihood at b. */
   const objective = (b: readonly number[]): number => {

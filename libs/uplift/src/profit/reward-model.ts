@@ -1,6 +1,7 @@
 import { ValidationError } from '@offerstream/core';
 import { CholeskyDecomposition, Matrix, inverse } from 'ml-matrix';
 import type { LoggedDecision } from '../ope/off-policy-estimators';
+import { rescaleWeights } from '../stats/importance-weights';
 
 export const REWARD_MODEL_VERSION = 'reward-model/1';
 export const CONTROL_ACTION = 'none';
@@ -86,8 +87,7 @@ function fitAction(
   pooledVariance: number,
 ): ActionFit {
   const n = rows.length;
-  const wSum = w.reduce((s, v) => s + v, 0);
-  const wn = w.map((v) => (wSum > 0 ? (v * n) / wSum : 0));
+  const wn = rescaleWeights(w);
   const a = new Float64Array(p * p);
   const b = new Float64Array(p);
   for (let r = 0; r < p; r++) a[r * p + r] = lambda;
