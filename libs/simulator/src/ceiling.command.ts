@@ -8,7 +8,7 @@ const USAGE = `usage: npm run evaluate -- sim-ceiling --log FILE [--config MARKE
   --log FILE     a decision log written by npm run simulate -- --out FILE
   --config FILE  the market it came from, for its kinds' true responses (default: the team's market)
 Prints the kind ceiling, as "estimated" the same with each kind's response counted from the log, and as "segments"
-  the ceiling of the segments the service fits on the same rounds.`;
+  the ceiling of the segments the service fits on the same rounds (its "estimated": their responses counted).`;
 
 /** `npm run evaluate -- sim-ceiling`: the ceiling above on a file; undefined after printing --help. */
 export function runKindCeiling(argv: string[]): Promise<(KindCeiling & { segments?: SegmentCeiling }) | undefined> {

@@ -13,9 +13,9 @@ import {
   SEGMENT_RESPONSE_PRIOR,
   withRanges,
 } from '@offerstream/uplift';
-import { SIM_ACTIONS, type MarketConfig } from './market.config';
+import { SIM_ACTIONS, type MarketConfig, type SimActionOrNone, type UserTypeConfig } from './market.config';
 import { OracleScore, type OracleShare } from './sim-files';
-import { actionCost, buyProbability } from './truth';
+import { actionCost, buyProbability, type TruthCase } from './truth';
 
 /** What the ceiling reads of one line of `npm run simulate -- --out FILE`. */
 export interface KindLogLine {
@@ -107,7 +107,7 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
   // Per kind and group, the shoppers whose behaviour there was observed (absent ones are not counted).
   const observed = counts.map((c) => c.byGroup.map((row) => row.reduce((a, b) => a + b, 0)));
   const shareTotal = types.reduce((s, t) => s + t.share, 0);
-  const rates = countedRates(fit, market);
+  const rates = countedRates(fit, (l) => types.map((t) => (t.name === l.segment ? 1 : 0)), types.length);
   const score = new OracleScore();
   const estimated = new OracleScore();
   for (const l of scored) {
@@ -138,15 +138,25 @@ export function kindCeiling(lines: readonly KindLogLine[], market: MarketConfig,
   return { ...score.result(), estimated: estimated.result() };
 }
 
-/** Per kind, P(purchase) under each action as the log's fit rounds show it (an offer's shrunk toward no offer's). */
-function countedRates(fit: readonly KindLogLine[], market: MarketConfig): Record<string, number>[] {
-  const seen = market.userTypes.map(() => new Map<string, { n: number; bought: number }>());
+/**
+ * Per mixture component (a kind, or a segment), P(purchase) under each action as the log's fit rounds show it, each
+ * shopper counted by `membership` (one-hot for kinds, the posterior for segments); an offer's rate is shrunk toward
+ * the component's no-offer rate.
+ */
+export function countedRates<T extends KindLogLine>(
+  fit: readonly T[],
+  membership: (l: T) => readonly number[],
+  count: number,
+): Record<string, number>[] {
+  const seen = Array.from({ length: count }, () => new Map<string, { n: number; bought: number }>());
   for (const l of fit) {
-    const kind = market.userTypes.findIndex((t) => t.name === l.segment);
     const a = l.simulation.executed;
-    if (kind < 0 || a === undefined || l.simulation.purchased === undefined) continue;
-    const cell = seen[kind]?.get(a) ?? { n: 0, bought: 0 };
-    seen[kind]?.set(a, { n: cell.n + 1, bought: cell.bought + (l.simulation.purchased ? 1 : 0) });
+    if (a === undefined || l.simulation.purchased === undefined) continue;
+    membership(l).forEach((q, c) => {
+      if (q === 0) return;
+      const cell = seen[c]?.get(a) ?? { n: 0, bought: 0 };
+      seen[c]?.set(a, { n: cell.n + q, bought: cell.bought + (l.simulation.purchased ? q : 0) });
+    });
   }
   return seen.map((byAction) => {
     const none = byAction.get('none') ?? { n: 0, bought: 0 };
@@ -171,22 +181,38 @@ export function bestOverKinds(
   x: readonly number[],
   rate?: (kind: number, action: string) => number,
 ): string {
+  return bestOverMixture(
+    market,
+    weights,
+    x,
+    (i, a, c) => rate?.(i, a) ?? buyProbability({ ...c, type: market.userTypes[i] as UserTypeConfig }, a),
+  );
+}
+
+/**
+ * The same over any mixture (kinds, or the service's segments): `rate(i, action, request)` is component i's
+ * P(purchase) under the action at the request's price and cost.
+ */
+export function bestOverMixture(
+  market: MarketConfig,
+  weights: readonly number[],
+  x: readonly number[],
+  rate: (i: number, action: SimActionOrNone, request: Omit<TruthCase, 'type'>) => number,
+): string {
   const total = weights.reduce((a, b) => a + b, 0);
   const price = Math.expm1(x[LOG_PRICE] ?? 0);
   const cost = price * (1 - (x[MARGIN_RATE] ?? 0));
+  const request = { price, cost, shippingCost: market.shippingCost };
+  // What an action costs depends on the price and shipping only, not on who is asked.
+  const priced = { ...request, type: market.userTypes[0] as UserTypeConfig };
   const m = price - cost;
   let chosen = 'none';
   let gain = 0;
   for (const a of SIM_ACTIONS) {
-    const g = market.userTypes.reduce((s, t, i) => {
-      const c = { type: t, price, cost, shippingCost: market.shippingCost };
-      return (
-        s +
-        ((weights[i] as number) / total) *
-          ((rate?.(i, a) ?? buyProbability(c, a)) * (m - actionCost(c, a)) -
-            (rate?.(i, 'none') ?? buyProbability(c, 'none')) * m)
-      );
-    }, 0);
+    const g = weights.reduce(
+      (s, w, i) => s + (w / total) * (rate(i, a, request) * (m - actionCost(priced, a)) - rate(i, 'none', request) * m),
+      0,
+    );
     if (g > gain) [chosen, gain] = [a, g];
   }
   return chosen;

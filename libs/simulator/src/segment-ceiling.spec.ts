@@ -40,6 +40,8 @@ describe('the segment ceiling', () => {
     const segments = segmentCeiling(lines, MARKET, 1);
     expect(segments?.segments).toBe(2);
     expect(segments?.share).toBeGreaterThan(0.95 * kinds.share);
+    // Their responses counted from the log: as far from the truth as the kinds' counted responses, no further.
+    expect(segments?.estimated.share).toBeCloseTo(kinds.estimated.share, 1);
   });
 
   it('blurs as the kind ceiling does when behaviour tells the kinds apart four times in five', () => {

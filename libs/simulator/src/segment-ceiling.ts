@@ -1,5 +1,5 @@
 import { NO_POOLING, segmentPosterior, withRanges } from '@offerstream/uplift';
-import { bestOverKinds, labelledRounds } from './kind-ceiling';
+import { bestOverKinds, bestOverMixture, countedRates, labelledRounds } from './kind-ceiling';
 import type { MarketConfig } from './market.config';
 import { fitReplayModel, loggedActions, type SimulatedDecision } from './policy-replay';
 import { OracleScore, type OracleShare } from './sim-files';
@@ -7,6 +7,13 @@ import { OracleScore, type OracleShare } from './sim-files';
 export interface SegmentCeiling extends OracleShare {
   /** How many segments the served fit found. */
   readonly segments: number;
+  /**
+   * The same segments with each one's response counted from the fit rounds (purchase rate under each action, shoppers
+   * counted by their posterior, an offer's shrunk toward the segment's no-offer rate as the kind ceiling's estimate
+   * is): what the service's segments with this log's evidence and no model between would reach. Between it and the
+   * replay is what the conversion model's own estimate of the segments' effects loses.
+   */
+  readonly estimated: OracleShare;
 }
 
 /**
@@ -50,7 +57,9 @@ export function segmentCeiling(
     if (kind >= 0)
       posterior(l).forEach((q, c) => ((mix[c] as number[])[kind] = ((mix[c] as number[])[kind] as number) + q));
   }
+  const rates = countedRates(fit, posterior, segments.shares.length);
   const score = new OracleScore();
+  const estimated = new OracleScore();
   for (const l of scored) {
     const q = posterior(l);
     // P(kind | behaviour) through the segments: each segment's share of the kind among its shoppers.
@@ -61,6 +70,10 @@ export function segmentCeiling(
       }, 0),
     );
     score.add(l.simulation.trueIncremental, bestOverKinds(market, weights, l.features ?? []));
+    estimated.add(
+      l.simulation.trueIncremental,
+      bestOverMixture(market, q, l.features ?? [], (c, a) => rates[c]?.[a] ?? 0),
+    );
   }
-  return { ...score.result(), segments: segments.shares.length };
+  return { ...score.result(), segments: segments.shares.length, estimated: estimated.result() };
 }
