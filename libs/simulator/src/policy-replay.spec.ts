@@ -71,6 +71,17 @@ describe('replaying the conversion model’s policy on a simulated log', () => {
     expect(r.gains['carter/pct20']?.estimate).toBeGreaterThan(3);
     expect(r.gains['browser/pct20']?.estimate).toBeLessThan(-4);
     expect((r.gains['carter/pct20']?.requests ?? 0) + (r.gains['browser/pct20']?.requests ?? 0)).toBe(r.test);
+    // The model's purchase odds per type and action, beside what the log's shoppers did: carters buy 10% without the
+    // offer and 45% with it, the others 30% either way.
+    const conv = r.conversions;
+    expect(conv['carter/none']?.model).toBeCloseTo(0.1, 1);
+    expect(conv['carter/pct20']?.model).toBeCloseTo(0.45, 1);
+    expect(conv['browser/none']?.model).toBeCloseTo(0.3, 1);
+    expect(conv['carter/none']?.logged).toBeCloseTo(0.1, 1);
+    expect(conv['carter/pct20']?.logged).toBeCloseTo(0.45, 1);
+    expect((conv['carter/none']?.executed ?? 0) + (conv['carter/pct20']?.executed ?? 0)).toBe(
+      conv['carter/none']?.requests,
+    );
   });
 
   it('refits before each later round on every round before it when rolling, and scores each round on its own', () => {

@@ -15,7 +15,14 @@ import {
   type ConversionModelSnapshot,
   type LoggedDecision,
 } from '@offerstream/uplift';
-import { AgainstLiveScore, bestAction, loggedValues, offerScores, type AgainstLive } from './replay-choice';
+import {
+  AgainstLiveScore,
+  bestAction,
+  loggedValues,
+  offerScores,
+  type AgainstLive,
+  type ConversionTally,
+} from './replay-choice';
 import { OracleScore, readSimulationLog, type OracleShare } from './sim-files';
 
 /** One line of `npm run simulate -- --out FILE`: a decision record with the simulator's truth beside it. */
@@ -111,6 +118,15 @@ export interface PolicyReplayResult extends PolicyReplaySettings {
    * beside the truth's. Where the two part, the model cannot tell that type's response from the others'.
    */
   readonly gains: Record<string, { readonly requests: number; readonly estimate: number; readonly truth: number }>;
+  /**
+   * Per true type and action, no offer included: the model's mean P(purchase) over the later requests beside the rate
+   * at which that type's shoppers bought when the action was executed (null where it never was). Which of no offer's
+   * rate and an offer's the model misses says whether a wrong gain comes from the shopper's odds or the offer's effect.
+   */
+  readonly conversions: Record<
+    string,
+    { readonly requests: number; readonly model: number; readonly executed: number; readonly logged: number | null }
+  >;
 }
 
 /** A fixed seed of the bags' draws (moved by --segment-seed and the round fitted): bagged replays repeat exactly. */
@@ -147,13 +163,14 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
   };
   const scored = new OracleScore();
   const gains: Record<string, { requests: number; estimate: number; truth: number }> = {};
+  const conversions: Record<string, ConversionTally> = {};
   const rounds: ReplayRound[] = [];
   for (const round of later) {
     const model = modelFor(round);
     const own = new OracleScore();
     const live = s.againstLive === true ? new AgainstLiveScore() : undefined;
     for (const d of test.filter((t) => t.simulation.round === round)) {
-      const scores = offerScores(model, d, s, gains);
+      const scores = offerScores(model, d, s, gains, conversions);
       const chosen = bestAction(scores);
       scored.add(d.simulation.trueIncremental, chosen);
       own.add(d.simulation.trueIncremental, chosen);
@@ -184,6 +201,19 @@ export function replayPolicy(lines: readonly SimulatedDecision[], s: PolicyRepla
       Object.entries(gains)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, g]) => [k, { requests: g.requests, estimate: g.estimate / g.requests, truth: g.truth / g.requests }]),
+    ),
+    conversions: Object.fromEntries(
+      Object.entries(conversions)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, c]) => [
+          k,
+          {
+            requests: c.requests,
+            model: c.model / c.requests,
+            executed: c.executed,
+            logged: c.executed > 0 ? c.bought / c.executed : null,
+          },
+        ]),
     ),
   };
 }

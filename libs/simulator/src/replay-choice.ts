@@ -1,5 +1,5 @@
 import { POLICY_FEATURES, type ShadowPrices } from '@offerstream/decision';
-import { predictProfits, type ConversionModelSnapshot } from '@offerstream/uplift';
+import { predictConversions, predictProfits, type ConversionModelSnapshot } from '@offerstream/uplift';
 import type { PolicyReplaySettings, SimulatedDecision } from './policy-replay';
 import { OracleScore, type OracleShare } from './sim-files';
 
@@ -22,16 +22,27 @@ export interface OfferScore {
   readonly cost: number;
 }
 
+/** Sums behind a replay's `conversions`: the model's P(purchase) per request, and the log's purchases where executed. */
+export interface ConversionTally {
+  requests: number;
+  model: number;
+  executed: number;
+  bought: number;
+}
+
 /**
  * Each offer's score for one request, as served (caution, no exploration), with the model's gain per action added to
- * `gains` beside the truth's when given.
+ * `gains` beside the truth's, and its P(purchase) per action (no offer included) to `conversions` beside what the
+ * log's shoppers of the same kind did, when given.
  */
 export function offerScores(
   model: ConversionModelSnapshot,
   d: SimulatedDecision,
   s: Pick<PolicyReplaySettings, 'caution' | 'independentGainSd'>,
   gains?: Record<string, { requests: number; estimate: number; truth: number }>,
+  conversions?: Record<string, ConversionTally>,
 ): Record<string, OfferScore> {
+  if (conversions) tallyConversions(model, d, conversions);
   const costs = Object.fromEntries((d.candidates ?? []).map((c) => [c.action, c.cost]));
   const p = predictProfits(model, d.features ?? [], loggedValues(d));
   const none = p['none'];
@@ -51,6 +62,23 @@ export function offerScores(
     out[a] = { score: gain - s.caution * sd, cost: costs[a] ?? 0 };
   }
   return out;
+}
+
+function tallyConversions(
+  model: ConversionModelSnapshot,
+  d: SimulatedDecision,
+  conversions: Record<string, ConversionTally>,
+): void {
+  for (const [a, e] of Object.entries(predictConversions(model, d.features ?? []))) {
+    const t = (conversions[`${d.segment ?? 'unknown'}/${a}`] ??= { requests: 0, model: 0, executed: 0, bought: 0 });
+    t.requests++;
+    t.model += e.p;
+    // What the shopper was shown: the simulator's record, else the decision (as the replay's fit reads it).
+    if ((d.simulation.executed ?? (d.kind === 'offer' ? d.action : 'none')) === a) {
+      t.executed++;
+      if (d.simulation.purchased === true) t.bought++;
+    }
+  }
 }
 
 /** The best-scoring offer net of the budget's prices (per unit of cost, per offer made), or 'none' if none beats 0. */
