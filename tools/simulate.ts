@@ -206,6 +206,7 @@ async function main(): Promise<void> {
           missing: r.missingDecisions,
           reportToDate: r.report,
           truthToDate: r.truthToDate,
+          ...(r.learning ? { learning: r.learning } : {}),
         })),
         report: result.report,
         truth: result.total.live,
