@@ -33,6 +33,8 @@ describe('drawMarket', () => {
       'jacquard',
       'hank',
       'lingo',
+      'skein',
+      'twill',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
