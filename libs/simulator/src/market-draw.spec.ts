@@ -35,6 +35,8 @@ describe('drawMarket', () => {
       'lingo',
       'skein',
       'twill',
+      'tabby',
+      'sett',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
