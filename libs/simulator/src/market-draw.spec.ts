@@ -37,6 +37,8 @@ describe('drawMarket', () => {
       'twill',
       'tabby',
       'sett',
+      'tenter',
+      'woof',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
