@@ -39,6 +39,8 @@ describe('drawMarket', () => {
       'sett',
       'tenter',
       'woof',
+      'gauze',
+      'lappet',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
