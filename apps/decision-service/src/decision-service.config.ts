@@ -44,7 +44,9 @@ export function loadDecisionServiceConfig(env: NodeJS.ProcessEnv = process.env) 
         EXPLORATION_SCALE: envField.int(700, 1, 1e9),
         /** Joined decisions an action needs before its learned estimate is used, and standard errors it must clear. */
         POLICY_MIN_ACTION_EXAMPLES: envField.int(100, 1, 1e9),
-        POLICY_CAUTION: envField.num(0.5, 0, 10),
+        // 0 since 2026-12-07: with the segments' counted responses, 0.5 held back offers that paid (closed loop on four
+        // development markets, docs/benchmarks.md, "Caution measured again"); exploration and support still gate them.
+        POLICY_CAUTION: envField.num(0, 0, 10),
         /** Spend exploration on the alternatives by their chance of beating the chosen action (false: per action). */
         POLICY_EXPLORE_BY_CHANCE: envField.bool(true),
         /** Settling decisions whose attribution window closed, and refitting the profit model from them. */

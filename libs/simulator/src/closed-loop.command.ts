@@ -4,7 +4,7 @@ import { loadRequests, runClosedLoop, type ClosedLoopRound } from './closed-loop
 import { loadMarket } from './sim-files';
 
 const USAGE = `usage: npm run evaluate -- sim-loop --log FILE [--config MARKET.json] [--runs 10] [--first-seed 1]
-                                 [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0.5]
+                                 [--rounds 6] [--requests 3000] [--refit-every 1000] [--caution 0]
                                  [--exploration-max 0.4] [--exploration-min 0.05] [--exploration-scale 700]
                                  [--exploration-by-chance true] [--exploration-floor 0] [--exploration-sd-scale 1]
                                  [--effective-weights] [--interactions] [--segments true] [--range-offsets true]
@@ -57,7 +57,7 @@ export function runClosedLoopCommand(argv: string[]): Promise<ClosedLoopSummary 
       rounds: { type: 'string', default: '6' },
       requests: { type: 'string', default: '3000' },
       'refit-every': { type: 'string', default: '1000' },
-      caution: { type: 'string', default: '0.5' },
+      caution: { type: 'string', default: '0' },
       'exploration-max': { type: 'string', default: '0.4' },
       'exploration-min': { type: 'string', default: '0.05' },
       'exploration-scale': { type: 'string', default: '700' },

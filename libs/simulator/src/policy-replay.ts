@@ -268,7 +268,7 @@ export function fitReplayModel(
   return fitConversionModel(all, withCandidateChoices(opts, candidate));
 }
 
-const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0.5] [--max-weight 1|20]
+const USAGE = `usage: npm run evaluate -- sim-policy --log FILE [--train-rounds 3] [--caution 0] [--max-weight 1|20]
                                    [--offer-lambdas 1,4,16,64] [--pool-lambdas 1000000] [--independent-gain-sd]
                                    [--baseline-bins 0] [--weak-shrinkage 1] [--interactions] [--segments true]
                                    [--segment-responses true] [--segment-weights false] [--segment-seed N] [--rolling]
@@ -289,7 +289,7 @@ export function runPolicyReplay(argv: string[]): Promise<PolicyReplayResult | un
     {
       log: { type: 'string' },
       'train-rounds': { type: 'string', default: '3' },
-      caution: { type: 'string', default: '0.5' },
+      caution: { type: 'string', default: '0' },
       'max-weight': { type: 'string' },
       'offer-lambdas': { type: 'string', default: '1,4,16,64' },
       'pool-lambdas': { type: 'string', default: String(NO_POOLING) },
