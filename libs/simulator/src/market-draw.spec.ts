@@ -41,6 +41,8 @@ describe('drawMarket', () => {
       'woof',
       'gauze',
       'lappet',
+      'leno',
+      'satin',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
