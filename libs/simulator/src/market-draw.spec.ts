@@ -43,6 +43,8 @@ describe('drawMarket', () => {
       'lappet',
       'leno',
       'satin',
+      'twine',
+      'velvet',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
