@@ -45,6 +45,8 @@ describe('drawMarket', () => {
       'satin',
       'twine',
       'velvet',
+      'voile',
+      'whorl',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
