@@ -47,6 +47,10 @@ describe('drawMarket', () => {
       'velvet',
       'voile',
       'whorl',
+      'yarn',
+      'zephyr',
+      'boucle',
+      'chenille',
     ];
     markets.forEach((name, i) => {
       const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'markets', `${name}.json`), 'utf8'));
